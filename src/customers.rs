@@ -1,0 +1,472 @@
+//! Customer profiles: checking and normalising a draft, creating, editing, trashing and restoring
+//! customers, and finding one from what a person types (an id, an email, a phone, a handle or a name).
+//!
+//! Identity rule: an email, an E.164 phone or a platform handle belongs to at most one customer. A draft
+//! that reuses one is refused with the owner's name, so two profiles of one person are never made by
+//! accident (imports merge instead; see the import issue).
+
+use chrono::{DateTime, Utc};
+
+use crate::error::{Error, FieldProblem, Result};
+use crate::model::{
+    Channel, ConsentChannel, ConsentEvent, Customer, CustomerDraft, CustomerId, Platform,
+};
+use crate::normalize::{self, Region};
+use crate::search;
+use crate::store::{Owner, Presence, Store, WriteDb};
+
+/// Who is changing data, when, and with which default phone region.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub now: DateTime<Utc>,
+    /// Default region for phone numbers written without a country code.
+    pub region: Region,
+    /// Recorded with consent changes: "app", "cli", an import's file name.
+    pub source: String,
+}
+
+/// Checks and normalises a draft into a customer (id 0, times set to `now`), or lists every problem.
+pub fn validate(draft: &CustomerDraft, region: Region, now: DateTime<Utc>) -> Result<Customer, Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    let text = |s: &str| s.trim().to_string();
+
+    let mut emails: Vec<String> = Vec::new();
+    for raw in draft.emails.iter().filter(|e| !e.trim().is_empty()) {
+        match normalize::email(raw) {
+            Ok(e) if !emails.contains(&e) => emails.push(e),
+            Ok(_) => {}
+            Err(m) => problems.push(FieldProblem::new("emails", m)),
+        }
+    }
+    let mut phones: Vec<String> = Vec::new();
+    for raw in draft.phones.iter().filter(|p| !p.trim().is_empty()) {
+        match normalize::phone(raw, region) {
+            Ok(p) if !phones.contains(&p) => phones.push(p),
+            Ok(_) => {}
+            Err(m) => problems.push(FieldProblem::new("phones", m)),
+        }
+    }
+    let mut handles = std::collections::BTreeMap::new();
+    for (platform, raw) in draft.handles.iter().filter(|(_, h)| !h.trim().is_empty()) {
+        match platform.parse::<Platform>() {
+            Ok(p) => match normalize::handle(p, raw) {
+                Ok(h) => {
+                    handles.insert(p, h);
+                }
+                Err(m) => problems.push(FieldProblem::new("handles", m)),
+            },
+            Err(m) => problems.push(FieldProblem::new("handles", m)),
+        }
+    }
+    let mut date = |field: &str, raw: &str| {
+        if raw.trim().is_empty() {
+            return None;
+        }
+        match normalize::iso_date(raw) {
+            Ok(d) if d > now.date_naive() => {
+                problems.push(FieldProblem::new(field, format!("{d} is in the future")));
+                None
+            }
+            Ok(d) => Some(d),
+            Err(m) => {
+                problems.push(FieldProblem::new(field, m));
+                None
+            }
+        }
+    };
+    let birthday = date("birthday", &draft.birthday);
+    let customer_since = date("customer_since", &draft.customer_since);
+    let preferred_channel = if draft.preferred_channel.trim().is_empty() {
+        None
+    } else {
+        match draft.preferred_channel.parse::<Channel>() {
+            Ok(c) => Some(c),
+            Err(m) => {
+                problems.push(FieldProblem::new("preferred_channel", m));
+                None
+            }
+        }
+    };
+    let mut tags: Vec<String> = Vec::new();
+    for tag in draft.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        if !tags.iter().any(|t| t.eq_ignore_ascii_case(tag) || normalize::fold(t) == normalize::fold(tag)) {
+            tags.push(tag.to_string());
+        }
+    }
+    let mut custom = std::collections::BTreeMap::new();
+    for (key, value) in &draft.custom {
+        let key = key.trim();
+        if key.is_empty() {
+            problems.push(FieldProblem::new("custom", "a custom field needs a name"));
+        } else if !value.trim().is_empty() {
+            custom.insert(key.to_string(), value.trim().to_string());
+        }
+    }
+
+    let first_name = text(&draft.first_name);
+    let last_name = text(&draft.last_name);
+    let company = text(&draft.company);
+    let full_name = [first_name.as_str(), last_name.as_str()].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(" ");
+    let display_name = [text(&draft.display_name), full_name, company.clone()]
+        .into_iter()
+        .chain(emails.first().cloned())
+        .chain(phones.first().map(|p| normalize::phone_display(p)))
+        .chain(handles.iter().next().map(|(_, h)| format!("@{h}")))
+        .find(|s| !s.is_empty());
+    let Some(display_name) = display_name else {
+        if problems.is_empty() {
+            problems.push(FieldProblem::new("first_name", "a customer needs at least a name, an email, a phone or a handle"));
+        }
+        return Err(problems);
+    };
+    for (field, value) in [("first_name", &first_name), ("last_name", &last_name), ("display_name", &display_name)] {
+        if value.chars().count() > 200 {
+            problems.push(FieldProblem::new(field, "this is longer than 200 characters"));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let now = now.with_timezone(&Utc);
+    Ok(Customer {
+        id: 0,
+        first_name,
+        last_name,
+        display_name,
+        emails,
+        phones,
+        handles,
+        address: crate::model::Address {
+            street: text(&draft.address.street),
+            city: text(&draft.address.city),
+            region: text(&draft.address.region),
+            postal_code: text(&draft.address.postal_code),
+            country: text(&draft.address.country),
+        },
+        company,
+        birthday,
+        customer_since,
+        tags,
+        notes: draft.notes.trim().to_string(),
+        consent: draft.consent,
+        preferred_channel,
+        custom,
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+/// Creates a customer from a draft.
+pub fn create(store: &mut Store, draft: &CustomerDraft, change: &Change) -> Result<Customer> {
+    let mut customer = validate(draft, change.region, change.now).map_err(Error::invalid)?;
+    customer.id = store.write(|w| insert(w, &customer, change))?;
+    Ok(customer)
+}
+
+/// Creates many customers in one transaction: all of them, or (on the first problem, which names
+/// the draft's position) none.
+pub fn create_many(store: &mut Store, drafts: &[CustomerDraft], change: &Change) -> Result<Vec<CustomerId>> {
+    store.write(|w| {
+        drafts
+            .iter()
+            .enumerate()
+            .map(|(i, draft)| {
+                let at = |e: Error| Error::invalid(e.field_problems().iter()
+                    .map(|p| FieldProblem::new(&p.field, format!("customer {}: {}", i + 1, p.message))).collect());
+                let customer = validate(draft, change.region, change.now).map_err(|ps| at(Error::invalid(ps)))?;
+                insert(w, &customer, change).map_err(|e| if e.code() == "invalid" { at(e) } else { e })
+            })
+            .collect()
+    })
+}
+
+fn insert(w: &WriteDb<'_>, customer: &Customer, change: &Change) -> Result<CustomerId> {
+    check_identity(w, customer, None)?;
+    let id = w.insert_customer(customer, &normalize::fold(&customer.display_name))?;
+    record_consent(w, id, &crate::model::Consent::default(), customer, change)?;
+    w.set_search_doc(id, &search::document(customer))?;
+    Ok(id)
+}
+
+/// Replaces a live customer's profile with a draft; consent changes are added to the record.
+pub fn update(store: &mut Store, id: CustomerId, draft: &CustomerDraft, change: &Change) -> Result<Customer> {
+    let before = get(store, id)?;
+    let mut customer = validate(draft, change.region, change.now).map_err(Error::invalid)?;
+    customer.id = id;
+    customer.created_at = before.created_at;
+    store.write(|w| {
+        check_identity(w, &customer, Some(id))?;
+        w.update_customer(&customer, &normalize::fold(&customer.display_name))?;
+        record_consent(w, id, &before.consent, &customer, change)?;
+        w.set_search_doc(id, &search::document(&customer))
+    })?;
+    Ok(customer)
+}
+
+fn record_consent(w: &WriteDb<'_>, id: CustomerId, before: &crate::model::Consent, after: &Customer, change: &Change) -> Result<()> {
+    for &channel in ConsentChannel::ALL {
+        let status = after.consent.get(channel);
+        if status != before.get(channel) {
+            let event = ConsentEvent { channel, status, at: change.now, source: change.source.clone() };
+            w.append_consent(id, &event)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_identity(w: &WriteDb<'_>, c: &Customer, this: Option<CustomerId>) -> Result<()> {
+    let mut problems = Vec::new();
+    let mut check = |field: &str, what: String, owner: Option<Owner>| {
+        if let Some(owner) = owner.filter(|o| Some(o.id) != this) {
+            let whose = if owner.deleted {
+                format!("{} (#{}, in the trash: restore them instead)", owner.display_name, owner.id)
+            } else {
+                format!("{} (#{})", owner.display_name, owner.id)
+            };
+            problems.push(FieldProblem::new(field, format!("{what} already belongs to {whose}")));
+        }
+    };
+    for email in &c.emails {
+        check("emails", email.clone(), w.owner_of_email(email)?);
+    }
+    for phone in &c.phones {
+        check("phones", normalize::phone_display(phone), w.owner_of_phone(phone)?);
+    }
+    for (&platform, handle) in &c.handles {
+        check("handles", format!("{platform} @{handle}"), w.owner_of_handle(platform, handle)?);
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::invalid(problems))
+    }
+}
+
+/// A live customer.
+pub fn get(store: &Store, id: CustomerId) -> Result<Customer> {
+    match store.db().presence(id)? {
+        Presence::Live => store.db().customer(id)?.ok_or_else(|| no_customer(id)),
+        Presence::Deleted => Err(Error::not_found(format!("customer #{id} is in the trash; restore them to see them"))),
+        Presence::Missing => Err(no_customer(id)),
+    }
+}
+
+fn no_customer(id: CustomerId) -> Error {
+    Error::not_found(format!("there is no customer #{id}"))
+}
+
+/// Moves a customer to the trash; `restore` brings them back with everything they had.
+pub fn delete(store: &mut Store, id: CustomerId, now: DateTime<Utc>) -> Result<Customer> {
+    let customer = get(store, id)?;
+    store.write(|w| {
+        w.set_deleted(id, Some(now))?;
+        w.remove_search_doc(id)
+    })?;
+    Ok(customer)
+}
+
+pub fn restore(store: &mut Store, id: CustomerId) -> Result<Customer> {
+    match store.db().presence(id)? {
+        Presence::Deleted => {}
+        Presence::Live => return Err(Error::conflict(format!("customer #{id} is not in the trash"))),
+        Presence::Missing => return Err(no_customer(id)),
+    }
+    let customer = store.db().customer(id)?.ok_or_else(|| no_customer(id))?;
+    store.write(|w| {
+        w.set_deleted(id, None)?;
+        w.set_search_doc(id, &search::document(&customer))
+    })?;
+    Ok(customer)
+}
+
+/// Finds the one live customer a person means: `12` or `#12`, an email, a phone number, `@handle` or
+/// `platform:handle`, a profile URL, or an exact display name.
+pub fn resolve(store: &Store, reference: &str, region: Region) -> Result<CustomerId> {
+    let r = reference.trim();
+    let db = store.db();
+    let live = |owner: Option<Owner>| owner.filter(|o| !o.deleted).map(|o| o.id);
+    if let Ok(id) = r.trim_start_matches('#').parse::<CustomerId>() {
+        if r.len() < 7 || r.starts_with('#') {
+            get(store, id)?;
+            return Ok(id);
+        }
+    }
+    if r.contains('@') && !r.starts_with('@') {
+        if let Ok(email) = normalize::email(r) {
+            return live(db.owner_of_email(&email)?).ok_or_else(|| Error::not_found(format!("no customer has the email {email}")));
+        }
+    }
+    if let Ok(phone) = normalize::phone(r, region) {
+        if let Some(id) = live(db.owner_of_phone(&phone)?) {
+            return Ok(id);
+        }
+    }
+    let handle_ref = match (normalize::platform_of_url(r), r.split_once(':')) {
+        (Some(p), _) => Some((vec![p], r)),
+        (None, Some((p, h))) if p.parse::<Platform>().is_ok() => Some((vec![p.parse().unwrap_or(Platform::Instagram)], h)),
+        (None, _) if r.starts_with('@') => Some((Platform::ALL.to_vec(), r)),
+        _ => None,
+    };
+    if let Some((platforms, raw)) = handle_ref {
+        let mut found = Vec::new();
+        for p in platforms {
+            if let Ok(h) = normalize::handle(p, raw) {
+                found.extend(live(db.owner_of_handle(p, &h)?));
+            }
+        }
+        found.dedup();
+        return match found.as_slice() {
+            [id] => Ok(*id),
+            [] => Err(Error::not_found(format!("no customer has the handle {r}"))),
+            _ => Err(Error::conflict(format!("several customers have the handle {r}; say which platform, e.g. instagram:{}", r.trim_start_matches('@')))),
+        };
+    }
+    match db.ids_named(r)?.as_slice() {
+        [id] => Ok(*id),
+        [] => match search::search(store, r, 2, region)?.as_slice() {
+            [only] => Ok(only.id),
+            [] => Err(Error::not_found(format!("no customer matches “{r}”"))),
+            _ => Err(Error::conflict(format!("several customers match “{r}”; use their number (see `regulars customers search`)"))),
+        },
+        ids => {
+            let list: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
+            Err(Error::conflict(format!("several customers are called “{r}” ({}); use the number", list.join(", "))))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ConsentStatus, CustomerDraft};
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-23T10:00:00Z".parse().unwrap()
+    }
+
+    fn change() -> Change {
+        Change { now: now(), region: Region::parse("GB").unwrap(), source: "test".into() }
+    }
+
+    fn draft(first: &str, last: &str) -> CustomerDraft {
+        CustomerDraft { first_name: first.into(), last_name: last.into(), ..Default::default() }
+    }
+
+    fn problems(d: &CustomerDraft) -> Vec<(String, String)> {
+        match validate(d, Region::parse("GB").unwrap(), now()) {
+            Ok(_) => vec![],
+            Err(ps) => ps.into_iter().map(|p| (p.field, p.message)).collect(),
+        }
+    }
+
+    #[test]
+    fn validation_names_each_bad_field() {
+        let mut d = draft("Ann", "");
+        d.emails = vec!["ann@".into()];
+        d.phones = vec!["12".into()];
+        d.handles.insert("myspace".into(), "ann".into());
+        d.birthday = "21/04/1990".into();
+        d.customer_since = "2030-01-01".into();
+        d.preferred_channel = "pigeon".into();
+        let fields: Vec<String> = problems(&d).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["emails", "phones", "handles", "birthday", "customer_since", "preferred_channel"]);
+        assert_eq!(problems(&CustomerDraft::default())[0].0, "first_name");
+    }
+
+    #[test]
+    fn validation_normalises_and_derives_display_name() {
+        let mut d = draft("  Élodie ", "Lefèvre");
+        d.emails = vec![" Elodie@Example.FR ".into(), "elodie@example.fr".into()];
+        d.phones = vec!["07911 123456".into()];
+        d.handles.insert("Instagram".into(), "https://instagram.com/elodie.l/".into());
+        d.tags = vec!["VIP".into(), "vip".into(), " regular ".into()];
+        let c = validate(&d, Region::parse("GB").unwrap(), now()).unwrap();
+        assert_eq!(c.display_name, "Élodie Lefèvre");
+        assert_eq!(c.emails, ["elodie@example.fr"]);
+        assert_eq!(c.phones, ["+447911123456"]);
+        assert_eq!(c.handles.get(&Platform::Instagram).map(String::as_str), Some("elodie.l"));
+        assert_eq!(c.tags, ["VIP", "regular"]);
+        let only_phone = CustomerDraft { phones: vec!["+33 6 12 34 56 78".into()], ..Default::default() };
+        assert_eq!(validate(&only_phone, Region::parse("GB").unwrap(), now()).unwrap().display_name, "+33 6 12 34 56 78");
+    }
+
+    #[test]
+    fn one_email_phone_or_handle_identifies_one_customer() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut a = draft("Ann", "Lee");
+        a.emails = vec!["ann@example.com".into()];
+        a.phones = vec!["07911 123456".into()];
+        let ann = create(&mut store, &a, &change()).unwrap();
+        let mut b = draft("Bob", "Lee");
+        b.emails = vec!["ANN@example.com".into()];
+        b.phones = vec!["+44 7911 123456".into()];
+        let err = create(&mut store, &b, &change()).unwrap_err();
+        assert_eq!(err.code(), "invalid");
+        let msgs: Vec<&str> = err.field_problems().iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(msgs, [
+            format!("ann@example.com already belongs to Ann Lee (#{})", ann.id),
+            format!("+44 7911 123456 already belongs to Ann Lee (#{})", ann.id),
+        ]);
+        assert_eq!(store.db().customer_count().unwrap(), 1, "nothing half-written");
+        // Editing Ann with her own email is fine.
+        let mut a2 = a.clone();
+        a2.notes = "likes blue".into();
+        update(&mut store, ann.id, &a2, &change()).unwrap();
+    }
+
+    #[test]
+    fn consent_changes_are_recorded_with_time_and_source() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut d = draft("Cy", "");
+        d.consent.email = ConsentStatus::Yes;
+        let c = create(&mut store, &d, &change()).unwrap();
+        d.consent.email = ConsentStatus::No;
+        d.consent.sms = ConsentStatus::Yes;
+        let later = Change { now: now() + chrono::Duration::days(3), source: "cli".into(), ..change() };
+        update(&mut store, c.id, &d, &later).unwrap();
+        update(&mut store, c.id, &d, &later).unwrap();
+        let history: Vec<String> = store.db().consent_history(c.id).unwrap().iter()
+            .map(|e| format!("{} {} {} {}", e.channel, e.status, e.at.date_naive(), e.source)).collect();
+        assert_eq!(history, ["email yes 2026-11-23 test", "email no 2026-11-26 cli", "sms yes 2026-11-26 cli"]);
+    }
+
+    #[test]
+    fn delete_and_restore_keep_everything() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut d = draft("Dee", "Vo");
+        d.emails = vec!["dee@example.com".into()];
+        let c = create(&mut store, &d, &change()).unwrap();
+        delete(&mut store, c.id, now()).unwrap();
+        assert_eq!(get(&store, c.id).unwrap_err().code(), "not_found");
+        assert!(search::search(&store, "dee", 10, Region::parse("GB").unwrap()).unwrap().is_empty());
+        let err = create(&mut store, &d, &change()).unwrap_err();
+        assert!(err.to_string().contains("in the trash"), "{err}");
+        let back = restore(&mut store, c.id).unwrap();
+        assert_eq!(back, get(&store, c.id).unwrap());
+        assert_eq!(back.emails, ["dee@example.com"]);
+        assert_eq!(search::search(&store, "dee", 10, Region::parse("GB").unwrap()).unwrap()[0].id, c.id);
+        assert_eq!(restore(&mut store, c.id).unwrap_err().code(), "conflict");
+    }
+
+    #[test]
+    fn references_resolve_the_way_people_write_them() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut d = draft("Eve", "Ng");
+        d.emails = vec!["eve@example.com".into()];
+        d.phones = vec!["07712 345678".into()];
+        d.handles.insert("instagram".into(), "eve.ng".into());
+        let eve = create(&mut store, &d, &change()).unwrap();
+        create(&mut store, &draft("Sam", "Twin"), &change()).unwrap();
+        create(&mut store, &draft("Sam", "Twin"), &change()).unwrap();
+        let region = Region::parse("GB").unwrap();
+        for r in [eve.id.to_string(), format!("#{}", eve.id), "EVE@example.com".into(), "+44 7712 345678".into(),
+                  "07712345678".into(), "@eve.ng".into(), "instagram:eve.ng".into(), "https://instagram.com/eve.ng".into(), "eve ng".into()] {
+            assert_eq!(resolve(&store, &r, region).unwrap(), eve.id, "{r}");
+        }
+        assert_eq!(resolve(&store, "Sam Twin", region).unwrap_err().code(), "conflict");
+        assert_eq!(resolve(&store, "twi", region).unwrap_err().code(), "conflict");
+        assert_eq!(resolve(&store, "ng", region).unwrap(), eve.id, "a single search match is enough");
+        assert_eq!(resolve(&store, "nobody@example.com", region).unwrap_err().code(), "not_found");
+        assert_eq!(resolve(&store, "999", region).unwrap_err().code(), "not_found");
+    }
+}

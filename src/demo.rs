@@ -1,0 +1,165 @@
+//! A made-up shop for first runs, screenshots, tests and benchmarks: realistic, varied customers
+//! (accents, several channels, partial records, consent both ways) from a seed, so the same seed
+//! always gives the same shop. Phone numbers are from UK mobile ranges and unique per index.
+
+use chrono::{Duration, NaiveDate};
+
+use crate::model::{Address, Consent, ConsentStatus, CustomerDraft};
+
+const FIRST: &[&str] = &[
+    "Olivia", "Amelia", "Isla", "Ava", "Mia", "Ivy", "Lily", "Freya", "Florence", "Grace", "Élodie", "Chloé",
+    "Zoë", "Aoife", "Siobhan", "Priya", "Aisha", "Fatima", "Mei", "Yuki", "Ingrid", "Małgorzata", "Lucía",
+    "Noah", "Oliver", "George", "Arthur", "Leo", "Harry", "Oscar", "Theo", "Jack", "Muhammad", "Finley",
+    "Rhys", "Ciarán", "Jürgen", "Søren", "Mateo", "José", "Kwame", "Tomasz", "Hiroshi", "Arjun", "Ravi",
+    "Sam", "Alex", "Jo", "Robin", "Charlie",
+];
+
+const LAST: &[&str] = &[
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson",
+    "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson",
+    "Lefèvre", "Müller", "O'Brien", "Núñez", "Kowalski", "Nguyen", "Okafor", "Søndergaard", "García",
+    "Rossi", "Ó Súilleabháin", "Khan", "Begum", "Chen", "Kim", "Ahmed", "Murphy", "Kelly", "MacLeod",
+    "Fitzgerald", "da Silva", "van der Berg", "Novak", "Hughes", "Edwards", "Price", "Clarke", "Lewis",
+];
+
+const CITIES: &[(&str, &str)] = &[
+    ("London", "E8 4DG"), ("Bristol", "BS1 5TR"), ("Manchester", "M4 1HN"), ("Leeds", "LS1 6AE"),
+    ("Brighton", "BN1 4GH"), ("Glasgow", "G1 1XQ"), ("Cardiff", "CF10 1BH"), ("Norwich", "NR2 1NR"),
+    ("York", "YO1 7HH"), ("Bath", "BA1 1LN"), ("Edinburgh", "EH1 1YZ"), ("Belfast", "BT1 5GS"),
+];
+
+const STREETS: &[&str] = &["High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane", "Park Avenue", "Queen Street"];
+
+const TAGS: &[&str] = &["VIP", "wholesale", "newsletter", "gift buyer", "local", "loyalty card", "vegan", "online", "staff friend", "bridal"];
+
+const NOTES: &[&str] = &[
+    "Prefers linen over cotton; size M.",
+    "Asked us to hold the blue ceramic set until Friday.",
+    "Runs a café two doors down — good for collaborations.",
+    "Allergic to wool. Loves anything with pockets.",
+    "Comes in every Saturday morning with her dog, Biscuit.",
+    "Bought a gift card for her sister's birthday in March.",
+    "Interested in the pottery workshop — call when dates are set.",
+    "Left a lovely review last spring.",
+];
+
+const DOMAINS: &[&str] = &["gmail.com", "outlook.com", "yahoo.co.uk", "icloud.com", "hotmail.co.uk", "proton.me", "btinternet.com"];
+
+/// A small deterministic generator (SplitMix64): no dependency, and the same seed gives the same shop.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+/// `count` customers, deterministic for a `seed`; dates fall before `today`.
+pub fn drafts(count: usize, seed: u64, today: NaiveDate) -> Vec<CustomerDraft> {
+    let mut rng = Rng(seed);
+    (0..count).map(|i| draft(&mut rng, i, today)).collect()
+}
+
+fn ascii_slug(s: &str) -> String {
+    crate::normalize::fold(s).chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+fn draft(rng: &mut Rng, i: usize, today: NaiveDate) -> CustomerDraft {
+    let first = rng.pick(FIRST);
+    let last = rng.pick(LAST);
+    let (city, postcode) = CITIES[rng.below(CITIES.len())];
+    let slug = format!("{}.{}", ascii_slug(first), ascii_slug(last));
+    let mut d = CustomerDraft { first_name: first.into(), last_name: last.into(), ..Default::default() };
+    if rng.chance(85) {
+        d.emails.push(format!("{slug}{}@{}", i, rng.pick(DOMAINS)));
+    }
+    if rng.chance(70) {
+        // 071-073 are UK mobile ranges; the index makes the number unique.
+        let scrambled = (i as u64).wrapping_mul(7919) % 100_000_000;
+        d.phones.push(format!("07{}{:02} {:06}", 1 + rng.below(3), scrambled / 1_000_000, scrambled % 1_000_000));
+    }
+    if rng.chance(45) {
+        d.handles.insert("instagram".into(), format!("{}_{}{}", ascii_slug(first), ascii_slug(last), i));
+    }
+    if rng.chance(15) {
+        d.handles.insert("tiktok".into(), format!("{}{}", ascii_slug(first), i));
+    }
+    if rng.chance(10) {
+        d.handles.insert("facebook".into(), format!("{slug}.{i}"));
+    }
+    if rng.chance(60) {
+        d.address = Address {
+            street: format!("{} {}", 1 + rng.below(180), rng.pick(STREETS)),
+            city: city.into(),
+            region: String::new(),
+            postal_code: postcode.into(),
+            country: "GB".into(),
+        };
+    }
+    for _ in 0..rng.below(3) {
+        let tag = rng.pick(TAGS).to_string();
+        if !d.tags.contains(&tag) {
+            d.tags.push(tag);
+        }
+    }
+    if rng.chance(25) {
+        d.notes = rng.pick(NOTES).into();
+    }
+    if rng.chance(40) {
+        let born = today - Duration::days(365 * (18 + rng.below(60) as i64) + rng.below(365) as i64);
+        d.birthday = born.to_string();
+    }
+    d.customer_since = (today - Duration::days(1 + rng.below(5 * 365) as i64)).to_string();
+    let consent = |rng: &mut Rng| match rng.below(10) {
+        0..=5 => ConsentStatus::Yes,
+        6..=7 => ConsentStatus::No,
+        _ => ConsentStatus::Unknown,
+    };
+    d.consent = Consent { email: consent(rng), sms: consent(rng) };
+    if rng.chance(30) {
+        d.preferred_channel = rng.pick(&["email", "instagram", "sms", "whatsapp", "in_store"]).into();
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::customers::validate;
+    use crate::normalize::Region;
+
+    #[test]
+    fn demo_is_deterministic_valid_and_varied() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let a = drafts(500, 7, today);
+        assert_eq!(a, drafts(500, 7, today));
+        assert_ne!(a, drafts(500, 8, today));
+        let now = today.and_hms_opt(12, 0, 0).unwrap().and_utc();
+        let mut phones = std::collections::HashSet::new();
+        for d in &a {
+            let c = validate(d, Region::parse("GB").unwrap(), now).unwrap_or_else(|p| panic!("{d:?}: {p:?}"));
+            for p in c.phones {
+                assert!(phones.insert(p), "phones are unique");
+            }
+        }
+        assert!(a.iter().any(|d| d.handles.contains_key("instagram")));
+        assert!(a.iter().any(|d| d.last_name.contains('è')));
+        assert!(a.iter().any(|d| d.emails.is_empty()));
+    }
+}

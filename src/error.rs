@@ -1,0 +1,116 @@
+//! The library's one error type. Every failure a person can cause (a bad field, an unknown customer,
+//! an email that already belongs to someone) is an `Error` whose `Display` is a sentence for people
+//! and whose `code()` is a stable word for programs (the desktop page branches on it).
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// A problem with one field of what the user submitted, shown next to that field in a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldProblem {
+    /// The field's name as in the customer JSON: `first_name`, `emails`, `phones`, `handles`, ...
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldProblem {
+    pub fn new(field: &str, message: impl Into<String>) -> FieldProblem {
+        FieldProblem { field: field.to_string(), message: message.into() }
+    }
+}
+
+#[derive(Debug)]
+pub enum ErrorKind {
+    /// The input was refused; each problem names its field.
+    Invalid(Vec<FieldProblem>),
+    /// No customer (or other record) matched the reference.
+    NotFound,
+    /// The request conflicts with what is stored (e.g. restoring a customer whose email was reused).
+    Conflict,
+    /// The database could not be opened, read or written.
+    Storage(rusqlite::Error),
+    /// A file could not be read or written.
+    Io(std::io::Error),
+}
+
+#[derive(Debug)]
+pub struct Error {
+    pub kind: ErrorKind,
+    message: String,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(problems: Vec<FieldProblem>) -> Error {
+        let message = match problems.as_slice() {
+            [one] => one.message.clone(),
+            many => {
+                let all: Vec<&str> = many.iter().map(|p| p.message.as_str()).collect();
+                all.join("; ")
+            }
+        };
+        Error { kind: ErrorKind::Invalid(problems), message }
+    }
+
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Error {
+        Error::invalid(vec![FieldProblem::new(field, message)])
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Error {
+        Error { kind: ErrorKind::NotFound, message: message.into() }
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Error {
+        Error { kind: ErrorKind::Conflict, message: message.into() }
+    }
+
+    pub fn io(context: impl Into<String>, err: std::io::Error) -> Error {
+        Error { message: format!("{}: {err}", context.into()), kind: ErrorKind::Io(err) }
+    }
+
+    /// A stable, machine-readable word for the kind of error.
+    /// Whether this is a write to a reader that has gone away (`regulars export | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(&self.kind, ErrorKind::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self.kind {
+            ErrorKind::Invalid(_) => "invalid",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Storage(_) => "storage",
+            ErrorKind::Io(_) => "io",
+        }
+    }
+
+    /// The field problems of an `Invalid` error, empty for the other kinds.
+    pub fn field_problems(&self) -> &[FieldProblem] {
+        match &self.kind {
+            ErrorKind::Invalid(problems) => problems,
+            _ => &[],
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {
+    // The message already includes the underlying error's text, so there is no separate source:
+    // printing the chain would say it twice.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        None
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Error {
+        Error { message: format!("database error: {err}"), kind: ErrorKind::Storage(err) }
+    }
+}

@@ -1,0 +1,39 @@
+//! Regulars' core: customer profiles, their storage, search and export, for the desktop app and the
+//! `regulars` command line alike. It knows nothing of Tauri or of terminals; it takes the time
+//! (`now`) and the shop's region as arguments, so its rules are testable on fixed dates.
+//!
+//! Map: `model` (plain data), `normalize` (emails, phones, handles, folding), `customers` (profiles
+//! and identity), `search`, `export`, `settings`, `demo` (a made-up shop), and `store`, the one
+//! module that speaks SQL. See ARCHITECTURE.md.
+
+pub mod customers;
+pub mod demo;
+pub mod error;
+pub mod export;
+pub mod model;
+pub mod normalize;
+pub mod search;
+pub mod settings;
+pub mod store;
+
+use std::path::PathBuf;
+
+pub use error::{Error, ErrorKind, FieldProblem, Result};
+pub use store::Store;
+
+/// The environment variable that names the database file, for the app and the CLI alike.
+pub const DB_ENV: &str = "REGULARS_DB";
+
+/// Where the database lives unless told otherwise: the OS's per-user data folder
+/// (`~/.local/share/Regulars` on Linux, `~/Library/Application Support/Regulars` on macOS,
+/// `%APPDATA%\Regulars` on Windows).
+pub fn default_db_path() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("Regulars").join("regulars.db")
+}
+
+/// The database to open: an explicit path, else `REGULARS_DB` (passed in as `env`), else the default.
+pub fn db_path(explicit: Option<PathBuf>, env: Option<std::ffi::OsString>) -> PathBuf {
+    explicit
+        .or_else(|| env.filter(|v| !v.is_empty()).map(PathBuf::from))
+        .unwrap_or_else(default_db_path)
+}

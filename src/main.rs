@@ -1,0 +1,451 @@
+//! `regulars`: the command line over the same core as the desktop app, for scripting and automation.
+//! Every command that prints data takes `--json`, which prints the shared customer JSON.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use chrono::Utc;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use regulars::customers::{self, Change};
+use regulars::model::{ConsentChannel, ConsentStatus, Customer, CustomerDraft, Platform};
+use regulars::normalize::{self, Region};
+use regulars::{export, search, settings, Store};
+
+#[derive(Parser)]
+#[command(name = "regulars", version, about = "Regulars: know your customers, in store and on social media")]
+struct Cli {
+    /// The database file (default: $REGULARS_DB, else the same file the desktop app uses)
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Print JSON instead of text
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Add, show, edit, list, search and delete customers
+    #[command(subcommand)]
+    Customers(CustomersCommand),
+    /// Write all customers to a file (or standard output)
+    Export {
+        #[arg(long, value_enum, default_value = "json")]
+        format: ExportFormat,
+        /// The file to write; standard output if left out
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Read or change the shop's settings (country, shop_name)
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+    /// Fill the database with a made-up demo shop
+    Demo {
+        #[arg(long, default_value_t = 300)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Json,
+    Csv,
+}
+
+#[derive(Subcommand)]
+enum CustomersCommand {
+    /// Add a customer
+    Add(Fields),
+    /// Show one customer: REF is a number, email, phone, @handle, platform:handle or exact name
+    Show { reference: String, #[arg(long, value_name = "CC")] region: Option<String> },
+    /// Change a customer: repeatable values are added, --remove-* takes them away
+    Edit {
+        reference: String,
+        #[command(flatten)]
+        fields: Fields,
+        #[arg(long, value_name = "EMAIL")]
+        remove_email: Vec<String>,
+        #[arg(long, value_name = "PHONE")]
+        remove_phone: Vec<String>,
+        #[arg(long, value_name = "TAG")]
+        remove_tag: Vec<String>,
+        #[arg(long, value_name = "PLATFORM")]
+        remove_handle: Vec<String>,
+    },
+    /// List customers by name
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+    },
+    /// Find customers by name, email, phone, handle, tag, city or notes; best match first
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long, value_name = "CC")]
+        region: Option<String>,
+    },
+    /// Move a customer to the trash (undo with `restore`)
+    Delete { reference: String },
+    /// Bring a customer back from the trash
+    Restore { id: i64 },
+}
+
+#[derive(Args, Default)]
+struct Fields {
+    #[arg(long)]
+    first_name: Option<String>,
+    #[arg(long)]
+    last_name: Option<String>,
+    #[arg(long)]
+    display_name: Option<String>,
+    /// Repeat for several
+    #[arg(long, value_name = "EMAIL")]
+    email: Vec<String>,
+    /// Repeat for several; numbers without a country code use the shop's country (see --region)
+    #[arg(long, value_name = "PHONE")]
+    phone: Vec<String>,
+    /// Country code for the phone numbers given, instead of the shop's country
+    #[arg(long, value_name = "CC")]
+    region: Option<String>,
+    /// PLATFORM:HANDLE (instagram:jane.doe) or a profile URL; repeat for several
+    #[arg(long, value_name = "PLATFORM:HANDLE")]
+    handle: Vec<String>,
+    #[arg(long, value_name = "TAG")]
+    tag: Vec<String>,
+    /// CHANNEL=yes|no|unknown, for email or sms
+    #[arg(long, value_name = "CHANNEL=ANSWER")]
+    consent: Vec<String>,
+    /// YYYY-MM-DD
+    #[arg(long, value_name = "DATE")]
+    birthday: Option<String>,
+    /// YYYY-MM-DD
+    #[arg(long, value_name = "DATE")]
+    customer_since: Option<String>,
+    #[arg(long)]
+    street: Option<String>,
+    #[arg(long)]
+    city: Option<String>,
+    /// The address's state, county or province
+    #[arg(long, value_name = "REGION")]
+    state: Option<String>,
+    #[arg(long)]
+    postal_code: Option<String>,
+    #[arg(long)]
+    country: Option<String>,
+    #[arg(long)]
+    company: Option<String>,
+    #[arg(long)]
+    notes: Option<String>,
+    /// email, sms, phone, whatsapp, instagram, in_store, ...
+    #[arg(long, value_name = "CHANNEL")]
+    preferred_channel: Option<String>,
+    /// KEY=VALUE; an empty value removes the field
+    #[arg(long, value_name = "KEY=VALUE")]
+    custom: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// Print one setting, or all of them
+    Get { key: Option<String> },
+    /// Change a setting: `regulars settings set country GB`
+    Set { key: String, value: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.downcast_ref::<regulars::Error>().is_some_and(regulars::Error::is_broken_pipe) => ExitCode::SUCCESS,
+        Err(err) => {
+            match err.downcast_ref::<regulars::Error>().map(|e| e.field_problems()) {
+                Some(problems) if problems.len() > 1 => {
+                    eprintln!("error: {} problems:", problems.len());
+                    for p in problems {
+                        eprintln!("  {}: {}", p.field, p.message);
+                    }
+                }
+                _ => eprintln!("error: {err:#}"),
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let path = regulars::db_path(cli.db, std::env::var_os(regulars::DB_ENV));
+    let mut store = Store::open(&path).with_context(|| format!("cannot open the database {}", path.display()))?;
+    let locale = std::env::var("LC_ALL").or_else(|_| std::env::var("LANG")).ok();
+    settings::ensure_country(&mut store, locale.as_deref())?;
+    let json = cli.json;
+    match cli.command {
+        Command::Customers(cmd) => customers_command(&mut store, cmd, json),
+        Command::Export { format, out } => {
+            let mut sink: Box<dyn Write> = match &out {
+                Some(p) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+                )),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let count = match format {
+                ExportFormat::Json => export::write_json(&store, &export::Selection::All, &mut sink)?,
+                ExportFormat::Csv => export::write_csv(&store, &export::Selection::All, &mut sink)?,
+            };
+            sink.flush()?;
+            if let Some(p) = out {
+                eprintln!("exported {count} customers to {}", p.display());
+            }
+            Ok(())
+        }
+        Command::Settings(SettingsCommand::Get { key }) => {
+            let keys: Vec<&str> = match &key {
+                Some(k) => vec![k.as_str()],
+                None => settings::KEYS.iter().map(|(k, _)| *k).collect(),
+            };
+            let mut values = BTreeMap::new();
+            for k in keys {
+                values.insert(k.to_string(), settings::get(&store, k)?);
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&values)?);
+            } else if let (Some(k), 1) = (&key, values.len()) {
+                println!("{}", values[k]);
+            } else {
+                for (k, v) in values {
+                    println!("{k} = {v}");
+                }
+            }
+            Ok(())
+        }
+        Command::Settings(SettingsCommand::Set { key, value }) => {
+            let stored = settings::set(&mut store, &key, &value)?;
+            if json {
+                println!("{}", serde_json::json!({ key: stored }));
+            } else {
+                println!("{key} = {stored}");
+            }
+            Ok(())
+        }
+        Command::Demo { count, seed } => {
+            let change = change(&store, None)?;
+            let drafts = regulars::demo::drafts(count, seed, change.now.date_naive());
+            let ids = customers::create_many(&mut store, &drafts, &change)?;
+            if json {
+                println!("{}", serde_json::json!({ "created": ids.len() }));
+            } else {
+                println!("added {} demo customers", ids.len());
+            }
+            Ok(())
+        }
+    }
+}
+
+fn change(store: &Store, region: Option<&str>) -> anyhow::Result<Change> {
+    let region = match region {
+        Some(cc) => Region::parse(cc).map_err(|m| anyhow::anyhow!("--region: {m}"))?,
+        None => settings::region(store)?,
+    };
+    Ok(Change { now: Utc::now(), region, source: "cli".into() })
+}
+
+fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -> anyhow::Result<()> {
+    match cmd {
+        CustomersCommand::Add(fields) => {
+            let change = change(store, fields.region.as_deref())?;
+            let mut draft = CustomerDraft::default();
+            apply(&mut draft, fields)?;
+            let c = customers::create(store, &draft, &change)?;
+            print_customer(store, &c, json, &format!("added #{}", c.id))
+        }
+        CustomersCommand::Show { reference, region } => {
+            let change = change(store, region.as_deref())?;
+            let id = customers::resolve(store, &reference, change.region)?;
+            let c = customers::get(store, id)?;
+            print_customer(store, &c, json, "")
+        }
+        CustomersCommand::Edit { reference, fields, remove_email, remove_phone, remove_tag, remove_handle } => {
+            let change = change(store, fields.region.as_deref())?;
+            let id = customers::resolve(store, &reference, change.region)?;
+            let before = customers::get(store, id)?;
+            let mut draft = CustomerDraft::from(&before);
+            for raw in &remove_email {
+                let email = normalize::email(raw).map_err(|m| anyhow::anyhow!("--remove-email: {m}"))?;
+                if !draft.emails.contains(&email) {
+                    bail!("--remove-email: {} has no email {email}", before.display_name);
+                }
+                draft.emails.retain(|e| *e != email);
+            }
+            for raw in &remove_phone {
+                let phone = normalize::phone(raw, change.region).map_err(|m| anyhow::anyhow!("--remove-phone: {m}"))?;
+                if !draft.phones.contains(&phone) {
+                    bail!("--remove-phone: {} has no phone {}", before.display_name, normalize::phone_display(&phone));
+                }
+                draft.phones.retain(|p| *p != phone);
+            }
+            for tag in &remove_tag {
+                let before_len = draft.tags.len();
+                draft.tags.retain(|t| !t.eq_ignore_ascii_case(tag.trim()));
+                if draft.tags.len() == before_len {
+                    bail!("--remove-tag: {} has no tag “{tag}”", before.display_name);
+                }
+            }
+            for platform in &remove_handle {
+                let p: Platform = platform.parse().map_err(|m| anyhow::anyhow!("--remove-handle: {m}"))?;
+                if draft.handles.remove(p.as_str()).is_none() {
+                    bail!("--remove-handle: {} has no {p} handle", before.display_name);
+                }
+            }
+            apply(&mut draft, fields)?;
+            let c = customers::update(store, id, &draft, &change)?;
+            print_customer(store, &c, json, &format!("updated #{}", c.id))
+        }
+        CustomersCommand::List { limit, offset } => {
+            let page = store.db().list_page(offset, limit)?;
+            if json {
+                let ids: Vec<i64> = page.items.iter().map(|s| s.id).collect();
+                println!("{}", serde_json::to_string_pretty(&store.db().customers(&ids)?)?);
+            } else {
+                print_summaries(&page.items);
+                eprintln!("{} of {} customers", page.items.len(), page.total);
+            }
+            Ok(())
+        }
+        CustomersCommand::Search { query, limit, region } => {
+            let change = change(store, region.as_deref())?;
+            let hits = search::search(store, &query, limit, change.region)?;
+            if json {
+                let ids: Vec<i64> = hits.iter().map(|s| s.id).collect();
+                println!("{}", serde_json::to_string_pretty(&store.db().customers(&ids)?)?);
+            } else if hits.is_empty() {
+                eprintln!("no customer matches “{query}”");
+            } else {
+                print_summaries(&hits);
+            }
+            Ok(())
+        }
+        CustomersCommand::Delete { reference } => {
+            let region = settings::region(store)?;
+            let id = customers::resolve(store, &reference, region)?;
+            let c = customers::delete(store, id, Utc::now())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&c)?);
+            } else {
+                println!("moved {} (#{}) to the trash; undo with: regulars customers restore {}", c.display_name, c.id, c.id);
+            }
+            Ok(())
+        }
+        CustomersCommand::Restore { id } => {
+            let c = customers::restore(store, id)?;
+            print_customer(store, &c, json, &format!("restored #{}", c.id))
+        }
+    }
+}
+
+/// Applies the command line's fields to a draft: single values replace, repeated ones are added.
+fn apply(draft: &mut CustomerDraft, f: Fields) -> anyhow::Result<()> {
+    let set = |slot: &mut String, value: Option<String>| {
+        if let Some(v) = value {
+            *slot = v;
+        }
+    };
+    set(&mut draft.first_name, f.first_name);
+    set(&mut draft.last_name, f.last_name);
+    set(&mut draft.display_name, f.display_name);
+    set(&mut draft.birthday, f.birthday);
+    set(&mut draft.customer_since, f.customer_since);
+    set(&mut draft.address.street, f.street);
+    set(&mut draft.address.city, f.city);
+    set(&mut draft.address.region, f.state);
+    set(&mut draft.address.postal_code, f.postal_code);
+    set(&mut draft.address.country, f.country);
+    set(&mut draft.company, f.company);
+    set(&mut draft.notes, f.notes);
+    set(&mut draft.preferred_channel, f.preferred_channel);
+    draft.emails.extend(f.email);
+    draft.phones.extend(f.phone);
+    draft.tags.extend(f.tag);
+    for raw in f.handle {
+        let (platform, handle) = match (normalize::platform_of_url(&raw), raw.split_once(':')) {
+            (Some(p), _) => (p, raw.as_str()),
+            (None, Some((p, h))) => (p.parse::<Platform>().map_err(|m| anyhow::anyhow!("--handle: {m}"))?, h),
+            (None, None) => bail!("--handle: write “{raw}” as PLATFORM:HANDLE, e.g. instagram:{}", raw.trim_start_matches('@')),
+        };
+        draft.handles.insert(platform.as_str().to_string(), handle.to_string());
+    }
+    for raw in f.consent {
+        let Some((channel, answer)) = raw.split_once('=') else {
+            bail!("--consent: write “{raw}” as CHANNEL=yes or CHANNEL=no, e.g. email=yes");
+        };
+        let channel: ConsentChannel = channel.parse().map_err(|m| anyhow::anyhow!("--consent: {m}"))?;
+        let status: ConsentStatus = match answer.trim().to_ascii_lowercase().as_str() {
+            "y" | "true" | "1" => ConsentStatus::Yes,
+            "n" | "false" | "0" => ConsentStatus::No,
+            other => other.parse().map_err(|m| anyhow::anyhow!("--consent: {m}"))?,
+        };
+        draft.consent.set(channel, status);
+    }
+    for raw in f.custom {
+        let Some((key, value)) = raw.split_once('=') else {
+            bail!("--custom: write “{raw}” as KEY=VALUE");
+        };
+        if value.trim().is_empty() {
+            draft.custom.remove(key.trim());
+        } else {
+            draft.custom.insert(key.trim().to_string(), value.to_string());
+        }
+    }
+    Ok(())
+}
+
+fn print_customer(store: &Store, c: &Customer, json: bool, headline: &str) -> anyhow::Result<()> {
+    if json {
+        let mut value = serde_json::to_value(c)?;
+        value["consent_history"] = serde_json::to_value(store.db().consent_history(c.id)?)?;
+        println!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(());
+    }
+    if !headline.is_empty() {
+        println!("{headline}");
+    }
+    println!("{} (#{})", c.display_name, c.id);
+    let line = |label: &str, value: String| {
+        if !value.is_empty() {
+            println!("  {label:<16}{value}");
+        }
+    };
+    line("email", c.emails.join(", "));
+    line("phone", c.phones.iter().map(|p| normalize::phone_display(p)).collect::<Vec<_>>().join(", "));
+    for (platform, handle) in &c.handles {
+        line(platform.as_str(), format!("@{handle}"));
+    }
+    line("company", c.company.clone());
+    let a = &c.address;
+    let address: Vec<&str> = [&a.street, &a.city, &a.region, &a.postal_code, &a.country].into_iter().map(String::as_str).filter(|s| !s.is_empty()).collect();
+    line("address", address.join(", "));
+    line("birthday", c.birthday.map(|d| d.to_string()).unwrap_or_default());
+    line("customer since", c.customer_since.map(|d| d.to_string()).unwrap_or_default());
+    line("tags", c.tags.join(", "));
+    line("consent", format!("email {}, sms {}", c.consent.email, c.consent.sms));
+    line("prefers", c.preferred_channel.map(|p| p.to_string()).unwrap_or_default());
+    for (k, v) in &c.custom {
+        line(k, v.clone());
+    }
+    line("notes", c.notes.replace('\n', "\n                  "));
+    Ok(())
+}
+
+fn print_summaries(items: &[regulars::model::CustomerSummary]) {
+    for s in items {
+        let phone = s.phone.as_deref().map(normalize::phone_display).unwrap_or_default();
+        println!("#{:<6} {:<28} {:<32} {:<18} {}", s.id, s.display_name, s.email.as_deref().unwrap_or(""), phone, s.city);
+    }
+}

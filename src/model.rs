@@ -1,0 +1,270 @@
+//! The domain's plain data: customers as stored and shown, drafts as submitted by a form or the CLI,
+//! and the small closed vocabularies (platforms, channels, consent) they use. No behaviour beyond
+//! parsing the vocabularies lives here; the types serialise to the JSON every interface shares.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+pub type CustomerId = i64;
+
+/// Defines a closed vocabulary as an enum with its wire names, `as_str`, `ALL` and `FromStr`.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+
+            fn from_str(s: &str) -> Result<$name, String> {
+                let wanted = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+                $name::ALL.iter().copied().find(|v| v.as_str() == wanted).ok_or_else(|| {
+                    let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                    format!("“{}” is not a known {}; use one of: {}", s.trim(), $what, names.join(", "))
+                })
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// A social platform on which a customer has a handle.
+    Platform, "platform" {
+        Instagram => "instagram",
+        Facebook => "facebook",
+        Tiktok => "tiktok",
+        X => "x",
+        Youtube => "youtube",
+        Linkedin => "linkedin",
+        Pinterest => "pinterest",
+        Whatsapp => "whatsapp",
+    }
+}
+
+vocabulary! {
+    /// A way the shop and a customer reach each other.
+    Channel, "channel" {
+        Email => "email",
+        Sms => "sms",
+        Phone => "phone",
+        Whatsapp => "whatsapp",
+        Instagram => "instagram",
+        Facebook => "facebook",
+        Tiktok => "tiktok",
+        X => "x",
+        Youtube => "youtube",
+        GoogleReviews => "google_reviews",
+        InStore => "in_store",
+        Website => "website",
+        Community => "community",
+    }
+}
+
+vocabulary! {
+    /// A channel that needs the customer's consent for marketing.
+    ConsentChannel, "consent channel" {
+        Email => "email",
+        Sms => "sms",
+    }
+}
+
+vocabulary! {
+    /// Whether a customer agreed to marketing on a channel: `unknown` until they say.
+    ConsentStatus, "consent answer (yes, no or unknown)" {
+        Yes => "yes",
+        No => "no",
+        Unknown => "unknown",
+    }
+}
+
+impl Default for ConsentStatus {
+    fn default() -> ConsentStatus {
+        ConsentStatus::Unknown
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Address {
+    pub street: String,
+    pub city: String,
+    pub region: String,
+    /// Kept as text: postal codes have letters and leading zeros.
+    pub postal_code: String,
+    pub country: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Consent {
+    pub email: ConsentStatus,
+    pub sms: ConsentStatus,
+}
+
+impl Consent {
+    pub fn get(&self, channel: ConsentChannel) -> ConsentStatus {
+        match channel {
+            ConsentChannel::Email => self.email,
+            ConsentChannel::Sms => self.sms,
+        }
+    }
+
+    pub fn set(&mut self, channel: ConsentChannel, status: ConsentStatus) {
+        match channel {
+            ConsentChannel::Email => self.email = status,
+            ConsentChannel::Sms => self.sms = status,
+        }
+    }
+}
+
+/// One entry of the append-only consent record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentEvent {
+    pub channel: ConsentChannel,
+    pub status: ConsentStatus,
+    pub at: DateTime<Utc>,
+    /// Where it was given or withdrawn: "app", "cli", an import's file name, ...
+    pub source: String,
+}
+
+/// A customer as stored: every value normalised (emails lower-case, phones E.164, handles bare).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: CustomerId,
+    pub first_name: String,
+    pub last_name: String,
+    pub display_name: String,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub handles: BTreeMap<Platform, String>,
+    pub address: Address,
+    pub company: String,
+    pub birthday: Option<NaiveDate>,
+    pub customer_since: Option<NaiveDate>,
+    pub tags: Vec<String>,
+    pub notes: String,
+    pub consent: Consent,
+    pub preferred_channel: Option<Channel>,
+    pub custom: BTreeMap<String, String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What a form or the command line submits to create or replace a customer: raw text, checked and
+/// normalised by `customers::validate`. Every field is optional on the wire.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CustomerDraft {
+    pub first_name: String,
+    pub last_name: String,
+    /// Left empty, it is made from the name, company, email or phone.
+    pub display_name: String,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    /// Platform name to a handle, "@handle" or profile URL.
+    pub handles: BTreeMap<String, String>,
+    pub address: Address,
+    pub company: String,
+    /// `YYYY-MM-DD`, or empty.
+    pub birthday: String,
+    /// `YYYY-MM-DD`, or empty.
+    pub customer_since: String,
+    pub tags: Vec<String>,
+    pub notes: String,
+    pub consent: Consent,
+    pub preferred_channel: String,
+    pub custom: BTreeMap<String, String>,
+}
+
+impl From<&Customer> for CustomerDraft {
+    fn from(c: &Customer) -> CustomerDraft {
+        let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        CustomerDraft {
+            first_name: c.first_name.clone(),
+            last_name: c.last_name.clone(),
+            display_name: c.display_name.clone(),
+            emails: c.emails.clone(),
+            phones: c.phones.clone(),
+            handles: c.handles.iter().map(|(p, h)| (p.as_str().to_string(), h.clone())).collect(),
+            address: c.address.clone(),
+            company: c.company.clone(),
+            birthday: date(c.birthday),
+            customer_since: date(c.customer_since),
+            tags: c.tags.clone(),
+            notes: c.notes.clone(),
+            consent: c.consent,
+            preferred_channel: c.preferred_channel.map(|ch| ch.as_str().to_string()).unwrap_or_default(),
+            custom: c.custom.clone(),
+        }
+    }
+}
+
+/// A customer as a line in a list or a search result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerSummary {
+    pub id: CustomerId,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub city: String,
+    pub tags: Vec<String>,
+}
+
+/// One page of a list, with the total it was cut from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub total: u64,
+    pub items: Vec<T>,
+}
+
+/// The shop's own settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// ISO 3166 alpha-2 code: the default region for phone numbers written without a country code.
+    pub country: String,
+    pub shop_name: String,
+    /// Whether the first-run screen has been answered.
+    pub onboarded: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vocabularies_parse_loosely_and_explain_mistakes() {
+        assert_eq!("Instagram".parse::<Platform>(), Ok(Platform::Instagram));
+        assert_eq!("in-store".parse::<Channel>(), Ok(Channel::InStore));
+        assert_eq!(" Google Reviews ".parse::<Channel>(), Ok(Channel::GoogleReviews));
+        let err = "myspace".parse::<Platform>().unwrap_err();
+        assert!(err.contains("“myspace” is not a known platform"), "{err}");
+        assert!(err.contains("instagram, facebook"), "{err}");
+    }
+
+    #[test]
+    fn consent_serialises_as_words() {
+        let c = Consent { email: ConsentStatus::Yes, sms: ConsentStatus::Unknown };
+        assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"email":"yes","sms":"unknown"}"#);
+    }
+}

@@ -1,0 +1,240 @@
+//! Instant search as you type. Each customer has one row of folded words in an FTS5 index (see
+//! `document`); a query becomes up to four bounded index look-ups, from the most telling to the
+//! least (phone digits, then names and handles, then contact details and tags, then notes), and the
+//! candidates are ranked here by how well the words match the name.
+//!
+//! Every look-up is capped, so a one-letter query costs about as much as a long one: that bound is
+//! what keeps as-you-type search fast at any database size. When more customers match a tier than
+//! its cap, the ones it returns are the oldest: a query one letter longer narrows them down.
+
+use std::collections::HashSet;
+
+use crate::error::Result;
+use crate::model::{Customer, CustomerId, CustomerSummary};
+use crate::normalize::{self, fold, words, Region};
+use crate::store::{SearchDoc, Store};
+
+/// How many candidates one look-up may return.
+const TIER_CAP: usize = 200;
+
+/// The words a customer is found by.
+pub fn document(c: &Customer) -> SearchDoc {
+    let join = |parts: &mut dyn Iterator<Item = String>| parts.collect::<Vec<_>>().join(" ");
+    SearchDoc {
+        name: fold(&format!("{} {} {}", c.first_name, c.last_name, c.display_name)),
+        handles: join(&mut c.handles.values().map(|h| fold(h))),
+        emails: join(&mut c.emails.iter().cloned()),
+        phones: join(&mut c.phones.iter().flat_map(|p| normalize::phone_search_terms(p))),
+        tags: join(&mut c.tags.iter().map(|t| fold(t))),
+        city: fold(&c.address.city),
+        company: fold(&c.company),
+        notes: fold(&c.notes),
+    }
+}
+
+/// Customers matching `query`, best first. An empty query finds nobody.
+pub fn search(store: &Store, query: &str, limit: usize, region: Region) -> Result<Vec<CustomerSummary>> {
+    let plan = plan(query, region);
+    let db = store.db();
+    let mut seen = HashSet::new();
+    let mut candidates: Vec<(usize, CustomerId)> = Vec::new();
+    for (tier, fts) in plan.lookups.iter().enumerate() {
+        for id in db.search_ids(fts, TIER_CAP)? {
+            if seen.insert(id) {
+                candidates.push((tier, id));
+            }
+        }
+        if candidates.len() >= limit && tier + 1 >= plan.decisive_tiers {
+            break;
+        }
+    }
+    let ids: Vec<CustomerId> = candidates.iter().map(|&(_, id)| id).collect();
+    let tier_of: std::collections::HashMap<CustomerId, usize> = candidates.iter().map(|&(t, id)| (id, t)).collect();
+    let mut ranked: Vec<(usize, u32, String, CustomerId)> = db
+        .names(&ids)?
+        .into_iter()
+        .map(|(id, first, last, display)| {
+            let name = fold(&format!("{first} {last} {display}"));
+            (tier_of[&id], name_score(&plan.words, &name), fold(&display), id)
+        })
+        .collect();
+    ranked.sort();
+    ranked.truncate(limit);
+    let best: Vec<CustomerId> = ranked.into_iter().map(|(_, _, _, id)| id).collect();
+    db.summaries(&best)
+}
+
+/// What a query looks up, in order.
+#[derive(Debug, PartialEq, Eq)]
+struct Plan {
+    /// The query's folded words.
+    words: Vec<String>,
+    /// FTS5 queries, most telling first.
+    lookups: Vec<String>,
+    /// Look-ups that always run even when earlier ones filled the page (names must not be
+    /// crowded out by notes, nor phone matches by names).
+    decisive_tiers: usize,
+}
+
+fn plan(query: &str, region: Region) -> Plan {
+    let folded = fold(query);
+    let words: Vec<String> = words(&folded).map(str::to_string).collect();
+    let mut lookups = Vec::new();
+    if words.is_empty() {
+        return Plan { words, lookups, decisive_tiers: 0 };
+    }
+    // Only letters and digits reach FTS5 (quoted), so no query text can change the query's syntax.
+    let all_prefixes = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+    if let Some(digits) = phone_digits(query, region) {
+        // Whole-term matches first: a number that ends with the digits typed (or is them) beats one
+        // that merely contains them.
+        for star in ["", "*"] {
+            let alternatives = digits.iter().map(|d| format!("\"{d}\"{star}")).collect::<Vec<_>>().join(" OR ");
+            lookups.push(format!("{{phones}} : ({alternatives})"));
+        }
+    }
+    lookups.push(format!("{{name handles}} : ({all_prefixes})"));
+    lookups.push(format!("{{name handles emails phones tags city company}} : ({all_prefixes})"));
+    lookups.push(format!("({all_prefixes})"));
+    let decisive_tiers = lookups.len() - 2;
+    Plan { words, lookups, decisive_tiers }
+}
+
+/// The digit strings a phone-like query may be the start of: its digits as typed without leading
+/// zeros, and its E.164 digits when it parses as a whole number of `region`.
+fn phone_digits(query: &str, region: Region) -> Option<Vec<String>> {
+    let q = query.trim();
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    let phone_like = q.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if !phone_like || digits.len() < 3 {
+        return None;
+    }
+    let mut out = vec![digits.clone()];
+    let trimmed = digits.trim_start_matches('0');
+    if !trimmed.is_empty() && trimmed != digits {
+        out.push(trimmed.to_string());
+    }
+    if let Ok(e164) = normalize::phone(q, region) {
+        out.push(e164.trim_start_matches('+').to_string());
+    }
+    out.dedup();
+    Some(out)
+}
+
+/// Lower is better: per query word, 0 when a name word equals it, 1 when one starts with it, 2 when
+/// it matched elsewhere.
+fn name_score(query_words: &[String], folded_name: &str) -> u32 {
+    query_words
+        .iter()
+        .map(|q| {
+            let mut best = 2;
+            for w in words(folded_name) {
+                if w == q {
+                    return 0;
+                }
+                if w.starts_with(q.as_str()) {
+                    best = 1;
+                }
+            }
+            best
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::customers::{self, Change};
+    use crate::model::CustomerDraft;
+
+    fn gb() -> Region {
+        Region::parse("GB").unwrap()
+    }
+
+    fn store_with(people: &[(&str, &str, &str, &str)]) -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let change = Change { now: "2026-11-23T10:00:00Z".parse().unwrap(), region: gb(), source: "test".into() };
+        for (first, last, phone, extra) in people {
+            let mut d = CustomerDraft { first_name: first.to_string(), last_name: last.to_string(), ..Default::default() };
+            if !phone.is_empty() {
+                d.phones.push(phone.to_string());
+            }
+            for part in extra.split(';').filter(|p| !p.is_empty()) {
+                let (k, v) = part.split_once('=').unwrap();
+                match k {
+                    "email" => d.emails.push(v.into()),
+                    "ig" => { d.handles.insert("instagram".into(), v.into()); }
+                    "tag" => d.tags.push(v.into()),
+                    "city" => d.address.city = v.into(),
+                    "notes" => d.notes = v.into(),
+                    _ => panic!("test helper: unknown key {k}"),
+                }
+            }
+            customers::create(&mut store, &d, &change).unwrap();
+        }
+        store
+    }
+
+    fn check(store: &Store, query: &str, expected: &[&str]) {
+        let got: Vec<String> = search(store, query, 10, gb()).unwrap().into_iter().map(|s| s.display_name).collect();
+        assert_eq!(got, expected, "query {query:?}");
+    }
+
+    #[test]
+    fn finds_by_every_field_accent_blind_and_by_prefix() {
+        let store = store_with(&[
+            ("Élodie", "Lefèvre", "07911 123456", "email=elodie@example.fr;ig=elo.shop;tag=VIP;city=Nantes"),
+            ("Tom", "Baker", "020 7946 0000", "notes=Asked about the linen shirts"),
+            ("Anna", "Lefebvre", "", "city=Lyon"),
+        ]);
+        check(&store, "lefe", &["Anna Lefebvre", "Élodie Lefèvre"]);
+        check(&store, "LEFÈVRE", &["Élodie Lefèvre"]);
+        check(&store, "elo", &["Élodie Lefèvre"]);
+        check(&store, "elodie@exa", &["Élodie Lefèvre"]);
+        check(&store, "vip", &["Élodie Lefèvre"]);
+        check(&store, "nant", &["Élodie Lefèvre"]);
+        check(&store, "linen", &["Tom Baker"]);
+        check(&store, "tom bak", &["Tom Baker"]);
+        check(&store, "zzz", &[]);
+        check(&store, "", &[]);
+    }
+
+    #[test]
+    fn phone_numbers_match_however_they_are_written() {
+        let store = store_with(&[("Élodie", "Lefèvre", "07911 123456", ""), ("Tom", "Baker", "020 7946 0000", "")]);
+        for q in ["07911 123456", "+44 7911 123456", "123456", "7911", "0791", "+447911123456", "(07911) 123-456"] {
+            check(&store, q, &["Élodie Lefèvre"]);
+        }
+        check(&store, "7946", &["Tom Baker"]);
+    }
+
+    #[test]
+    fn exact_names_rank_before_prefixes_and_notes() {
+        let store = store_with(&[
+            ("Jonathan", "Reed", "", ""),
+            ("Jo", "Reed", "", ""),
+            ("Mary", "Jones", "", ""),
+            ("Ben", "Ode", "", "notes=jo recommended him"),
+        ]);
+        check(&store, "jo", &["Jo Reed", "Jonathan Reed", "Mary Jones", "Ben Ode"]);
+    }
+
+    #[test]
+    fn hostile_query_text_is_only_words() {
+        let store = store_with(&[("Ann", "Quote", "", "notes=he said \"hi\" OR NOT")]);
+        for q in ["\"", "ann\" OR \"", "NOT", "*", "{notes}:hi", "ann AND", "(", "^ann", "NEAR(ann quote)"] {
+            search(&store, q, 10, gb()).unwrap();
+        }
+        check(&store, "\"hi\" OR", &["Ann Quote"]);
+    }
+
+    #[test]
+    fn plans_phone_lookups_only_for_phone_like_queries() {
+        assert_eq!(plan("07911 12", gb()).lookups[..2], [
+            "{phones} : (\"0791112\" OR \"791112\")",
+            "{phones} : (\"0791112\"* OR \"791112\"*)",
+        ]);
+        assert!(!plan("jo", gb()).lookups[0].starts_with("{phones}"));
+        assert!(plan("", gb()).lookups.is_empty());
+    }
+}

@@ -1,0 +1,104 @@
+//! The shop's settings: its country (the default region for phone numbers) and its name, stored in
+//! the database so that the desktop app and the command line agree.
+
+use crate::error::{Error, Result};
+use crate::model::Settings;
+use crate::normalize::Region;
+use crate::store::Store;
+
+/// The settings a person can read and change, with what each is for.
+pub const KEYS: &[(&str, &str)] = &[
+    ("country", "two-letter country code of the shop, used for phone numbers without a country code"),
+    ("shop_name", "the shop's name, shown in the app"),
+    ("onboarded", "whether the first-run screen has been answered (true or false)"),
+];
+
+const FALLBACK_COUNTRY: &str = "US";
+
+pub fn load(store: &Store) -> Result<Settings> {
+    let db = store.db();
+    Ok(Settings {
+        country: db.setting("country")?.unwrap_or_else(|| FALLBACK_COUNTRY.to_string()),
+        shop_name: db.setting("shop_name")?.unwrap_or_default(),
+        onboarded: db.setting("onboarded")?.as_deref() == Some("true"),
+    })
+}
+
+/// The shop's default phone region.
+pub fn region(store: &Store) -> Result<Region> {
+    Region::parse(&load(store)?.country).map_err(|m| Error::invalid_field("country", m))
+}
+
+pub fn get(store: &Store, key: &str) -> Result<String> {
+    let s = load(store)?;
+    match key {
+        "country" => Ok(s.country),
+        "shop_name" => Ok(s.shop_name),
+        "onboarded" => Ok(s.onboarded.to_string()),
+        _ => Err(unknown(key)),
+    }
+}
+
+/// Checks and stores one setting; returns the stored form.
+pub fn set(store: &mut Store, key: &str, value: &str) -> Result<String> {
+    let stored = match key {
+        "country" => Region::parse(value).map_err(|m| Error::invalid_field("country", m))?.code().to_string(),
+        "shop_name" => value.trim().to_string(),
+        "onboarded" => match value.trim() {
+            "true" | "yes" => "true".to_string(),
+            "false" | "no" => "false".to_string(),
+            other => return Err(Error::invalid_field("onboarded", format!("“{other}” is not true or false"))),
+        },
+        _ => return Err(unknown(key)),
+    };
+    store.write(|w| w.set_setting(key, &stored))?;
+    Ok(stored)
+}
+
+/// Sets the country on a database that has none yet, from the user's locale when it names one.
+pub fn ensure_country(store: &mut Store, locale: Option<&str>) -> Result<()> {
+    if store.db().setting("country")?.is_none() {
+        let guess = locale.and_then(country_of_locale).unwrap_or(FALLBACK_COUNTRY.to_string());
+        store.write(|w| w.set_setting("country", &guess))?;
+    }
+    Ok(())
+}
+
+/// The country in a POSIX or BCP 47 locale name: `en_GB.UTF-8` and `fr-FR` give GB and FR.
+pub fn country_of_locale(locale: &str) -> Option<String> {
+    let base = locale.split(['.', '@']).next()?;
+    let (_, country) = base.split_once(['_', '-'])?;
+    Region::parse(country).ok().map(|r| r.code().to_string())
+}
+
+fn unknown(key: &str) -> Error {
+    let names: Vec<&str> = KEYS.iter().map(|(k, _)| *k).collect();
+    Error::invalid_field("key", format!("“{key}” is not a setting; the settings are {}", names.join(", ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_round_trip_and_refuse_nonsense() {
+        let mut store = Store::open_in_memory().unwrap();
+        assert_eq!(get(&store, "country").unwrap(), "US");
+        assert_eq!(set(&mut store, "country", " fr ").unwrap(), "FR");
+        assert_eq!(region(&store).unwrap().code(), "FR");
+        assert!(set(&mut store, "country", "France").unwrap_err().to_string().contains("two-letter"));
+        assert!(set(&mut store, "colour", "red").unwrap_err().to_string().contains("not a setting"));
+        assert_eq!(get(&store, "country").unwrap(), "FR", "a refused value changes nothing");
+    }
+
+    #[test]
+    fn country_comes_from_the_locale_once() {
+        assert_eq!(country_of_locale("en_GB.UTF-8").as_deref(), Some("GB"));
+        assert_eq!(country_of_locale("fr-FR").as_deref(), Some("FR"));
+        assert_eq!(country_of_locale("C.UTF-8"), None);
+        let mut store = Store::open_in_memory().unwrap();
+        ensure_country(&mut store, Some("de_DE.UTF-8")).unwrap();
+        ensure_country(&mut store, Some("en_GB.UTF-8")).unwrap();
+        assert_eq!(get(&store, "country").unwrap(), "DE");
+    }
+}

@@ -1,0 +1,587 @@
+//! The SQLite file and every SQL statement Regulars runs. Nothing outside this module writes SQL.
+//!
+//! `Store` owns the connection. Reads go through `Store::db()`; writes only through `Store::write`,
+//! which runs a closure inside one `BEGIN IMMEDIATE` transaction, so a multi-step change (a customer
+//! and its emails, phones, search words and consent record) lands whole or not at all.
+//! Migrations live in `migrations/*.sql`, are applied in order and recorded in `user_version`;
+//! connection settings (pragmas) are applied on every open, outside the migrations.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use crate::error::{Error, Result};
+use crate::model::{
+    Address, Channel, Consent, ConsentChannel, ConsentEvent, ConsentStatus, Customer, CustomerId,
+    CustomerSummary, Page, Platform,
+};
+
+/// The schema, in order. Append only: a released migration is never edited (a test pins them).
+pub(crate) const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_customers.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The words a customer is found by, already folded, one string per indexed column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchDoc {
+    pub name: String,
+    pub handles: String,
+    pub emails: String,
+    pub phones: String,
+    pub tags: String,
+    pub city: String,
+    pub company: String,
+    pub notes: String,
+}
+
+/// Who holds an email, phone or handle, for identity checks and friendly conflict messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub id: CustomerId,
+    pub display_name: String,
+    pub deleted: bool,
+}
+
+/// Whether a customer id is in use, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Live,
+    Deleted,
+    Missing,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::io(format!("cannot create the folder {}", dir.display()), e))?;
+        }
+        let conn = Connection::open(path)?;
+        Store::init(conn, Some(path.to_path_buf()))
+    }
+
+    /// A private database in memory, for tests and previews.
+    pub fn open_in_memory() -> Result<Store> {
+        Store::init(Connection::open_in_memory()?, None)
+    }
+
+    fn init(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        // WAL lets the app read while the CLI writes. synchronous=FULL makes every committed
+        // transaction survive a power cut, not only an application crash: a shop owner's saved
+        // edit must not vanish, and the cost (one fsync per transaction) is invisible at human pace
+        // and small for bulk work, which runs as one transaction.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        rusqlite::vtab::array::load_module(&conn)?;
+        let mut store = Store { conn, path };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let current: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if current > SCHEMA_VERSION {
+            return Err(Error::conflict(format!(
+                "this database was written by a newer Regulars (schema {current}, this one knows {SCHEMA_VERSION}); update Regulars to open it"
+            )));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn db(&self) -> Db<'_> {
+        Db { conn: &self.conn }
+    }
+
+    /// Runs `f` in one transaction: committed if it returns `Ok`, rolled back otherwise.
+    pub fn write<T>(&mut self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&WriteDb { db: Db { conn: &tx } })?;
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
+/// Read access to the database.
+#[derive(Clone, Copy)]
+pub struct Db<'a> {
+    conn: &'a Connection,
+}
+
+/// Read and write access, inside a transaction (see `Store::write`).
+pub struct WriteDb<'a> {
+    db: Db<'a>,
+}
+
+impl<'a> std::ops::Deref for WriteDb<'a> {
+    type Target = Db<'a>;
+
+    fn deref(&self) -> &Db<'a> {
+        &self.db
+    }
+}
+
+fn id_list(ids: &[CustomerId]) -> Rc<Vec<Value>> {
+    Rc::new(ids.iter().map(|&id| Value::Integer(id)).collect())
+}
+
+fn time_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn parse_time(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+}
+
+fn parse_date(text: Option<String>) -> Option<NaiveDate> {
+    text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
+}
+
+const TAG_SEPARATOR: char = '\u{1f}';
+
+impl Db<'_> {
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        let value = self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?;
+        Ok(value)
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Runs SQLite's own consistency checks; returns the problems it reports (empty when sound).
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let row = row?;
+            if row != "ok" {
+                problems.push(row);
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            problems.push(format!("row {} of {} points nowhere", row.get::<_, i64>(1)?, row.get::<_, String>(0)?));
+        }
+        Ok(problems)
+    }
+
+    pub fn customer_count(&self) -> Result<u64> {
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM customers WHERE deleted_at IS NULL", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    pub fn presence(&self, id: CustomerId) -> Result<Presence> {
+        let deleted: Option<Option<String>> = self
+            .conn
+            .query_row("SELECT deleted_at FROM customers WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        Ok(match deleted {
+            None => Presence::Missing,
+            Some(None) => Presence::Live,
+            Some(Some(_)) => Presence::Deleted,
+        })
+    }
+
+    fn owner(&self, sql: &str, params: impl rusqlite::Params) -> Result<Option<Owner>> {
+        let owner = self
+            .conn
+            .query_row(sql, params, |r| {
+                Ok(Owner { id: r.get(0)?, display_name: r.get(1)?, deleted: r.get::<_, Option<String>>(2)?.is_some() })
+            })
+            .optional()?;
+        Ok(owner)
+    }
+
+    pub fn owner_of_email(&self, email: &str) -> Result<Option<Owner>> {
+        self.owner(
+            "SELECT c.id, c.display_name, c.deleted_at FROM customer_emails e JOIN customers c ON c.id = e.customer_id WHERE e.email = ?1",
+            [email],
+        )
+    }
+
+    pub fn owner_of_phone(&self, e164: &str) -> Result<Option<Owner>> {
+        self.owner(
+            "SELECT c.id, c.display_name, c.deleted_at FROM customer_phones p JOIN customers c ON c.id = p.customer_id WHERE p.e164 = ?1",
+            [e164],
+        )
+    }
+
+    pub fn owner_of_handle(&self, platform: Platform, handle: &str) -> Result<Option<Owner>> {
+        self.owner(
+            "SELECT c.id, c.display_name, c.deleted_at FROM customer_handles h JOIN customers c ON c.id = h.customer_id WHERE h.platform = ?1 AND h.handle = ?2",
+            params![platform.as_str(), handle],
+        )
+    }
+
+    /// Live customers whose display name is exactly `name` (ignoring case).
+    pub fn ids_named(&self, name: &str) -> Result<Vec<CustomerId>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM customers WHERE deleted_at IS NULL AND display_name = ?1 COLLATE NOCASE ORDER BY id LIMIT 10",
+        )?;
+        let ids = stmt.query_map([name], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
+    }
+
+    /// The customer with this id, live or in the trash.
+    pub fn customer(&self, id: CustomerId) -> Result<Option<Customer>> {
+        Ok(self.customers(&[id])?.into_iter().next())
+    }
+
+    /// The customers with these ids (live or in the trash), in the order given; unknown ids are skipped.
+    pub fn customers(&self, ids: &[CustomerId]) -> Result<Vec<Customer>> {
+        let list = id_list(ids);
+        let mut by_id: HashMap<CustomerId, Customer> = HashMap::with_capacity(ids.len());
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, first_name, last_name, display_name, company, street, city, region, postal_code, country,
+                    birthday, customer_since, notes, consent_email, consent_sms, preferred_channel, custom,
+                    created_at, updated_at
+             FROM customers WHERE id IN rarray(?1)",
+        )?;
+        let rows = stmt.query_map([list.clone()], |r| {
+            let consent = |i: usize| -> rusqlite::Result<ConsentStatus> {
+                Ok(r.get::<_, String>(i)?.parse().unwrap_or_default())
+            };
+            Ok(Customer {
+                id: r.get(0)?,
+                first_name: r.get(1)?,
+                last_name: r.get(2)?,
+                display_name: r.get(3)?,
+                company: r.get(4)?,
+                address: Address {
+                    street: r.get(5)?,
+                    city: r.get(6)?,
+                    region: r.get(7)?,
+                    postal_code: r.get(8)?,
+                    country: r.get(9)?,
+                },
+                birthday: parse_date(r.get(10)?),
+                customer_since: parse_date(r.get(11)?),
+                notes: r.get(12)?,
+                consent: Consent { email: consent(13)?, sms: consent(14)? },
+                preferred_channel: r.get::<_, Option<String>>(15)?.and_then(|c| c.parse::<Channel>().ok()),
+                custom: serde_json::from_str(&r.get::<_, String>(16)?).unwrap_or_default(),
+                created_at: parse_time(&r.get::<_, String>(17)?),
+                updated_at: parse_time(&r.get::<_, String>(18)?),
+                emails: Vec::new(),
+                phones: Vec::new(),
+                handles: BTreeMap::new(),
+                tags: Vec::new(),
+            })
+        })?;
+        for row in rows {
+            let c = row?;
+            by_id.insert(c.id, c);
+        }
+        self.each_child(
+            "SELECT customer_id, email FROM customer_emails WHERE customer_id IN rarray(?1) ORDER BY customer_id, position",
+            &list,
+            |id, v| by_id.get_mut(&id).map(|c| c.emails.push(v)),
+        )?;
+        self.each_child(
+            "SELECT customer_id, e164 FROM customer_phones WHERE customer_id IN rarray(?1) ORDER BY customer_id, position",
+            &list,
+            |id, v| by_id.get_mut(&id).map(|c| c.phones.push(v)),
+        )?;
+        self.each_child(
+            "SELECT customer_id, tag FROM customer_tags WHERE customer_id IN rarray(?1) ORDER BY customer_id, position",
+            &list,
+            |id, v| by_id.get_mut(&id).map(|c| c.tags.push(v)),
+        )?;
+        self.each_child(
+            "SELECT customer_id, platform || char(31) || handle FROM customer_handles WHERE customer_id IN rarray(?1)",
+            &list,
+            |id, v| {
+                let (platform, handle) = v.split_once(TAG_SEPARATOR)?;
+                let platform = platform.parse::<Platform>().ok()?;
+                by_id.get_mut(&id).map(|c| c.handles.insert(platform, handle.to_string()))
+            },
+        )?;
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    fn each_child<R>(
+        &self,
+        sql: &str,
+        list: &Rc<Vec<Value>>,
+        mut f: impl FnMut(CustomerId, String) -> Option<R>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut rows = stmt.query([list.clone()])?;
+        while let Some(row) = rows.next()? {
+            f(row.get(0)?, row.get(1)?);
+        }
+        Ok(())
+    }
+
+    /// Live customers in name order, one page at a time.
+    pub fn list_page(&self, offset: u64, limit: u64) -> Result<Page<CustomerSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM customers WHERE deleted_at IS NULL ORDER BY sort_name, id LIMIT ?1 OFFSET ?2",
+        )?;
+        let ids: Vec<CustomerId> = stmt.query_map([limit as i64, offset as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(Page { total: self.customer_count()?, items: self.summaries(&ids)? })
+    }
+
+    /// Ids of all live customers in name order, `limit` at a time after `after` (keyset paging
+    /// for exports that must not hold every customer in memory).
+    pub fn ids_after(&self, after: Option<(String, CustomerId)>, limit: u64) -> Result<Vec<(String, CustomerId)>> {
+        let (name, id) = after.unwrap_or_default();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT sort_name, id FROM customers WHERE deleted_at IS NULL AND (sort_name, id) > (?1, ?2)
+             ORDER BY sort_name, id LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![name, id, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The list lines of these customers, in the order given.
+    pub fn summaries(&self, ids: &[CustomerId]) -> Result<Vec<CustomerSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.id, c.display_name, c.city,
+                (SELECT email FROM customer_emails e WHERE e.customer_id = c.id ORDER BY position LIMIT 1),
+                (SELECT e164 FROM customer_phones p WHERE p.customer_id = c.id ORDER BY position LIMIT 1),
+                (SELECT group_concat(tag, char(31)) FROM
+                    (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY position))
+             FROM customers c WHERE c.id IN rarray(?1)",
+        )?;
+        let mut by_id: HashMap<CustomerId, CustomerSummary> = stmt
+            .query_map([id_list(ids)], |r| {
+                let tags: Option<String> = r.get(5)?;
+                Ok(CustomerSummary {
+                    id: r.get(0)?,
+                    display_name: r.get(1)?,
+                    city: r.get(2)?,
+                    email: r.get(3)?,
+                    phone: r.get(4)?,
+                    tags: tags.map(|t| t.split(TAG_SEPARATOR).map(str::to_string).collect()).unwrap_or_default(),
+                })
+            })?
+            .map(|s| s.map(|s| (s.id, s)))
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    /// (id, first name, last name, display name) of these customers, for ranking search results.
+    pub fn names(&self, ids: &[CustomerId]) -> Result<Vec<(CustomerId, String, String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, first_name, last_name, display_name FROM customers WHERE id IN rarray(?1) AND deleted_at IS NULL",
+        )?;
+        let rows = stmt.query_map([id_list(ids)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Customer ids matching an FTS5 query, in id order, at most `limit`.
+    pub fn search_ids(&self, fts_query: &str, limit: usize) -> Result<Vec<CustomerId>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT rowid FROM customer_search WHERE customer_search MATCH ?1 LIMIT ?2")?;
+        let ids = stmt.query_map(params![fts_query, limit as i64], |r| r.get(0))?;
+        Ok(ids.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn consent_history(&self, id: CustomerId) -> Result<Vec<ConsentEvent>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT channel, status, at, source FROM consent_events WHERE customer_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })?;
+        let mut events = Vec::new();
+        for row in rows {
+            let (channel, status, at, source) = row?;
+            if let (Ok(channel), Ok(status)) = (channel.parse::<ConsentChannel>(), status.parse::<ConsentStatus>()) {
+                events.push(ConsentEvent { channel, status, at: parse_time(&at), source });
+            }
+        }
+        Ok(events)
+    }
+}
+
+impl WriteDb<'_> {
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Inserts a new customer (its `id` is ignored) and returns the id it was given.
+    pub fn insert_customer(&self, c: &Customer, sort_name: &str) -> Result<CustomerId> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO customers (first_name, last_name, display_name, sort_name, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![c.first_name, c.last_name, c.display_name, sort_name, time_text(c.created_at), time_text(c.updated_at)])?;
+        let id = self.conn.last_insert_rowid();
+        self.update_customer(&Customer { id, ..c.clone() }, sort_name)?;
+        Ok(id)
+    }
+
+    /// Replaces every stored value of customer `c.id` with those of `c`.
+    pub fn update_customer(&self, c: &Customer, sort_name: &str) -> Result<()> {
+        let custom = serde_json::to_string(&c.custom).unwrap_or_else(|_| "{}".into());
+        let changed = self.conn.prepare_cached(
+            "UPDATE customers SET first_name = ?2, last_name = ?3, display_name = ?4, sort_name = ?5, company = ?6,
+                street = ?7, city = ?8, region = ?9, postal_code = ?10, country = ?11, birthday = ?12,
+                customer_since = ?13, notes = ?14, consent_email = ?15, consent_sms = ?16,
+                preferred_channel = ?17, custom = ?18, updated_at = ?19
+             WHERE id = ?1",
+        )?.execute(params![
+            c.id, c.first_name, c.last_name, c.display_name, sort_name, c.company,
+            c.address.street, c.address.city, c.address.region, c.address.postal_code, c.address.country,
+            c.birthday.map(|d| d.to_string()), c.customer_since.map(|d| d.to_string()), c.notes,
+            c.consent.email.as_str(), c.consent.sms.as_str(), c.preferred_channel.map(Channel::as_str),
+            custom, time_text(c.updated_at),
+        ])?;
+        if changed == 0 {
+            return Err(Error::not_found(format!("there is no customer #{}", c.id)));
+        }
+        for table in ["customer_emails", "customer_phones", "customer_handles", "customer_tags"] {
+            self.conn.prepare_cached(&format!("DELETE FROM {table} WHERE customer_id = ?1"))?.execute([c.id])?;
+        }
+        let mut stmt = self.conn.prepare_cached("INSERT INTO customer_emails (customer_id, position, email) VALUES (?1, ?2, ?3)")?;
+        for (i, email) in c.emails.iter().enumerate() {
+            stmt.execute(params![c.id, i as i64, email])?;
+        }
+        let mut stmt = self.conn.prepare_cached("INSERT INTO customer_phones (customer_id, position, e164) VALUES (?1, ?2, ?3)")?;
+        for (i, phone) in c.phones.iter().enumerate() {
+            stmt.execute(params![c.id, i as i64, phone])?;
+        }
+        let mut stmt = self.conn.prepare_cached("INSERT INTO customer_tags (customer_id, position, tag) VALUES (?1, ?2, ?3)")?;
+        for (i, tag) in c.tags.iter().enumerate() {
+            stmt.execute(params![c.id, i as i64, tag])?;
+        }
+        let mut stmt = self.conn.prepare_cached("INSERT INTO customer_handles (customer_id, platform, handle) VALUES (?1, ?2, ?3)")?;
+        for (platform, handle) in &c.handles {
+            stmt.execute(params![c.id, platform.as_str(), handle])?;
+        }
+        Ok(())
+    }
+
+    pub fn append_consent(&self, id: CustomerId, event: &ConsentEvent) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT INTO consent_events (customer_id, channel, status, at, source) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![id, event.channel.as_str(), event.status.as_str(), time_text(event.at), event.source])?;
+        Ok(())
+    }
+
+    /// Moves a customer to the trash (`deleted = Some(time)`) or back out of it (`None`).
+    pub fn set_deleted(&self, id: CustomerId, deleted: Option<DateTime<Utc>>) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE customers SET deleted_at = ?2 WHERE id = ?1")?
+            .execute(params![id, deleted.map(time_text)])?;
+        Ok(())
+    }
+
+    pub fn set_search_doc(&self, id: CustomerId, doc: &SearchDoc) -> Result<()> {
+        self.remove_search_doc(id)?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO customer_search (rowid, name, handles, emails, phones, tags, city, company, notes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![id, doc.name, doc.handles, doc.emails, doc.phones, doc.tags, doc.city, doc.company, doc.notes])?;
+        Ok(())
+    }
+
+    pub fn remove_search_doc(&self, id: CustomerId) -> Result<()> {
+        self.conn.prepare_cached("DELETE FROM customer_search WHERE rowid = ?1")?.execute([id])?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Released migrations are frozen: editing one would leave existing databases on a schema that
+    /// new ones do not have. Add a migration instead, and its checksum here.
+    #[test]
+    fn migrations_are_append_only() {
+        let frozen: &[u64] = &[checksum(MIGRATIONS[0])];
+        let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8];
+        assert_eq!(MIGRATIONS.len(), pinned.len(), "a new migration needs its checksum pinned here");
+        for (i, (got, want)) in frozen.iter().zip(pinned).enumerate() {
+            assert_eq!(got, want, "migration {} was edited after release (checksum {got:#x})", i + 1);
+        }
+    }
+
+    /// FNV-1a: stable across Rust releases, unlike `DefaultHasher`.
+    fn checksum(text: &str) -> u64 {
+        text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+    }
+
+    #[test]
+    fn migrations_apply_cleanly_and_reopen_is_a_no_op() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/regulars.db");
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.db().schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(store.db().integrity_problems().unwrap(), Vec::<String>::new());
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.db().schema_version().unwrap(), SCHEMA_VERSION);
+        let mode: String = store.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        let sync: i64 = store.conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
+        assert_eq!(sync, 2, "synchronous=FULL");
+        let fk: i64 = store.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_not_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        drop(Store::open(&path).unwrap());
+        Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        let err = Store::open(&path).err().expect("must refuse");
+        assert!(err.to_string().contains("newer Regulars"), "{err}");
+    }
+
+    #[test]
+    fn consent_record_is_append_only() {
+        let mut store = Store::open_in_memory().unwrap();
+        let now = Utc::now();
+        let c = Customer {
+            id: 0, first_name: "A".into(), last_name: String::new(), display_name: "A".into(),
+            emails: vec![], phones: vec![], handles: BTreeMap::new(), address: Address::default(),
+            company: String::new(), birthday: None, customer_since: None, tags: vec![], notes: String::new(),
+            consent: Consent::default(), preferred_channel: None, custom: BTreeMap::new(), created_at: now, updated_at: now,
+        };
+        let id = store.write(|w| w.insert_customer(&c, "a")).unwrap();
+        let event = ConsentEvent { channel: ConsentChannel::Email, status: ConsentStatus::Yes, at: now, source: "test".into() };
+        store.write(|w| w.append_consent(id, &event)).unwrap();
+        let err = store.conn.execute("UPDATE consent_events SET status = 'no'", []).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+}
