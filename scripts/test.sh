@@ -1,4 +1,37 @@
 #!/usr/bin/env bash
+# Every test: the core's unit tests, the command line's integration tests, the end-to-end tests that
+# drive the real desktop app, and the .deb bundle. Installs its own prerequisites first.
+# Ends with one line: "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test --workspace --locked
+
+./scripts/setup.sh --test
+
+# One debug build serves everything: the tests, the app the e2e tests drive, and the .deb.
+cargo build --workspace --locked
+mkdir -p target
+set +e
+cargo test --workspace --locked 2>&1 | tee target/test-output.txt
+status=${PIPESTATUS[0]}
+set -e
+
+# The .deb bundle from the same debug build (no second compile); check what it holds.
+deb_status=0
+if npx --no-install tauri build --debug --bundles deb --ci >target/deb-build.log 2>&1; then
+  deb=$(ls -t target/debug/bundle/deb/*.deb | head -n 1)
+  contents=$(dpkg-deb --contents "$deb")
+  for want in usr/bin/regulars-app usr/share/applications/Regulars.desktop; do
+    grep -q "$want" <<<"$contents" || { echo "deb: $deb lacks $want"; deb_status=1; }
+  done
+  [[ $deb_status -eq 0 ]] && echo "deb: built $deb ($(du -h "$deb" | cut -f1))"
+else
+  tail -n 30 target/deb-build.log
+  echo "deb: the bundle failed to build"
+  deb_status=1
+fi
+
+passed=$(grep -Eo '[0-9]+ passed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
+failed=$(grep -Eo '[0-9]+ failed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
+[[ $deb_status -eq 0 ]] && passed=$((passed + 1)) || failed=$((failed + 1))
+echo "tests: $passed passed, $failed failed"
+[[ $status -eq 0 && $deb_status -eq 0 ]]

@@ -25,6 +25,28 @@ pub struct Change {
     pub source: String,
 }
 
+impl Change {
+    /// A change made now-ish by `source`, with the shop's country as the phone region.
+    pub fn from_settings(store: &Store, now: DateTime<Utc>, source: &str) -> Result<Change> {
+        Ok(Change { now, region: crate::settings::region(store)?, source: source.to_string() })
+    }
+}
+
+/// Everything the profile page shows about one customer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Profile {
+    pub customer: Customer,
+    /// The customer's phones written for people, in the same order.
+    pub phones_display: Vec<String>,
+    pub consent_history: Vec<ConsentEvent>,
+}
+
+pub fn profile(store: &Store, id: CustomerId) -> Result<Profile> {
+    let customer = get(store, id)?;
+    let phones_display = customer.phones.iter().map(|p| normalize::phone_display(p)).collect();
+    Ok(Profile { customer, phones_display, consent_history: store.db().consent_history(id)? })
+}
+
 /// Checks and normalises a draft into a customer (id 0, times set to `now`), or lists every problem.
 pub fn validate(draft: &CustomerDraft, region: Region, now: DateTime<Utc>) -> Result<Customer, Vec<FieldProblem>> {
     let mut problems = Vec::new();

@@ -70,6 +70,12 @@ impl Rng {
     }
 }
 
+/// Adds `count` demo customers (seed 1) in one transaction; returns how many.
+pub fn load(store: &mut crate::Store, count: usize, change: &crate::customers::Change) -> crate::Result<usize> {
+    let drafts = drafts(count, 1, change.now.date_naive());
+    Ok(crate::customers::create_many(store, &drafts, change)?.len())
+}
+
 /// `count` customers, deterministic for a `seed`; dates fall before `today`.
 pub fn drafts(count: usize, seed: u64, today: NaiveDate) -> Vec<CustomerDraft> {
     let mut rng = Rng(seed);

@@ -238,11 +238,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { count, seed } => {
             let change = change(&store, None)?;
             let drafts = regulars::demo::drafts(count, seed, change.now.date_naive());
-            let ids = customers::create_many(&mut store, &drafts, &change)?;
+            let created = customers::create_many(&mut store, &drafts, &change)?.len();
             if json {
-                println!("{}", serde_json::json!({ "created": ids.len() }));
+                println!("{}", serde_json::json!({ "created": created }));
             } else {
-                println!("added {} demo customers", ids.len());
+                println!("added {created} demo customers");
             }
             Ok(())
         }
@@ -445,7 +445,6 @@ fn print_customer(store: &Store, c: &Customer, json: bool, headline: &str) -> an
 
 fn print_summaries(items: &[regulars::model::CustomerSummary]) {
     for s in items {
-        let phone = s.phone.as_deref().map(normalize::phone_display).unwrap_or_default();
-        println!("#{:<6} {:<28} {:<32} {:<18} {}", s.id, s.display_name, s.email.as_deref().unwrap_or(""), phone, s.city);
+        println!("#{:<6} {:<28} {:<32} {:<18} {}", s.id, s.display_name, s.email.as_deref().unwrap_or(""), s.phone_display.as_deref().unwrap_or(""), s.city);
     }
 }

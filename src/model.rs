@@ -226,7 +226,10 @@ pub struct CustomerSummary {
     pub id: CustomerId,
     pub display_name: String,
     pub email: Option<String>,
+    /// E.164.
     pub phone: Option<String>,
+    /// The same number written for people: "+44 7911 123456".
+    pub phone_display: Option<String>,
     pub city: String,
     pub tags: Vec<String>,
 }

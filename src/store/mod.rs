@@ -374,12 +374,14 @@ impl Db<'_> {
         let mut by_id: HashMap<CustomerId, CustomerSummary> = stmt
             .query_map([id_list(ids)], |r| {
                 let tags: Option<String> = r.get(5)?;
+                let phone: Option<String> = r.get(4)?;
                 Ok(CustomerSummary {
                     id: r.get(0)?,
                     display_name: r.get(1)?,
                     city: r.get(2)?,
                     email: r.get(3)?,
-                    phone: r.get(4)?,
+                    phone_display: phone.as_deref().map(crate::normalize::phone_display),
+                    phone,
                     tags: tags.map(|t| t.split(TAG_SEPARATOR).map(str::to_string).collect()).unwrap_or_default(),
                 })
             })?

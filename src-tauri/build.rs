@@ -1,0 +1,17 @@
+fn main() {
+    // Each app command gets an allow-<command> permission; capabilities/default.json grants exactly
+    // these and nothing of Tauri's own plugins.
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "app_info",
+        "set_setting",
+        "list_customers",
+        "search_customers",
+        "get_customer",
+        "create_customer",
+        "update_customer",
+        "delete_customer",
+        "restore_customer",
+        "load_demo",
+    ]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build configuration");
+}

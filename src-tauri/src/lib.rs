@@ -1,0 +1,142 @@
+//! The desktop shell: opens the database, serves `ui/`, and exposes the core through commands.
+//! Each command locks the store, calls the core, and maps the error to `{code, message, fields}`;
+//! no SQL and no business rules live here.
+
+use std::sync::Mutex;
+
+use chrono::Utc;
+use regulars::customers::{self, Change, Profile};
+use regulars::model::{Customer, CustomerDraft, CustomerId, CustomerSummary, Page, Settings};
+use regulars::{search, settings, FieldProblem, Store};
+use serde::Serialize;
+use tauri::State;
+
+/// What the page receives when a command fails. `code` is for branching, `message` for people,
+/// `fields` for showing problems next to form fields.
+#[derive(Debug, Serialize)]
+pub struct IpcError {
+    code: &'static str,
+    message: String,
+    fields: Vec<FieldProblem>,
+}
+
+impl From<regulars::Error> for IpcError {
+    fn from(e: regulars::Error) -> IpcError {
+        IpcError { code: e.code(), message: e.to_string(), fields: e.field_problems().to_vec() }
+    }
+}
+
+type CmdResult<T> = Result<T, IpcError>;
+
+/// The open database, or why it could not be opened (the page then says so instead of crashing).
+pub struct AppState {
+    store: Result<Mutex<Store>, String>,
+}
+
+impl AppState {
+    fn with<T>(&self, f: impl FnOnce(&mut Store) -> regulars::Result<T>) -> CmdResult<T> {
+        let store = self.store.as_ref().map_err(|m| IpcError { code: "unavailable", message: m.clone(), fields: vec![] })?;
+        let mut guard = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&mut guard).map_err(IpcError::from)
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct AppInfo {
+    settings: Settings,
+    customer_count: u64,
+    db_path: String,
+}
+
+#[tauri::command]
+async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
+    state.with(|s| {
+        Ok(AppInfo {
+            settings: settings::load(s)?,
+            customer_count: s.db().customer_count()?,
+            db_path: s.path().map(|p| p.display().to_string()).unwrap_or_default(),
+        })
+    })
+}
+
+#[tauri::command]
+async fn set_setting(state: State<'_, AppState>, key: String, value: String) -> CmdResult<String> {
+    state.with(|s| settings::set(s, &key, &value))
+}
+
+#[tauri::command]
+async fn list_customers(state: State<'_, AppState>, offset: u64, limit: u64) -> CmdResult<Page<CustomerSummary>> {
+    state.with(|s| s.db().list_page(offset, limit.min(500)))
+}
+
+#[tauri::command]
+async fn search_customers(state: State<'_, AppState>, query: String, limit: usize) -> CmdResult<Vec<CustomerSummary>> {
+    state.with(|s| search::search(s, &query, limit.min(500), settings::region(s)?))
+}
+
+#[tauri::command]
+async fn get_customer(state: State<'_, AppState>, id: CustomerId) -> CmdResult<Profile> {
+    state.with(|s| customers::profile(s, id))
+}
+
+#[tauri::command]
+async fn create_customer(state: State<'_, AppState>, draft: CustomerDraft) -> CmdResult<Customer> {
+    state.with(|s| customers::create(s, &draft, &Change::from_settings(s, Utc::now(), "app")?))
+}
+
+#[tauri::command]
+async fn update_customer(state: State<'_, AppState>, id: CustomerId, draft: CustomerDraft) -> CmdResult<Customer> {
+    state.with(|s| customers::update(s, id, &draft, &Change::from_settings(s, Utc::now(), "app")?))
+}
+
+#[tauri::command]
+async fn delete_customer(state: State<'_, AppState>, id: CustomerId) -> CmdResult<Customer> {
+    state.with(|s| customers::delete(s, id, Utc::now()))
+}
+
+#[tauri::command]
+async fn restore_customer(state: State<'_, AppState>, id: CustomerId) -> CmdResult<Customer> {
+    state.with(|s| customers::restore(s, id))
+}
+
+#[tauri::command]
+async fn load_demo(state: State<'_, AppState>, count: usize) -> CmdResult<usize> {
+    state.with(|s| regulars::demo::load(s, count.min(5_000), &Change::from_settings(s, Utc::now(), "demo")?))
+}
+
+/// The database named by `--db PATH`, else `REGULARS_DB`, else the default shared with the CLI.
+fn open_store() -> Result<Store, String> {
+    let args: Vec<String> = std::env::args().collect();
+    let explicit = args.iter().position(|a| a == "--db").and_then(|i| args.get(i + 1)).map(std::path::PathBuf::from);
+    let path = regulars::db_path(explicit, std::env::var_os(regulars::DB_ENV));
+    let mut store = Store::open(&path).map_err(|e| format!("Regulars could not open its database {}: {e}", path.display()))?;
+    let locale = std::env::var("LC_ALL").or_else(|_| std::env::var("LANG")).ok();
+    settings::ensure_country(&mut store, locale.as_deref()).map_err(|e| e.to_string())?;
+    Ok(store)
+}
+
+pub fn run() {
+    let state = AppState { store: open_store().map(Mutex::new) };
+    if let Err(message) = &state.store {
+        eprintln!("{message}");
+    }
+    tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            app_info,
+            set_setting,
+            list_customers,
+            search_customers,
+            get_customer,
+            create_customer,
+            update_customer,
+            delete_customer,
+            restore_customer,
+            load_demo,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("Regulars could not start its window: {e}");
+            std::process::exit(1);
+        });
+}

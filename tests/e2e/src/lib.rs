@@ -1,0 +1,227 @@
+//! A small WebDriver client and the harness that starts the real desktop app for end-to-end tests:
+//! an X server (Xvfb) when there is no display, `tauri-driver` (which runs Debian's WebKitWebDriver),
+//! and a session on the built `regulars-app` binary with its own temporary database.
+//!
+//! Prerequisites are installed by `scripts/setup.sh --test`; the app is built by `cargo build
+//! --workspace`. A missing prerequisite fails the test with a message saying so.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{json, Value};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+pub mod keys {
+    pub const ENTER: &str = "\u{E007}";
+    pub const ARROW_DOWN: &str = "\u{E015}";
+    pub const CONTROL: &str = "\u{E009}";
+}
+
+/// The workspace's root folder.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free local port")
+}
+
+fn on_path(program: &str) -> bool {
+    Command::new("sh").arg("-c").arg(format!("command -v {program}")).stdout(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+/// Stops a child politely (SIGTERM, so tauri-driver also stops WebKitWebDriver and frees its port).
+struct Polite(Child);
+
+impl Drop for Polite {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A running app with a WebDriver session on it. Dropping it ends the session and the processes.
+pub struct App {
+    base: String,
+    session: String,
+    pub db_dir: tempfile::TempDir,
+    // Declared in stop order: the driver before the X server.
+    _driver: Polite,
+    _xvfb: Option<Polite>,
+}
+
+impl App {
+    /// Starts the desktop app on a fresh, empty database.
+    pub fn start() -> App {
+        let app = target_dir().join("debug/regulars-app");
+        assert!(app.exists(), "{} is missing: build it with `cargo build --workspace` (scripts/test.sh does)", app.display());
+        for tool in ["tauri-driver", "WebKitWebDriver"] {
+            assert!(on_path(tool), "{tool} is not installed: run scripts/setup.sh --test");
+        }
+        let mut display = std::env::var("DISPLAY").ok().filter(|d| !d.is_empty());
+        let xvfb = if display.is_none() {
+            assert!(on_path("Xvfb"), "no DISPLAY and no Xvfb: run scripts/setup.sh --test");
+            let number = 90 + std::process::id() % 100;
+            let child = Command::new("Xvfb")
+                .args([format!(":{number}").as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start Xvfb");
+            display = Some(format!(":{number}"));
+            std::thread::sleep(Duration::from_millis(500));
+            Some(Polite(child))
+        } else {
+            None
+        };
+        let db_dir = tempfile::tempdir().expect("temporary folder");
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", display.as_deref().unwrap_or(":0"))
+            .env("LANG", "en_GB.UTF-8")
+            .env_remove("REGULARS_DB")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tauri-driver");
+        let driver = Polite(driver);
+        let base = format!("http://127.0.0.1:{port}");
+        wait_until(Duration::from_secs(20), "tauri-driver to listen", || ureq::get(&format!("{base}/status")).call().is_ok());
+        let db = db_dir.path().join("e2e.db");
+        let caps = json!({ "capabilities": { "alwaysMatch": { "tauri:options": {
+            "application": app.to_str().unwrap(),
+            "args": ["--db", db.to_str().unwrap()],
+        }}}});
+        let created = post(&format!("{base}/session"), &caps);
+        let session = created["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no WebDriver session: {created}")).to_string();
+        App { base, session, db_dir, _driver: driver, _xvfb: xvfb }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/session/{}{}", self.base, self.session, path)
+    }
+
+    /// The first element matching a CSS selector, waiting up to 10 s for it to appear.
+    pub fn find(&self, css: &str) -> Element<'_> {
+        let mut found = None;
+        wait_until(Duration::from_secs(10), &format!("an element {css}"), || {
+            let v = post(&self.url("/element"), &json!({ "using": "css selector", "value": css }));
+            found = v["value"][ELEMENT_KEY].as_str().map(str::to_string);
+            found.is_some()
+        });
+        Element { app: self, id: found.unwrap() }
+    }
+
+    /// How many elements match a CSS selector right now.
+    pub fn count(&self, css: &str) -> usize {
+        let v = post(&self.url("/elements"), &json!({ "using": "css selector", "value": css }));
+        v["value"].as_array().map_or(0, Vec::len)
+    }
+
+    /// Waits until the element's text satisfies `ok`; returns the text.
+    pub fn wait_text(&self, css: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let mut last = String::new();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            let v = post(&self.url("/element"), &json!({ "using": "css selector", "value": css }));
+            if let Some(id) = v["value"][ELEMENT_KEY].as_str() {
+                last = (Element { app: self, id: id.to_string() }).text();
+                if ok(&last) {
+                    return last;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("waited 10 s for {css} to show {what}; it shows {last:?}");
+    }
+
+    pub fn script(&self, script: &str) -> Value {
+        post(&self.url("/execute/sync"), &json!({ "script": script, "args": [] }))["value"].clone()
+    }
+
+    /// Saves a screenshot under target/e2e-screenshots/ and returns its path.
+    pub fn screenshot(&self, name: &str) -> PathBuf {
+        let v: Value = ureq::get(&self.url("/screenshot")).call().expect("screenshot").into_json().expect("json");
+        let png = base64::engine::general_purpose::STANDARD.decode(v["value"].as_str().unwrap_or_default()).expect("base64 PNG");
+        let dir = target_dir().join("e2e-screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = ureq::delete(&format!("{}/session/{}", self.base, self.session)).call();
+    }
+}
+
+pub struct Element<'a> {
+    app: &'a App,
+    id: String,
+}
+
+impl Element<'_> {
+    fn url(&self, path: &str) -> String {
+        self.app.url(&format!("/element/{}{}", self.id, path))
+    }
+
+    pub fn click(&self) {
+        let v = post(&self.url("/click"), &json!({}));
+        assert!(v["value"].is_null(), "click failed: {v}");
+    }
+
+    pub fn type_text(&self, text: &str) {
+        let v = post(&self.url("/value"), &json!({ "text": text }));
+        assert!(v["value"].is_null(), "typing failed: {v}");
+    }
+
+    pub fn clear(&self) {
+        post(&self.url("/clear"), &json!({}));
+    }
+
+    /// The element's DOM text (`textContent`): exactly what the page put there, before CSS.
+    pub fn text(&self) -> String {
+        let body = json!({ "script": "return arguments[0].textContent", "args": [{ ELEMENT_KEY: self.id }] });
+        post(&self.app.url("/execute/sync"), &body)["value"].as_str().unwrap_or_default().to_string()
+    }
+}
+
+/// POSTs JSON; WebDriver errors come back as JSON too, so they are returned, not raised.
+fn post(url: &str, body: &Value) -> Value {
+    match ureq::post(url).timeout(Duration::from_secs(60)).send_json(body) {
+        Ok(r) => r.into_json().unwrap_or_default(),
+        Err(ureq::Error::Status(_, r)) => r.into_json().unwrap_or_default(),
+        Err(e) => panic!("WebDriver request to {url} failed: {e}"),
+    }
+}
+
+fn wait_until(limit: Duration, what: &str, mut ok: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("waited {limit:?} for {what}");
+}

@@ -1,0 +1,81 @@
+//! The desktop app, driven as a shop owner uses it: the real binary, its real database file, clicks
+//! and keystrokes through WebDriver. Screenshots land in target/e2e-screenshots/.
+
+use std::sync::Mutex;
+
+use regulars_e2e::{keys, App};
+
+/// One app at a time: each starts its own driver and display, but WebKit is heavy on 2 cores.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+const HOSTILE: &str = r#"<img src=x onerror="window.__pwned=1">"#;
+
+#[test]
+fn add_a_customer_find_them_by_phone_and_see_the_hostile_name_as_text() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start();
+    app.find("#start-empty").click();
+    app.wait_text("#list-count", "no customers", |t| t == "0 customers");
+
+    // A refused form keeps what was typed and says what is wrong next to the field.
+    app.find("#new-customer").click();
+    app.find("#f-first_name").type_text(HOSTILE);
+    app.find("#f-last_name").type_text("Lefèvre");
+    app.find("#f-emails").type_text("not-an-email");
+    app.find("#f-phones").type_text("07911 123456");
+    app.find("#f-notes").type_text("<script>window.__pwned=2</script> likes <b>linen</b>");
+    app.find("#save-customer").click();
+    app.wait_text("#f-emails-error", "an email problem", |t| t.contains("“not-an-email” is not an email address"));
+    app.screenshot("form-with-problem");
+    let email = app.find("#f-emails");
+    email.clear();
+    email.type_text("hostile@example.com");
+    app.find("#save-customer").click();
+    app.wait_text("#profile-name", "the new customer", |t| t == format!("{HOSTILE} Lefèvre"));
+    app.wait_text("#list-count", "one customer", |t| t == "1 customer");
+
+    // Find them by typing part of their phone number, and open the profile.
+    let search = app.find("#search");
+    search.type_text("123456");
+    app.wait_text("#list-count", "one match", |t| t == "1 match for “123456”");
+    app.find(".customer-row").click();
+    let name = app.wait_text("#profile-name", "the hostile name as text", |t| t.starts_with("<img"));
+    assert_eq!(name, format!("{HOSTILE} Lefèvre"));
+    assert_eq!(app.find("#profile-notes").text(), "<script>window.__pwned=2</script> likes <b>linen</b>");
+    assert_eq!(app.count("#detail img, #customer-list img, #detail script, #detail b"), 0, "no customer text became markup");
+    assert_eq!(app.script("return typeof window.__pwned"), "undefined", "no customer text ran");
+    let shot = app.screenshot("hostile-name-profile");
+    assert!(std::fs::metadata(&shot).unwrap().len() > 10_000, "a real screenshot");
+}
+
+#[test]
+fn demo_shop_keyboard_search_delete_and_undo() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start();
+    app.find("#shop-name-input").type_text("The Linen Room");
+    app.find("#start-demo").click();
+    app.wait_text("#list-count", "the demo shop", |t| t == "300 customers");
+    app.wait_text("#shop-name", "the shop's name", |t| t == "The Linen Room");
+
+    // Accent-blind search as you type, then the keyboard opens the best match.
+    let search = app.find("#search");
+    search.type_text("lefe");
+    app.wait_text("#list-count", "matches", |t| t.contains("for “lefe”"));
+    search.type_text(keys::ARROW_DOWN);
+    let name = app.wait_text("#profile-name", "a Lefèvre", |t| t.contains("Lefèvre"));
+    app.screenshot("demo-profile");
+
+    // Delete with confirmation, then undo from the message.
+    app.find("#delete-customer").click();
+    app.find("#confirm-ok").click();
+    app.wait_text(".toast", "the undo offer", |t| t.contains(&format!("Deleted {name}.")));
+    app.find(".toast button").click();
+    app.wait_text("#profile-name", "the restored customer", |t| t == name);
+    app.wait_text(".toast:last-child", "the restore message", |t| t.contains("is back"));
+
+    // Ctrl+K from anywhere goes back to search.
+    app.find("#edit-customer").click();
+    app.find("#f-notes").type_text(&format!("{}k", keys::CONTROL));
+    assert_eq!(app.script("return document.activeElement.id"), "search");
+    app.screenshot("demo-search-focused");
+}

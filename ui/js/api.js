@@ -1,0 +1,33 @@
+// The only module that talks to the desktop shell. Everything else calls these functions, so the
+// page can be driven by a stub of window.__TAURI__ in a plain browser.
+
+export class ApiError extends Error {
+  constructor({ code = 'unknown', message = 'Something went wrong.', fields = [] } = {}) {
+    super(message);
+    this.code = code;
+    this.fields = fields;
+  }
+}
+
+async function call(command, args = {}) {
+  const invoke = window.__TAURI__?.core?.invoke;
+  if (!invoke) throw new ApiError({ code: 'unavailable', message: 'Regulars is not running inside its desktop window.' });
+  try {
+    return await invoke(command, args);
+  } catch (error) {
+    throw new ApiError(typeof error === 'object' && error ? error : { message: String(error) });
+  }
+}
+
+export const api = {
+  appInfo: () => call('app_info'),
+  setSetting: (key, value) => call('set_setting', { key, value }),
+  listCustomers: (offset, limit) => call('list_customers', { offset, limit }),
+  searchCustomers: (query, limit) => call('search_customers', { query, limit }),
+  getCustomer: (id) => call('get_customer', { id }),
+  createCustomer: (draft) => call('create_customer', { draft }),
+  updateCustomer: (id, draft) => call('update_customer', { id, draft }),
+  deleteCustomer: (id) => call('delete_customer', { id }),
+  restoreCustomer: (id) => call('restore_customer', { id }),
+  loadDemo: (count) => call('load_demo', { count }),
+};

@@ -1,0 +1,47 @@
+// The first-run screen: the shop's name and country, then a demo shop or an empty list.
+import { h, render } from '../dom.js';
+
+const COUNTRIES = [
+  ['GB', 'United Kingdom'], ['IE', 'Ireland'], ['US', 'United States'], ['CA', 'Canada'], ['AU', 'Australia'],
+  ['NZ', 'New Zealand'], ['FR', 'France'], ['DE', 'Germany'], ['ES', 'Spain'], ['IT', 'Italy'], ['NL', 'Netherlands'],
+  ['BE', 'Belgium'], ['PT', 'Portugal'], ['CH', 'Switzerland'], ['AT', 'Austria'], ['SE', 'Sweden'], ['DK', 'Denmark'],
+  ['NO', 'Norway'], ['FI', 'Finland'], ['PL', 'Poland'], ['BR', 'Brazil'], ['MX', 'Mexico'], ['IN', 'India'], ['ZA', 'South Africa'],
+];
+
+/** Resolves with {shopName, country, demo} once the owner chooses. */
+export function showOnboarding(settings) {
+  const el = document.getElementById('onboarding');
+  const known = COUNTRIES.some(([code]) => code === settings.country);
+  const countries = known ? COUNTRIES : [[settings.country, settings.country], ...COUNTRIES];
+  return new Promise((resolve) => {
+    const name = h('input', { id: 'shop-name-input', type: 'text', value: settings.shop_name, placeholder: 'e.g. The Linen Room', autocomplete: 'off' });
+    const country = h('select', { id: 'country-input' },
+      countries.map(([code, label]) => h('option', { value: code, selected: code === settings.country }, label)));
+    const choose = (demo) => (event) => {
+      for (const b of el.querySelectorAll('button')) b.disabled = true;
+      event.currentTarget.querySelector('strong').textContent = demo ? 'Setting up the demo shop…' : 'Opening…';
+      resolve({ shopName: name.value, country: country.value, demo });
+    };
+    render(el, h('div', { class: 'welcome', role: 'dialog', 'aria-labelledby': 'welcome-title' },
+      h('div', { class: 'brand-mark' }, 'R'),
+      h('h1', { id: 'welcome-title' }, 'Welcome to Regulars'),
+      h('p', {}, 'Know your customers, in the shop and online, and never lose track of who to thank, answer or win back.'),
+      h('div', { class: 'form' },
+        h('div', { class: 'field' }, h('label', { for: 'shop-name-input' }, 'Your shop’s name'), name),
+        h('div', { class: 'field' }, h('label', { for: 'country-input' }, 'Country'), country,
+          h('span', { class: 'help' }, 'Phone numbers without a country code are read as numbers from here.'))),
+      h('div', { class: 'choices' },
+        h('button', { class: 'btn primary choice', type: 'button', id: 'start-demo', onclick: choose(true) },
+          h('strong', {}, 'Explore a demo shop'), h('span', {}, '300 made-up customers to try everything on')),
+        h('button', { class: 'btn choice', type: 'button', id: 'start-empty', onclick: choose(false) },
+          h('strong', {}, 'Start with an empty list'), h('span', {}, 'Add your own customers straight away')))));
+    el.hidden = false;
+    name.focus();
+  });
+}
+
+export function hideOnboarding() {
+  const el = document.getElementById('onboarding');
+  el.hidden = true;
+  el.replaceChildren();
+}
