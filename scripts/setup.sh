@@ -37,7 +37,9 @@ if [[ "$mode" == "--test" ]]; then
   command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --quiet
   if [[ ! -x node_modules/.bin/tauri ]]; then
     command -v npm >/dev/null || { sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"; $sudo apt-get install -y -qq npm >/dev/null; }
-    npm ci --no-audit --no-fund --loglevel=error
+    # npm install, not npm ci: npm 11 leaves other platforms' optional binaries out of the lock file,
+    # which npm ci then refuses; the exact version in package.json keeps it reproducible.
+    npm install --no-audit --no-fund --loglevel=error
   fi
 fi
 
