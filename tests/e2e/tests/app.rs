@@ -73,6 +73,19 @@ fn demo_shop_keyboard_search_delete_and_undo() {
     app.wait_text("#profile-name", "the restored customer", |t| t == name);
     app.wait_text(".toast:last-child", "the restore message", |t| t.contains("is back"));
 
+    // Edit: a bad phone is refused next to its field; a good edit is saved and shown.
+    app.find("#edit-customer").click();
+    let phones = app.find("#f-phones");
+    phones.type_text(&format!("{}12", keys::ENTER));
+    app.find("#save-customer").click();
+    app.wait_text("#f-phones-error", "a phone problem", |t| t.contains("“12” is not a phone number"));
+    phones.clear();
+    app.find("#f-notes").type_text("Wants the linen apron in green.");
+    app.find("#f-tags").type_text(", apron waitlist");
+    app.find("#save-customer").click();
+    app.wait_text("#profile-notes", "the new note", |t| t.ends_with("Wants the linen apron in green."));
+    assert!(app.find(".chips").text().contains("apron waitlist"));
+
     // Ctrl+K from anywhere goes back to search.
     app.find("#edit-customer").click();
     app.find("#f-notes").type_text(&format!("{}k", keys::CONTROL));
