@@ -149,7 +149,6 @@ pub fn validate(draft: &CustomerDraft, region: Region, now: DateTime<Utc>) -> Re
     if !problems.is_empty() {
         return Err(problems);
     }
-    let now = now.with_timezone(&Utc);
     Ok(Customer {
         id: 0,
         first_name,
@@ -323,11 +322,12 @@ pub fn resolve(store: &Store, reference: &str, region: Region) -> Result<Custome
             return Ok(id);
         }
     }
-    let handle_ref = match (normalize::platform_of_url(r), r.split_once(':')) {
+    let named_platform = r.split_once(':').and_then(|(p, h)| Some((p.parse::<Platform>().ok()?, h)));
+    let handle_ref = match (normalize::platform_of_url(r), named_platform) {
         (Some(p), _) => Some((vec![p], r)),
-        (None, Some((p, h))) if p.parse::<Platform>().is_ok() => Some((vec![p.parse().unwrap_or(Platform::Instagram)], h)),
-        (None, _) if r.starts_with('@') => Some((Platform::ALL.to_vec(), r)),
-        _ => None,
+        (None, Some((p, h))) => Some((vec![p], h)),
+        (None, None) if r.starts_with('@') => Some((Platform::ALL.to_vec(), r)),
+        (None, None) => None,
     };
     if let Some((platforms, raw)) = handle_ref {
         let mut found = Vec::new();
