@@ -70,9 +70,9 @@ impl Rng {
     }
 }
 
-/// Adds `count` demo customers (seed 1) in one transaction; returns how many.
-pub fn load(store: &mut crate::Store, count: usize, change: &crate::customers::Change) -> crate::Result<usize> {
-    let drafts = drafts(count, 1, change.now.date_naive());
+/// Adds `count` demo customers made from `seed` in one transaction; returns how many.
+pub fn load(store: &mut crate::Store, count: usize, seed: u64, change: &crate::customers::Change) -> crate::Result<usize> {
+    let drafts = drafts(count, seed, change.now.date_naive());
     Ok(crate::customers::create_many(store, &drafts, change)?.len())
 }
 

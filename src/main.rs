@@ -237,8 +237,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo { count, seed } => {
             let change = change(&store, None)?;
-            let drafts = regulars::demo::drafts(count, seed, change.now.date_naive());
-            let created = customers::create_many(&mut store, &drafts, &change)?.len();
+            let created = regulars::demo::load(&mut store, count, seed, &change)?;
             if json {
                 println!("{}", serde_json::json!({ "created": created }));
             } else {

@@ -101,7 +101,7 @@ async fn restore_customer(state: State<'_, AppState>, id: CustomerId) -> CmdResu
 
 #[tauri::command]
 async fn load_demo(state: State<'_, AppState>, count: usize) -> CmdResult<usize> {
-    state.with(|s| regulars::demo::load(s, count.min(5_000), &Change::from_settings(s, Utc::now(), "demo")?))
+    state.with(|s| regulars::demo::load(s, count.min(5_000), 1, &Change::from_settings(s, Utc::now(), "demo")?))
 }
 
 /// The database named by `--db PATH`, else `REGULARS_DB`, else the default shared with the CLI.
