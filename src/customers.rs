@@ -98,6 +98,7 @@ pub fn validate(draft: &CustomerDraft, region: Region, now: DateTime<Utc>) -> Re
     };
     let birthday = date("birthday", &draft.birthday);
     let customer_since = date("customer_since", &draft.customer_since);
+    let last_visit = date("last_visit", &draft.last_visit);
     let preferred_channel = if draft.preferred_channel.trim().is_empty() {
         None
     } else {
@@ -128,13 +129,7 @@ pub fn validate(draft: &CustomerDraft, region: Region, now: DateTime<Utc>) -> Re
     let first_name = text(&draft.first_name);
     let last_name = text(&draft.last_name);
     let company = text(&draft.company);
-    let full_name = [first_name.as_str(), last_name.as_str()].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(" ");
-    let display_name = [text(&draft.display_name), full_name, company.clone()]
-        .into_iter()
-        .chain(emails.first().cloned())
-        .chain(phones.first().map(|p| normalize::phone_display(p)))
-        .chain(handles.iter().next().map(|(_, h)| format!("@{h}")))
-        .find(|s| !s.is_empty());
+    let display_name = display_name(&text(&draft.display_name), &first_name, &last_name, &company, &emails, &phones, &handles);
     let Some(display_name) = display_name else {
         if problems.is_empty() {
             problems.push(FieldProblem::new("first_name", "a customer needs at least a name, an email, a phone or a handle"));
@@ -172,9 +167,122 @@ pub fn validate(draft: &CustomerDraft, region: Region, now: DateTime<Utc>) -> Re
         consent: draft.consent,
         preferred_channel,
         custom,
+        lifetime_spend: draft.lifetime_spend,
+        orders_count: draft.orders_count,
+        last_visit,
         created_at: now,
         updated_at: now,
     })
+}
+
+/// The name a customer is shown by: the one given, else their name, company, first email, first
+/// phone or first handle. `None` when there is nothing to show.
+pub fn display_name(
+    given: &str,
+    first: &str,
+    last: &str,
+    company: &str,
+    emails: &[String],
+    phones: &[String],
+    handles: &std::collections::BTreeMap<Platform, String>,
+) -> Option<String> {
+    let full_name = [first, last].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(" ");
+    [given.to_string(), full_name, company.to_string()]
+        .into_iter()
+        .chain(emails.first().cloned())
+        .chain(phones.first().map(|p| normalize::phone_display(p)))
+        .chain(handles.iter().next().map(|(_, h)| format!("@{h}")))
+        .find(|s| !s.is_empty())
+}
+
+/// What an import's row adds to a customer who is already known: new emails, phones, handles and
+/// tags are added; blanks are filled; nothing is overwritten with a blank. A value that differs is
+/// kept as it was, except that consent withdrawn ("no") wins, and totals keep the larger figure.
+/// Returns the merged customer and sentences about what was kept and why.
+pub fn merge(existing: &Customer, incoming: &Customer) -> (Customer, Vec<String>) {
+    let mut m = existing.clone();
+    let mut notes = Vec::new();
+    let had_name = !m.first_name.is_empty() || !m.last_name.is_empty();
+    let fill = |slot: &mut String, value: &str| {
+        if slot.trim().is_empty() && !value.trim().is_empty() {
+            *slot = value.to_string();
+        }
+    };
+    fill(&mut m.first_name, &incoming.first_name);
+    fill(&mut m.last_name, &incoming.last_name);
+    fill(&mut m.company, &incoming.company);
+    fill(&mut m.address.street, &incoming.address.street);
+    fill(&mut m.address.city, &incoming.address.city);
+    fill(&mut m.address.region, &incoming.address.region);
+    fill(&mut m.address.postal_code, &incoming.address.postal_code);
+    fill(&mut m.address.country, &incoming.address.country);
+    for e in &incoming.emails {
+        if !m.emails.contains(e) {
+            m.emails.push(e.clone());
+        }
+    }
+    for p in &incoming.phones {
+        if !m.phones.contains(p) {
+            m.phones.push(p.clone());
+        }
+    }
+    for (platform, handle) in &incoming.handles {
+        match m.handles.get(platform) {
+            None => {
+                m.handles.insert(*platform, handle.clone());
+            }
+            Some(h) if h != handle => notes.push(format!(
+                "{} already has the {platform} handle @{h}; @{handle} was not added",
+                existing.display_name
+            )),
+            Some(_) => {}
+        }
+    }
+    for tag in &incoming.tags {
+        if !m.tags.iter().any(|t| normalize::fold(t) == normalize::fold(tag)) {
+            m.tags.push(tag.clone());
+        }
+    }
+    let new_note = incoming.notes.trim();
+    if !new_note.is_empty() && !m.notes.contains(new_note) {
+        m.notes = if m.notes.trim().is_empty() { new_note.to_string() } else { format!("{}\n{new_note}", m.notes) };
+    }
+    m.birthday = m.birthday.or(incoming.birthday);
+    m.customer_since = match (m.customer_since, incoming.customer_since) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    m.last_visit = m.last_visit.max(incoming.last_visit);
+    m.lifetime_spend = m.lifetime_spend.max(incoming.lifetime_spend);
+    m.orders_count = m.orders_count.max(incoming.orders_count);
+    m.preferred_channel = m.preferred_channel.or(incoming.preferred_channel);
+    for &channel in ConsentChannel::ALL {
+        use crate::model::ConsentStatus::{No, Unknown, Yes};
+        match (m.consent.get(channel), incoming.consent.get(channel)) {
+            (_, Unknown) => {}
+            (Unknown, answer) | (Yes, answer @ No) => m.consent.set(channel, answer),
+            (No, Yes) => notes.push(format!(
+                "{} said no to {channel} marketing; the file's “yes” was not applied (change it on their profile if they agreed again)",
+                existing.display_name
+            )),
+            _ => {}
+        }
+    }
+    for (key, value) in &incoming.custom {
+        m.custom.entry(key.clone()).or_insert_with(|| value.clone());
+    }
+    // A customer known only by an email or phone takes the name the file gives them.
+    if !had_name && (!m.first_name.is_empty() || !m.last_name.is_empty()) {
+        if let Some(name) = display_name("", &m.first_name, &m.last_name, &m.company, &[], &[], &Default::default()) {
+            m.display_name = name;
+        }
+    }
+    (m, notes)
+}
+
+/// Whether two versions of a customer hold the same data (times aside).
+pub fn same_data(a: &Customer, b: &Customer) -> bool {
+    Customer { updated_at: a.updated_at, created_at: a.created_at, id: a.id, ..b.clone() } == *a
 }
 
 /// Creates a customer from a draft.
@@ -203,10 +311,27 @@ pub fn create_many(store: &mut Store, drafts: &[CustomerDraft], change: &Change)
 
 fn insert(w: &WriteDb<'_>, customer: &Customer, change: &Change) -> Result<CustomerId> {
     check_identity(w, customer, None)?;
+    insert_checked(w, customer, change)
+}
+
+/// Inserts a customer whose emails, phones and handles are known to be free (an import checked
+/// them in bulk), with their consent record and search words.
+pub(crate) fn insert_checked(w: &WriteDb<'_>, customer: &Customer, change: &Change) -> Result<CustomerId> {
     let id = w.insert_customer(customer, &normalize::fold(&customer.display_name))?;
     record_consent(w, id, &crate::model::Consent::default(), customer, change)?;
-    w.set_search_doc(id, &search::document(customer))?;
+    w.insert_search_doc(id, &search::document(customer))?;
     Ok(id)
+}
+
+/// Stores a new version of a customer whose identity was checked (an import's merge, an undo):
+/// their row, consent changes against `before`, and search words (while they are not in the trash).
+pub(crate) fn replace_checked(w: &WriteDb<'_>, before: &Customer, after: &Customer, change: &Change) -> Result<()> {
+    w.update_customer(after, &normalize::fold(&after.display_name))?;
+    record_consent(w, after.id, &before.consent, after, change)?;
+    if w.presence(after.id)? == Presence::Live {
+        w.set_search_doc(after.id, &search::document(after))?;
+    }
+    Ok(())
 }
 
 /// Replaces a live customer's profile with a draft; consent changes are added to the record.

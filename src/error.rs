@@ -32,6 +32,8 @@ pub enum ErrorKind {
     Storage(rusqlite::Error),
     /// A file could not be read or written.
     Io(std::io::Error),
+    /// The person stopped a long operation; nothing was changed.
+    Cancelled,
 }
 
 #[derive(Debug)]
@@ -66,6 +68,10 @@ impl Error {
         Error { kind: ErrorKind::Conflict, message: message.into() }
     }
 
+    pub fn cancelled(message: impl Into<String>) -> Error {
+        Error { kind: ErrorKind::Cancelled, message: message.into() }
+    }
+
     pub fn io(context: impl Into<String>, err: std::io::Error) -> Error {
         Error { message: format!("{}: {err}", context.into()), kind: ErrorKind::Io(err) }
     }
@@ -83,6 +89,7 @@ impl Error {
             ErrorKind::Conflict => "conflict",
             ErrorKind::Storage(_) => "storage",
             ErrorKind::Io(_) => "io",
+            ErrorKind::Cancelled => "cancelled",
         }
     }
 

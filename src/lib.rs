@@ -10,6 +10,7 @@ pub mod customers;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod import;
 pub mod model;
 pub mod normalize;
 pub mod search;

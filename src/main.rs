@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use regulars::customers::{self, Change};
 use regulars::model::{ConsentChannel, ConsentStatus, Customer, CustomerDraft, Platform};
 use regulars::normalize::{self, Region};
-use regulars::{export, search, settings, Store};
+use regulars::{export, import, search, settings, Store};
 
 #[derive(Parser)]
 #[command(name = "regulars", version, about = "Regulars: know your customers, in store and on social media")]
@@ -32,14 +32,37 @@ enum Command {
     /// Add, show, edit, list, search and delete customers
     #[command(subcommand)]
     Customers(CustomersCommand),
-    /// Write all customers to a file (or standard output)
+    /// Write customers to a file (or standard output): all of them, or those given with --id
     Export {
         #[arg(long, value_enum, default_value = "json")]
         format: ExportFormat,
         /// The file to write; standard output if left out
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Only these customers (repeat, or separate with commas)
+        #[arg(long, value_name = "ID", value_delimiter = ',')]
+        id: Vec<i64>,
     },
+    /// Import customers from a spreadsheet: CSV or other delimited text, XLSX, XLS, XLSB or ODS
+    Import {
+        file: PathBuf,
+        /// Country for phone numbers without a country code (default: the shop's country)
+        #[arg(long, value_name = "CC")]
+        region: Option<String>,
+        /// The sheet to read (default: the one that looks like a customer list)
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// "Header=field" to choose a column's field yourself (repeat); fields: first_name,
+        /// last_name, full_name, email, phone, instagram, …, tags, notes, ignore, custom
+        #[arg(long = "map", value_name = "HEADER=FIELD")]
+        map: Vec<String>,
+        /// Show what the import would do, and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// The history of imports, and undoing one
+    #[command(subcommand)]
+    Imports(ImportsCommand),
     /// Read or change the shop's settings (country, shop_name)
     #[command(subcommand)]
     Settings(SettingsCommand),
@@ -56,6 +79,16 @@ enum Command {
 enum ExportFormat {
     Json,
     Csv,
+    Xlsx,
+    Vcf,
+}
+
+#[derive(Subcommand)]
+enum ImportsCommand {
+    /// Every import, newest first
+    List,
+    /// Undo an import: remove the customers it added and put back those it changed
+    Undo { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -189,16 +222,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let json = cli.json;
     match cli.command {
         Command::Customers(cmd) => customers_command(&mut store, cmd, json),
-        Command::Export { format, out } => {
+        Command::Export { format, out, id } => {
             let mut sink: Box<dyn Write> = match &out {
                 Some(p) => Box::new(std::io::BufWriter::new(
                     std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
                 )),
                 None => Box::new(std::io::stdout().lock()),
             };
+            let selection = if id.is_empty() { export::Selection::All } else { export::Selection::Ids(id) };
             let count = match format {
-                ExportFormat::Json => export::write_json(&store, &export::Selection::All, &mut sink)?,
-                ExportFormat::Csv => export::write_csv(&store, &export::Selection::All, &mut sink)?,
+                ExportFormat::Json => export::write_json(&store, &selection, &mut sink)?,
+                ExportFormat::Csv => export::write_csv(&store, &selection, &mut sink)?,
+                ExportFormat::Xlsx => export::write_xlsx(&store, &selection, &mut sink)?,
+                ExportFormat::Vcf => export::write_vcf(&store, &selection, &mut sink)?,
             };
             sink.flush()?;
             if let Some(p) = out {
@@ -232,6 +268,52 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{}", serde_json::json!({ key: stored }));
             } else {
                 println!("{key} = {stored}");
+            }
+            Ok(())
+        }
+        Command::Import { file, region, sheet, map, dry_run } => {
+            let change = change(&store, region.as_deref())?;
+            let mut mapping = Vec::new();
+            for m in map {
+                let Some((header, field)) = m.rsplit_once('=') else {
+                    bail!("--map: write “{m}” as HEADER=FIELD, e.g. \"E-mail=email\"");
+                };
+                mapping.push((header.to_string(), field.to_string()));
+            }
+            let options = import::Options { region: change.region, sheet, mapping, dry_run };
+            let report = import::run(&mut store, &file, &options, change.now, &mut |_| true)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print_import(&report);
+            }
+            Ok(())
+        }
+        Command::Imports(ImportsCommand::List) => {
+            let imports = import::history(&store)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&imports)?);
+            } else if imports.is_empty() {
+                eprintln!("no imports yet");
+            } else {
+                for i in imports {
+                    let undone = i.undone_at.map(|t| format!("  (undone {})", t.format("%Y-%m-%d %H:%M"))).unwrap_or_default();
+                    println!(
+                        "#{:<4} {}  {:<32} {} rows: {} new, {} merged, {} unchanged, {} rejected{undone}",
+                        i.id, i.at.format("%Y-%m-%d %H:%M"), i.file_name, i.counts.rows, i.counts.created, i.counts.merged,
+                        i.counts.unchanged, i.counts.rejected
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Imports(ImportsCommand::Undo { id }) => {
+            let region = settings::region(&store)?;
+            let undone = import::undo(&mut store, id, Utc::now(), region)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&undone)?);
+            } else {
+                println!("undid import #{id}: removed {} customers it added, restored {} it changed", undone.removed, undone.restored);
             }
             Ok(())
         }
@@ -440,6 +522,36 @@ fn print_customer(store: &Store, c: &Customer, json: bool, headline: &str) -> an
     }
     line("notes", c.notes.replace('\n', "\n                  "));
     Ok(())
+}
+
+fn print_import(r: &import::Report) {
+    let d = &r.detected;
+    let mut what = vec![d.format.clone()];
+    what.extend(d.encoding.clone());
+    what.extend(d.delimiter.as_ref().map(|s| format!("“{s}”-separated")));
+    what.extend(r.layout.sheet.as_ref().map(|s| format!("sheet “{s}”")));
+    what.push(r.layout.header_row.map_or("no header row".to_string(), |n| format!("headers on row {n}")));
+    let verb = if r.import_id.is_some() { "imported" } else { "would import (dry run, nothing changed)" };
+    println!("{verb} {} ({})", r.file_name, what.join(", "));
+    let c = &r.counts;
+    println!("  {} rows: {} new, {} merged, {} unchanged, {} rejected", c.rows, c.created, c.merged, c.unchanged, c.rejected);
+    for col in &r.layout.columns {
+        let header = if col.header.is_empty() { format!("column {}", col.letter) } else { col.header.clone() };
+        println!("  {:<32} → {}", header, col.field);
+    }
+    if !r.problems.is_empty() {
+        println!("  problems ({} in all):", c.problems_total);
+        for p in &r.problems {
+            let at = if p.column.is_empty() { format!("row {}", p.row) } else { format!("row {}, {}", p.row, p.column) };
+            println!("    {at}: {}", p.message);
+        }
+    }
+    if let Some(before) = &r.already_imported {
+        println!("  note: this same file was imported before, as import #{} on {}", before.id, before.at.format("%Y-%m-%d"));
+    }
+    if let Some(id) = r.import_id {
+        println!("undo with: regulars imports undo {id}");
+    }
 }
 
 fn print_summaries(items: &[regulars::model::CustomerSummary]) {

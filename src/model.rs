@@ -148,6 +148,48 @@ pub struct ConsentEvent {
     pub source: String,
 }
 
+/// An amount of money in cents, shown and serialised as a decimal number (`64.5`). Whole cents keep
+/// sums exact; the currency is the shop's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(pub i64);
+
+impl Money {
+    pub fn from_cents(cents: i64) -> Money {
+        Money(cents)
+    }
+
+    pub fn cents(self) -> i64 {
+        self.0
+    }
+
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64 / 100.0
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        write!(f, "{sign}{}.{:02}", self.0.unsigned_abs() / 100, self.0.unsigned_abs() % 100)
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.as_f64())
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        let value = f64::deserialize(d)?;
+        if !value.is_finite() || value.abs() > 1e13 {
+            return Err(serde::de::Error::custom("an amount of money must be a finite number"));
+        }
+        Ok(Money((value * 100.0).round() as i64))
+    }
+}
+
 /// A customer as stored: every value normalised (emails lower-case, phones E.164, handles bare).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Customer {
@@ -167,6 +209,12 @@ pub struct Customer {
     pub consent: Consent,
     pub preferred_channel: Option<Channel>,
     pub custom: BTreeMap<String, String>,
+    /// What they have spent in total, as brought in from another system (an import's "Total Spent").
+    pub lifetime_spend: Option<Money>,
+    /// How many orders they have placed, as brought in from another system.
+    pub orders_count: Option<u32>,
+    /// Their last visit or order, as brought in from another system.
+    pub last_visit: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -195,6 +243,11 @@ pub struct CustomerDraft {
     pub consent: Consent,
     pub preferred_channel: String,
     pub custom: BTreeMap<String, String>,
+    /// Carried unchanged by forms (which do not edit them), so that an edit keeps imported totals.
+    pub lifetime_spend: Option<Money>,
+    pub orders_count: Option<u32>,
+    /// `YYYY-MM-DD`, or empty.
+    pub last_visit: String,
 }
 
 impl From<&Customer> for CustomerDraft {
@@ -216,6 +269,9 @@ impl From<&Customer> for CustomerDraft {
             consent: c.consent,
             preferred_channel: c.preferred_channel.map(|ch| ch.as_str().to_string()).unwrap_or_default(),
             custom: c.custom.clone(),
+            lifetime_spend: c.lifetime_spend,
+            orders_count: c.orders_count,
+            last_visit: date(c.last_visit),
         }
     }
 }
@@ -239,6 +295,34 @@ pub struct CustomerSummary {
 pub struct Page<T> {
     pub total: u64,
     pub items: Vec<T>,
+}
+
+pub type ImportId = i64;
+
+/// One spreadsheet import as the history shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub id: ImportId,
+    pub file_name: String,
+    /// SHA-256 of the file's bytes, in hex: the same file imported twice has the same hash.
+    pub file_hash: String,
+    pub format: String,
+    pub at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub counts: ImportCounts,
+    pub undone_at: Option<DateTime<Utc>>,
+}
+
+/// What an import did, row by row: `rows = created + merged + unchanged + rejected`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportCounts {
+    pub rows: u64,
+    pub created: u64,
+    pub merged: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+    /// Problems found, listed or not.
+    pub problems: u64,
 }
 
 /// The shop's own settings.

@@ -1,61 +1,12 @@
 //! The `regulars` command line, run as a user runs it: a real binary on a real database file in a
 //! fresh temporary folder per test.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::process::Command;
+
+use common::Shop;
 use serde_json::Value;
-
-struct Shop {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-}
-
-impl Shop {
-    fn new() -> Shop {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("shop.db");
-        let shop = Shop { _dir: dir, db };
-        shop.ok(&["settings", "set", "country", "GB"]);
-        shop
-    }
-
-    fn dir(&self) -> &Path {
-        self._dir.path()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_regulars"))
-            .arg("--db")
-            .arg(&self.db)
-            .args(args)
-            .env_remove("REGULARS_DB")
-            .output()
-            .unwrap()
-    }
-
-    /// Runs a command that must succeed; returns its standard output.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut with_json = args.to_vec();
-        with_json.push("--json");
-        serde_json::from_str(&self.ok(&with_json)).unwrap()
-    }
-
-    /// Runs a command that must fail; returns its error output.
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(!out.status.success(), "{args:?} should have failed");
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        stderr
-    }
-}
 
 fn add_elodie(shop: &Shop) -> Value {
     shop.json(&[
@@ -75,8 +26,8 @@ fn add_prints_the_shared_customer_json() {
     let keys: Vec<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, [
         "id", "first_name", "last_name", "display_name", "emails", "phones", "handles", "address", "company",
-        "birthday", "customer_since", "tags", "notes", "consent", "preferred_channel", "custom", "created_at",
-        "updated_at", "consent_history",
+        "birthday", "customer_since", "tags", "notes", "consent", "preferred_channel", "custom", "lifetime_spend",
+        "orders_count", "last_visit", "created_at", "updated_at", "consent_history",
     ]);
     assert_eq!(c["display_name"], "Élodie Lefèvre");
     assert_eq!(c["emails"], serde_json::json!(["elodie@example.fr", "elo@work.example"]));

@@ -6,6 +6,10 @@
 //! Migrations live in `migrations/*.sql`, are applied in order and recorded in `user_version`;
 //! connection settings (pragmas) are applied on every open, outside the migrations.
 
+mod imports;
+
+pub use imports::{Holders, ImportChange};
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -17,11 +21,12 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use crate::error::{Error, Result};
 use crate::model::{
     Address, Channel, Consent, ConsentChannel, ConsentEvent, ConsentStatus, Customer, CustomerId,
-    CustomerSummary, Page, Platform,
+    CustomerSummary, Money, Page, Platform,
 };
 
 /// The schema, in order. Append only: a released migration is never edited (a test pins them).
-pub(crate) const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_customers.sql")];
+pub(crate) const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/0001_customers.sql"), include_str!("migrations/0002_imports.sql")];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -122,6 +127,15 @@ impl Store {
         tx.commit()?;
         Ok(value)
     }
+
+    /// Runs `f` exactly as `write` would, then rolls everything back: a rehearsal whose answer is
+    /// what the change would do (an import's preview), with nothing stored.
+    pub fn rehearse<T>(&mut self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&WriteDb { db: Db { conn: &tx } });
+        tx.rollback()?;
+        value
+    }
 }
 
 /// Read access to the database.
@@ -160,6 +174,29 @@ fn parse_date(text: Option<String>) -> Option<NaiveDate> {
 }
 
 const TAG_SEPARATOR: char = '\u{1f}';
+
+/// The values of a customer's own row, numbered as the INSERT and UPDATE statements expect:
+/// ?1 id, ?2..?22 the fields, and ?23 the creation time (inserts only).
+fn customer_params(c: &Customer, sort_name: &str, created_at: Option<String>) -> Vec<Value> {
+    let text = |s: &str| Value::Text(s.to_string());
+    let opt = |s: Option<String>| s.map_or(Value::Null, Value::Text);
+    let mut values = vec![
+        Value::Integer(c.id),
+        text(&c.first_name), text(&c.last_name), text(&c.display_name), text(sort_name), text(&c.company),
+        text(&c.address.street), text(&c.address.city), text(&c.address.region), text(&c.address.postal_code),
+        text(&c.address.country),
+        opt(c.birthday.map(|d| d.to_string())), opt(c.customer_since.map(|d| d.to_string())), text(&c.notes),
+        text(c.consent.email.as_str()), text(c.consent.sms.as_str()),
+        opt(c.preferred_channel.map(|ch| ch.as_str().to_string())),
+        text(&serde_json::to_string(&c.custom).unwrap_or_else(|_| "{}".into())),
+        Value::Text(time_text(c.updated_at)),
+        c.lifetime_spend.map_or(Value::Null, |m| Value::Integer(m.cents())),
+        c.orders_count.map_or(Value::Null, |n| Value::Integer(n as i64)),
+        opt(c.last_visit.map(|d| d.to_string())),
+    ];
+    values.extend(created_at.map(Value::Text));
+    values
+}
 
 impl Db<'_> {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
@@ -261,7 +298,7 @@ impl Db<'_> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, first_name, last_name, display_name, company, street, city, region, postal_code, country,
                     birthday, customer_since, notes, consent_email, consent_sms, preferred_channel, custom,
-                    created_at, updated_at
+                    created_at, updated_at, lifetime_spend_cents, orders_count, last_visit
              FROM customers WHERE id IN rarray(?1)",
         )?;
         let rows = stmt.query_map([list.clone()], |r| {
@@ -289,6 +326,9 @@ impl Db<'_> {
                 custom: serde_json::from_str(&r.get::<_, String>(16)?).unwrap_or_default(),
                 created_at: parse_time(&r.get::<_, String>(17)?),
                 updated_at: parse_time(&r.get::<_, String>(18)?),
+                lifetime_spend: r.get::<_, Option<i64>>(19)?.map(Money::from_cents),
+                orders_count: r.get::<_, Option<i64>>(20)?.map(|n| n.clamp(0, u32::MAX as i64) as u32),
+                last_visit: parse_date(r.get(21)?),
                 emails: Vec::new(),
                 phones: Vec::new(),
                 handles: BTreeMap::new(),
@@ -439,37 +479,37 @@ impl WriteDb<'_> {
     pub fn insert_customer(&self, c: &Customer, sort_name: &str) -> Result<CustomerId> {
         self.conn
             .prepare_cached(
-                "INSERT INTO customers (first_name, last_name, display_name, sort_name, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO customers (first_name, last_name, display_name, sort_name, company, street, city, region,
+                    postal_code, country, birthday, customer_since, notes, consent_email, consent_sms,
+                    preferred_channel, custom, updated_at, lifetime_spend_cents, orders_count, last_visit, created_at)
+                 VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
             )?
-            .execute(params![c.first_name, c.last_name, c.display_name, sort_name, time_text(c.created_at), time_text(c.updated_at)])?;
+            .execute(rusqlite::params_from_iter(customer_params(c, sort_name, Some(time_text(c.created_at)))))?;
         let id = self.conn.last_insert_rowid();
-        self.update_customer(&Customer { id, ..c.clone() }, sort_name)?;
+        self.insert_children(&Customer { id, ..c.clone() })?;
         Ok(id)
     }
 
     /// Replaces every stored value of customer `c.id` with those of `c`.
     pub fn update_customer(&self, c: &Customer, sort_name: &str) -> Result<()> {
-        let custom = serde_json::to_string(&c.custom).unwrap_or_else(|_| "{}".into());
         let changed = self.conn.prepare_cached(
             "UPDATE customers SET first_name = ?2, last_name = ?3, display_name = ?4, sort_name = ?5, company = ?6,
                 street = ?7, city = ?8, region = ?9, postal_code = ?10, country = ?11, birthday = ?12,
                 customer_since = ?13, notes = ?14, consent_email = ?15, consent_sms = ?16,
-                preferred_channel = ?17, custom = ?18, updated_at = ?19
+                preferred_channel = ?17, custom = ?18, updated_at = ?19, lifetime_spend_cents = ?20,
+                orders_count = ?21, last_visit = ?22
              WHERE id = ?1",
-        )?.execute(params![
-            c.id, c.first_name, c.last_name, c.display_name, sort_name, c.company,
-            c.address.street, c.address.city, c.address.region, c.address.postal_code, c.address.country,
-            c.birthday.map(|d| d.to_string()), c.customer_since.map(|d| d.to_string()), c.notes,
-            c.consent.email.as_str(), c.consent.sms.as_str(), c.preferred_channel.map(Channel::as_str),
-            custom, time_text(c.updated_at),
-        ])?;
+        )?.execute(rusqlite::params_from_iter(customer_params(c, sort_name, None)))?;
         if changed == 0 {
             return Err(Error::not_found(format!("there is no customer #{}", c.id)));
         }
         for table in ["customer_emails", "customer_phones", "customer_handles", "customer_tags"] {
             self.conn.prepare_cached(&format!("DELETE FROM {table} WHERE customer_id = ?1"))?.execute([c.id])?;
         }
+        self.insert_children(c)
+    }
+
+    fn insert_children(&self, c: &Customer) -> Result<()> {
         let mut stmt = self.conn.prepare_cached("INSERT INTO customer_emails (customer_id, position, email) VALUES (?1, ?2, ?3)")?;
         for (i, email) in c.emails.iter().enumerate() {
             stmt.execute(params![c.id, i as i64, email])?;
@@ -486,6 +526,14 @@ impl WriteDb<'_> {
         for (platform, handle) in &c.handles {
             stmt.execute(params![c.id, platform.as_str(), handle])?;
         }
+        Ok(())
+    }
+
+    /// Removes a customer and everything hanging off them (emails, phones, consent record, search
+    /// words). Only for undoing an import's creation: deleting by hand goes to the trash.
+    pub fn remove_customer(&self, id: CustomerId) -> Result<()> {
+        self.remove_search_doc(id)?;
+        self.conn.prepare_cached("DELETE FROM customers WHERE id = ?1")?.execute([id])?;
         Ok(())
     }
 
@@ -506,6 +554,11 @@ impl WriteDb<'_> {
 
     pub fn set_search_doc(&self, id: CustomerId, doc: &SearchDoc) -> Result<()> {
         self.remove_search_doc(id)?;
+        self.insert_search_doc(id, doc)
+    }
+
+    /// Adds the search words of a customer who has none yet.
+    pub fn insert_search_doc(&self, id: CustomerId, doc: &SearchDoc) -> Result<()> {
         self.conn
             .prepare_cached(
                 "INSERT INTO customer_search (rowid, name, handles, emails, phones, tags, city, company, notes)
@@ -529,8 +582,8 @@ mod tests {
     /// new ones do not have. Add a migration instead, and its checksum here.
     #[test]
     fn migrations_are_append_only() {
-        let frozen: &[u64] = &[checksum(MIGRATIONS[0])];
-        let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8];
+        let frozen: Vec<u64> = MIGRATIONS.iter().map(|m| checksum(m)).collect();
+        let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8, 0xd9c8_160c_2b85_5455];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "a new migration needs its checksum pinned here");
         for (i, (got, want)) in frozen.iter().zip(pinned).enumerate() {
             assert_eq!(got, want, "migration {} was edited after release (checksum {got:#x})", i + 1);
@@ -561,6 +614,28 @@ mod tests {
     }
 
     #[test]
+    fn a_first_version_database_upgrades_and_keeps_its_customers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO customers (id, first_name, display_name, sort_name, created_at, updated_at)
+             VALUES (1, 'Ann', 'Ann', 'ann', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+             INSERT INTO customer_emails VALUES (1, 0, 'ann@example.com');",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.db().schema_version().unwrap(), SCHEMA_VERSION);
+        let ann = store.db().customer(1).unwrap().unwrap();
+        assert_eq!((ann.display_name.as_str(), ann.emails.as_slice()), ("Ann", &["ann@example.com".to_string()][..]));
+        assert_eq!((ann.lifetime_spend, ann.orders_count, ann.last_visit), (None, None, None));
+        assert!(store.db().imports().unwrap().is_empty());
+    }
+
+    #[test]
     fn a_newer_schema_is_refused_not_damaged() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.db");
@@ -578,7 +653,8 @@ mod tests {
             id: 0, first_name: "A".into(), last_name: String::new(), display_name: "A".into(),
             emails: vec![], phones: vec![], handles: BTreeMap::new(), address: Address::default(),
             company: String::new(), birthday: None, customer_since: None, tags: vec![], notes: String::new(),
-            consent: Consent::default(), preferred_channel: None, custom: BTreeMap::new(), created_at: now, updated_at: now,
+            consent: Consent::default(), preferred_channel: None, custom: BTreeMap::new(), lifetime_spend: None,
+            orders_count: None, last_visit: None, created_at: now, updated_at: now,
         };
         let id = store.write(|w| w.insert_customer(&c, "a")).unwrap();
         let event = ConsentEvent { channel: ConsentChannel::Email, status: ConsentStatus::Yes, at: now, source: "test".into() };

@@ -85,6 +85,10 @@ export function renderForm(el, customer, { onSave, onCancel }) {
     tags: value('tags').split(',').map((t) => t.trim()).filter(Boolean),
     notes: value('notes'),
     custom: c.custom ?? {},
+    // Not edited here, but carried so that saving keeps what an import brought in.
+    lifetime_spend: c.lifetime_spend ?? null,
+    orders_count: c.orders_count ?? null,
+    last_visit: c.last_visit ?? '',
   });
 
   const clearErrors = () => {

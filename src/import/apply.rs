@@ -1,0 +1,223 @@
+//! Deciding who each row is and writing it, a batch of rows at a time inside the import's one
+//! transaction. The same normalised email, E.164 phone or handle is the same person, whether they
+//! are already in the database or earlier in the file: the row merges into them. Anything else is
+//! a new customer; one who shares only a name with someone is kept apart and flagged for review.
+
+use std::collections::HashMap;
+
+use super::row::Incoming;
+use super::{Counts, Outcome, Problem, PreviewRow, PREVIEW_ROWS, PROBLEMS_LISTED};
+use crate::customers::{self, Change};
+use crate::error::Result;
+use crate::model::{Customer, CustomerId, ImportId, Platform};
+use crate::normalize::{self, fold};
+use crate::store::{Holders, WriteDb};
+
+/// A key that identifies one person.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Email(String),
+    Phone(String),
+    Handle(Platform, String),
+}
+
+impl Key {
+    fn describe(&self) -> String {
+        match self {
+            Key::Email(e) => e.clone(),
+            Key::Phone(p) => normalize::phone_display(p),
+            Key::Handle(p, h) => format!("{p} @{h}"),
+        }
+    }
+}
+
+fn keys(c: &Customer) -> Vec<Key> {
+    let mut keys: Vec<Key> = c.emails.iter().map(|e| Key::Email(e.clone())).collect();
+    keys.extend(c.phones.iter().map(|p| Key::Phone(p.clone())));
+    keys.extend(c.handles.iter().map(|(p, h)| Key::Handle(*p, h.clone())));
+    keys
+}
+
+/// Who holds a key: (customer, in the trash).
+type Holder = (CustomerId, bool);
+
+pub(super) struct Applier<'w, 'c> {
+    pub w: &'w WriteDb<'c>,
+    pub change: Change,
+    pub import_id: ImportId,
+    pub counts: Counts,
+    pub problems: Vec<Problem>,
+    pub preview: Vec<PreviewRow>,
+    /// Keys written by this import so far in the current batch (earlier batches are in the database).
+    written: HashMap<Key, CustomerId>,
+    /// Folded names of customers this import created, for the possible-duplicate check.
+    created_names: HashMap<String, (CustomerId, u64)>,
+}
+
+impl<'w, 'c> Applier<'w, 'c> {
+    pub fn new(w: &'w WriteDb<'c>, change: Change, import_id: ImportId) -> Self {
+        Applier {
+            w,
+            change,
+            import_id,
+            counts: Counts::default(),
+            problems: Vec::new(),
+            preview: Vec::new(),
+            written: HashMap::new(),
+            created_names: HashMap::new(),
+        }
+    }
+
+    pub fn note(&mut self, problem: Problem) {
+        self.counts.problems_total += 1;
+        if self.problems.len() < PROBLEMS_LISTED {
+            self.problems.push(problem);
+        }
+    }
+
+    /// Looks up every key of the batch in the database at once.
+    fn holders(&self, batch: &[Incoming]) -> Result<HashMap<Key, Holder>> {
+        let mut emails = Vec::new();
+        let mut phones = Vec::new();
+        let mut handles: HashMap<Platform, Vec<&str>> = HashMap::new();
+        for c in batch.iter().filter_map(|i| i.customer.as_ref().ok()) {
+            emails.extend(c.emails.iter().map(String::as_str));
+            phones.extend(c.phones.iter().map(String::as_str));
+            for (p, h) in &c.handles {
+                handles.entry(*p).or_default().push(h);
+            }
+        }
+        let mut out = HashMap::new();
+        let mut take = |held: Holders, make: &dyn Fn(String) -> Key| {
+            for (k, v) in held {
+                out.insert(make(k), v);
+            }
+        };
+        take(self.w.email_holders(&emails)?, &Key::Email);
+        take(self.w.phone_holders(&phones)?, &Key::Phone);
+        for (p, hs) in handles {
+            take(self.w.handle_holders(p, &hs)?, &|h| Key::Handle(p, h));
+        }
+        Ok(out)
+    }
+
+    /// Customers already in the database by the folded names of this batch's new people.
+    fn namesakes(&self, batch: &[Incoming]) -> Result<HashMap<String, (CustomerId, String)>> {
+        let names: Vec<String> = batch.iter().filter_map(|i| i.customer.as_ref().ok()).map(|c| fold(&c.display_name)).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut out = HashMap::new();
+        for (name, id, display) in self.w.customers_sort_named(&refs)? {
+            out.entry(name).or_insert((id, display));
+        }
+        Ok(out)
+    }
+
+    pub fn apply_batch(&mut self, batch: Vec<Incoming>) -> Result<()> {
+        let held = self.holders(&batch)?;
+        let namesakes = self.namesakes(&batch)?;
+        self.written.clear();
+        for incoming in batch {
+            self.counts.rows += 1;
+            for p in incoming.problems {
+                self.note(p);
+            }
+            let row = incoming.row;
+            let mut customer = match incoming.customer {
+                Ok(c) => c,
+                Err(problem) => {
+                    self.counts.rejected += 1;
+                    self.note(problem.clone());
+                    self.preview_row(row, Outcome::Rejected, None, Some(problem.message));
+                    continue;
+                }
+            };
+            // Who the row's keys belong to, most telling first (emails, phones, handles).
+            let mut owners: Vec<(Key, Holder)> = Vec::new();
+            for key in keys(&customer) {
+                let holder = self.written.get(&key).map(|&id| (id, false)).or_else(|| held.get(&key).copied());
+                if let Some(h) = holder {
+                    owners.push((key, h));
+                }
+            }
+            if let Some((key, (id, _))) = owners.iter().find(|(_, (_, trashed))| *trashed) {
+                let name = self.w.customer(*id)?.map(|c| c.display_name).unwrap_or_default();
+                let message = format!("{} belongs to {name} (#{id}), who is in the trash: restore them, then import again", key.describe());
+                self.counts.rejected += 1;
+                self.note(Problem::error(row, "", message.clone()));
+                self.preview_row(row, Outcome::Rejected, None, Some(message));
+                continue;
+            }
+            let target = owners.first().map(|(_, (id, _))| *id);
+            // Keys held by someone else than the target stay with them.
+            for (key, (id, _)) in owners.iter().filter(|(_, (id, _))| Some(*id) != target) {
+                let holder = self.w.customer(*id)?.map(|c| c.display_name).unwrap_or_default();
+                self.note(Problem::review(row, "", format!("{} already belongs to {holder} (#{id}); it was not added to this row's customer", key.describe())));
+                match key {
+                    Key::Email(e) => customer.emails.retain(|x| x != e),
+                    Key::Phone(p) => customer.phones.retain(|x| x != p),
+                    Key::Handle(p, _) => {
+                        customer.handles.remove(p);
+                    }
+                }
+            }
+            match target {
+                None => self.create(row, customer, &namesakes)?,
+                Some(id) => self.merge(row, id, customer)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn create(&mut self, row: u64, customer: Customer, namesakes: &HashMap<String, (CustomerId, String)>) -> Result<()> {
+        let id = customers::insert_checked(self.w, &customer, &self.change)?;
+        self.w.record_import_change(self.import_id, id, None)?;
+        for key in keys(&customer) {
+            self.written.insert(key, id);
+        }
+        let name = fold(&customer.display_name);
+        let earlier = self.created_names.get(&name).map(|&(other, other_row)| (other, format!("row {other_row}")));
+        let known = namesakes.get(&name).filter(|(other, _)| *other != id).map(|(other, display)| (*other, format!("{display} (#{other})")));
+        if let Some((_, who)) = earlier.or(known) {
+            self.note(Problem::review(
+                row,
+                "",
+                format!("{} has the same name as {who} but other contact details: kept apart; merge them by hand if they are one person", customer.display_name),
+            ));
+        }
+        self.created_names.entry(name).or_insert((id, row));
+        self.counts.created += 1;
+        self.preview_row(row, Outcome::Created, Some(Customer { id, ..customer }), None);
+        Ok(())
+    }
+
+    fn merge(&mut self, row: u64, id: CustomerId, incoming: Customer) -> Result<()> {
+        let Some(existing) = self.w.customer(id)? else {
+            return Err(crate::Error::not_found(format!("there is no customer #{id}")));
+        };
+        let (mut merged, notes) = customers::merge(&existing, &incoming);
+        for note in notes {
+            self.note(Problem::review(row, "", note));
+        }
+        if customers::same_data(&existing, &merged) {
+            self.counts.unchanged += 1;
+            self.preview_row(row, Outcome::Unchanged, Some(existing), None);
+            return Ok(());
+        }
+        merged.updated_at = self.change.now;
+        let before = serde_json::to_string(&existing).unwrap_or_default();
+        customers::replace_checked(self.w, &existing, &merged, &self.change)?;
+        self.w.record_import_change(self.import_id, id, Some(&before))?;
+        for key in keys(&merged) {
+            self.written.insert(key, id);
+        }
+        self.counts.merged += 1;
+        self.preview_row(row, Outcome::Merged, Some(merged), None);
+        Ok(())
+    }
+
+    fn preview_row(&mut self, row: u64, outcome: Outcome, customer: Option<Customer>, reason: Option<String>) {
+        if self.preview.len() < PREVIEW_ROWS {
+            self.preview.push(PreviewRow { row, outcome, customer, reason });
+        }
+    }
+}

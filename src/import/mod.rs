@@ -1,0 +1,481 @@
+//! Importing the customer spreadsheets shops already have, without losing anyone.
+//!
+//! `run` reads a file (`read`), finds its header row and maps its columns to fields (`layout`),
+//! reads each row into a normalised customer (`row`, with `values`' parsers), and decides who each
+//! row is, merging into known customers by email, phone or handle (`apply`). Reading and
+//! normalising run on a second thread while the first writes, batch by batch, inside one
+//! transaction: an import lands whole or not at all. A preview (`Options::dry_run`) is the same
+//! run rolled back, so its counts are exactly what the import will do. Every import is recorded
+//! with what it changed, and `undo` puts it all back.
+
+mod apply;
+pub mod layout;
+pub mod read;
+mod row;
+pub mod values;
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::customers::{self, Change};
+use crate::error::{Error, Result};
+use crate::model::{Customer, ImportCounts, ImportId, ImportSummary};
+use crate::normalize::Region;
+use crate::store::Store;
+use layout::{column_letters, Field};
+use read::{Cell, Row};
+use values::DateOrder;
+
+/// How many rows are read to find the header, map columns and decide date orders.
+const SAMPLE_ROWS: usize = 2_000;
+/// Rows per batch between the reading thread and the writing one.
+const BATCH: usize = 2_000;
+/// How many problems a report lists (all are counted).
+pub const PROBLEMS_LISTED: usize = 500;
+/// How many rows a preview shows.
+pub const PREVIEW_ROWS: usize = 25;
+
+/// What the person chose for this import.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The country for phone numbers written without a country code.
+    pub region: Region,
+    /// The sheet to read; else the one that looks most like a customer list.
+    pub sheet: Option<String>,
+    /// Overrides of the automatic mapping: a header (or column letter) and a field name.
+    pub mapping: Vec<(String, String)>,
+    /// Work everything out, report it, and store nothing.
+    pub dry_run: bool,
+}
+
+/// One problem with one row: which row (as the spreadsheet numbers it), which column (its header),
+/// and what is wrong, in words a shop owner understands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub row: u64,
+    pub column: String,
+    pub message: String,
+    /// `error`: the row was not imported; `warning`: a value was left out; `review`: imported, but
+    /// worth a look (a possible duplicate, a value kept instead of the file's).
+    pub level: &'static str,
+}
+
+impl Problem {
+    pub fn error(row: u64, column: &str, message: impl Into<String>) -> Problem {
+        Problem { row, column: column.to_string(), message: message.into(), level: "error" }
+    }
+
+    pub fn warning(row: u64, column: &str, message: impl Into<String>) -> Problem {
+        Problem { row, column: column.to_string(), message: message.into(), level: "warning" }
+    }
+
+    pub fn review(row: u64, column: &str, message: impl Into<String>) -> Problem {
+        Problem { row, column: column.to_string(), message: message.into(), level: "review" }
+    }
+}
+
+/// How a column's field was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MappedBy {
+    /// Its header names the field.
+    Header,
+    /// Its values look like the field.
+    Content,
+    /// The person chose it.
+    Choice,
+    /// Nothing matched: kept as a custom field (or ignored when the column is empty).
+    Unmapped,
+}
+
+/// One column of the file and what it is imported as.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Column {
+    pub index: usize,
+    /// A, B, C…
+    pub letter: String,
+    pub header: String,
+    pub field: Field,
+    pub mapped_by: MappedBy,
+    /// The first few values, as the file has them.
+    pub samples: Vec<String>,
+}
+
+/// The file's layout: where its header is and what each column holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Layout {
+    pub sheet: Option<String>,
+    /// The header's row number, or none when the file has no header row.
+    pub header_row: Option<u64>,
+    pub columns: Vec<Column>,
+    #[serde(skip)]
+    date_orders: Vec<Option<DateOrder>>,
+}
+
+/// What became of one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Created,
+    Merged,
+    Unchanged,
+    Rejected,
+}
+
+/// One row of the preview: the customer as it will be stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewRow {
+    pub row: u64,
+    pub outcome: Outcome,
+    pub customer: Option<Customer>,
+    pub reason: Option<String>,
+}
+
+/// Counts of an import; `rows = created + merged + unchanged + rejected`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub rows: u64,
+    pub created: u64,
+    pub merged: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+    /// Problems found, listed or not.
+    pub problems_total: u64,
+    /// Blank rows passed over (not counted in `rows`).
+    pub blank_rows: u64,
+}
+
+/// Everything an import (or its preview) found and did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The import's number in the history; none for a preview.
+    pub import_id: Option<ImportId>,
+    pub file_name: String,
+    pub file_hash: String,
+    pub detected: read::Detected,
+    pub layout: Layout,
+    #[serde(flatten)]
+    pub counts: Counts,
+    /// The first problems (see `counts.problems` for how many in all), in row order.
+    pub problems: Vec<Problem>,
+    pub preview: Vec<PreviewRow>,
+    /// An earlier import of the very same file, if there was one.
+    pub already_imported: Option<ImportSummary>,
+}
+
+/// How far an import has got.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Progress {
+    pub rows: u64,
+    /// From 0 to 1.
+    pub fraction: f64,
+}
+
+/// Imports a file (or previews it with `options.dry_run`). `progress` is called after each batch
+/// of rows; returning `false` cancels, and nothing is stored.
+pub fn run(
+    store: &mut Store,
+    path: &Path,
+    options: &Options,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(Progress) -> bool,
+) -> Result<Report> {
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    let mut source = read::open(path)?;
+    let (layout, sample, rest, total) = match source.workbook.take() {
+        Some(book) => {
+            let (name, range) = choose_sheet(book, options.sheet.as_deref())?;
+            let total = range.get_size().0 as u64;
+            let mut rows = read::sheet_rows(range);
+            let sample = take_sample(&mut rows)?;
+            (plan_layout(&sample, Some(name), options)?, sample, rows, total)
+        }
+        None => {
+            if let Some(sheet) = &options.sheet {
+                return Err(Error::invalid_field("sheet", format!("{file_name} is a text file; it has no sheet “{sheet}”")));
+            }
+            let mut rows = std::mem::replace(&mut source.rows, Box::new(std::iter::empty()));
+            let sample = take_sample(&mut rows)?;
+            (plan_layout(&sample, None, options)?, sample, rows, 0)
+        }
+    };
+    let header_index = layout.header_row.and_then(|n| sample.iter().position(|r| r.number == n));
+    let data_start = header_index.map_or(0, |i| i + 1);
+    let change = Change { now, region: options.region, source: format!("import of {file_name}") };
+    let byte_progress = source.progress.clone();
+    let byte_total = source.total;
+
+    let (counts, problems, preview, import_id) = std::thread::scope(|scope| -> Result<_> {
+        let (tx, rx) = mpsc::sync_channel::<Result<(Vec<row::Incoming>, u64)>>(4);
+        let layout_ref = &layout;
+        let region = options.region;
+        scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut blank = 0u64;
+            let rows = sample.into_iter().skip(data_start).map(Ok).chain(rest);
+            for item in rows {
+                match item {
+                    Ok(r) if r.cells.iter().all(Cell::is_empty) => blank += 1,
+                    Ok(r) => batch.push(row::read_row(&r, layout_ref, region, now)),
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
+                if batch.len() == BATCH {
+                    if tx.send(Ok((std::mem::replace(&mut batch, Vec::with_capacity(BATCH)), std::mem::take(&mut blank)))).is_err() {
+                        return;
+                    }
+                }
+            }
+            let _ = tx.send(Ok((batch, blank)));
+        });
+        let work = |w: &crate::store::WriteDb<'_>| -> Result<_> {
+            let import_id = w.begin_import(&file_name, "", &source.detected.format, now)?;
+            let mut applier = apply::Applier::new(w, change.clone(), import_id);
+            for message in rx {
+                let (batch, blank) = message?;
+                applier.counts.blank_rows += blank;
+                applier.apply_batch(batch)?;
+                let fraction = if byte_total > 0 {
+                    byte_progress.load(Ordering::Relaxed) as f64 / byte_total as f64
+                } else if total > 0 {
+                    (applier.counts.rows + applier.counts.blank_rows) as f64 / total as f64
+                } else {
+                    1.0
+                };
+                if !progress(Progress { rows: applier.counts.rows, fraction: fraction.min(1.0) }) {
+                    return Err(Error::cancelled("the import was cancelled; nothing was changed"));
+                }
+            }
+            let hash = source.hash.lock().unwrap_or_else(|p| p.into_inner()).clone().unwrap_or_default();
+            let c = applier.counts;
+            let mut problems = applier.problems;
+            problems.sort_by_key(|p| p.row);
+            let record = ImportCounts { rows: c.rows, created: c.created, merged: c.merged, unchanged: c.unchanged, rejected: c.rejected, problems: c.problems_total };
+            let stored = serde_json::json!({ "layout": layout_ref, "problems": problems, "blank_rows": c.blank_rows });
+            w.finish_import(import_id, &hash, &record, &stored.to_string())?;
+            Ok((c, problems, applier.preview, import_id))
+        };
+        if options.dry_run {
+            store.rehearse(work)
+        } else {
+            store.write(work)
+        }
+    })?;
+
+    let file_hash = source.hash.lock().unwrap_or_else(|p| p.into_inner()).clone().unwrap_or_default();
+    let import_id = (!options.dry_run).then_some(import_id);
+    let already_imported = store.db().import_of_hash(&file_hash, import_id)?;
+    Ok(Report {
+        import_id,
+        file_name,
+        file_hash,
+        detected: source.detected,
+        layout,
+        counts,
+        problems,
+        preview,
+        already_imported,
+    })
+}
+
+fn take_sample(rows: &mut Box<dyn Iterator<Item = Result<Row>> + Send>) -> Result<Vec<Row>> {
+    let mut sample = Vec::new();
+    for r in rows.by_ref() {
+        sample.push(r?);
+        if sample.len() == SAMPLE_ROWS {
+            break;
+        }
+    }
+    Ok(sample)
+}
+
+/// The named sheet, or the one whose first rows look most like a customer list.
+fn choose_sheet(book: read::Workbook, wanted: Option<&str>) -> Result<(String, calamine::Range<calamine::Data>)> {
+    let names: Vec<String> = book.sheets.iter().map(|(n, _)| n.clone()).collect();
+    if let Some(wanted) = wanted {
+        return book
+            .sheets
+            .into_iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(wanted.trim()))
+            .ok_or_else(|| Error::invalid_field("sheet", format!("there is no sheet “{wanted}”; the sheets are: {}", names.join(", "))));
+    }
+    let mut best: Option<(i64, usize)> = None;
+    for (i, (_, range)) in book.sheets.iter().enumerate() {
+        let sample: Vec<Row> = read::sheet_rows(range.clone()).take(60).filter_map(|r| r.ok()).collect();
+        let score = sheet_score(&sample);
+        if best.map_or(true, |(s, _)| score > s) {
+            best = Some((score, i));
+        }
+    }
+    let (_, index) = best.ok_or_else(|| Error::invalid_field("file", "the workbook has no sheets"))?;
+    Ok(book.sheets.into_iter().nth(index).expect("index from the same list"))
+}
+
+/// How much a sheet's first rows look like customers: mapped columns and contact-looking values.
+fn sheet_score(sample: &[Row]) -> i64 {
+    let Ok(layout) = plan_layout(sample, None, &Options { region: Region::parse("US").expect("US is a region"), sheet: None, mapping: Vec::new(), dry_run: true }) else {
+        return 0;
+    };
+    let mapped = layout.columns.iter().filter(|c| !matches!(c.field, Field::Custom | Field::Ignore)).count() as i64;
+    let contacts = layout.columns.iter().filter(|c| matches!(c.field, Field::Email | Field::Phone | Field::FullName | Field::FirstName)).count() as i64;
+    let rows = sample.iter().filter(|r| !r.cells.iter().all(Cell::is_empty)).count() as i64;
+    mapped * 10 + contacts * 20 + rows.min(50)
+}
+
+/// Finds the header, maps each column (the person's choices first, then headers, then values),
+/// and decides each date column's day/month order.
+pub fn plan_layout(sample: &[Row], sheet: Option<String>, options: &Options) -> Result<Layout> {
+    let header_index = layout::find_header(sample);
+    let width = sample.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    let header_cells: Vec<String> = match header_index {
+        Some(i) => (0..width).map(|c| sample[i].cells.get(c).map(|c| c.text().trim().to_string()).unwrap_or_default()).collect(),
+        None => vec![String::new(); width],
+    };
+    let data: Vec<&Row> = sample.iter().skip(header_index.map_or(0, |i| i + 1)).collect();
+    let column_cells = |c: usize| data.iter().filter_map(move |r| r.cells.get(c));
+
+    let mut chosen: Vec<Option<Field>> = vec![None; width];
+    for (key, field_name) in &options.mapping {
+        let field: Field = field_name.parse().map_err(|m: String| Error::invalid_field("map", m))?;
+        let key_folded = layout::header_words(key);
+        let index = header_cells
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(key.trim()))
+            .or_else(|| header_cells.iter().position(|h| !key_folded.is_empty() && layout::header_words(h) == key_folded))
+            .or_else(|| (0..width).find(|&c| column_letters(c).eq_ignore_ascii_case(key.trim())));
+        let Some(index) = index else {
+            let listed: Vec<String> = header_cells.iter().enumerate().map(|(i, h)| if h.is_empty() { column_letters(i) } else { h.clone() }).collect();
+            return Err(Error::invalid_field("map", format!("there is no column “{key}”; the columns are: {}", listed.join(", "))));
+        };
+        chosen[index] = Some(field);
+    }
+
+    let mut columns = Vec::with_capacity(width);
+    let mut date_orders = vec![None; width];
+    for (c, header) in header_cells.iter().enumerate() {
+        let (field, mapped_by) = if let Some(f) = chosen[c] {
+            (f, MappedBy::Choice)
+        } else if let Some(f) = layout::field_of_header(header) {
+            (f, MappedBy::Header)
+        } else if let Some(f) = layout::field_of_values(column_cells(c)) {
+            (f, MappedBy::Content)
+        } else if column_cells(c).all(Cell::is_empty) {
+            (Field::Ignore, MappedBy::Unmapped)
+        } else {
+            (Field::Custom, MappedBy::Unmapped)
+        };
+        if matches!(field, Field::Birthday | Field::CustomerSince | Field::LastVisit) {
+            date_orders[c] = Some(date_order(column_cells(c), options.region));
+        }
+        let samples = column_cells(c).filter(|v| !v.is_empty()).take(3).map(|v| v.text().into_owned()).collect();
+        columns.push(Column { index: c, letter: column_letters(c), header: header.clone(), field, mapped_by, samples });
+    }
+    // A headerless list of names: the first column of names is the full name.
+    if header_index.is_none() && !columns.iter().any(|c| matches!(c.field, Field::FullName | Field::FirstName)) {
+        if let Some(col) = columns.iter_mut().find(|col| col.field == Field::Custom && layout::looks_like_names(data.iter().filter_map(|r| r.cells.get(col.index)))) {
+            col.field = Field::FullName;
+            col.mapped_by = MappedBy::Content;
+        }
+    }
+    // One-of fields taken by several columns keep the first; the rest become custom fields.
+    let mut seen = std::collections::HashSet::new();
+    for col in columns.iter_mut() {
+        let single = !col.field.is_list() && !matches!(col.field, Field::Ignore | Field::Region | Field::Country | Field::City | Field::Street | Field::PostalCode | Field::Company);
+        if single && col.mapped_by != MappedBy::Choice && !seen.insert(col.field) {
+            col.field = Field::Custom;
+            col.mapped_by = MappedBy::Unmapped;
+        }
+    }
+    if width == 0 || data.is_empty() {
+        return Err(Error::invalid_field("file", "the file has no rows of customers"));
+    }
+    Ok(Layout { sheet, header_row: header_index.map(|i| sample[i].number), columns, date_orders })
+}
+
+/// Day or month first, from the values that can only be read one way; else the country's custom.
+fn date_order<'a>(cells: impl Iterator<Item = &'a Cell>, region: Region) -> DateOrder {
+    let (mut day_first, mut month_first) = (0, 0);
+    for cell in cells {
+        if let Cell::Text(t) = cell {
+            match values::order_evidence(t) {
+                Some(DateOrder::DayFirst) => day_first += 1,
+                Some(DateOrder::MonthFirst) => month_first += 1,
+                None => {}
+            }
+        }
+    }
+    match day_first.cmp(&month_first) {
+        std::cmp::Ordering::Greater => DateOrder::DayFirst,
+        std::cmp::Ordering::Less => DateOrder::MonthFirst,
+        std::cmp::Ordering::Equal => DateOrder::for_region(region.code()),
+    }
+}
+
+/// Every import, newest first.
+pub fn history(store: &Store) -> Result<Vec<ImportSummary>> {
+    store.db().imports()
+}
+
+/// What undoing an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Undone {
+    pub import_id: ImportId,
+    /// Customers the import had created, now removed.
+    pub removed: u64,
+    /// Customers the import had changed, now as they were before it.
+    pub restored: u64,
+}
+
+/// Undoes an import: removes the customers it created and puts back those it changed. Refused,
+/// with the reason, when a later import or an edit has changed the same customers since.
+pub fn undo(store: &mut Store, id: ImportId, now: DateTime<Utc>, region: Region) -> Result<Undone> {
+    let db = store.db();
+    let import = db.import(id)?.ok_or_else(|| Error::not_found(format!("there is no import #{id}")))?;
+    if let Some(at) = import.undone_at {
+        return Err(Error::conflict(format!("import #{id} ({}) was already undone on {}", import.file_name, at.format("%Y-%m-%d %H:%M"))));
+    }
+    let later = db.later_imports_touching(id)?;
+    if let Some(&(later_id, _)) = later.first() {
+        let name = db.import(later_id)?.map(|i| i.file_name).unwrap_or_default();
+        return Err(Error::conflict(format!(
+            "import #{later_id} ({name}) changed some of the same customers later; undo it first, then import #{id}"
+        )));
+    }
+    let changes = db.import_changes(id)?;
+    let ids: Vec<i64> = changes.iter().map(|c| c.customer_id).collect();
+    let current: std::collections::HashMap<i64, Customer> = db.customers(&ids)?.into_iter().map(|c| (c.id, c)).collect();
+    let edited: Vec<String> = current.values().filter(|c| c.updated_at > import.at).map(|c| format!("{} (#{})", c.display_name, c.id)).take(5).collect();
+    if !edited.is_empty() {
+        return Err(Error::conflict(format!(
+            "some customers were edited after import #{id}, so undoing it would lose those edits: {}",
+            edited.join(", ")
+        )));
+    }
+    let change = Change { now, region, source: format!("undo of import #{id}") };
+    store.write(|w| {
+        let (mut removed, mut restored) = (0, 0);
+        for c in &changes {
+            let Some(now_customer) = current.get(&c.customer_id) else { continue };
+            match &c.before {
+                None => {
+                    w.remove_customer(c.customer_id)?;
+                    removed += 1;
+                }
+                Some(json) => {
+                    let before: Customer = serde_json::from_str(json)
+                        .map_err(|e| Error::conflict(format!("import #{id}'s record of customer #{} cannot be read ({e})", c.customer_id)))?;
+                    customers::replace_checked(w, now_customer, &before, &change)?;
+                    restored += 1;
+                }
+            }
+        }
+        w.mark_import_undone(id, now)?;
+        Ok(Undone { import_id: id, removed, restored })
+    })
+}

@@ -1,0 +1,517 @@
+//! Opening a customer file whatever it is: delimited text (`,` `;` tab `|`, detected) in UTF-8 with
+//! or without a byte-order mark, UTF-16 (Excel's "Unicode text") or a legacy single-byte encoding
+//! (detected), or a workbook (XLSX, XLSM, XLSB, XLS, ODS) read with calamine. Either way the result
+//! is a stream of rows of cells, numbered as the spreadsheet numbers them.
+//!
+//! Text is decoded and parsed as it streams, so memory stays flat however long the file. Absurd
+//! inputs are refused with a sentence: a cell over 1 MB, a row of more than 1,000 columns, a
+//! workbook that would unpack to more than 1 GB (a decompression bomb), a binary file.
+
+use std::fs::File;
+use std::io::{Cursor, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use calamine::{Data, Range, Reader};
+use chrono::NaiveDateTime;
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// The largest cell Regulars reads.
+pub const MAX_CELL_BYTES: usize = 1 << 20;
+/// The most columns a row may have.
+pub const MAX_COLUMNS: usize = 1_000;
+/// The most a workbook may unpack to.
+const MAX_UNPACKED_BYTES: u64 = 1 << 30;
+
+/// One cell as the file holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(NaiveDateTime),
+    Bool(bool),
+}
+
+impl Cell {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as text, as a person would read it (whole numbers without ".0").
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Cell::Empty => "".into(),
+            Cell::Text(t) => t.as_str().into(),
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64).into(),
+            Cell::Number(n) => format!("{n}").into(),
+            Cell::Date(d) if d.time() == chrono::NaiveTime::MIN => d.date().to_string().into(),
+            Cell::Date(d) => d.to_string().into(),
+            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+        }
+    }
+}
+
+/// A row of cells and its number in the file (1 for the first row, as a spreadsheet shows it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub number: u64,
+    pub cells: Vec<Cell>,
+}
+
+/// What the file turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Detected {
+    /// csv, xlsx, xlsm, xlsb, xls or ods.
+    pub format: String,
+    /// For text files: UTF-8, UTF-16LE, windows-1252, …
+    pub encoding: Option<String>,
+    /// For text files: the delimiter found (`,` `;` `\t` `|`).
+    pub delimiter: Option<String>,
+    /// For workbooks: every sheet's name.
+    pub sheets: Vec<String>,
+    pub size_bytes: u64,
+}
+
+/// A stream of rows. `progress` counts bytes read (text) or rows read (workbooks) out of `total`.
+pub struct Source {
+    pub detected: Detected,
+    pub rows: Box<dyn Iterator<Item = Result<Row>> + Send>,
+    pub progress: Arc<AtomicU64>,
+    pub total: u64,
+    /// The SHA-256 of every byte read so far; complete once `rows` is exhausted.
+    pub hash: Arc<std::sync::Mutex<Option<String>>>,
+    /// For workbooks: the sheets as loaded, so that the caller can choose one by its content.
+    pub workbook: Option<Workbook>,
+}
+
+/// A workbook's sheets, loaded.
+pub struct Workbook {
+    pub sheets: Vec<(String, Range<Data>)>,
+}
+
+fn unreadable(path: &Path, why: impl std::fmt::Display) -> Error {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Error::invalid_field("file", format!("{name} cannot be read: {why}"))
+}
+
+/// Opens a file and finds out what it is.
+pub fn open(path: &Path) -> Result<Source> {
+    let mut file = File::open(path).map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut head = vec![0u8; 64 * 1024];
+    let n = read_up_to(&mut file, &mut head).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+    head.truncate(n);
+    if n == 0 {
+        return Err(unreadable(path, "the file is empty"));
+    }
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        drop(file);
+        return open_workbook(path, size);
+    }
+    open_text(path, file, head, size)
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+/// Which encoding the first bytes of a text file are in, or why it is not text.
+pub fn detect_encoding(head: &[u8], whole_file: bool) -> std::result::Result<&'static Encoding, String> {
+    if let Some((encoding, _)) = Encoding::for_bom(head) {
+        return Ok(encoding);
+    }
+    // UTF-16 without a byte-order mark: every other byte of Latin text is zero.
+    let sample = &head[..head.len().min(4096) & !1];
+    if sample.len() >= 8 {
+        let pairs = sample.len() / 2;
+        let even_zeros = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+        let odd_zeros = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+        if odd_zeros * 10 > pairs * 3 && even_zeros * 10 < pairs {
+            return Ok(UTF_16LE);
+        }
+        if even_zeros * 10 > pairs * 3 && odd_zeros * 10 < pairs {
+            return Ok(UTF_16BE);
+        }
+    }
+    let controls = head[..head.len().min(8192)]
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+        .count();
+    if controls > 0 && (head.contains(&0) || controls * 100 > head.len().min(8192)) {
+        return Err("it is not a text or spreadsheet file (it holds binary data)".into());
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(head, whole_file);
+    Ok(detector.guess(None, chardetng::Utf8Detection::Allow))
+}
+
+/// Decodes any supported encoding into UTF-8 as it is read, hashing the raw bytes on the way.
+struct Decoding<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    pending: Vec<u8>,
+    pending_at: usize,
+    raw: Vec<u8>,
+    out: Vec<u8>,
+    out_at: usize,
+    done: bool,
+    hasher: Sha256,
+    hash: Arc<std::sync::Mutex<Option<String>>>,
+    progress: Arc<AtomicU64>,
+}
+
+impl<R: Read> Decoding<R> {
+    fn fill(&mut self) -> std::io::Result<()> {
+        self.out.clear();
+        self.out_at = 0;
+        while self.out.is_empty() && !self.done {
+            let input: &[u8] = if self.pending_at < self.pending.len() {
+                &self.pending[self.pending_at..]
+            } else {
+                let n = self.inner.read(&mut self.raw)?;
+                self.hasher.update(&self.raw[..n]);
+                self.progress.fetch_add(n as u64, Ordering::Relaxed);
+                &self.raw[..n]
+            };
+            let last = input.is_empty();
+            self.out.resize(input.len() * 3 + 16, 0);
+            let (_, read, written, _) = self.decoder.decode_to_utf8(input, &mut self.out, last);
+            self.out.truncate(written);
+            if self.pending_at < self.pending.len() {
+                self.pending_at += read;
+            } else if read < input.len() {
+                // The output buffer was large enough for all of it; this cannot happen, but keep the rest.
+                self.pending = input[read..].to_vec();
+                self.pending_at = 0;
+            }
+            if last {
+                self.done = true;
+                let digest = std::mem::take(&mut self.hasher).finalize();
+                *self.hash.lock().unwrap_or_else(|p| p.into_inner()) = Some(hex(&digest));
+            }
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl<R: Read> Read for Decoding<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.out_at >= self.out.len() {
+            self.fill()?;
+        }
+        let n = buf.len().min(self.out.len() - self.out_at);
+        buf[..n].copy_from_slice(&self.out[self.out_at..self.out_at + n]);
+        self.out_at += n;
+        Ok(n)
+    }
+}
+
+/// The delimiter that splits the sample's lines most consistently: `,` `;` tab or `|`.
+pub fn sniff_delimiter(sample: &str) -> u8 {
+    let candidates = [b',', b';', b'\t', b'|'];
+    let mut counts: Vec<Vec<usize>> = vec![Vec::new(); candidates.len()];
+    let mut current = [0usize; 4];
+    let mut quoted = false;
+    let mut lines = 0;
+    for b in sample.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => {
+                for (i, c) in current.iter_mut().enumerate() {
+                    counts[i].push(std::mem::take(c));
+                }
+                lines += 1;
+                if lines == 100 {
+                    break;
+                }
+            }
+            _ if !quoted => {
+                if let Some(i) = candidates.iter().position(|&c| c == b) {
+                    current[i] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    if lines < 100 {
+        for (i, c) in current.iter().enumerate() {
+            counts[i].push(*c);
+        }
+    }
+    // Score: how many lines share the most common non-zero count, then how large that count is.
+    let mut best = (0usize, 0usize, b',');
+    for (i, per_line) in counts.iter().enumerate() {
+        let mut freq: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        for &n in per_line.iter().filter(|&&n| n > 0) {
+            *freq.entry(n).or_default() += 1;
+        }
+        if let Some((&mode, &lines_with_mode)) = freq.iter().max_by_key(|&(&n, &f)| (f, n)) {
+            if (lines_with_mode, mode) > (best.0, best.1) {
+                best = (lines_with_mode, mode, candidates[i]);
+            }
+        }
+    }
+    best.2
+}
+
+fn open_text(path: &Path, file: File, head: Vec<u8>, size: u64) -> Result<Source> {
+    let whole = head.len() as u64 >= size;
+    let encoding = detect_encoding(&head, whole).map_err(|m| unreadable(path, m))?;
+    let (sample, _, _) = encoding.decode(&head);
+    let delimiter = sniff_delimiter(&sample);
+    let hash = Arc::new(std::sync::Mutex::new(None));
+    let progress = Arc::new(AtomicU64::new(0));
+    let mut hasher = Sha256::new();
+    hasher.update(&head);
+    progress.store(head.len() as u64, Ordering::Relaxed);
+    let decoding = Decoding {
+        inner: file,
+        decoder: encoding.new_decoder_with_bom_removal(),
+        pending: head,
+        pending_at: 0,
+        raw: vec![0u8; 256 * 1024],
+        out: Vec::new(),
+        out_at: 0,
+        done: false,
+        hasher,
+        hash: hash.clone(),
+        progress: progress.clone(),
+    };
+    let reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .buffer_capacity(256 * 1024)
+        .from_reader(decoding);
+    let rows = TextRows { reader, record: csv::ByteRecord::new(), number: 0, next_line: 1, failed: false };
+    let delimiter_name = match delimiter {
+        b'\t' => "tab".to_string(),
+        d => (d as char).to_string(),
+    };
+    Ok(Source {
+        detected: Detected {
+            format: "csv".into(),
+            encoding: Some(encoding.name().to_string()),
+            delimiter: Some(delimiter_name),
+            sheets: Vec::new(),
+            size_bytes: size,
+        },
+        rows: Box::new(rows),
+        progress,
+        total: size,
+        hash,
+        workbook: None,
+    })
+}
+
+struct TextRows<R> {
+    reader: csv::Reader<R>,
+    record: csv::ByteRecord,
+    /// The row number a spreadsheet would show: records, plus the blank lines the CSV reader skips.
+    number: u64,
+    /// The line just after the previous record.
+    next_line: u64,
+    failed: bool,
+}
+
+impl<R: Read> Iterator for TextRows<R> {
+    type Item = Result<Row>;
+
+    fn next(&mut self) -> Option<Result<Row>> {
+        if self.failed {
+            return None;
+        }
+        let refuse = |this: &mut Self, message: String| {
+            this.failed = true;
+            Some(Err(Error::invalid_field("file", message)))
+        };
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => {
+                // The lines this read consumed, less the record's own, are blank lines it skipped.
+                let after = self.reader.position().line();
+                let own = 1 + self.record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+                self.number += 1 + (after - self.next_line).saturating_sub(own);
+                self.next_line = after;
+                if self.record.len() > MAX_COLUMNS {
+                    let message = format!("row {} has {} columns; Regulars reads at most {MAX_COLUMNS}", self.number, self.record.len());
+                    return refuse(self, message);
+                }
+                let mut cells = Vec::with_capacity(self.record.len());
+                for field in self.record.iter() {
+                    if field.len() > MAX_CELL_BYTES {
+                        let message = format!("a cell in row {} is {} MB; Regulars reads cells of up to 1 MB", self.number, field.len() >> 20);
+                        return refuse(self, message);
+                    }
+                    // Decoding already made the text valid UTF-8.
+                    let text = String::from_utf8_lossy(field);
+                    cells.push(if text.trim().is_empty() { Cell::Empty } else { Cell::Text(text.into_owned()) });
+                }
+                Some(Ok(Row { number: self.number, cells }))
+            }
+            Err(e) => {
+                let message = format!("row {} cannot be read: {e}", self.number + 1);
+                refuse(self, message)
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workbooks
+
+fn open_workbook(path: &Path, size: u64) -> Result<Source> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+    let hash = hex(&Sha256::digest(&bytes));
+    let format = if bytes.starts_with(b"PK") { zip_format(&bytes).map_err(|m| unreadable(path, m))? } else { "xls" };
+    // Third-party parsers run behind a panic guard: a malformed file is an error, never a crash.
+    let loaded = std::panic::catch_unwind(|| load_sheets(bytes, format))
+        .unwrap_or_else(|_| Err("the file is damaged or not a spreadsheet (the reader gave up on it)".into()))
+        .map_err(|m| unreadable(path, m))?;
+    let names = loaded.iter().map(|(n, _)| n.clone()).collect();
+    Ok(Source {
+        detected: Detected { format: format.into(), encoding: None, delimiter: None, sheets: names, size_bytes: size },
+        rows: Box::new(std::iter::empty()),
+        progress: Arc::new(AtomicU64::new(0)),
+        total: 0,
+        hash: Arc::new(std::sync::Mutex::new(Some(hash))),
+        workbook: Some(Workbook { sheets: loaded }),
+    })
+}
+
+/// Which workbook a zip file holds, after checking that it does not unpack to something absurd.
+fn zip_format(bytes: &[u8]) -> std::result::Result<&'static str, String> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("it is damaged or not a workbook ({e})"))?;
+    let mut total: u64 = 0;
+    let mut kind = None;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(|e| format!("it is damaged ({e})"))?;
+        total = total.saturating_add(entry.size());
+        let ratio = entry.size() / entry.compressed_size().max(1);
+        if total > MAX_UNPACKED_BYTES || (ratio > 1_000 && entry.size() > 50 << 20) {
+            return Err("it would unpack to an absurd size (a “zip bomb”), so it was not opened".into());
+        }
+        kind = match entry.name() {
+            "xl/workbook.xml" => Some("xlsx"),
+            "xl/workbook.bin" => Some("xlsb"),
+            "content.xml" if kind.is_none() => Some("ods"),
+            _ => kind,
+        };
+    }
+    kind.ok_or_else(|| "it is a zip file, not a spreadsheet".to_string())
+}
+
+fn load_sheets(bytes: Vec<u8>, format: &str) -> std::result::Result<Vec<(String, Range<Data>)>, String> {
+    fn all<R: Reader<Cursor<Vec<u8>>>>(mut book: R) -> std::result::Result<Vec<(String, Range<Data>)>, String>
+    where
+        R::Error: std::fmt::Display,
+    {
+        let names = book.sheet_names();
+        let mut out = Vec::new();
+        for name in names {
+            let range = book.worksheet_range(&name).map_err(|e| format!("its sheet “{name}” cannot be read ({e})"))?;
+            out.push((name, range));
+        }
+        Ok(out)
+    }
+    let cursor = Cursor::new(bytes);
+    let damaged = |e: &dyn std::fmt::Display| format!("it is damaged or not a spreadsheet ({e})");
+    match format {
+        "xlsx" => all(calamine::Xlsx::new(cursor).map_err(|e| damaged(&e))?),
+        "xlsb" => all(calamine::Xlsb::new(cursor).map_err(|e| damaged(&e))?),
+        "ods" => all(calamine::Ods::new(cursor).map_err(|e| damaged(&e))?),
+        _ => all(calamine::Xls::new(cursor).map_err(|e| damaged(&e))?),
+    }
+}
+
+/// The rows of one loaded sheet, numbered as the spreadsheet numbers them.
+pub fn sheet_rows(range: Range<Data>) -> Box<dyn Iterator<Item = Result<Row>> + Send> {
+    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    let (height, width) = range.get_size();
+    if width > MAX_COLUMNS {
+        let message = format!("the sheet has {width} columns; Regulars reads at most {MAX_COLUMNS}");
+        return Box::new(std::iter::once(Err(Error::invalid_field("file", message))));
+    }
+    Box::new((0..height).map(move |r| {
+        // Columns before the sheet's first used one are empty, so that letters stay right.
+        let mut cells = vec![Cell::Empty; first_col as usize];
+        for c in 0..width {
+            cells.push(match range.get((r, c)) {
+                None | Some(Data::Empty) | Some(Data::Error(_)) => Cell::Empty,
+                Some(Data::String(s)) if s.len() > MAX_CELL_BYTES => Cell::Text(s[..MAX_CELL_BYTES].to_string()),
+                Some(Data::String(s)) => Cell::Text(s.clone()),
+                Some(Data::Int(i)) => Cell::Number(*i as f64),
+                Some(Data::Float(f)) => Cell::Number(*f),
+                Some(Data::Bool(b)) => Cell::Bool(*b),
+                Some(Data::DateTime(dt)) => dt.as_datetime().map_or(Cell::Number(dt.as_f64()), Cell::Date),
+                Some(Data::DateTimeIso(s)) => s
+                    .parse::<NaiveDateTime>()
+                    .or_else(|_| s.parse::<chrono::NaiveDate>().map(|d| d.and_time(chrono::NaiveTime::MIN)))
+                    .map_or_else(|_| Cell::Text(s.clone()), Cell::Date),
+                Some(Data::DurationIso(s)) => Cell::Text(s.clone()),
+            });
+        }
+        Ok(Row { number: first_row as u64 + r as u64 + 1, cells })
+    }))
+}
+
+/// Whether a source is text whose encoding could not be read everywhere (U+FFFD appears).
+pub fn has_undecodable(text: &str) -> bool {
+    text.contains('\u{FFFD}')
+}
+
+#[allow(dead_code)]
+fn _assert_send() {
+    fn send<T: Send>() {}
+    send::<Source>();
+    let _ = UTF_8;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters_are_sniffed_past_title_lines_and_quotes() {
+        assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n"), b',');
+        assert_eq!(sniff_delimiter("Prénom;Nom;Montant\nAna;Abbott;120,40 €\nBea;Lund;1,50\n"), b';');
+        assert_eq!(sniff_delimiter("Customers\nname\temail\tphone\nAna\ta@b.co\t0711\n"), b'\t');
+        assert_eq!(sniff_delimiter("name|notes\nAna|\"a, b, c\"\nBea|\"d, e\"\n"), b'|');
+        assert_eq!(sniff_delimiter("just one column\nAna\n"), b',');
+    }
+
+    #[test]
+    fn encodings_are_detected() {
+        assert_eq!(detect_encoding(b"\xEF\xBB\xBFname\n", true).unwrap(), UTF_8);
+        assert_eq!(detect_encoding(b"\xFF\xFEn\0a\0m\0e\0", true).unwrap(), UTF_16LE);
+        let utf16_no_bom: Vec<u8> = "name,email\nAna,a@b.co\n".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(detect_encoding(&utf16_no_bom, true).unwrap(), UTF_16LE);
+        assert_eq!(detect_encoding("Prénom;Nom\nHélène;Lefèvre\n".as_bytes(), true).unwrap(), UTF_8);
+        let (latin1, _, _) = encoding_rs::WINDOWS_1252.encode("Prénom;Nom;Ville\nHélène;Lefèvre;Besançon\nJürgen;Jäger;Köln\n");
+        assert_eq!(detect_encoding(&latin1, true).unwrap().name(), "windows-1252");
+        assert!(detect_encoding(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0", true).unwrap_err().contains("binary"));
+    }
+}

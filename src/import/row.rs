@@ -1,0 +1,237 @@
+//! One spreadsheet row to one customer: each mapped cell is read with the parser its field needs,
+//! normalised (emails, E.164 phones, bare handles, ISO dates, cents), and every value that cannot be
+//! used becomes a problem naming the row and column, while the rest of the row is kept.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::layout::{is_summary, Field};
+use super::read::{has_undecodable, Cell, Row};
+use super::values::{self, DateOrder};
+use super::{Layout, Problem};
+use crate::customers;
+use crate::model::{Address, Channel, Consent, ConsentStatus, Customer, Money};
+use crate::normalize::{self, Region};
+
+/// A row read and normalised, before identity is decided.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub row: u64,
+    /// `Err` holds why the whole row cannot become a customer.
+    pub customer: Result<Customer, Problem>,
+    /// Values left out of the customer, each with why.
+    pub problems: Vec<Problem>,
+}
+
+/// Reads one row with the layout's mapping.
+pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) -> Incoming {
+    let today = now.date_naive();
+    let mut problems = Vec::new();
+    let mut first = String::new();
+    let mut last = String::new();
+    let mut full = String::new();
+    let mut given_display = String::new();
+    let mut emails: Vec<String> = Vec::new();
+    let mut phones: Vec<String> = Vec::new();
+    let mut handles = BTreeMap::new();
+    let mut address = Address::default();
+    let mut street2 = String::new();
+    let mut company = String::new();
+    let (mut birthday, mut since, mut last_visit) = (None, None, None);
+    let mut tags: Vec<String> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut consent = Consent::default();
+    let mut preferred = None;
+    let mut spend: Option<Money> = None;
+    let mut orders: Option<u32> = None;
+    let mut custom = BTreeMap::new();
+
+    if is_summary(&row.cells) {
+        let text = row.cells.iter().find(|c| !c.is_empty()).map(|c| c.text().into_owned()).unwrap_or_default();
+        let problem = Problem::error(row.number, "", format!("“{text}” looks like a summary line, not a customer"));
+        return Incoming { row: row.number, customer: Err(problem), problems };
+    }
+
+    for column in &layout.columns {
+        let Some(cell) = row.cells.get(column.index).filter(|c| !c.is_empty()) else { continue };
+        let text = cell.text();
+        let raw = values::strip_formula_guard(text.trim());
+        let mut refuse = |message: String| problems.push(Problem::warning(row.number, &column.header, message));
+        if has_undecodable(raw) {
+            refuse(format!("“{raw}” has characters that could not be read; check the file's encoding"));
+        }
+        let set = |slot: &mut String, value: &str| {
+            if slot.is_empty() {
+                *slot = value.to_string();
+            }
+        };
+        match column.field {
+            Field::FirstName => set(&mut first, &values::tidy_case(raw)),
+            Field::LastName => set(&mut last, &values::tidy_case(raw)),
+            Field::FullName => set(&mut full, raw),
+            Field::DisplayName => set(&mut given_display, raw),
+            Field::Email => {
+                for value in values::split_list(raw, &[';', ',', ' ']) {
+                    match normalize::email(&value) {
+                        Ok(e) if !emails.contains(&e) => emails.push(e),
+                        Ok(_) => {}
+                        Err(m) => refuse(m),
+                    }
+                }
+            }
+            Field::Phone => {
+                let listed = match cell {
+                    Cell::Number(n) => values::number_as_phone(*n).into_iter().collect(),
+                    _ => values::split_list(raw, &[';', ',']),
+                };
+                for value in listed {
+                    match normalize::phone(&value, region) {
+                        Ok(p) if !phones.contains(&p) => phones.push(p),
+                        Ok(_) => {}
+                        Err(m) => refuse(m),
+                    }
+                }
+            }
+            Field::Handle(platform) => {
+                let value = match cell {
+                    Cell::Number(n) => values::number_as_phone(*n).unwrap_or_else(|| raw.to_string()),
+                    _ => raw.to_string(),
+                };
+                match normalize::handle(platform, &value) {
+                    Ok(h) => {
+                        handles.entry(platform).or_insert(h);
+                    }
+                    Err(m) => refuse(m),
+                }
+            }
+            Field::Company => set(&mut company, raw),
+            Field::Street => set(&mut address.street, raw),
+            Field::Street2 => set(&mut street2, raw),
+            Field::City => set(&mut address.city, raw),
+            Field::Region => set(&mut address.region, raw),
+            Field::PostalCode => set(&mut address.postal_code, raw),
+            Field::Country => set(&mut address.country, raw),
+            Field::Birthday | Field::CustomerSince | Field::LastVisit => {
+                let order = layout.date_orders.get(column.index).copied().flatten().unwrap_or(DateOrder::DayFirst);
+                match read_date(cell, raw, order, today) {
+                    Ok(d) if d > today => refuse(format!("{d} is in the future")),
+                    Ok(d) => {
+                        let slot = match column.field {
+                            Field::Birthday => &mut birthday,
+                            Field::CustomerSince => &mut since,
+                            _ => &mut last_visit,
+                        };
+                        slot.get_or_insert(d);
+                    }
+                    Err(m) => refuse(m),
+                }
+            }
+            Field::Tags => {
+                for tag in values::split_list(raw, &[',', ';', '|']) {
+                    if tag.chars().count() <= 100 && !tags.iter().any(|t| normalize::fold(t) == normalize::fold(&tag)) {
+                        tags.push(tag);
+                    }
+                }
+            }
+            Field::Notes => notes.push(raw.to_string()),
+            Field::EmailConsent | Field::SmsConsent => {
+                let answer = match cell {
+                    Cell::Bool(b) => Ok(if *b { ConsentStatus::Yes } else { ConsentStatus::No }),
+                    _ => values::parse_consent(raw),
+                };
+                match answer {
+                    Ok(a) if column.field == Field::EmailConsent => consent.email = a,
+                    Ok(a) => consent.sms = a,
+                    Err(m) => refuse(m),
+                }
+            }
+            Field::PreferredChannel => match raw.parse::<Channel>() {
+                Ok(c) => preferred = Some(c),
+                Err(m) => refuse(m),
+            },
+            Field::LifetimeSpend => {
+                let amount = match cell {
+                    Cell::Number(n) if n.is_finite() && n.abs() < 1e13 => Ok(Money::from_cents((n * 100.0).round() as i64)),
+                    _ => values::parse_money(raw),
+                };
+                match amount {
+                    Ok(m) => spend = Some(spend.map_or(m, |s| s.max(m))),
+                    Err(m) => refuse(m),
+                }
+            }
+            Field::OrdersCount => {
+                let count = match cell {
+                    Cell::Number(n) if n.fract() == 0.0 && (0.0..4e9).contains(n) => Ok(*n as u32),
+                    _ => values::parse_count(raw),
+                };
+                match count {
+                    Ok(n) => orders = Some(orders.map_or(n, |o| o.max(n))),
+                    Err(m) => refuse(m),
+                }
+            }
+            Field::Custom => {
+                let key = if column.header.trim().is_empty() { format!("Column {}", column.letter) } else { column.header.trim().to_string() };
+                let value: String = raw.chars().take(2_000).collect();
+                custom.entry(key).or_insert(value);
+            }
+            Field::Ignore => {}
+        }
+    }
+
+    if first.is_empty() && last.is_empty() && !full.is_empty() {
+        (first, last) = values::split_name(&full);
+    }
+    if !street2.is_empty() {
+        address.street = if address.street.is_empty() { street2 } else { format!("{}, {street2}", address.street) };
+    }
+    let notes = notes.join("\n");
+    let display_name = customers::display_name(given_display.trim(), &first, &last, &company, &emails, &phones, &handles);
+    let Some(display_name) = display_name else {
+        let why = if problems.is_empty() {
+            "this row has no name, email, phone or handle".to_string()
+        } else {
+            "this row has no name, email, phone or handle that could be read".to_string()
+        };
+        return Incoming { row: row.number, customer: Err(Problem::error(row.number, "", why)), problems };
+    };
+    for (label, value) in [("first name", &first), ("last name", &last), ("name", &display_name)] {
+        if value.chars().count() > 200 {
+            let column = layout.columns.iter().find(|c| matches!(c.field, Field::FirstName | Field::LastName | Field::FullName | Field::DisplayName)).map_or("", |c| c.header.as_str());
+            let problem = Problem::error(row.number, column, format!("the {label} is longer than 200 characters"));
+            return Incoming { row: row.number, customer: Err(problem), problems };
+        }
+    }
+    let customer = Customer {
+        id: 0,
+        first_name: first,
+        last_name: last,
+        display_name,
+        emails,
+        phones,
+        handles,
+        address,
+        company,
+        birthday,
+        customer_since: since,
+        tags,
+        notes,
+        consent,
+        preferred_channel: preferred,
+        custom,
+        lifetime_spend: spend,
+        orders_count: orders,
+        last_visit,
+        created_at: now,
+        updated_at: now,
+    };
+    Incoming { row: row.number, customer: Ok(customer), problems }
+}
+
+fn read_date(cell: &Cell, raw: &str, order: DateOrder, today: NaiveDate) -> Result<NaiveDate, String> {
+    match cell {
+        Cell::Date(d) => Ok(d.date()),
+        Cell::Number(n) => values::excel_serial_date(*n).ok_or_else(|| format!("“{raw}” is not a date")),
+        _ => values::parse_date(raw, order, today),
+    }
+}

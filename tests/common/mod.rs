@@ -1,0 +1,66 @@
+//! What the command-line tests share: a shop in a fresh temporary folder, run through the real
+//! `regulars` binary on a real database file.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+pub struct Shop {
+    _dir: tempfile::TempDir,
+    pub db: PathBuf,
+}
+
+impl Shop {
+    pub fn new() -> Shop {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("shop.db");
+        let shop = Shop { _dir: dir, db };
+        shop.ok(&["settings", "set", "country", "GB"]);
+        shop
+    }
+
+    pub fn dir(&self) -> &Path {
+        self._dir.path()
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_regulars"))
+            .arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .env_remove("REGULARS_DB")
+            .output()
+            .unwrap()
+    }
+
+    /// Runs a command that must succeed; returns its standard output.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut with_json = args.to_vec();
+        with_json.push("--json");
+        serde_json::from_str(&self.ok(&with_json)).unwrap()
+    }
+
+    /// Runs a command that must fail; returns its error output.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.status.success(), "{args:?} should have failed");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        stderr
+    }
+}
+
+
+/// The shared sample exports (`../shared/samples/imports/` beside the project).
+pub fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples/imports")
+}
