@@ -311,25 +311,50 @@ pub fn create_many(store: &mut Store, drafts: &[CustomerDraft], change: &Change)
 
 fn insert(w: &WriteDb<'_>, customer: &Customer, change: &Change) -> Result<CustomerId> {
     check_identity(w, customer, None)?;
-    insert_checked(w, customer, change)
+    insert_checked(w, customer, &index_keys(customer), change)
+}
+
+/// What a customer is sorted and found by: their folded name and search words. Pure, so an
+/// import computes it on its reading thread.
+pub fn index_keys(customer: &Customer) -> (String, crate::store::SearchDoc) {
+    (normalize::fold(&customer.display_name), search::document(customer))
 }
 
 /// Inserts a customer whose emails, phones and handles are known to be free (an import checked
-/// them in bulk), with their consent record and search words.
-pub(crate) fn insert_checked(w: &WriteDb<'_>, customer: &Customer, change: &Change) -> Result<CustomerId> {
-    let id = w.insert_customer(customer, &normalize::fold(&customer.display_name))?;
+/// them in bulk), with their consent record and search words (`index`, from `index_keys`).
+pub(crate) fn insert_checked(
+    w: &WriteDb<'_>,
+    customer: &Customer,
+    index: &(String, crate::store::SearchDoc),
+    change: &Change,
+) -> Result<CustomerId> {
+    let id = w.insert_customer(customer, &index.0)?;
     record_consent(w, id, &crate::model::Consent::default(), customer, change)?;
-    w.insert_search_doc(id, &search::document(customer))?;
+    w.insert_search_doc(id, &index.1)?;
     Ok(id)
 }
 
 /// Stores a new version of a customer whose identity was checked (an import's merge, an undo):
-/// their row, consent changes against `before`, and search words (while they are not in the trash).
+/// their row and consent changes against `before`. The caller renews their search words with
+/// `reindex` (an import does it once at its end: every search-index delete flushes FTS5's pending
+/// inserts, so one per merged row would cost a millisecond each).
 pub(crate) fn replace_checked(w: &WriteDb<'_>, before: &Customer, after: &Customer, change: &Change) -> Result<()> {
     w.update_customer(after, &normalize::fold(&after.display_name))?;
-    record_consent(w, after.id, &before.consent, after, change)?;
-    if w.presence(after.id)? == Presence::Live {
-        w.set_search_doc(after.id, &search::document(after))?;
+    record_consent(w, after.id, &before.consent, after, change)
+}
+
+/// Renews the search words of these customers (those in the trash get none): all deletes first,
+/// then all inserts.
+pub(crate) fn reindex(w: &WriteDb<'_>, ids: &[CustomerId]) -> Result<()> {
+    for &id in ids {
+        w.remove_search_doc(id)?;
+    }
+    for chunk in ids.chunks(500) {
+        for c in w.customers(chunk)? {
+            if w.presence(c.id)? == Presence::Live {
+                w.insert_search_doc(c.id, &search::document(&c))?;
+            }
+        }
     }
     Ok(())
 }

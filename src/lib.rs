@@ -38,3 +38,4 @@ pub fn db_path(explicit: Option<PathBuf>, env: Option<std::ffi::OsString>) -> Pa
         .or_else(|| env.filter(|v| !v.is_empty()).map(PathBuf::from))
         .unwrap_or_else(default_db_path)
 }
+

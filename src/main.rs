@@ -199,6 +199,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if err.downcast_ref::<regulars::Error>().is_some_and(regulars::Error::is_broken_pipe) => ExitCode::SUCCESS,
+        Err(err) if err.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,
         Err(err) => {
             match err.downcast_ref::<regulars::Error>().map(|e| e.field_problems()) {
                 Some(problems) if problems.len() > 1 => {
@@ -285,7 +286,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
-                print_import(&report);
+                print_import(&report)?;
             }
             Ok(())
         }
@@ -524,7 +525,9 @@ fn print_customer(store: &Store, c: &Customer, json: bool, headline: &str) -> an
     Ok(())
 }
 
-fn print_import(r: &import::Report) {
+/// The import report for people. Written with `writeln!`, so a closed pipe is an error, not a panic.
+fn print_import(r: &import::Report) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
     let d = &r.detected;
     let mut what = vec![d.format.clone()];
     what.extend(d.encoding.clone());
@@ -532,26 +535,27 @@ fn print_import(r: &import::Report) {
     what.extend(r.layout.sheet.as_ref().map(|s| format!("sheet “{s}”")));
     what.push(r.layout.header_row.map_or("no header row".to_string(), |n| format!("headers on row {n}")));
     let verb = if r.import_id.is_some() { "imported" } else { "would import (dry run, nothing changed)" };
-    println!("{verb} {} ({})", r.file_name, what.join(", "));
+    writeln!(out, "{verb} {} ({})", r.file_name, what.join(", "));
     let c = &r.counts;
-    println!("  {} rows: {} new, {} merged, {} unchanged, {} rejected", c.rows, c.created, c.merged, c.unchanged, c.rejected);
+    writeln!(out, "  {} rows: {} new, {} merged, {} unchanged, {} rejected", c.rows, c.created, c.merged, c.unchanged, c.rejected);
     for col in &r.layout.columns {
         let header = if col.header.is_empty() { format!("column {}", col.letter) } else { col.header.clone() };
-        println!("  {:<32} → {}", header, col.field);
+        writeln!(out, "  {:<32} → {}", header, col.field);
     }
     if !r.problems.is_empty() {
-        println!("  problems ({} in all):", c.problems_total);
+        writeln!(out, "  problems ({} in all):", c.problems_total);
         for p in &r.problems {
             let at = if p.column.is_empty() { format!("row {}", p.row) } else { format!("row {}, {}", p.row, p.column) };
-            println!("    {at}: {}", p.message);
+            writeln!(out, "    {at}: {}", p.message);
         }
     }
     if let Some(before) = &r.already_imported {
-        println!("  note: this same file was imported before, as import #{} on {}", before.id, before.at.format("%Y-%m-%d"));
+        writeln!(out, "  note: this same file was imported before, as import #{} on {}", before.id, before.at.format("%Y-%m-%d"));
     }
     if let Some(id) = r.import_id {
-        println!("undo with: regulars imports undo {id}");
+        writeln!(out, "undo with: regulars imports undo {id}");
     }
+    Ok(())
 }
 
 fn print_summaries(items: &[regulars::model::CustomerSummary]) {

@@ -4,8 +4,7 @@
 //! Every function here is pure; a refusal is a sentence a shop owner understands.
 
 use chrono::NaiveDate;
-use phonenumber::country;
-use phonenumber::Mode;
+use rlibphonenumber::{PhoneNumber, PhoneNumberFormat};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -13,21 +12,22 @@ use crate::model::Platform;
 
 /// A country code the phone parser knows, such as `GB` or `FR`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Region(country::Id);
+pub struct Region(rlibphonenumber::Region, [u8; 2]);
 
 impl Region {
     pub fn parse(code: &str) -> Result<Region, String> {
         let code = code.trim().to_ascii_uppercase();
         if code.len() == 2 {
-            if let Ok(id) = code.parse::<country::Id>() {
-                return Ok(Region(id));
+            if let Ok(id) = code.parse::<rlibphonenumber::Region>() {
+                let bytes = code.as_bytes();
+                return Ok(Region(id, [bytes[0], bytes[1]]));
             }
         }
         Err(format!("“{code}” is not a two-letter country code such as GB, US, FR or DE"))
     }
 
     pub fn code(&self) -> &str {
-        self.0.as_ref()
+        std::str::from_utf8(&self.1).unwrap_or("US")
     }
 }
 
@@ -96,8 +96,8 @@ pub fn phone(raw: &str, region: Region) -> Result<String, String> {
         Some(rest) => format!("+{rest}"),
         None => trimmed.to_string(),
     };
-    match phonenumber::parse(Some(region.0), &cleaned) {
-        Ok(number) if phonenumber::is_valid(&number) => Ok(number.format().mode(Mode::E164).to_string()),
+    match PhoneNumber::parse(&cleaned, Some(region.0)) {
+        Ok(number) if number.is_valid() => Ok(number.format_as(PhoneNumberFormat::E164).into_owned()),
         _ => Err(format!(
             "“{trimmed}” is not a valid phone number for {}; write it with its country code, such as +44 7911 123456",
             region.code()
@@ -107,8 +107,8 @@ pub fn phone(raw: &str, region: Region) -> Result<String, String> {
 
 /// Formats an E.164 number for people: `+44 7911 123456`.
 pub fn phone_display(e164: &str) -> String {
-    match phonenumber::parse(None, e164) {
-        Ok(n) => n.format().mode(Mode::International).to_string(),
+    match PhoneNumber::parse(e164, None) {
+        Ok(n) => n.format_as(PhoneNumberFormat::International).into_owned(),
         Err(_) => e164.to_string(),
     }
 }
@@ -117,10 +117,10 @@ pub fn phone_display(e164: &str) -> String {
 /// digits, the national form with its trunk "0", and every suffix of the national number, so that
 /// "07911 123456", "+44 7911 123456" and "123456" all find `+447911123456`.
 pub fn phone_search_terms(e164: &str) -> Vec<String> {
-    let Ok(n) = phonenumber::parse(None, e164) else {
+    let Ok(n) = PhoneNumber::parse(e164, None) else {
         return vec![e164.trim_start_matches('+').to_string()];
     };
-    let national = n.national().to_string();
+    let national = n.get_national_significant_number();
     let mut terms = vec![e164.trim_start_matches('+').to_string(), format!("0{national}")];
     for start in 0..national.len().saturating_sub(2) {
         terms.push(national[start..].to_string());

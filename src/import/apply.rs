@@ -52,6 +52,9 @@ pub(super) struct Applier<'w, 'c> {
     written: HashMap<Key, CustomerId>,
     /// Folded names of customers this import created, for the possible-duplicate check.
     created_names: HashMap<String, (CustomerId, u64)>,
+    /// Customers merged into, whose search words are renewed once, at the end.
+    reindex: Vec<CustomerId>,
+    reindex_seen: std::collections::HashSet<CustomerId>,
 }
 
 impl<'w, 'c> Applier<'w, 'c> {
@@ -65,7 +68,14 @@ impl<'w, 'c> Applier<'w, 'c> {
             preview: Vec::new(),
             written: HashMap::new(),
             created_names: HashMap::new(),
+            reindex: Vec::new(),
+            reindex_seen: std::collections::HashSet::new(),
         }
+    }
+
+    /// Completes the import's writes: the search words of every customer it merged into.
+    pub fn finish(&mut self) -> Result<()> {
+        customers::reindex(self.w, &self.reindex)
     }
 
     pub fn note(&mut self, problem: Problem) {
@@ -122,6 +132,7 @@ impl<'w, 'c> Applier<'w, 'c> {
                 self.note(p);
             }
             let row = incoming.row;
+            let index = incoming.index;
             let mut customer = match incoming.customer {
                 Ok(c) => c,
                 Err(problem) => {
@@ -161,20 +172,23 @@ impl<'w, 'c> Applier<'w, 'c> {
                 }
             }
             match target {
-                None => self.create(row, customer, &namesakes)?,
+                None => {
+                    let index = index.unwrap_or_else(|| customers::index_keys(&customer));
+                    self.create(row, customer, index, &namesakes)?
+                }
                 Some(id) => self.merge(row, id, customer)?,
             }
         }
         Ok(())
     }
 
-    fn create(&mut self, row: u64, customer: Customer, namesakes: &HashMap<String, (CustomerId, String)>) -> Result<()> {
-        let id = customers::insert_checked(self.w, &customer, &self.change)?;
+    fn create(&mut self, row: u64, customer: Customer, index: (String, crate::store::SearchDoc), namesakes: &HashMap<String, (CustomerId, String)>) -> Result<()> {
+        let id = customers::insert_checked(self.w, &customer, &index, &self.change)?;
         self.w.record_import_change(self.import_id, id, None)?;
         for key in keys(&customer) {
             self.written.insert(key, id);
         }
-        let name = fold(&customer.display_name);
+        let name = index.0;
         let earlier = self.created_names.get(&name).map(|&(other, other_row)| (other, format!("row {other_row}")));
         let known = namesakes.get(&name).filter(|(other, _)| *other != id).map(|(other, display)| (*other, format!("{display} (#{other})")));
         if let Some((_, who)) = earlier.or(known) {
@@ -207,6 +221,9 @@ impl<'w, 'c> Applier<'w, 'c> {
         let before = serde_json::to_string(&existing).unwrap_or_default();
         customers::replace_checked(self.w, &existing, &merged, &self.change)?;
         self.w.record_import_change(self.import_id, id, Some(&before))?;
+        if self.reindex_seen.insert(id) {
+            self.reindex.push(id);
+        }
         for key in keys(&merged) {
             self.written.insert(key, id);
         }

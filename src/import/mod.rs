@@ -252,6 +252,7 @@ pub fn run(
                     return Err(Error::cancelled("the import was cancelled; nothing was changed"));
                 }
             }
+            applier.finish()?;
             let hash = source.hash.lock().unwrap_or_else(|p| p.into_inner()).clone().unwrap_or_default();
             let c = applier.counts;
             let mut problems = applier.problems;
@@ -475,6 +476,8 @@ pub fn undo(store: &mut Store, id: ImportId, now: DateTime<Utc>, region: Region)
                 }
             }
         }
+        let restored_ids: Vec<i64> = changes.iter().filter(|c| c.before.is_some()).map(|c| c.customer_id).collect();
+        customers::reindex(w, &restored_ids)?;
         w.mark_import_undone(id, now)?;
         Ok(Undone { import_id: id, removed, restored })
     })

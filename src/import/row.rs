@@ -13,6 +13,7 @@ use super::{Layout, Problem};
 use crate::customers;
 use crate::model::{Address, Channel, Consent, ConsentStatus, Customer, Money};
 use crate::normalize::{self, Region};
+use crate::store::SearchDoc;
 
 /// A row read and normalised, before identity is decided.
 #[derive(Debug, Clone)]
@@ -22,6 +23,8 @@ pub struct Incoming {
     pub customer: Result<Customer, Problem>,
     /// Values left out of the customer, each with why.
     pub problems: Vec<Problem>,
+    /// The customer's sort name and search words, worked out on the reading thread.
+    pub index: Option<(String, SearchDoc)>,
 }
 
 /// Reads one row with the layout's mapping.
@@ -50,7 +53,7 @@ pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) 
     if is_summary(&row.cells) {
         let text = row.cells.iter().find(|c| !c.is_empty()).map(|c| c.text().into_owned()).unwrap_or_default();
         let problem = Problem::error(row.number, "", format!("“{text}” looks like a summary line, not a customer"));
-        return Incoming { row: row.number, customer: Err(problem), problems };
+        return Incoming { row: row.number, customer: Err(problem), problems, index: None };
     }
 
     for column in &layout.columns {
@@ -193,13 +196,13 @@ pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) 
         } else {
             "this row has no name, email, phone or handle that could be read".to_string()
         };
-        return Incoming { row: row.number, customer: Err(Problem::error(row.number, "", why)), problems };
+        return Incoming { row: row.number, customer: Err(Problem::error(row.number, "", why)), problems, index: None };
     };
     for (label, value) in [("first name", &first), ("last name", &last), ("name", &display_name)] {
         if value.chars().count() > 200 {
             let column = layout.columns.iter().find(|c| matches!(c.field, Field::FirstName | Field::LastName | Field::FullName | Field::DisplayName)).map_or("", |c| c.header.as_str());
             let problem = Problem::error(row.number, column, format!("the {label} is longer than 200 characters"));
-            return Incoming { row: row.number, customer: Err(problem), problems };
+            return Incoming { row: row.number, customer: Err(problem), problems, index: None };
         }
     }
     let customer = Customer {
@@ -225,7 +228,8 @@ pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) 
         created_at: now,
         updated_at: now,
     };
-    Incoming { row: row.number, customer: Ok(customer), problems }
+    let index = Some(customers::index_keys(&customer));
+    Incoming { row: row.number, customer: Ok(customer), problems, index }
 }
 
 fn read_date(cell: &Cell, raw: &str, order: DateOrder, today: NaiveDate) -> Result<NaiveDate, String> {

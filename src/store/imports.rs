@@ -78,14 +78,17 @@ impl Db<'_> {
 
     /// Live customers whose folded display name is one of these: (folded name, id, display name).
     pub fn customers_sort_named(&self, folded: &[&str]) -> Result<Vec<(String, CustomerId, String)>> {
-        if folded.is_empty() {
-            return Ok(Vec::new());
-        }
+        // One indexed look-up per name: `IN rarray(…)` would scan the whole table.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT sort_name, id, display_name FROM customers WHERE deleted_at IS NULL AND sort_name IN rarray(?1)",
+            "SELECT id, display_name FROM customers WHERE sort_name = ?1 AND deleted_at IS NULL ORDER BY id LIMIT 1",
         )?;
-        let rows = stmt.query_map([text_list(folded.iter().copied())], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut out = Vec::new();
+        for name in folded {
+            if let Some((id, display)) = stmt.query_row([name], |r| Ok((r.get(0)?, r.get(1)?))).optional()? {
+                out.push((name.to_string(), id, display));
+            }
+        }
+        Ok(out)
     }
 
     /// Every import, newest first.

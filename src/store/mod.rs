@@ -86,9 +86,14 @@ impl Store {
         // transaction survive a power cut, not only an application crash: a shop owner's saved
         // edit must not vanish, and the cost (one fsync per transaction) is invisible at human pace
         // and small for bulk work, which runs as one transaction.
+        // Larger pages for new files (a no-op on existing ones): fewer, cheaper B-tree splits in bulk work.
+        conn.pragma_update(None, "page_size", 16384)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // 64 MB of page cache: bulk imports touch every index; an app's working set fits easily.
+        conn.pragma_update(None, "cache_size", -65536)?;
+        conn.set_prepared_statement_cache_capacity(64);
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         rusqlite::vtab::array::load_module(&conn)?;
         let mut store = Store { conn, path };
@@ -175,27 +180,28 @@ fn parse_date(text: Option<String>) -> Option<NaiveDate> {
 
 const TAG_SEPARATOR: char = '\u{1f}';
 
-/// The values of a customer's own row, numbered as the INSERT and UPDATE statements expect:
-/// ?1 id, ?2..?22 the fields, and ?23 the creation time (inserts only).
-fn customer_params(c: &Customer, sort_name: &str, created_at: Option<String>) -> Vec<Value> {
-    let text = |s: &str| Value::Text(s.to_string());
-    let opt = |s: Option<String>| s.map_or(Value::Null, Value::Text);
-    let mut values = vec![
-        Value::Integer(c.id),
-        text(&c.first_name), text(&c.last_name), text(&c.display_name), text(sort_name), text(&c.company),
-        text(&c.address.street), text(&c.address.city), text(&c.address.region), text(&c.address.postal_code),
-        text(&c.address.country),
-        opt(c.birthday.map(|d| d.to_string())), opt(c.customer_since.map(|d| d.to_string())), text(&c.notes),
-        text(c.consent.email.as_str()), text(c.consent.sms.as_str()),
-        opt(c.preferred_channel.map(|ch| ch.as_str().to_string())),
-        text(&serde_json::to_string(&c.custom).unwrap_or_else(|_| "{}".into())),
-        Value::Text(time_text(c.updated_at)),
-        c.lifetime_spend.map_or(Value::Null, |m| Value::Integer(m.cents())),
-        c.orders_count.map_or(Value::Null, |n| Value::Integer(n as i64)),
-        opt(c.last_visit.map(|d| d.to_string())),
+/// Runs `f` with the values of a customer's own row, numbered as the INSERT and UPDATE statements
+/// expect: ?1 id, ?2..?22 the fields, and ?23 the creation time (inserts only). The values are
+/// borrowed, not copied: this runs once per row of a 100,000-row import.
+fn with_customer_params<T>(
+    c: &Customer,
+    sort_name: &str,
+    with_created: bool,
+    f: impl FnOnce(&[&dyn rusqlite::ToSql]) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+    let (birthday, since, last_visit) = (date(c.birthday), date(c.customer_since), date(c.last_visit));
+    let custom = if c.custom.is_empty() { "{}".to_string() } else { serde_json::to_string(&c.custom).unwrap_or_else(|_| "{}".into()) };
+    let (updated, created) = (time_text(c.updated_at), time_text(c.created_at));
+    let spend = c.lifetime_spend.map(|m| m.cents());
+    let orders = c.orders_count.map(i64::from);
+    let params: [&dyn rusqlite::ToSql; 23] = [
+        &c.id, &c.first_name, &c.last_name, &c.display_name, &sort_name, &c.company, &c.address.street,
+        &c.address.city, &c.address.region, &c.address.postal_code, &c.address.country, &birthday, &since,
+        &c.notes, &c.consent.email.as_str(), &c.consent.sms.as_str(), &c.preferred_channel.map(Channel::as_str),
+        &custom, &updated, &spend, &orders, &last_visit, &created,
     ];
-    values.extend(created_at.map(Value::Text));
-    values
+    f(if with_created { &params } else { &params[..22] })
 }
 
 impl Db<'_> {
@@ -483,10 +489,10 @@ impl WriteDb<'_> {
                     postal_code, country, birthday, customer_since, notes, consent_email, consent_sms,
                     preferred_channel, custom, updated_at, lifetime_spend_cents, orders_count, last_visit, created_at)
                  VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-            )?
-            .execute(rusqlite::params_from_iter(customer_params(c, sort_name, Some(time_text(c.created_at)))))?;
+            )
+            .and_then(|mut stmt| with_customer_params(c, sort_name, true, |p| stmt.execute(p)))?;
         let id = self.conn.last_insert_rowid();
-        self.insert_children(&Customer { id, ..c.clone() })?;
+        self.insert_children(id, c)?;
         Ok(id)
     }
 
@@ -499,32 +505,33 @@ impl WriteDb<'_> {
                 preferred_channel = ?17, custom = ?18, updated_at = ?19, lifetime_spend_cents = ?20,
                 orders_count = ?21, last_visit = ?22
              WHERE id = ?1",
-        )?.execute(rusqlite::params_from_iter(customer_params(c, sort_name, None)))?;
+        ).and_then(|mut stmt| with_customer_params(c, sort_name, false, |p| stmt.execute(p)))?;
         if changed == 0 {
             return Err(Error::not_found(format!("there is no customer #{}", c.id)));
         }
         for table in ["customer_emails", "customer_phones", "customer_handles", "customer_tags"] {
             self.conn.prepare_cached(&format!("DELETE FROM {table} WHERE customer_id = ?1"))?.execute([c.id])?;
         }
-        self.insert_children(c)
+        self.insert_children(c.id, c)
     }
 
-    fn insert_children(&self, c: &Customer) -> Result<()> {
+    /// Inserts the emails, phones, tags and handles of customer `id` (`c.id` is not used).
+    fn insert_children(&self, id: CustomerId, c: &Customer) -> Result<()> {
         let mut stmt = self.conn.prepare_cached("INSERT INTO customer_emails (customer_id, position, email) VALUES (?1, ?2, ?3)")?;
         for (i, email) in c.emails.iter().enumerate() {
-            stmt.execute(params![c.id, i as i64, email])?;
+            stmt.execute(params![id, i as i64, email])?;
         }
         let mut stmt = self.conn.prepare_cached("INSERT INTO customer_phones (customer_id, position, e164) VALUES (?1, ?2, ?3)")?;
         for (i, phone) in c.phones.iter().enumerate() {
-            stmt.execute(params![c.id, i as i64, phone])?;
+            stmt.execute(params![id, i as i64, phone])?;
         }
         let mut stmt = self.conn.prepare_cached("INSERT INTO customer_tags (customer_id, position, tag) VALUES (?1, ?2, ?3)")?;
         for (i, tag) in c.tags.iter().enumerate() {
-            stmt.execute(params![c.id, i as i64, tag])?;
+            stmt.execute(params![id, i as i64, tag])?;
         }
         let mut stmt = self.conn.prepare_cached("INSERT INTO customer_handles (customer_id, platform, handle) VALUES (?1, ?2, ?3)")?;
         for (platform, handle) in &c.handles {
-            stmt.execute(params![c.id, platform.as_str(), handle])?;
+            stmt.execute(params![id, platform.as_str(), handle])?;
         }
         Ok(())
     }
