@@ -12,6 +12,14 @@ fn main() {
         "delete_customer",
         "restore_customer",
         "load_demo",
+        "choose_import_file",
+        "preview_import",
+        "run_import",
+        "cancel_import",
+        "list_imports",
+        "undo_import",
+        "import_fields",
+        "export_customers",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build configuration");
 }

@@ -52,6 +52,19 @@ fn io(e: std::io::Error) -> Error {
     Error::io("cannot write the export", e)
 }
 
+/// Writes customers in a format named as the CLI and the app name it: json, csv, xlsx or vcf.
+pub fn write(store: &Store, format: &str, selection: &Selection, out: &mut dyn Write) -> Result<u64> {
+    let count = match format {
+        "json" => write_json(store, selection, out)?,
+        "csv" => write_csv(store, selection, out)?,
+        "xlsx" => write_xlsx(store, selection, out)?,
+        "vcf" => write_vcf(store, selection, out)?,
+        other => return Err(Error::invalid_field("format", format!("“{other}” is not an export format; use json, csv, xlsx or vcf"))),
+    };
+    out.flush().map_err(io)?;
+    Ok(count)
+}
+
 /// Writes a JSON array of customers; returns how many.
 pub fn write_json(store: &Store, selection: &Selection, out: &mut dyn Write) -> Result<u64> {
     out.write_all(b"[").map_err(io)?;

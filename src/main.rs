@@ -231,12 +231,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 None => Box::new(std::io::stdout().lock()),
             };
             let selection = if id.is_empty() { export::Selection::All } else { export::Selection::Ids(id) };
-            let count = match format {
-                ExportFormat::Json => export::write_json(&store, &selection, &mut sink)?,
-                ExportFormat::Csv => export::write_csv(&store, &selection, &mut sink)?,
-                ExportFormat::Xlsx => export::write_xlsx(&store, &selection, &mut sink)?,
-                ExportFormat::Vcf => export::write_vcf(&store, &selection, &mut sink)?,
-            };
+            let name = format.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default();
+            let count = export::write(&store, &name, &selection, &mut sink)?;
             sink.flush()?;
             if let Some(p) = out {
                 eprintln!("exported {count} customers to {}", p.display());
@@ -535,25 +531,25 @@ fn print_import(r: &import::Report) -> std::io::Result<()> {
     what.extend(r.layout.sheet.as_ref().map(|s| format!("sheet “{s}”")));
     what.push(r.layout.header_row.map_or("no header row".to_string(), |n| format!("headers on row {n}")));
     let verb = if r.import_id.is_some() { "imported" } else { "would import (dry run, nothing changed)" };
-    writeln!(out, "{verb} {} ({})", r.file_name, what.join(", "));
+    writeln!(out, "{verb} {} ({})", r.file_name, what.join(", "))?;
     let c = &r.counts;
-    writeln!(out, "  {} rows: {} new, {} merged, {} unchanged, {} rejected", c.rows, c.created, c.merged, c.unchanged, c.rejected);
+    writeln!(out, "  {} rows: {} new, {} merged, {} unchanged, {} rejected", c.rows, c.created, c.merged, c.unchanged, c.rejected)?;
     for col in &r.layout.columns {
         let header = if col.header.is_empty() { format!("column {}", col.letter) } else { col.header.clone() };
-        writeln!(out, "  {:<32} → {}", header, col.field);
+        writeln!(out, "  {:<32} → {}", header, col.field)?;
     }
     if !r.problems.is_empty() {
-        writeln!(out, "  problems ({} in all):", c.problems_total);
+        writeln!(out, "  problems ({} in all):", c.problems_total)?;
         for p in &r.problems {
             let at = if p.column.is_empty() { format!("row {}", p.row) } else { format!("row {}, {}", p.row, p.column) };
-            writeln!(out, "    {at}: {}", p.message);
+            writeln!(out, "    {at}: {}", p.message)?;
         }
     }
     if let Some(before) = &r.already_imported {
-        writeln!(out, "  note: this same file was imported before, as import #{} on {}", before.id, before.at.format("%Y-%m-%d"));
+        writeln!(out, "  note: this same file was imported before, as import #{} on {}", before.id, before.at.format("%Y-%m-%d"))?;
     }
     if let Some(id) = r.import_id {
-        writeln!(out, "undo with: regulars imports undo {id}");
+        writeln!(out, "undo with: regulars imports undo {id}")?;
     }
     Ok(())
 }

@@ -2,14 +2,18 @@
 //! Each command locks the store, calls the core, and maps the error to `{code, message, fields}`;
 //! no SQL and no business rules live here.
 
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use chrono::Utc;
 use regulars::customers::{self, Change, Profile};
-use regulars::model::{Customer, CustomerDraft, CustomerId, CustomerSummary, Page, Settings};
-use regulars::{search, settings, FieldProblem, Store};
-use serde::Serialize;
-use tauri::State;
+use regulars::import::{self, Progress, Report, Undone};
+use regulars::model::{Customer, CustomerDraft, CustomerId, CustomerSummary, ImportSummary, Page, Settings};
+use regulars::{export, search, settings, FieldProblem, Store};
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
 
 /// What the page receives when a command fails. `code` is for branching, `message` for people,
 /// `fields` for showing problems next to form fields.
@@ -31,6 +35,8 @@ type CmdResult<T> = Result<T, IpcError>;
 /// The open database, or why it could not be opened (the page then says so instead of crashing).
 pub struct AppState {
     store: Result<Mutex<Store>, String>,
+    /// Set by `cancel_import`, read by a running import between batches (it needs no lock).
+    cancel: AtomicBool,
 }
 
 impl AppState {
@@ -104,6 +110,104 @@ async fn load_demo(state: State<'_, AppState>, count: usize) -> CmdResult<usize>
     state.with(|s| regulars::demo::load(s, count.min(5_000), 1, &Change::from_settings(s, Utc::now(), "demo")?))
 }
 
+/// What the import screen chose: the sheet and any columns mapped by hand.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ImportChoice {
+    sheet: Option<String>,
+    /// Header (or column letter) to field name.
+    mapping: Vec<(String, String)>,
+}
+
+fn import_options(s: &Store, choice: ImportChoice, dry_run: bool) -> regulars::Result<import::Options> {
+    Ok(import::Options { region: settings::region(s)?, sheet: choice.sheet, mapping: choice.mapping, dry_run })
+}
+
+/// Asks for a file with the system's file dialog (on the main thread, as GTK requires).
+fn pick_file(app: &AppHandle, save: Option<String>) -> Result<Option<PathBuf>, IpcError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    app.run_on_main_thread(move || {
+        let dialog = rfd::FileDialog::new();
+        let picked = match save {
+            Some(name) => dialog.set_file_name(name).save_file(),
+            None => dialog
+                .add_filter("Spreadsheets and lists", &["csv", "tsv", "txt", "xlsx", "xlsm", "xlsb", "xls", "ods"])
+                .add_filter("All files", &["*"])
+                .pick_file(),
+        };
+        let _ = tx.send(picked);
+    })
+    .map_err(|e| IpcError { code: "unavailable", message: format!("the file dialog could not open: {e}"), fields: vec![] })?;
+    Ok(rx.recv().unwrap_or(None))
+}
+
+#[tauri::command]
+async fn choose_import_file(app: AppHandle) -> CmdResult<Option<String>> {
+    Ok(pick_file(&app, None)?.map(|p| p.display().to_string()))
+}
+
+#[tauri::command]
+async fn import_fields() -> CmdResult<Vec<&'static str>> {
+    Ok(import::layout::Field::all().into_iter().map(|f| f.name()).collect())
+}
+
+/// Runs an import (or its preview) off the async runtime's threads; the page hears its progress.
+fn import_blocking(app: &AppHandle, path: String, choice: ImportChoice, dry_run: bool, progress: Option<Channel<Progress>>) -> CmdResult<Report> {
+    let state = app.state::<AppState>();
+    state.cancel.store(false, Ordering::Relaxed);
+    state.with(|s| {
+        let options = import_options(s, choice, dry_run)?;
+        import::run(s, std::path::Path::new(&path), &options, Utc::now(), &mut |p| {
+            if let Some(channel) = &progress {
+                let _ = channel.send(p);
+            }
+            !state.cancel.load(Ordering::Relaxed)
+        })
+    })
+}
+
+#[tauri::command]
+async fn preview_import(app: AppHandle, path: String, choice: ImportChoice) -> CmdResult<Report> {
+    tauri::async_runtime::spawn_blocking(move || import_blocking(&app, path, choice, true, None))
+        .await
+        .map_err(|e| IpcError { code: "unavailable", message: e.to_string(), fields: vec![] })?
+}
+
+#[tauri::command]
+async fn run_import(app: AppHandle, path: String, choice: ImportChoice, on_progress: Channel<Progress>) -> CmdResult<Report> {
+    tauri::async_runtime::spawn_blocking(move || import_blocking(&app, path, choice, false, Some(on_progress)))
+        .await
+        .map_err(|e| IpcError { code: "unavailable", message: e.to_string(), fields: vec![] })?
+}
+
+#[tauri::command]
+async fn cancel_import(state: State<'_, AppState>) -> CmdResult<()> {
+    state.cancel.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
+#[tauri::command]
+async fn list_imports(state: State<'_, AppState>) -> CmdResult<Vec<ImportSummary>> {
+    state.with(|s| import::history(s))
+}
+
+#[tauri::command]
+async fn undo_import(state: State<'_, AppState>, id: i64) -> CmdResult<Undone> {
+    state.with(|s| import::undo(s, id, Utc::now(), settings::region(s)?))
+}
+
+/// Asks where to save, then writes every customer there; `None` when the person cancelled.
+#[tauri::command]
+async fn export_customers(app: AppHandle, format: String) -> CmdResult<Option<u64>> {
+    let name = format!("regulars-customers-{}.{format}", Utc::now().format("%Y-%m-%d"));
+    let Some(path) = pick_file(&app, Some(name))? else { return Ok(None) };
+    let state = app.state::<AppState>();
+    state.with(|s| {
+        let file = std::fs::File::create(&path).map_err(|e| regulars::Error::io(format!("cannot create {}", path.display()), e))?;
+        export::write(s, &format, &export::Selection::All, &mut std::io::BufWriter::new(file)).map(Some)
+    })
+}
+
 /// The database named by `--db PATH`, else `REGULARS_DB`, else the default shared with the CLI.
 fn open_store() -> Result<Store, String> {
     let args: Vec<String> = std::env::args().collect();
@@ -116,7 +220,7 @@ fn open_store() -> Result<Store, String> {
 }
 
 pub fn run() {
-    let state = AppState { store: open_store().map(Mutex::new) };
+    let state = AppState { store: open_store().map(Mutex::new), cancel: AtomicBool::new(false) };
     if let Err(message) = &state.store {
         eprintln!("{message}");
     }
@@ -133,6 +237,14 @@ pub fn run() {
             delete_customer,
             restore_customer,
             load_demo,
+            choose_import_file,
+            preview_import,
+            run_import,
+            cancel_import,
+            list_imports,
+            undo_import,
+            import_fields,
+            export_customers,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

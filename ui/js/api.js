@@ -30,4 +30,26 @@ export const api = {
   deleteCustomer: (id) => call('delete_customer', { id }),
   restoreCustomer: (id) => call('restore_customer', { id }),
   loadDemo: (count) => call('load_demo', { count }),
+  chooseImportFile: () => call('choose_import_file'),
+  importFields: () => call('import_fields'),
+  /** choice: {sheet, mapping: [[header, field], …]} */
+  previewImport: (path, choice) => call('preview_import', { path, choice }),
+  runImport: (path, choice, onProgress) => {
+    const Channel = window.__TAURI__?.core?.Channel;
+    if (!Channel) return call('run_import', { path, choice });
+    const channel = new Channel();
+    channel.onmessage = onProgress;
+    return call('run_import', { path, choice, onProgress: channel });
+  },
+  cancelImport: () => call('cancel_import'),
+  listImports: () => call('list_imports'),
+  undoImport: (id) => call('undo_import', { id }),
+  exportCustomers: (format) => call('export_customers', { format }),
 };
+
+/** Calls `handler(paths)` when files are dropped on the window; resolves to a function that stops listening. */
+export async function onFileDrop(handler) {
+  const listen = window.__TAURI__?.event?.listen;
+  if (!listen) return () => {};
+  return listen('tauri://drag-drop', (event) => handler(event.payload?.paths ?? []));
+}

@@ -6,6 +6,7 @@ import { renderProfile, renderEmpty } from './views/profile.js';
 import { renderForm } from './views/form.js';
 import { showOnboarding, hideOnboarding } from './views/onboarding.js';
 import { toast, confirmDialog } from './views/feedback.js';
+import { renderImport } from './views/import.js';
 
 const PAGE = 200;
 const state = {
@@ -146,6 +147,23 @@ function moveSelection(step) {
   openCustomer(state.items[next].id);
 }
 
+/** Switches between the customer list and the import screen. */
+function showView(view) {
+  const importing = view === 'import';
+  document.querySelector('.workspace').hidden = importing;
+  $('import-view').hidden = !importing;
+  for (const [id, on] of [['nav-customers', !importing], ['nav-import', importing]]) {
+    $(id).classList.toggle('active', on);
+    if (on) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
+  }
+  if (importing) {
+    renderImport($('import-view'), {
+      onChanged: async () => { await refreshInfo(); await loadList(); },
+      onShowCustomers: () => { showView('customers'); $('search').focus(); },
+    }).catch(showError);
+  }
+}
+
 function typing(target) {
   return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
 }
@@ -154,6 +172,7 @@ function bindKeys() {
   const search = $('search');
   let timer;
   search.addEventListener('input', () => {
+    if (!$('import-view').hidden) showView('customers');
     clearTimeout(timer);
     timer = setTimeout(() => {
       state.query = search.value;
@@ -169,14 +188,17 @@ function bindKeys() {
   document.addEventListener('keydown', (event) => {
     const mod = event.ctrlKey || event.metaKey;
     if (mod && event.key.toLowerCase() === 'k') { event.preventDefault(); search.focus(); search.select(); return; }
-    if (mod && event.key.toLowerCase() === 'n') { event.preventDefault(); newCustomer(); return; }
-    if (typing(event.target) || mod || $('confirm').open) return;
+    if (mod && event.key.toLowerCase() === 'n') { event.preventDefault(); showView('customers'); newCustomer(); return; }
+    if (mod && event.key.toLowerCase() === 'i') { event.preventDefault(); showView('import'); return; }
+    if (typing(event.target) || mod || $('confirm').open || !$('import-view').hidden) return;
     if (event.key === '/') { event.preventDefault(); search.focus(); search.select(); }
     if (event.key === 'j' || event.key === 'ArrowDown') { event.preventDefault(); moveSelection(1); }
     if (event.key === 'k' || event.key === 'ArrowUp') { event.preventDefault(); moveSelection(-1); }
     if (event.key === 'e' && state.mode === 'profile') $('edit-customer')?.click();
   });
-  $('new-customer').addEventListener('click', newCustomer);
+  $('new-customer').addEventListener('click', () => { showView('customers'); newCustomer(); });
+  $('nav-customers').addEventListener('click', () => showView('customers'));
+  $('nav-import').addEventListener('click', () => showView('import'));
   $('load-more').addEventListener('click', () => loadMore().catch(showError));
 }
 
@@ -189,6 +211,7 @@ async function start() {
       await api.setSetting('country', choice.country);
       await api.setSetting('shop_name', choice.shopName);
       if (choice.demo && state.info.customer_count === 0) await api.loadDemo(300);
+      state.bringIn = choice.bringIn;
       await api.setSetting('onboarded', 'true');
       await refreshInfo();
       hideOnboarding();
@@ -196,6 +219,7 @@ async function start() {
     $('app').hidden = false;
     await loadList();
     $('search').focus();
+    if (state.bringIn) showView('import');
   } catch (error) {
     $('app').hidden = false;
     showError(error);

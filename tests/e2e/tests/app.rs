@@ -92,3 +92,54 @@ fn demo_shop_keyboard_search_delete_and_undo() {
     assert_eq!(app.script("return document.activeElement.id"), "search");
     app.screenshot("demo-search-focused");
 }
+
+#[test]
+fn import_a_spreadsheet_through_the_wizard_then_undo_it() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start();
+    let sample = regulars_e2e::workspace().join("../shared/samples/imports/shopify_legacy_template.csv");
+    assert!(sample.exists(), "{} is missing", sample.display());
+
+    // First run: "Bring in my customer list" opens the import screen.
+    app.find("#start-import").click();
+    app.find("#import-path").type_text(&format!("{}{}", sample.display(), keys::ENTER));
+    app.wait_text("#import-file", "the file's name", |t| t == "shopify_legacy_template.csv");
+    app.wait_text("#import-detected", "what the file is", |t| t.starts_with("CSV · UTF-8 · comma-separated") && t.contains("headings on row 1"));
+    app.wait_text("#count-created strong", "20 new customers", |t| t == "20");
+    assert_eq!(app.count("#import-mapping tbody tr"), 20, "one line per column");
+    assert_eq!(app.find("#import-mapping select[data-column='Email']").text().is_empty(), false);
+    assert_eq!(app.script("return document.querySelector(\"#import-mapping select[data-column='Total Spent']\").value"), "lifetime_spend");
+    assert!(app.count("#import-rows tbody tr") >= 20, "the first rows, normalised");
+    app.wait_text("#import-rows tbody tr td:nth-child(4)", "an E.164 phone", |t| t == "+447911100000");
+    app.screenshot("import-preview");
+
+    app.find("#import-run").click();
+    app.wait_text("#import-done", "the summary", |t| t == "Imported shopify_legacy_template.csv");
+    app.wait_text("#count-created strong", "20 imported", |t| t == "20");
+    app.screenshot("import-done");
+    app.find("#import-see").click();
+    app.wait_text("#list-count", "the imported customers", |t| t == "20 customers");
+
+    // A hostile cell arrives as text, in the preview and in the list.
+    let hostile = app.db_dir.path().join("hostile.csv");
+    std::fs::write(&hostile, format!("Name,Email\n\"{}\",pwned@example.com\n", HOSTILE.replace('"', "\"\""))).unwrap();
+    app.find("#nav-import").click();
+    let path = app.find("#import-path");
+    path.clear();
+    path.type_text(&format!("{}{}", hostile.display(), keys::ENTER));
+    // (Names typed all in lower case get capitals, so compare without case.)
+    app.wait_text("#import-rows tbody tr td:nth-child(2)", "the hostile name as text", |t| t.to_lowercase() == HOSTILE.to_lowercase());
+    assert_eq!(app.count("#import-rows img, #import-mapping img"), 0);
+    app.find("#import-back").click();
+    app.wait_text("#import-history", "the history", |t| t.contains("shopify_legacy_template.csv"));
+    app.screenshot("import-start");
+
+    // Undo from the history puts the list back as it was.
+    app.wait_text("#import-history", "the history", |t| t.contains("shopify_legacy_template.csv"));
+    app.find("#import-history .history-row button").click();
+    app.wait_text(".toast", "the undo message", |t| t.contains("Undid the import of shopify_legacy_template.csv: 20 customers removed"));
+    app.wait_text("#import-history .history-row", "the undone import", |t| t.contains("Undone"));
+    app.find("#nav-customers").click();
+    app.wait_text("#list-count", "no customers", |t| t == "0 customers");
+    assert_eq!(app.script("return typeof window.__pwned"), "undefined", "no file content ran");
+}

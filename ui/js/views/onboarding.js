@@ -17,10 +17,10 @@ export function showOnboarding(settings) {
     const name = h('input', { id: 'shop-name-input', type: 'text', value: settings.shop_name, placeholder: 'e.g. The Linen Room', autocomplete: 'off' });
     const country = h('select', { id: 'country-input' },
       countries.map(([code, label]) => h('option', { value: code, selected: code === settings.country }, label)));
-    const choose = (demo) => (event) => {
+    const choose = (demo, bringIn = false) => (event) => {
       for (const b of el.querySelectorAll('button')) b.disabled = true;
       event.currentTarget.querySelector('strong').textContent = demo ? 'Setting up the demo shop…' : 'Opening…';
-      resolve({ shopName: name.value, country: country.value, demo });
+      resolve({ shopName: name.value, country: country.value, demo, bringIn });
     };
     render(el, h('div', { class: 'welcome', role: 'dialog', 'aria-labelledby': 'welcome-title' },
       h('div', { class: 'brand-mark' }, 'R'),
@@ -33,6 +33,8 @@ export function showOnboarding(settings) {
       h('div', { class: 'choices' },
         h('button', { class: 'btn primary choice', type: 'button', id: 'start-demo', onclick: choose(true) },
           h('strong', {}, 'Explore a demo shop'), h('span', {}, '300 made-up customers to try everything on')),
+        h('button', { class: 'btn choice', type: 'button', id: 'start-import', onclick: choose(false, true) },
+          h('strong', {}, 'Bring in my customer list'), h('span', {}, 'From Shopify, Square, Excel, Google contacts…')),
         h('button', { class: 'btn choice', type: 'button', id: 'start-empty', onclick: choose(false) },
           h('strong', {}, 'Start with an empty list'), h('span', {}, 'Add your own customers straight away')))));
     el.hidden = false;

@@ -1,0 +1,263 @@
+// Bringing customers in from a spreadsheet, and taking them out again. Four steps on one screen:
+// choose a file (dialog, drop, or its location), check the preview (what each column becomes, the
+// first rows as they will be stored, every problem by row), import with a progress bar, and a
+// summary with Undo. Past imports are listed with their own Undo. Every value from the file is shown
+// as text.
+import { api, onFileDrop } from '../api.js';
+import { h, render, plural } from '../dom.js';
+import { toast } from './feedback.js';
+
+const FIELD_LABELS = {
+  first_name: 'First name', last_name: 'Last name', full_name: 'Full name (split)', display_name: 'Shown as',
+  email: 'Email', phone: 'Phone', instagram: 'Instagram', facebook: 'Facebook', tiktok: 'TikTok', x: 'X (Twitter)',
+  youtube: 'YouTube', linkedin: 'LinkedIn', pinterest: 'Pinterest', whatsapp: 'WhatsApp', company: 'Company',
+  street: 'Street', street2: 'Street, line 2', city: 'Town or city', region: 'County or state', postal_code: 'Postcode',
+  country: 'Country', birthday: 'Birthday', customer_since: 'Customer since', last_visit: 'Last visit', tags: 'Tags',
+  notes: 'Notes', email_consent: 'Email marketing: yes/no', sms_consent: 'Text marketing: yes/no',
+  preferred_channel: 'Prefers to hear by', lifetime_spend: 'Total spent', orders_count: 'Number of orders',
+  custom: 'Keep as extra detail', ignore: 'Don’t import',
+};
+const OUTCOME_WORDS = { created: 'New', merged: 'Adds to a customer', unchanged: 'Already known', rejected: 'Not imported' };
+const LEVEL_WORDS = { error: 'Not imported', warning: 'Left out', review: 'Worth a look' };
+
+const state = { path: '', choice: { sheet: null, mapping: [] }, report: null, fields: [], busy: false, unlisten: null };
+
+const when = (iso) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+const fileName = (path) => String(path).split(/[\\/]/).pop();
+
+/** Shows the import screen in `el`; `onChanged` is called after customers were added or removed. */
+export async function renderImport(el, { onChanged, onShowCustomers }) {
+  state.el = el;
+  state.onChanged = onChanged;
+  state.onShowCustomers = onShowCustomers;
+  if (!state.fields.length) state.fields = await api.importFields();
+  state.unlisten ??= await onFileDrop((paths) => { if (paths.length && !state.busy) choose(paths[0]); });
+  await showStart();
+}
+
+async function showStart(message) {
+  state.report = null;
+  const pathInput = h('input', { id: 'import-path', type: 'text', value: state.path, placeholder: '/home/you/Documents/customers.csv', autocomplete: 'off', spellcheck: 'false' });
+  const go = () => { if (pathInput.value.trim()) choose(pathInput.value.trim()); };
+  pathInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') go(); });
+  const history = h('section', { class: 'card wide', id: 'import-history' }, h('h3', {}, 'Past imports'), h('p', { class: 'muted' }, 'Loading…'));
+  render(state.el,
+    h('div', { class: 'import' },
+      h('h1', {}, 'Bring in your customer list'),
+      h('p', { class: 'lead' }, 'Exports from Shopify, Square, WooCommerce, Mailchimp, Google or Outlook contacts, and your own Excel or LibreOffice lists. Nothing is saved until you have seen what will happen.'),
+      message ? h('div', { class: 'form-error', role: 'alert', id: 'import-error' }, message) : null,
+      h('div', { class: 'dropzone', id: 'dropzone' },
+        h('div', { class: 'drop-icon', 'aria-hidden': 'true' }, '⇪'),
+        h('strong', {}, 'Drop a spreadsheet here'),
+        h('span', { class: 'muted' }, 'CSV, Excel (.xlsx, .xls), LibreOffice (.ods) or a text list'),
+        h('button', { class: 'btn primary', type: 'button', id: 'import-choose', onclick: async () => {
+          try {
+            const path = await api.chooseImportFile();
+            if (path) choose(path);
+          } catch (error) { toast(error.message, { error: true }); }
+        } }, 'Choose a file…'),
+        h('div', { class: 'path-row' },
+          h('label', { for: 'import-path' }, 'or type where it is'),
+          pathInput,
+          h('button', { class: 'btn', type: 'button', id: 'import-preview', onclick: go }, 'Preview'))),
+      h('div', { class: 'cards' }, history, exportCard())));
+  pathInput.focus();
+  renderHistory(history);
+}
+
+function exportCard() {
+  const formats = [['csv', 'CSV', 'for Excel and any shop system'], ['xlsx', 'Excel', 'a workbook'], ['vcf', 'Contacts', 'vCard for phones and address books'], ['json', 'JSON', 'for developers']];
+  return h('section', { class: 'card wide' }, h('h3', {}, 'Take your customers with you'),
+    h('div', { class: 'export-row' }, formats.map(([format, label, hint]) =>
+      h('button', { class: 'btn export', type: 'button', id: `export-${format}`, title: hint, onclick: async () => {
+        try {
+          const count = await api.exportCustomers(format);
+          if (count != null) toast(`Saved ${plural(count, 'customer')} as ${label}.`);
+        } catch (error) { toast(error.message, { error: true }); }
+      } }, h('strong', {}, label), h('span', {}, hint)))));
+}
+
+async function renderHistory(card) {
+  let imports;
+  try {
+    imports = await api.listImports();
+  } catch (error) {
+    render(card, h('h3', {}, 'Past imports'), h('p', { class: 'muted' }, error.message));
+    return;
+  }
+  const rows = imports.map((i) => h('li', { class: `history-row${i.undone_at ? ' undone' : ''}`, dataset: { id: i.id } },
+    h('div', { class: 'row-text' },
+      h('div', { class: 'row-name' }, i.file_name),
+      h('div', { class: 'row-sub' }, `${when(i.at)} · ${plural(i.created, 'new customer')}, ${i.merged} added to, ${i.rejected} not imported`)),
+    i.undone_at
+      ? h('span', { class: 'badge unknown' }, 'Undone')
+      : h('button', { class: 'btn ghost', type: 'button', onclick: () => undo(i) }, 'Undo')));
+  render(card, h('h3', {}, 'Past imports'),
+    rows.length ? h('ul', { class: 'history-list' }, rows) : h('p', { class: 'muted' }, 'No imports yet.'));
+}
+
+async function undo(i) {
+  try {
+    const done = await api.undoImport(i.id);
+    toast(`Undid the import of ${i.file_name}: ${plural(done.removed, 'customer')} removed, ${plural(done.restored, 'customer')} put back as before.`);
+    await state.onChanged?.();
+    await showStart();
+  } catch (error) {
+    toast(error.message, { error: true, timeout: 12000 });
+  }
+}
+
+async function choose(path) {
+  state.path = path;
+  state.choice = { sheet: null, mapping: [] };
+  await preview();
+}
+
+async function preview() {
+  state.busy = true;
+  render(state.el, h('div', { class: 'import' }, h('h1', {}, fileName(state.path)), h('p', { class: 'lead', id: 'import-reading' }, 'Reading the file…')));
+  try {
+    state.report = await api.previewImport(state.path, state.choice);
+    showPreview();
+  } catch (error) {
+    showStart(error.message);
+  } finally {
+    state.busy = false;
+  }
+}
+
+function describe(r) {
+  const d = r.detected;
+  const parts = [d.format.toUpperCase()];
+  if (d.encoding) parts.push(d.encoding);
+  const delimiters = { ',': 'comma-separated', ';': 'semicolon-separated', tab: 'tab-separated', '|': 'separated by |' };
+  if (d.delimiter) parts.push(delimiters[d.delimiter] ?? `separated by “${d.delimiter}”`);
+  if (r.layout.sheet) parts.push(`sheet “${r.layout.sheet}”`);
+  parts.push(r.layout.header_row ? `headings on row ${r.layout.header_row}` : 'no heading row');
+  return parts.join(' · ');
+}
+
+function counts(r, done) {
+  const chip = (n, label, cls, id) => h('div', { class: `count ${cls}`, id }, h('strong', {}, n.toLocaleString()), h('span', {}, label));
+  return h('div', { class: 'counts', id: 'import-counts' },
+    chip(r.created, done ? 'new customers' : 'new customers', 'new', 'count-created'),
+    chip(r.merged, done ? 'customers you had, updated' : 'add to customers you have', 'merged', 'count-merged'),
+    chip(r.unchanged, 'already known', 'same', 'count-unchanged'),
+    chip(r.rejected, 'not imported', r.rejected ? 'bad' : 'same', 'count-rejected'));
+}
+
+function mappingTable(r) {
+  const options = state.fields.map((f) => [f, FIELD_LABELS[f] ?? f]);
+  return h('table', { class: 'mapping', id: 'import-mapping' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Column'), h('th', {}, 'Looks like'), h('th', {}, 'Import as'))),
+    h('tbody', {}, r.layout.columns.map((col) => {
+      const key = col.header || col.letter;
+      const select = h('select', { 'aria-label': `Import ${key} as`, dataset: { column: key } },
+        options.map(([value, label]) => h('option', { value, selected: value === col.field }, label)));
+      select.addEventListener('change', () => {
+        state.choice.mapping = state.choice.mapping.filter(([k]) => k !== key).concat([[key, select.value]]);
+        preview();
+      });
+      return h('tr', { class: col.field === 'ignore' ? 'ignored' : '' },
+        h('td', {}, h('span', { class: 'col-letter' }, col.letter), ' ', col.header || h('span', { class: 'muted' }, 'no heading')),
+        h('td', { class: 'samples' }, col.samples.join(' · ')),
+        h('td', {}, select, col.mapped_by === 'content' ? h('span', { class: 'hint' }, ' from its values') : null));
+    })));
+}
+
+function previewRows(r) {
+  const rows = r.preview.filter((p) => p.customer || p.reason);
+  if (!rows.length) return null;
+  return h('table', { class: 'preview', id: 'import-rows' },
+    h('thead', {}, h('tr', {}, ['Row', 'Name', 'Email', 'Phone', 'Town', 'Birthday', 'Spent', ''].map((c) => h('th', {}, c)))),
+    h('tbody', {}, rows.map((p) => {
+      const c = p.customer;
+      const cells = c
+        ? [c.display_name, c.emails[0] ?? '', c.phones[0] ?? '', c.address.city, c.birthday ?? '', c.lifetime_spend != null ? c.lifetime_spend.toFixed(2) : '']
+        : [p.reason ?? '', '', '', '', '', ''];
+      return h('tr', { class: p.outcome },
+        h('td', { class: 'num' }, p.row), cells.map((v) => h('td', {}, v)),
+        h('td', {}, h('span', { class: `outcome ${p.outcome}` }, OUTCOME_WORDS[p.outcome])));
+    })));
+}
+
+function problemList(r) {
+  if (!r.problems.length) return h('p', { class: 'muted', id: 'import-problems' }, 'No problems found.');
+  const more = r.problems_total - r.problems.length;
+  return h('div', { id: 'import-problems' },
+    h('ul', { class: 'problems' }, r.problems.map((p) => h('li', { class: p.level },
+      h('span', { class: `level ${p.level}` }, LEVEL_WORDS[p.level] ?? p.level),
+      h('span', { class: 'where' }, p.column ? `Row ${p.row}, ${p.column}` : `Row ${p.row}`),
+      h('span', {}, p.message)))),
+    more > 0 ? h('p', { class: 'muted' }, `…and ${plural(more, 'more problem')}.`) : null);
+}
+
+function showPreview() {
+  const r = state.report;
+  const usable = r.created + r.merged;
+  const sheets = r.detected.sheets.length > 1
+    ? h('label', { class: 'sheet-pick' }, 'Sheet ',
+      h('select', { id: 'import-sheet', onchange: (e) => { state.choice.sheet = e.target.value; state.choice.mapping = []; preview(); } },
+        r.detected.sheets.map((s) => h('option', { value: s, selected: s === r.layout.sheet }, s))))
+    : null;
+  const run = h('button', { class: 'btn primary', type: 'button', id: 'import-run', disabled: usable === 0, onclick: () => runImport() },
+    usable ? `Import ${plural(usable, 'customer')}` : 'Nothing to import');
+  render(state.el, h('div', { class: 'import' },
+    h('div', { class: 'import-head' },
+      h('div', {}, h('h1', { id: 'import-file' }, r.file_name), h('p', { class: 'lead', id: 'import-detected' }, describe(r))),
+      h('div', { class: 'actions' }, sheets,
+        h('button', { class: 'btn ghost', type: 'button', id: 'import-back', onclick: () => showStart() }, 'Choose another file'), run)),
+    r.already_imported ? h('div', { class: 'notice' }, `You imported this same file on ${when(r.already_imported.at)}; importing it again changes only what is new.`) : null,
+    counts(r, false),
+    h('p', { class: 'muted', id: 'import-summary' }, `${plural(r.rows, 'row')} read${r.blank_rows ? `, ${plural(r.blank_rows, 'blank row')} skipped` : ''}. Nothing is saved until you press Import.`),
+    h('div', { class: 'cards' },
+      h('section', { class: 'card wide' }, h('h3', {}, 'What each column becomes'), mappingTable(r)),
+      h('section', { class: 'card wide' }, h('h3', {}, 'The first rows, as they will be saved'), previewRows(r)),
+      h('section', { class: 'card wide' }, h('h3', {}, `Problems${r.problems_total ? ` (${r.problems_total.toLocaleString()})` : ''}`), problemList(r)))));
+  run.focus();
+}
+
+async function runImport() {
+  state.busy = true;
+  const bar = h('div', { class: 'bar-fill' });
+  const label = h('p', { class: 'lead', id: 'import-progress-label' }, 'Starting…');
+  const cancel = h('button', { class: 'btn', type: 'button', id: 'import-cancel', onclick: () => { cancel.disabled = true; api.cancelImport(); } }, 'Cancel');
+  render(state.el, h('div', { class: 'import' },
+    h('h1', {}, `Importing ${state.report.file_name}`),
+    h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, id: 'import-progress' }, bar),
+    label, cancel));
+  try {
+    const report = await api.runImport(state.path, state.choice, (p) => {
+      const pct = Math.round(p.fraction * 100);
+      bar.style.width = `${pct}%`;
+      bar.parentElement.setAttribute('aria-valuenow', pct);
+      label.textContent = `${p.rows.toLocaleString()} rows read (${pct}%)`;
+    });
+    state.report = report;
+    await state.onChanged?.();
+    showDone(report);
+  } catch (error) {
+    if (error.code === 'cancelled') {
+      toast('Import cancelled; nothing was changed.');
+      showPreview();
+    } else {
+      showStart(error.message);
+    }
+  } finally {
+    state.busy = false;
+  }
+}
+
+function showDone(r) {
+  render(state.el, h('div', { class: 'import' },
+    h('div', { class: 'done-mark', 'aria-hidden': 'true' }, '✓'),
+    h('h1', { id: 'import-done' }, `Imported ${r.file_name}`),
+    counts(r, true),
+    r.problems_total ? h('p', { class: 'muted' }, `${plural(r.problems_total, 'problem')} noted; they are listed below.`) : null,
+    h('div', { class: 'form-actions' },
+      h('button', { class: 'btn primary', type: 'button', id: 'import-see', onclick: () => state.onShowCustomers?.() }, 'See your customers'),
+      h('button', { class: 'btn', type: 'button', id: 'import-undo', onclick: () => undo({ id: r.import_id, file_name: r.file_name }) }, 'Undo this import'),
+      h('button', { class: 'btn ghost', type: 'button', onclick: () => showStart() }, 'Import another file')),
+    r.problems.length ? h('section', { class: 'card wide' }, h('h3', {}, 'Problems'), problemList(r)) : null));
+  document.getElementById('import-see')?.focus();
+}
