@@ -345,8 +345,44 @@ fn bad_files_are_refused_with_a_reason_and_nothing_changes() {
         assert!(err.contains(why), "{name}: {err}");
     }
     assert!(shop.fails(&["import", "/no/such/file.csv"]).contains("cannot open"));
+
+    // A decompression bomb: a "workbook" whose sheet unpacks to 64 MB of nothing.
+    let bomb = shop.dir().join("bomb.xlsx");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
+    let deflate = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("xl/workbook.xml", deflate).unwrap();
+    zip.start_file("xl/worksheets/sheet1.xml", deflate).unwrap();
+    let zeros = vec![b' '; 1 << 20];
+    for _ in 0..64 {
+        std::io::Write::write_all(&mut zip, &zeros).unwrap();
+    }
+    zip.finish().unwrap();
+    let err = shop.fails(&["import", bomb.to_str().unwrap()]);
+    assert!(err.contains("zip bomb"), "{err}");
     assert_eq!(all_customers(&shop), before, "nothing already stored was touched");
     assert_eq!(shop.json(&["imports", "list"]).as_array().unwrap().len(), 1, "failed imports leave no record");
+}
+
+#[test]
+fn a_cancelled_import_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = regulars::Store::open(&dir.path().join("shop.db")).unwrap();
+    let options = regulars::import::Options {
+        region: regulars::normalize::Region::parse("GB").unwrap(), sheet: None, mapping: Vec::new(), dry_run: false,
+    };
+    let now = "2026-11-24T10:00:00Z".parse().unwrap();
+    let mut calls = 0;
+    let err = regulars::import::run(&mut store, &samples().join("shopify_legacy_template.csv"), &options, now, &mut |p| {
+        calls += 1;
+        assert!((0.0..=1.0).contains(&p.fraction));
+        false
+    })
+    .unwrap_err();
+    assert_eq!((err.code(), calls), ("cancelled", 1), "{err}");
+    assert_eq!(store.db().customer_count().unwrap(), 0);
+    assert!(regulars::import::history(&store).unwrap().is_empty());
+    let done = regulars::import::run(&mut store, &samples().join("shopify_legacy_template.csv"), &options, now, &mut |_| true).unwrap();
+    assert_eq!(done.counts.created, 20, "the same file imports fine afterwards");
 }
 
 #[test]

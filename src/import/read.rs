@@ -411,7 +411,8 @@ fn zip_format(bytes: &[u8]) -> std::result::Result<&'static str, String> {
         let entry = archive.by_index_raw(i).map_err(|e| format!("it is damaged ({e})"))?;
         total = total.saturating_add(entry.size());
         let ratio = entry.size() / entry.compressed_size().max(1);
-        if total > MAX_UNPACKED_BYTES || (ratio > 1_000 && entry.size() > 50 << 20) {
+        // Real sheets compress 10 to 30 times; a bomb, hundreds or thousands of times.
+        if total > MAX_UNPACKED_BYTES || (ratio > 200 && entry.size() > 50 << 20) {
             return Err("it would unpack to an absurd size (a “zip bomb”), so it was not opened".into());
         }
         kind = match entry.name() {
