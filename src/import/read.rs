@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use calamine::{Data, Range, Reader};
 use chrono::NaiveDateTime;
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -484,16 +484,10 @@ pub fn has_undecodable(text: &str) -> bool {
     text.contains('\u{FFFD}')
 }
 
-#[allow(dead_code)]
-fn _assert_send() {
-    fn send<T: Send>() {}
-    send::<Source>();
-    let _ = UTF_8;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use encoding_rs::UTF_8;
 
     #[test]
     fn delimiters_are_sniffed_past_title_lines_and_quotes() {

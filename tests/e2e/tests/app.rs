@@ -132,6 +132,8 @@ fn import_a_spreadsheet_through_the_wizard_then_undo_it() {
     assert_eq!(app.count("#import-rows img, #import-mapping img"), 0);
     app.find("#import-back").click();
     app.wait_text("#import-history", "the history", |t| t.contains("shopify_legacy_template.csv"));
+    app.find("#dropzone");
+    std::thread::sleep(std::time::Duration::from_millis(300)); // let WebKit paint before the picture
     app.screenshot("import-start");
 
     // Undo from the history puts the list back as it was.
