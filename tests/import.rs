@@ -315,6 +315,20 @@ fn workbooks_with_numbers_dates_and_several_sheets() {
 }
 
 #[test]
+fn excel_sep_lines_and_address_book_emails() {
+    let shop = shop_in("FR");
+    let text = "sep=;\r\nNom complet;Adresse e-mail;Portable\r\nMARIE CURIE;Marie Curie <marie@example.fr>;06 12 34 56 78\r\nJean Dupont;jean@example.fr;6,12346E+08\r\n";
+    let r = import(&shop, &write(&shop, "excel.csv", text.as_bytes()), &[]);
+    assert_eq!((r["detected"]["delimiter"].as_str(), r["layout"]["header_row"].as_u64()), (Some(";"), Some(2)), "{r}");
+    assert_eq!((r["rows"].as_u64(), r["created"].as_u64()), (Some(2), Some(2)), "the sep= line is not a row: {r}");
+    let problem = &r["problems"][0];
+    assert_eq!((problem["row"].as_u64(), problem["column"].as_str()), (Some(4), Some("Portable")));
+    assert!(problem["message"].as_str().unwrap().contains("Excel shortened to scientific notation"), "{problem}");
+    let marie = by_email(&shop, "marie@example.fr");
+    assert_eq!((marie["first_name"].as_str(), marie["last_name"].as_str(), marie["phones"][0].as_str()), (Some("Marie"), Some("Curie"), Some("+33612345678")));
+}
+
+#[test]
 fn headerless_lists_are_mapped_by_their_values() {
     let shop = shop_in("GB");
     let path = write(&shop, "list.csv", b"Ana Abbott,ana@example.com,07911 123456\nBea Lund,bea@example.com,07911 654321\n");

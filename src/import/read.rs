@@ -281,7 +281,9 @@ fn open_text(path: &Path, file: File, head: Vec<u8>, size: u64) -> Result<Source
     let whole = head.len() as u64 >= size;
     let encoding = detect_encoding(&head, whole).map_err(|m| unreadable(path, m))?;
     let (sample, _, _) = encoding.decode(&head);
-    let delimiter = sniff_delimiter(&sample);
+    // Excel writes "sep=;" on a first line of its own to say which delimiter follows.
+    let declared = sample.trim_start_matches('\u{feff}').strip_prefix("sep=").and_then(|rest| rest.bytes().next()).filter(|b| b",;\t|".contains(b));
+    let delimiter = declared.unwrap_or_else(|| sniff_delimiter(&sample));
     let hash = Arc::new(std::sync::Mutex::new(None));
     let progress = Arc::new(AtomicU64::new(0));
     let mut hasher = Sha256::new();
@@ -306,7 +308,10 @@ fn open_text(path: &Path, file: File, head: Vec<u8>, size: u64) -> Result<Source
         .delimiter(delimiter)
         .buffer_capacity(256 * 1024)
         .from_reader(decoding);
-    let rows = TextRows { reader, record: csv::ByteRecord::new(), number: 0, next_line: 1, failed: false };
+    let mut rows = TextRows { reader, record: csv::ByteRecord::new(), number: 0, next_line: 1, failed: false };
+    if declared.is_some() {
+        rows.next(); // the "sep=" line itself, not a row of the list
+    }
     let delimiter_name = match delimiter {
         b'\t' => "tab".to_string(),
         d => (d as char).to_string(),

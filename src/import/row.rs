@@ -75,7 +75,7 @@ pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) 
             Field::FullName => set(&mut full, raw),
             Field::DisplayName => set(&mut given_display, raw),
             Field::Email => {
-                for value in values::split_list(raw, &[';', ',', ' ']) {
+                for value in values::split_list(&values::angle_addresses(raw), &[';', ',', ' ']) {
                     match normalize::email(&value) {
                         Ok(e) if !emails.contains(&e) => emails.push(e),
                         Ok(_) => {}
@@ -86,6 +86,10 @@ pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) 
             Field::Phone => {
                 let listed = match cell {
                     Cell::Number(n) => values::number_as_phone(*n).into_iter().collect(),
+                    _ if values::is_scientific(raw) => {
+                        refuse(format!("“{raw}” is a phone number that Excel shortened to scientific notation; its last digits are lost, so it was left out"));
+                        Vec::new()
+                    }
                     _ => values::split_list(raw, &[';', ',']),
                 };
                 for value in listed {

@@ -336,6 +336,26 @@ pub fn split_list(raw: &str, separators: &[char]) -> Vec<String> {
         .collect()
 }
 
+/// Email cells written as an address book writes them, `Ana Abbott <ana@example.com>`, keep only
+/// the addresses between the angle brackets; other cells are returned as they are.
+pub fn angle_addresses(raw: &str) -> std::borrow::Cow<'_, str> {
+    if !raw.contains('<') || !raw.contains('>') {
+        return raw.into();
+    }
+    let inside: Vec<&str> = raw.split('<').skip(1).filter_map(|part| part.split_once('>').map(|(a, _)| a.trim())).collect();
+    if inside.is_empty() { raw.into() } else { inside.join(";").into() }
+}
+
+/// Whether text is a number in scientific notation (`4.47912E+11`), as Excel shows long numbers.
+pub fn is_scientific(raw: &str) -> bool {
+    let t = raw.trim();
+    let Some((mantissa, exponent)) = t.split_once(['e', 'E']) else { return false };
+    !mantissa.is_empty()
+        && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+        && exponent.trim_start_matches(['+', '-']).bytes().all(|b| b.is_ascii_digit())
+        && !exponent.trim_start_matches(['+', '-']).is_empty()
+}
+
 /// A phone number a spreadsheet stored as a number lost its leading zero and any "+": 7911100060.
 /// Written back as digits, the phone parser reads it as a national number of the shop's country.
 pub fn number_as_phone(n: f64) -> Option<String> {
@@ -468,5 +488,8 @@ mod tests {
         assert_eq!(number_as_phone(12.5), None);
         assert_eq!(strip_formula_guard("'+447911123456"), "+447911123456");
         assert_eq!(strip_formula_guard("'quoted"), "'quoted");
+        assert_eq!(angle_addresses("Ana Abbott <ana@example.com>, Bea <bea@example.com>"), "ana@example.com;bea@example.com");
+        assert_eq!(angle_addresses("ana@example.com"), "ana@example.com");
+        assert!(is_scientific("4.47912E+11") && is_scientific("7,9111E+09") && !is_scientific("07911 123456") && !is_scientific("E+11"));
     }
 }
