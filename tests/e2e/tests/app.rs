@@ -101,6 +101,8 @@ fn import_a_spreadsheet_through_the_wizard_then_undo_it() {
     assert!(sample.exists(), "{} is missing", sample.display());
 
     // First run: "Bring in my customer list" opens the import screen.
+    app.find("#start-import");
+    app.screenshot("welcome");
     app.find("#start-import").click();
     app.find("#import-path").type_text(&format!("{}{}", sample.display(), keys::ENTER));
     app.wait_text("#import-file", "the file's name", |t| t == "shopify_legacy_template.csv");
