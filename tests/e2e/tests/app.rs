@@ -115,12 +115,31 @@ fn import_a_spreadsheet_through_the_wizard_then_undo_it() {
     app.wait_text("#import-rows tbody tr td:nth-child(4)", "an E.164 phone", |t| t == "+447911100000");
     app.screenshot("import-preview");
 
+    // Choosing a column's field by hand previews again with that choice.
+    app.find("#import-mapping select[data-column='Tags'] option[value='ignore']").click();
+    app.wait_text("#import-mapping tbody tr:nth-child(18)", "Tags left out", |t| t.contains("Tags"));
+    let tags_field = || app.script("return document.querySelector(\"#import-mapping select[data-column='Tags']\").value");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while tags_field() != "ignore" && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(tags_field(), "ignore", "the new preview keeps the choice");
+    assert_eq!(app.count("#import-mapping tr.ignored"), 2, "Tax Exempt and Tags are left out");
+
     app.find("#import-run").click();
     app.wait_text("#import-done", "the summary", |t| t == "Imported shopify_legacy_template.csv");
     app.wait_text("#count-created strong", "20 imported", |t| t == "20");
     app.screenshot("import-done");
     app.find("#import-see").click();
     app.wait_text("#list-count", "the imported customers", |t| t == "20 customers");
+    let search = app.find("#search");
+    search.type_text("wholesale");
+    app.wait_text("#list-count", "no tag matches, since Tags were left out", |t| t == "No one matches “wholesale”");
+    search.clear();
+    search.type_text("100003");
+    app.wait_text("#list-count", "a phone match", |t| t == "1 match for “100003”");
+    search.clear();
+    app.find("#search").type_text("\u{E00C}");
 
     // A hostile cell arrives as text, in the preview and in the list.
     let hostile = app.db_dir.path().join("hostile.csv");
