@@ -329,6 +329,42 @@ fn excel_sep_lines_and_address_book_emails() {
 }
 
 #[test]
+fn libreoffice_ods_sheets_import() {
+    let shop = shop_in("NL");
+    let path = shop.dir().join("klanten.ods");
+    let cell = |v: &str| format!("<table:table-cell office:value-type=\"string\"><text:p>{v}</text:p></table:table-cell>");
+    let row = |cells: &[&str]| format!("<table:table-row>{}</table:table-row>", cells.iter().map(|c| cell(c)).collect::<String>());
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+           xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"Klanten\">{}{}{}</table:table></office:spreadsheet></office:body></office:document-content>",
+        row(&["Voornaam", "Achternaam", "E-mail", "Mobiel", "Woonplaats", "Geboortedatum"]),
+        row(&["Anouk", "de Vries", "anouk@example.nl", "06 12345678", "Utrecht", "21-04-1990"]),
+        row(&["Bram", "Jansen", "bram@example.nl", "+31 6 87654321", "Delft", "3-11-1985"]),
+    );
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    std::io::Write::write_all(&mut zip, b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    std::io::Write::write_all(&mut zip, content.as_bytes()).unwrap();
+    zip.start_file("META-INF/manifest.xml", stored).unwrap();
+    std::io::Write::write_all(&mut zip, br#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+ <manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+ <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"#).unwrap();
+    zip.finish().unwrap();
+
+    let r = import(&shop, &path, &[]);
+    assert_eq!((r["detected"]["format"].as_str(), r["layout"]["sheet"].as_str(), r["created"].as_u64()), (Some("ods"), Some("Klanten"), Some(2)), "{r}");
+    let anouk = by_email(&shop, "anouk@example.nl");
+    assert_eq!((anouk["last_name"].as_str(), anouk["phones"][0].as_str(), anouk["birthday"].as_str()), (Some("de Vries"), Some("+31612345678"), Some("1990-04-21")));
+    assert_eq!(by_email(&shop, "bram@example.nl")["birthday"], "1985-11-03", "day first in the Netherlands");
+}
+
+#[test]
 fn headerless_lists_are_mapped_by_their_values() {
     let shop = shop_in("GB");
     let path = write(&shop, "list.csv", b"Ana Abbott,ana@example.com,07911 123456\nBea Lund,bea@example.com,07911 654321\n");
