@@ -167,8 +167,8 @@ fn import_blocking(app: &AppHandle, path: String, choice: ImportChoice, dry_run:
 }
 
 #[tauri::command]
-async fn preview_import(app: AppHandle, path: String, choice: ImportChoice) -> CmdResult<Report> {
-    tauri::async_runtime::spawn_blocking(move || import_blocking(&app, path, choice, true, None))
+async fn preview_import(app: AppHandle, path: String, choice: ImportChoice, on_progress: Channel<Progress>) -> CmdResult<Report> {
+    tauri::async_runtime::spawn_blocking(move || import_blocking(&app, path, choice, true, Some(on_progress)))
         .await
         .map_err(|e| IpcError { code: "unavailable", message: e.to_string(), fields: vec![] })?
 }

@@ -19,6 +19,15 @@ async function call(command, args = {}) {
   }
 }
 
+/** A channel the shell streams messages over (an import's progress). */
+function channel(onMessage) {
+  const Channel = window.__TAURI__?.core?.Channel;
+  if (!Channel) return null;
+  const ch = new Channel();
+  ch.onmessage = onMessage ?? (() => {});
+  return ch;
+}
+
 export const api = {
   appInfo: () => call('app_info'),
   setSetting: (key, value) => call('set_setting', { key, value }),
@@ -32,15 +41,9 @@ export const api = {
   loadDemo: (count) => call('load_demo', { count }),
   chooseImportFile: () => call('choose_import_file'),
   importFields: () => call('import_fields'),
-  /** choice: {sheet, mapping: [[header, field], …]} */
-  previewImport: (path, choice) => call('preview_import', { path, choice }),
-  runImport: (path, choice, onProgress) => {
-    const Channel = window.__TAURI__?.core?.Channel;
-    if (!Channel) return call('run_import', { path, choice });
-    const channel = new Channel();
-    channel.onmessage = onProgress;
-    return call('run_import', { path, choice, onProgress: channel });
-  },
+  /** choice: {sheet, mapping: [[header, field], …]}; onProgress({rows, fraction}) while it reads. */
+  previewImport: (path, choice, onProgress) => call('preview_import', { path, choice, onProgress: channel(onProgress) }),
+  runImport: (path, choice, onProgress) => call('run_import', { path, choice, onProgress: channel(onProgress) }),
   cancelImport: () => call('cancel_import'),
   listImports: () => call('list_imports'),
   undoImport: (id) => call('undo_import', { id }),

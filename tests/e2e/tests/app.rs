@@ -166,3 +166,26 @@ fn import_a_spreadsheet_through_the_wizard_then_undo_it() {
     app.wait_text("#list-count", "no customers", |t| t == "0 customers");
     assert_eq!(app.script("return typeof window.__pwned"), "undefined", "no file content ran");
 }
+
+#[test]
+fn a_long_import_shows_progress_and_cancel_stores_nothing() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start();
+    let big = app.db_dir.path().join("big.csv");
+    let mut text = String::from("Name,Email,Phone\n");
+    for i in 0..60_000 {
+        text.push_str(&format!("Customer {i},customer{i}@example.com,07700 9{:05}\n", i % 100_000));
+    }
+    std::fs::write(&big, text).unwrap();
+    app.find("#start-import").click();
+    app.find("#import-path").type_text(&format!("{}{}", big.display(), keys::ENTER));
+
+    // The preview reads the whole file, with a progress bar; cancelling it goes back to the start.
+    app.wait_text("#import-progress-label", "rows read", |t| t.contains("rows read"));
+    app.screenshot("import-progress");
+    app.find("#import-cancel").click();
+    app.wait_text(".dropzone", "the start screen again", |t| t.contains("Drop a spreadsheet here"));
+    assert_eq!(app.count("#import-error"), 0, "a cancel is not an error");
+    app.find("#nav-customers").click();
+    app.wait_text("#list-count", "nothing imported", |t| t == "0 customers");
+}

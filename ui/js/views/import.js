@@ -113,14 +113,32 @@ async function choose(path) {
   await preview();
 }
 
+/** A progress bar with a label and a Cancel button; returns its update function. */
+function progressView(title, intro) {
+  const bar = h('div', { class: 'bar-fill' });
+  const label = h('p', { class: 'lead', id: 'import-progress-label' }, intro);
+  const cancel = h('button', { class: 'btn', type: 'button', id: 'import-cancel', onclick: () => { cancel.disabled = true; api.cancelImport(); } }, 'Cancel');
+  render(state.el, h('div', { class: 'import' },
+    h('h1', {}, title),
+    h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, id: 'import-progress' }, bar),
+    label, cancel));
+  return (p) => {
+    const pct = Math.round(p.fraction * 100);
+    bar.style.width = `${pct}%`;
+    bar.parentElement.setAttribute('aria-valuenow', pct);
+    label.textContent = `${p.rows.toLocaleString()} rows read (${pct}%)`;
+  };
+}
+
 async function preview() {
   state.busy = true;
-  render(state.el, h('div', { class: 'import' }, h('h1', {}, fileName(state.path)), h('p', { class: 'lead', id: 'import-reading' }, 'Reading the file…')));
+  const onProgress = progressView(fileName(state.path), 'Reading the file…');
   try {
-    state.report = await api.previewImport(state.path, state.choice);
+    state.report = await api.previewImport(state.path, state.choice, onProgress);
     showPreview();
   } catch (error) {
-    showStart(error.message);
+    if (error.code === 'cancelled') showStart();
+    else showStart(error.message);
   } finally {
     state.busy = false;
   }
@@ -219,20 +237,9 @@ function showPreview() {
 
 async function runImport() {
   state.busy = true;
-  const bar = h('div', { class: 'bar-fill' });
-  const label = h('p', { class: 'lead', id: 'import-progress-label' }, 'Starting…');
-  const cancel = h('button', { class: 'btn', type: 'button', id: 'import-cancel', onclick: () => { cancel.disabled = true; api.cancelImport(); } }, 'Cancel');
-  render(state.el, h('div', { class: 'import' },
-    h('h1', {}, `Importing ${state.report.file_name}`),
-    h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, id: 'import-progress' }, bar),
-    label, cancel));
+  const onProgress = progressView(`Importing ${state.report.file_name}`, 'Starting…');
   try {
-    const report = await api.runImport(state.path, state.choice, (p) => {
-      const pct = Math.round(p.fraction * 100);
-      bar.style.width = `${pct}%`;
-      bar.parentElement.setAttribute('aria-valuenow', pct);
-      label.textContent = `${p.rows.toLocaleString()} rows read (${pct}%)`;
-    });
+    const report = await api.runImport(state.path, state.choice, onProgress);
     state.report = report;
     await state.onChanged?.();
     showDone(report);
