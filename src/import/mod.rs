@@ -188,9 +188,9 @@ pub fn run(
     let mut source = read::open(path)?;
     let (layout, sample, rest, total) = match source.workbook.take() {
         Some(book) => {
-            let (name, range) = choose_sheet(book, options.sheet.as_deref())?;
-            let total = range.get_size().0 as u64;
-            let mut rows = read::sheet_rows(range);
+            let index = choose_sheet(&book, options.sheet.as_deref())?;
+            let name = book.names().swap_remove(index);
+            let (mut rows, total) = book.into_rows(index);
             let sample = take_sample(&mut rows)?;
             (plan_layout(&sample, Some(name), options)?, sample, rows, total)
         }
@@ -200,7 +200,7 @@ pub fn run(
             }
             let mut rows = std::mem::replace(&mut source.rows, Box::new(std::iter::empty()));
             let sample = take_sample(&mut rows)?;
-            (plan_layout(&sample, None, options)?, sample, rows, 0)
+            (plan_layout(&sample, None, options)?, sample, rows, std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)))
         }
     };
     let header_index = layout.header_row.and_then(|n| sample.iter().position(|r| r.number == n));
@@ -243,8 +243,8 @@ pub fn run(
                 applier.apply_batch(batch)?;
                 let fraction = if byte_total > 0 {
                     byte_progress.load(Ordering::Relaxed) as f64 / byte_total as f64
-                } else if total > 0 {
-                    (applier.counts.rows + applier.counts.blank_rows) as f64 / total as f64
+                } else if total.load(Ordering::Relaxed) > 0 {
+                    (applier.counts.rows + applier.counts.blank_rows) as f64 / total.load(Ordering::Relaxed) as f64
                 } else {
                     1.0
                 };
@@ -296,26 +296,26 @@ fn take_sample(rows: &mut Box<dyn Iterator<Item = Result<Row>> + Send>) -> Resul
     Ok(sample)
 }
 
-/// The named sheet, or the one whose first rows look most like a customer list.
-fn choose_sheet(book: read::Workbook, wanted: Option<&str>) -> Result<(String, calamine::Range<calamine::Data>)> {
-    let names: Vec<String> = book.sheets.iter().map(|(n, _)| n.clone()).collect();
+/// The named sheet, or the one whose first rows look most like a customer list: its index.
+fn choose_sheet(book: &read::Workbook, wanted: Option<&str>) -> Result<usize> {
+    let names = book.names();
     if let Some(wanted) = wanted {
-        return book
-            .sheets
-            .into_iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(wanted.trim()))
+        return names
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(wanted.trim()))
             .ok_or_else(|| Error::invalid_field("sheet", format!("there is no sheet “{wanted}”; the sheets are: {}", names.join(", "))));
     }
+    if names.len() == 1 {
+        return Ok(0);
+    }
     let mut best: Option<(i64, usize)> = None;
-    for (i, (_, range)) in book.sheets.iter().enumerate() {
-        let sample: Vec<Row> = read::sheet_rows(range.clone()).take(60).filter_map(|r| r.ok()).collect();
-        let score = sheet_score(&sample);
+    for index in 0..names.len() {
+        let score = sheet_score(&book.sample(index, 60));
         if best.map_or(true, |(s, _)| score > s) {
-            best = Some((score, i));
+            best = Some((score, index));
         }
     }
-    let (_, index) = best.ok_or_else(|| Error::invalid_field("file", "the workbook has no sheets"))?;
-    Ok(book.sheets.into_iter().nth(index).expect("index from the same list"))
+    best.map(|(_, i)| i).ok_or_else(|| Error::invalid_field("file", "the workbook has no sheets"))
 }
 
 /// How much a sheet's first rows look like customers: mapped columns and contact-looking values.

@@ -93,9 +93,96 @@ pub struct Source {
     pub workbook: Option<Workbook>,
 }
 
-/// A workbook's sheets, loaded.
-pub struct Workbook {
-    pub sheets: Vec<(String, Range<Data>)>,
+/// A workbook's sheets: XLSX sheets are streamed cell by cell (memory stays flat however many
+/// rows); the other formats are loaded whole by their readers.
+pub enum Workbook {
+    Loaded(Vec<(String, Range<Data>)>),
+    Xlsx { bytes: Arc<Vec<u8>>, names: Vec<String> },
+}
+
+impl Workbook {
+    pub fn names(&self) -> Vec<String> {
+        match self {
+            Workbook::Loaded(sheets) => sheets.iter().map(|(n, _)| n.clone()).collect(),
+            Workbook::Xlsx { names, .. } => names.clone(),
+        }
+    }
+
+    /// The first `n` rows of sheet `index` that can be read.
+    pub fn sample(&self, index: usize, n: usize) -> Vec<Row> {
+        match self {
+            Workbook::Loaded(sheets) => sheet_rows(sheets[index].1.clone()).take(n).filter_map(|r| r.ok()).collect(),
+            Workbook::Xlsx { bytes, names } => xlsx_rows(bytes.clone(), names[index].clone(), None).take(n).filter_map(|r| r.ok()).collect(),
+        }
+    }
+
+    /// The rows of sheet `index`, and how many rows the sheet says it has (for progress).
+    pub fn into_rows(self, index: usize) -> (Box<dyn Iterator<Item = Result<Row>> + Send>, Arc<AtomicU64>) {
+        match self {
+            Workbook::Loaded(mut sheets) => {
+                let range = sheets.swap_remove(index).1;
+                let total = Arc::new(AtomicU64::new(range.get_size().0 as u64));
+                (sheet_rows(range), total)
+            }
+            Workbook::Xlsx { bytes, names } => {
+                let total = Arc::new(AtomicU64::new(0));
+                let rows = xlsx_rows(bytes, names[index].clone(), Some(total.clone()));
+                (rows, total)
+            }
+        }
+    }
+}
+
+/// Lets several readers share one copy of a file's bytes.
+struct SharedBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Streams an XLSX sheet's rows from a reader thread that owns the workbook (its cell reader
+/// borrows it), through a small bounded channel. Dropping the iterator stops the thread.
+fn xlsx_rows(bytes: Arc<Vec<u8>>, sheet: String, total: Option<Arc<AtomicU64>>) -> Box<dyn Iterator<Item = Result<Row>> + Send> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Row>>(512);
+    std::thread::spawn(move || {
+        let failed = |m: String| Error::invalid_field("file", format!("the sheet “{sheet}” cannot be read: {m}"));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> std::result::Result<(), String> {
+            let mut book = calamine::Xlsx::new(Cursor::new(SharedBytes(bytes))).map_err(|e| e.to_string())?;
+            let mut cells = book.worksheet_cells_reader(&sheet).map_err(|e| e.to_string())?;
+            if let Some(total) = &total {
+                let d = cells.dimensions();
+                total.store(u64::from(d.end.0.saturating_sub(d.start.0)) + 1, Ordering::Relaxed);
+            }
+            let mut current: Option<Row> = None;
+            while let Some(cell) = cells.next_cell().map_err(|e| e.to_string())? {
+                let (r, c) = cell.get_position();
+                if current.as_ref().is_some_and(|row| row.number != u64::from(r) + 1) {
+                    if tx.send(Ok(current.take().expect("checked"))).is_err() {
+                        return Ok(());
+                    }
+                }
+                let row = current.get_or_insert_with(|| Row { number: u64::from(r) + 1, cells: Vec::new() });
+                if c as usize >= MAX_COLUMNS {
+                    return Err(format!("row {} has more than {MAX_COLUMNS} columns; Regulars reads at most {MAX_COLUMNS}", row.number));
+                }
+                row.cells.resize(c as usize, Cell::Empty);
+                row.cells.push(cell_of(&Data::from(cell.get_value().clone())));
+            }
+            if let Some(row) = current {
+                let _ = tx.send(Ok(row));
+            }
+            Ok(())
+        }));
+        let error = match outcome {
+            Ok(Ok(())) => return,
+            Ok(Err(m)) => failed(m),
+            Err(_) => failed("the file is damaged (the reader gave up on it)".into()),
+        };
+        let _ = tx.send(Err(error));
+    });
+    Box::new(rx.into_iter())
 }
 
 fn unreadable(path: &Path, why: impl std::fmt::Display) -> Error {
@@ -393,17 +480,28 @@ fn open_workbook(path: &Path, size: u64) -> Result<Source> {
     let hash = hex(&Sha256::digest(&bytes));
     let format = if bytes.starts_with(b"PK") { zip_format(&bytes).map_err(|m| unreadable(path, m))? } else { "xls" };
     // Third-party parsers run behind a panic guard: a malformed file is an error, never a crash.
-    let loaded = std::panic::catch_unwind(|| load_sheets(bytes, format))
-        .unwrap_or_else(|_| Err("the file is damaged or not a spreadsheet (the reader gave up on it)".into()))
-        .map_err(|m| unreadable(path, m))?;
-    let names = loaded.iter().map(|(n, _)| n.clone()).collect();
+    let guarded = |f: &dyn Fn() -> std::result::Result<Workbook, String>| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .unwrap_or_else(|_| Err("the file is damaged or not a spreadsheet (the reader gave up on it)".into()))
+            .map_err(|m| unreadable(path, m))
+    };
+    let book = if matches!(format, "xlsx") {
+        let bytes = Arc::new(bytes);
+        guarded(&|| {
+            let book = calamine::Xlsx::new(Cursor::new(SharedBytes(bytes.clone()))).map_err(|e| format!("it is damaged or not a spreadsheet ({e})"))?;
+            Ok(Workbook::Xlsx { bytes: bytes.clone(), names: book.sheet_names() })
+        })?
+    } else {
+        guarded(&|| load_sheets(bytes.clone(), format).map(Workbook::Loaded))?
+    };
+    let names = book.names();
     Ok(Source {
         detected: Detected { format: format.into(), encoding: None, delimiter: None, sheets: names, size_bytes: size },
         rows: Box::new(std::iter::empty()),
         progress: Arc::new(AtomicU64::new(0)),
         total: 0,
         hash: Arc::new(std::sync::Mutex::new(Some(hash))),
-        workbook: Some(Workbook { sheets: loaded }),
+        workbook: Some(book),
     })
 }
 
@@ -464,24 +562,28 @@ pub fn sheet_rows(range: Range<Data>) -> Box<dyn Iterator<Item = Result<Row>> + 
     Box::new((0..height).map(move |r| {
         // Columns before the sheet's first used one are empty, so that letters stay right.
         let mut cells = vec![Cell::Empty; first_col as usize];
-        for c in 0..width {
-            cells.push(match range.get((r, c)) {
-                None | Some(Data::Empty) | Some(Data::Error(_)) => Cell::Empty,
-                Some(Data::String(s)) if s.len() > MAX_CELL_BYTES => Cell::Text(s[..MAX_CELL_BYTES].to_string()),
-                Some(Data::String(s)) => Cell::Text(s.clone()),
-                Some(Data::Int(i)) => Cell::Number(*i as f64),
-                Some(Data::Float(f)) => Cell::Number(*f),
-                Some(Data::Bool(b)) => Cell::Bool(*b),
-                Some(Data::DateTime(dt)) => dt.as_datetime().map_or(Cell::Number(dt.as_f64()), Cell::Date),
-                Some(Data::DateTimeIso(s)) => s
-                    .parse::<NaiveDateTime>()
-                    .or_else(|_| s.parse::<chrono::NaiveDate>().map(|d| d.and_time(chrono::NaiveTime::MIN)))
-                    .map_or_else(|_| Cell::Text(s.clone()), Cell::Date),
-                Some(Data::DurationIso(s)) => Cell::Text(s.clone()),
-            });
-        }
+        cells.extend((0..width).map(|c| range.get((r, c)).map_or(Cell::Empty, cell_of)));
         Ok(Row { number: first_row as u64 + r as u64 + 1, cells })
     }))
+}
+
+/// A workbook cell as Regulars reads it: dates as dates (1900 or 1904 system, as the file says),
+/// numbers as numbers, errors as empty, and text cut at 1 MB.
+fn cell_of(data: &Data) -> Cell {
+    match data {
+        Data::Empty | Data::Error(_) => Cell::Empty,
+        Data::String(s) if s.len() > MAX_CELL_BYTES => Cell::Text(s.chars().take(MAX_CELL_BYTES / 4).collect()),
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => dt.as_datetime().map_or(Cell::Number(dt.as_f64()), Cell::Date),
+        Data::DateTimeIso(s) => s
+            .parse::<NaiveDateTime>()
+            .or_else(|_| s.parse::<chrono::NaiveDate>().map(|d| d.and_time(chrono::NaiveTime::MIN)))
+            .map_or_else(|_| Cell::Text(s.clone()), Cell::Date),
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+    }
 }
 
 /// Whether a source is text whose encoding could not be read everywhere (U+FFFD appears).
