@@ -286,7 +286,7 @@ fn workbooks_with_numbers_dates_and_several_sheets() {
     let sheet = book.add_worksheet();
     sheet.set_name("Clients").unwrap();
     sheet.merge_range(0, 0, 0, 3, "Clients 2026", &rust_xlsxwriter::Format::new()).unwrap();
-    for (c, h) in ["Client", "Mobile", "Email", "Last order", "Orders"].iter().enumerate() {
+    for (c, h) in ["Client", "Mobile", "Email", "Last order", "Orders", "Customer No"].iter().enumerate() {
         sheet.write_string(1, c as u16, *h).unwrap();
     }
     let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
@@ -295,6 +295,7 @@ fn workbooks_with_numbers_dates_and_several_sheets() {
     sheet.write_string(2, 2, "ana@example.com").unwrap();
     sheet.write_number_with_format(2, 3, 45292.0, &date).unwrap();
     sheet.write_number(2, 4, 3.0).unwrap();
+    sheet.write_number(2, 5, 7123456789012.0).unwrap();
     book.save(&path).unwrap();
 
     let r = import(&shop, &path, &[]);
@@ -304,6 +305,8 @@ fn workbooks_with_numbers_dates_and_several_sheets() {
     assert_eq!(ana["phones"], json!(["+447911100060"]), "a phone stored as a number lost its 0");
     assert_eq!(ana["last_visit"], "2024-01-01");
     assert_eq!(ana["orders_count"], 3);
+    assert_eq!(ana["custom"]["Customer No"], "7123456789012", "a long number is kept as it is, not read as a phone");
+    assert_eq!(r["problems"], json!([]));
 
     // Choosing the sheet and a column's field by hand.
     let r = shop.json(&["import", path.to_str().unwrap(), "--sheet", "clients", "--map", "Orders=ignore", "--dry-run"]);

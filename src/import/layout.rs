@@ -350,7 +350,8 @@ pub enum Shape {
 
 pub fn shape(cell: &Cell) -> Shape {
     match cell {
-        Cell::Number(n) if n.fract() == 0.0 && (1e6..1e15).contains(n) => Shape::Phone,
+        // A long whole number may be a phone that lost its 0, or an order or customer number: only
+        // a heading says which (see `field_of_header`), so values alone never make it a phone.
         Cell::Number(_) | Cell::Bool(_) => Shape::Number,
         Cell::Date(_) => Shape::Date,
         Cell::Empty => Shape::Other,
@@ -573,7 +574,7 @@ mod tests {
         assert_eq!(field_of_values(cells(&["https://instagram.com/a", "instagram.com/b"]).iter()), Some(Handle(Platform::Instagram)));
         assert_eq!(field_of_values(cells(&["$12.00", "$1,234.50"]).iter()), Some(LifetimeSpend));
         assert_eq!(field_of_values(cells(&["blue", "green"]).iter()), None);
-        assert_eq!(field_of_values([Cell::Number(7911100060.0)].iter()), Some(Phone));
+        assert_eq!(field_of_values([Cell::Number(7911100060.0), Cell::Number(7123456789012.0)].iter()), None, "numbers could be ids");
         assert!(looks_like_names(cells(&["Ana Abbott", "Jean-Luc Picard", "Bea van Dijk"]).iter()));
     }
 
