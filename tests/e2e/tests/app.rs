@@ -151,6 +151,19 @@ fn import_a_spreadsheet_through_the_wizard_then_undo_it() {
     // (Names typed all in lower case get capitals, so compare without case.)
     app.wait_text("#import-rows tbody tr td:nth-child(2)", "the hostile name as text", |t| t.to_lowercase() == HOSTILE.to_lowercase());
     assert_eq!(app.count("#import-rows img, #import-mapping img"), 0);
+
+    // A messy workbook: title row, phones stored as numbers, a "Total" line named as not a customer.
+    let messy = regulars_e2e::workspace().join("../shared/samples/imports/messy_regulars.xlsx");
+    app.find("#import-back").click();
+    let path = app.find("#import-path");
+    path.clear();
+    path.type_text(&format!("{}{}", messy.display(), keys::ENTER));
+    app.wait_text("#import-detected", "the sheet and header row", |t| t == "XLSX · sheet “Regulars” · headings on row 2");
+    app.wait_text("#count-rejected strong", "the Total line", |t| t == "1");
+    app.wait_text("#import-problems", "why", |t| t.contains("Row 24") && t.contains("looks like a summary line"));
+    app.wait_text("#import-rows tbody tr td:nth-child(4)", "a phone that lost its 0", |t| t == "+447911100060");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    app.screenshot("import-preview-messy");
     app.find("#import-back").click();
     app.wait_text("#import-history", "the history", |t| t.contains("shopify_legacy_template.csv"));
     app.find("#dropzone");
