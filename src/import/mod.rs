@@ -209,7 +209,7 @@ pub fn run(
     let byte_progress = source.progress.clone();
     let byte_total = source.total;
 
-    let (counts, problems, preview, import_id) = std::thread::scope(|scope| -> Result<_> {
+    let (counts, problems, preview, import_id, file_hash) = std::thread::scope(|scope| -> Result<_> {
         let (tx, rx) = mpsc::sync_channel::<Result<(Vec<row::Incoming>, u64)>>(4);
         let layout_ref = &layout;
         let region = options.region;
@@ -260,7 +260,7 @@ pub fn run(
             let record = ImportCounts { rows: c.rows, created: c.created, merged: c.merged, unchanged: c.unchanged, rejected: c.rejected, problems: c.problems_total };
             let stored = serde_json::json!({ "layout": layout_ref, "problems": problems, "blank_rows": c.blank_rows });
             w.finish_import(import_id, &hash, &record, &stored.to_string())?;
-            Ok((c, problems, applier.preview, import_id))
+            Ok((c, problems, applier.preview, import_id, hash))
         };
         if options.dry_run {
             store.rehearse(work)
@@ -269,7 +269,6 @@ pub fn run(
         }
     })?;
 
-    let file_hash = source.hash.lock().unwrap_or_else(|p| p.into_inner()).clone().unwrap_or_default();
     let import_id = (!options.dry_run).then_some(import_id);
     let already_imported = store.db().import_of_hash(&file_hash, import_id)?;
     Ok(Report {
