@@ -280,15 +280,13 @@ impl<R: Read> Decoding<R> {
                 &self.raw[..n]
             };
             let last = input.is_empty();
-            self.out.resize(input.len() * 3 + 16, 0);
+            // Room for the worst case, so the decoder always takes all of the input in one call.
+            let room = self.decoder.max_utf8_buffer_length(input.len()).unwrap_or(input.len() * 3 + 16);
+            self.out.resize(room, 0);
             let (_, read, written, _) = self.decoder.decode_to_utf8(input, &mut self.out, last);
             self.out.truncate(written);
             if self.pending_at < self.pending.len() {
                 self.pending_at += read;
-            } else if read < input.len() {
-                // The output buffer was large enough for all of it; this cannot happen, but keep the rest.
-                self.pending = input[read..].to_vec();
-                self.pending_at = 0;
             }
             if last {
                 self.done = true;
