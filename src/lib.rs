@@ -14,6 +14,7 @@ pub mod import;
 pub mod model;
 pub mod normalize;
 pub mod search;
+pub mod sentiment;
 pub mod settings;
 pub mod store;
 

@@ -66,6 +66,9 @@ enum Command {
     /// Read or change the shop's settings (country, shop_name)
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Score the sentiment of each line of standard input, in order: the compound score (-1 to 1)
+    /// and its label; with --json, one {"compound", "label"} object a line
+    Sentiment,
     /// Fill the database with a made-up demo shop
     Demo {
         #[arg(long, default_value_t = 300)]
@@ -216,6 +219,9 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Sentiment = cli.command {
+        return sentiment_lines(cli.json);
+    }
     let path = regulars::db_path(cli.db, std::env::var_os(regulars::DB_ENV));
     let mut store = Store::open(&path).with_context(|| format!("cannot open the database {}", path.display()))?;
     let locale = std::env::var("LC_ALL").or_else(|_| std::env::var("LANG")).ok();
@@ -314,6 +320,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Sentiment => sentiment_lines(json),
         Command::Demo { count, seed } => {
             let change = change(&store, None)?;
             let created = regulars::demo::load(&mut store, count, seed, &change)?;
@@ -325,6 +332,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Scores standard input line by line, in order, without opening the database.
+fn sentiment_lines(json: bool) -> anyhow::Result<()> {
+    use std::io::BufRead;
+    let stdin = std::io::stdin().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for line in stdin.split(b'\n') {
+        let line = line.context("cannot read standard input")?;
+        let text = String::from_utf8_lossy(&line);
+        let s = regulars::sentiment::score(text.trim_end_matches('\r'));
+        if json {
+            serde_json::to_writer(&mut out, &s)?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{:.4}\t{}", s.compound, s.label.as_str())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
 
 fn change(store: &Store, region: Option<&str>) -> anyhow::Result<Change> {
