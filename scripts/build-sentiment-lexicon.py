@@ -51,10 +51,15 @@ def main():
     both = [(pattern[w], vader_lex[w]) for w in pattern if w in vader_lex and pattern[w] != 0]
     factor = sum(p * v for p, v in both) / sum(p * p for p, _ in both)
     added = 0
+    # Descriptive words Pattern rates by a figurative sense ("green" as inexperienced, "cold" as
+    # unfriendly) that in shop talk describe the goods: colours, sizes, temperatures, ages.
+    descriptive = set("""green red blue black white yellow orange purple pink brown grey gray navy beige gold silver
+        cold hot warm cool old new young big small large little long short tall thin thick wide narrow heavy light
+        full empty able base familiar far complete whole real dry wet soft hard high low deep flat round square""".split())
     merged = dict(vader_lex)
     from_pattern = set()
     for w, p in pattern.items():
-        if w not in merged and abs(p) >= 0.1 and w.isalpha():
+        if w not in merged and abs(p) >= 0.1 and w.isalpha() and w not in descriptive:
             merged[w] = round(p * factor * 0.5, 2)
             from_pattern.add(w)
             added += 1

@@ -170,6 +170,8 @@ pub fn validate(draft: &CustomerDraft, region: Region, now: DateTime<Utc>) -> Re
         lifetime_spend: draft.lifetime_spend,
         orders_count: draft.orders_count,
         last_visit,
+        first_purchase_at: None,
+        last_purchase_at: None,
         created_at: now,
         updated_at: now,
     })
@@ -288,7 +290,11 @@ pub fn same_data(a: &Customer, b: &Customer) -> bool {
 /// Creates a customer from a draft.
 pub fn create(store: &mut Store, draft: &CustomerDraft, change: &Change) -> Result<Customer> {
     let mut customer = validate(draft, change.region, change.now).map_err(Error::invalid)?;
-    customer.id = store.write(|w| insert(w, &customer, change))?;
+    customer.id = store.write(|w| {
+        let id = insert(w, &customer, change)?;
+        w.link_touchpoints()?;
+        Ok(id)
+    })?;
     Ok(customer)
 }
 
@@ -305,7 +311,8 @@ pub fn create_many(store: &mut Store, drafts: &[CustomerDraft], change: &Change)
                 let customer = validate(draft, change.region, change.now).map_err(|ps| at(Error::invalid(ps)))?;
                 insert(w, &customer, change).map_err(|e| if e.code() == "invalid" { at(e) } else { e })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()
+            .and_then(|ids| w.link_touchpoints().map(|_| ids))
     })
 }
 
@@ -369,7 +376,8 @@ pub fn update(store: &mut Store, id: CustomerId, draft: &CustomerDraft, change: 
         check_identity(w, &customer, Some(id))?;
         w.update_customer(&customer, &normalize::fold(&customer.display_name))?;
         record_consent(w, id, &before.consent, &customer, change)?;
-        w.set_search_doc(id, &search::document(&customer))
+        w.set_search_doc(id, &search::document(&customer))?;
+        w.link_touchpoints().map(|_| ())
     })?;
     Ok(customer)
 }
@@ -445,7 +453,8 @@ pub fn restore(store: &mut Store, id: CustomerId) -> Result<Customer> {
     let customer = store.db().customer(id)?.ok_or_else(|| no_customer(id))?;
     store.write(|w| {
         w.set_deleted(id, None)?;
-        w.set_search_doc(id, &search::document(&customer))
+        w.set_search_doc(id, &search::document(&customer))?;
+        w.link_touchpoints().map(|_| ())
     })?;
     Ok(customer)
 }

@@ -243,7 +243,7 @@ mod tests {
             address: Default::default(), company: String::new(), birthday: chrono::NaiveDate::from_ymd_opt(1990, 4, 21),
             customer_since: None, tags: vec!["VIP".into(), "a,b".into()], notes: "line one\nline two ".repeat(8),
             consent: Default::default(), preferred_channel: None, custom: Default::default(), lifetime_spend: None,
-            orders_count: None, last_visit: None, created_at: now, updated_at: now,
+            orders_count: None, last_visit: None, first_purchase_at: None, last_purchase_at: None, created_at: now, updated_at: now,
         };
         let card = vcard(&c);
         assert!(card.starts_with("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lefèvre\\; Jr;Élodie;;;\r\n"), "{card}");

@@ -11,12 +11,16 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod listening;
 pub mod model;
 pub mod normalize;
+pub mod purchases;
+pub mod records;
 pub mod search;
 pub mod sentiment;
 pub mod settings;
 pub mod store;
+pub mod touchpoints;
 
 use std::path::PathBuf;
 

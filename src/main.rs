@@ -1,6 +1,8 @@
 //! `regulars`: the command line over the same core as the desktop app, for scripting and automation.
 //! Every command that prints data takes `--json`, which prints the shared customer JSON.
 
+mod cli_social;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -66,6 +68,29 @@ enum Command {
     /// Read or change the shop's settings (country, shop_name)
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Log and read touchpoints: reviews, comments, messages, visits, calls
+    #[command(subcommand)]
+    Touchpoints(cli_social::TouchpointsCommand),
+    /// Record and read purchases and returns
+    #[command(subcommand)]
+    Purchases(cli_social::PurchasesCommand),
+    /// Who is waiting for a reply, most urgent first
+    Inbox {
+        /// The time to measure waiting against (RFC 3339; default: now)
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
+    /// A customer's touchpoints and purchases together, newest first
+    Timeline { reference: String },
+    /// What people are saying: volume, sentiment, topics, pain points, reply times
+    Listening {
+        #[arg(long, default_value_t = 90)]
+        days: u32,
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
+    /// Show the reply target per kind of touchpoint, or set one: `reply-targets complaint 30`
+    ReplyTargets { kind: Option<String>, minutes: Option<u32> },
     /// Score the sentiment of each line of standard input, in order: the compound score (-1 to 1)
     /// and its label; with --json, one {"compound", "label"} object a line
     Sentiment,
@@ -321,6 +346,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Sentiment => sentiment_lines(json),
+        Command::Touchpoints(cmd) => {
+            let change = change(&store, None)?;
+            cli_social::touchpoints_command(&mut store, cmd, &change, json)
+        }
+        Command::Purchases(cmd) => {
+            let change = change(&store, None)?;
+            cli_social::purchases_command(&mut store, cmd, &change, json)
+        }
+        Command::Inbox { now } => cli_social::inbox_command(&store, now.as_deref(), json),
+        Command::Timeline { reference } => {
+            let change = change(&store, None)?;
+            cli_social::timeline_command(&store, &reference, &change, json)
+        }
+        Command::Listening { days, now } => cli_social::listening_command(&store, now.as_deref(), days, json),
+        Command::ReplyTargets { kind, minutes } => cli_social::reply_targets_command(&mut store, kind, minutes, json),
         Command::Demo { count, seed } => {
             let change = change(&store, None)?;
             let created = regulars::demo::load(&mut store, count, seed, &change)?;

@@ -215,6 +215,11 @@ pub struct Customer {
     pub orders_count: Option<u32>,
     /// Their last visit or order, as brought in from another system.
     pub last_visit: Option<NaiveDate>,
+    /// Their first and last purchase in Regulars' own record (read only: they follow from purchases).
+    #[serde(default)]
+    pub first_purchase_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub last_purchase_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -354,4 +359,146 @@ mod tests {
         let c = Consent { email: ConsentStatus::Yes, sms: ConsentStatus::Unknown };
         assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"email":"yes","sms":"unknown"}"#);
     }
+}
+
+vocabulary! {
+    /// What a touchpoint is.
+    TouchpointKind, "kind of touchpoint" {
+        Review => "review",
+        Comment => "comment",
+        Mention => "mention",
+        Dm => "dm",
+        Post => "post",
+        Share => "share",
+        Question => "question",
+        Complaint => "complaint",
+        Answer => "answer",
+        Reply => "reply",
+        Visit => "visit",
+        Call => "call",
+        Note => "note",
+    }
+}
+
+vocabulary! {
+    /// Whether the customer reached the shop (in) or the shop reached the customer (out).
+    Direction, "direction (in or out)" {
+        In => "in",
+        Out => "out",
+    }
+}
+
+vocabulary! {
+    /// Where a touchpoint stands in the inbox.
+    ReplyStatus, "reply status" {
+        NeedsReply => "needs_reply",
+        Replied => "replied",
+        NoReplyNeeded => "no_reply_needed",
+    }
+}
+
+vocabulary! {
+    /// Where a purchase was made.
+    PurchaseChannel, "purchase channel (in_store or online)" {
+        InStore => "in_store",
+        Online => "online",
+    }
+}
+
+pub type TouchpointId = i64;
+pub type PurchaseId = i64;
+
+/// One interaction between a customer and the shop, on any channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Touchpoint {
+    pub id: TouchpointId,
+    /// None until the author is known as a customer.
+    pub customer_id: Option<CustomerId>,
+    /// Who wrote it, as given: "@mia.styles", an email, a phone, a name.
+    pub author: String,
+    pub channel: Channel,
+    pub kind: TouchpointKind,
+    pub direction: Direction,
+    pub text: String,
+    pub url: Option<String>,
+    /// Stars, 1 to 5, for reviews.
+    pub rating: Option<u8>,
+    /// The author's followers when it happened.
+    pub reach: Option<u64>,
+    pub at: DateTime<Utc>,
+    /// -1 (negative) to 1 (positive).
+    pub sentiment: f64,
+    pub sentiment_label: crate::sentiment::Label,
+    /// Set by the owner rather than scored.
+    pub sentiment_by_owner: bool,
+    pub topics: Vec<String>,
+    pub status: ReplyStatus,
+    /// The shop's reply, once replied.
+    pub reply_id: Option<TouchpointId>,
+    pub replied_at: Option<DateTime<Utc>>,
+    /// For a reply: the touchpoint it answers.
+    pub in_reply_to: Option<TouchpointId>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What the quick log, a form or the command line submits to log a touchpoint: raw text, checked
+/// by `touchpoints::add`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TouchpointDraft {
+    /// A customer reference (id, email, phone, @handle, platform:handle, exact name); or empty, with
+    /// `author` saying who wrote it.
+    pub customer: String,
+    /// The author's handle, email, phone or name when they may not be a customer yet.
+    pub author: String,
+    /// When the author is nobody known: create a customer for them on the spot.
+    pub create_customer: bool,
+    pub channel: String,
+    pub kind: String,
+    /// `in` or `out`; empty: `out` for replies, `in` otherwise.
+    pub direction: String,
+    pub text: String,
+    pub url: String,
+    pub rating: Option<i64>,
+    pub reach: Option<i64>,
+    /// RFC 3339; empty: now.
+    pub at: String,
+    /// `needs_reply`, `replied` or `no_reply_needed`; empty: decided from the kind and sentiment.
+    pub status: String,
+    /// `positive`, `neutral` or `negative` to overrule the scorer; empty: scored.
+    pub sentiment: String,
+}
+
+/// Something a customer bought (or returned).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Purchase {
+    pub id: PurchaseId,
+    pub customer_id: CustomerId,
+    pub at: DateTime<Utc>,
+    /// Negative for a return.
+    pub amount: Money,
+    pub currency: String,
+    pub items: String,
+    pub channel: PurchaseChannel,
+    pub is_return: bool,
+    /// The order or transaction number in the system it came from.
+    pub external_id: Option<String>,
+}
+
+/// What a form or the command line submits to record a purchase.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PurchaseDraft {
+    pub customer: String,
+    /// RFC 3339, or a date (`YYYY-MM-DD`); empty: now.
+    pub at: String,
+    /// "49.90", "$49.90", "49,90 €"; negative, or `is_return`, for a return.
+    pub amount: String,
+    /// ISO code; empty: the shop's.
+    pub currency: String,
+    pub items: String,
+    /// `in_store` or `online`; empty: in_store.
+    pub channel: String,
+    pub is_return: bool,
+    pub external_id: String,
 }

@@ -27,7 +27,8 @@ fn add_prints_the_shared_customer_json() {
     assert_eq!(keys, [
         "id", "first_name", "last_name", "display_name", "emails", "phones", "handles", "address", "company",
         "birthday", "customer_since", "tags", "notes", "consent", "preferred_channel", "custom", "lifetime_spend",
-        "orders_count", "last_visit", "created_at", "updated_at", "consent_history",
+        "orders_count", "last_visit", "first_purchase_at", "last_purchase_at", "created_at", "updated_at",
+        "consent_history",
     ]);
     assert_eq!(c["display_name"], "Élodie Lefèvre");
     assert_eq!(c["emails"], serde_json::json!(["elodie@example.fr", "elo@work.example"]));

@@ -75,6 +75,7 @@ impl<'w, 'c> Applier<'w, 'c> {
 
     /// Completes the import's writes: the search words of every customer it merged into.
     pub fn finish(&mut self) -> Result<()> {
+        self.w.link_touchpoints()?;
         customers::reindex(self.w, &self.reindex)
     }
 

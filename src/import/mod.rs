@@ -457,6 +457,15 @@ pub fn undo(store: &mut Store, id: ImportId, now: DateTime<Utc>, region: Region)
             edited.join(", ")
         )));
     }
+    for c in changes.iter().filter(|c| c.before.is_none()) {
+        if !db.purchases_of(c.customer_id)?.is_empty() {
+            let name = current.get(&c.customer_id).map(|c| c.display_name.clone()).unwrap_or_default();
+            return Err(Error::conflict(format!(
+                "{name} (#{}), whom import #{id} added, has purchases recorded since; undoing it would lose them",
+                c.customer_id
+            )));
+        }
+    }
     let change = Change { now, region, source: format!("undo of import #{id}") };
     store.write(|w| {
         let (mut removed, mut restored) = (0, 0);

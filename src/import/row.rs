@@ -229,6 +229,8 @@ pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) 
         lifetime_spend: spend,
         orders_count: orders,
         last_visit,
+        first_purchase_at: None,
+        last_purchase_at: None,
         created_at: now,
         updated_at: now,
     };

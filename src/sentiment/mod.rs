@@ -169,6 +169,12 @@ const RETAIL_WORDS: &[(&str, f32)] = &[
     ("fine", 0.6), ("thanks", 1.8), ("cheers", 1.2), ("disgusting", -3.0), ("unacceptable", -2.6),
     ("appalling", -3.0), ("shocking", -2.0), ("dreadful", -2.6), ("disgrace", -2.8), ("pathetic", -2.6),
     ("pleased", 2.0), ("delighted", 2.8), ("thrilled", 2.8), ("smooth", 1.2), ("seamless", 2.0), ("hassle", -1.6),
+    // Emoji as customers use them (the generated ratings come from descriptions' words, which miss these).
+    ("👍", 1.8), ("👎", -1.8), ("😡", -2.5), ("🤬", -3.0), ("😠", -2.2), ("💔", -2.4), ("🙏", 1.2), ("🔥", 1.6),
+    ("💯", 1.8), ("👏", 1.8), ("😢", -1.8), ("🤮", -2.6), ("😤", -1.8), ("🙄", -1.4), ("😒", -1.4), ("😞", -1.8),
+    ("😔", -1.5), ("👌", 1.4), ("⭐", 1.0), ("🥰", 2.6), ("😊", 2.0), ("🙂", 1.0), ("🙁", -1.4), ("☹", -1.6),
+    ("😃", 2.2), ("😄", 2.2), ("😁", 2.0), ("😀", 1.8), ("💖", 2.6), ("💕", 2.4), ("💗", 2.4), ("🤩", 2.6),
+    ("😩", -1.6), ("😫", -1.6), ("😖", -1.6), ("😐", -0.2), ("😑", -0.4), ("🤦", -1.2), ("😕", -1.0),
 ];
 
 /// The sentiment of `text`. Empty or unrated text is neutral (0).

@@ -7,8 +7,10 @@
 //! connection settings (pragmas) are applied on every open, outside the migrations.
 
 mod imports;
+mod touchpoints;
 
 pub use imports::{Holders, ImportChange};
+pub use touchpoints::{AuthorKey, Waiting};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -25,8 +27,11 @@ use crate::model::{
 };
 
 /// The schema, in order. Append only: a released migration is never edited (a test pins them).
-pub(crate) const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/0001_customers.sql"), include_str!("migrations/0002_imports.sql")];
+pub(crate) const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_customers.sql"),
+    include_str!("migrations/0002_imports.sql"),
+    include_str!("migrations/0003_touchpoints.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -115,6 +120,14 @@ impl Store {
             tx.commit()?;
         }
         Ok(())
+    }
+
+    /// A private copy of this database in memory: a dry run of work made of many small
+    /// transactions runs against it and is dropped.
+    pub fn copy_in_memory(&self) -> Result<Store> {
+        let mut conn = Connection::open_in_memory()?;
+        rusqlite::backup::Backup::new(&self.conn, &mut conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+        Store::init(conn, None)
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -304,7 +317,8 @@ impl Db<'_> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, first_name, last_name, display_name, company, street, city, region, postal_code, country,
                     birthday, customer_since, notes, consent_email, consent_sms, preferred_channel, custom,
-                    created_at, updated_at, lifetime_spend_cents, orders_count, last_visit
+                    created_at, updated_at, lifetime_spend_cents, orders_count, last_visit,
+                    purchases_count, purchases_spend_cents, first_purchase_at, last_purchase_at
              FROM customers WHERE id IN rarray(?1)",
         )?;
         let rows = stmt.query_map([list.clone()], |r| {
@@ -332,9 +346,19 @@ impl Db<'_> {
                 custom: serde_json::from_str(&r.get::<_, String>(16)?).unwrap_or_default(),
                 created_at: parse_time(&r.get::<_, String>(17)?),
                 updated_at: parse_time(&r.get::<_, String>(18)?),
-                lifetime_spend: r.get::<_, Option<i64>>(19)?.map(Money::from_cents),
-                orders_count: r.get::<_, Option<i64>>(20)?.map(|n| n.clamp(0, u32::MAX as i64) as u32),
+                // Once purchases are recorded here, the totals follow from them; until then, the
+                // totals brought in from another system stand.
+                lifetime_spend: match r.get::<_, i64>(22)? {
+                    0 => r.get::<_, Option<i64>>(19)?.map(Money::from_cents),
+                    _ => Some(Money::from_cents(r.get(23)?)),
+                },
+                orders_count: match r.get::<_, i64>(22)? {
+                    0 => r.get::<_, Option<i64>>(20)?.map(|n| n.clamp(0, u32::MAX as i64) as u32),
+                    n => Some(n.clamp(0, u32::MAX as i64) as u32),
+                },
                 last_visit: parse_date(r.get(21)?),
+                first_purchase_at: r.get::<_, Option<String>>(24)?.map(|t| parse_time(&t)),
+                last_purchase_at: r.get::<_, Option<String>>(25)?.map(|t| parse_time(&t)),
                 emails: Vec::new(),
                 phones: Vec::new(),
                 handles: BTreeMap::new(),
@@ -538,8 +562,11 @@ impl WriteDb<'_> {
 
     /// Removes a customer and everything hanging off them (emails, phones, consent record, search
     /// words). Only for undoing an import's creation: deleting by hand goes to the trash.
+    /// Removes a customer row (an undone import's creation). What they said is kept, unlinked,
+    /// with its author's handle, email or phone, to be linked again if they come back.
     pub fn remove_customer(&self, id: CustomerId) -> Result<()> {
         self.remove_search_doc(id)?;
+        self.conn.prepare_cached("UPDATE touchpoints SET customer_id = NULL WHERE customer_id = ?1")?.execute([id])?;
         self.conn.prepare_cached("DELETE FROM customers WHERE id = ?1")?.execute([id])?;
         Ok(())
     }
@@ -590,7 +617,7 @@ mod tests {
     #[test]
     fn migrations_are_append_only() {
         let frozen: Vec<u64> = MIGRATIONS.iter().map(|m| checksum(m)).collect();
-        let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8, 0xd9c8_160c_2b85_5455];
+        let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8, 0xd9c8_160c_2b85_5455, 0x2bb2_2a9e_5ac1_673c];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "a new migration needs its checksum pinned here");
         for (i, (got, want)) in frozen.iter().zip(pinned).enumerate() {
             assert_eq!(got, want, "migration {} was edited after release (checksum {got:#x})", i + 1);
@@ -661,7 +688,7 @@ mod tests {
             emails: vec![], phones: vec![], handles: BTreeMap::new(), address: Address::default(),
             company: String::new(), birthday: None, customer_since: None, tags: vec![], notes: String::new(),
             consent: Consent::default(), preferred_channel: None, custom: BTreeMap::new(), lifetime_spend: None,
-            orders_count: None, last_visit: None, created_at: now, updated_at: now,
+            orders_count: None, last_visit: None, first_purchase_at: None, last_purchase_at: None, created_at: now, updated_at: now,
         };
         let id = store.write(|w| w.insert_customer(&c, "a")).unwrap();
         let event = ConsentEvent { channel: ConsentChannel::Email, status: ConsentStatus::Yes, at: now, source: "test".into() };

@@ -1,0 +1,355 @@
+//! The command line's social side (part of the `regulars` binary, not the library): touchpoints,
+//! purchases, the inbox, timelines, the listening overview and reply targets.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand};
+use regulars::customers::{self, Change};
+use regulars::listening::{self, TimelineEntry};
+use regulars::model::{PurchaseDraft, ReplyStatus, Touchpoint, TouchpointDraft, TouchpointKind};
+use regulars::{purchases, records, touchpoints, Store};
+
+#[derive(Subcommand)]
+pub enum TouchpointsCommand {
+    /// Log a touchpoint: a review, comment, mention, DM, question, complaint, visit, call or note
+    Add(TouchpointFields),
+    /// Touchpoints newest first: everyone's, or one customer's
+    List {
+        #[arg(long, value_name = "REF")]
+        customer: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
+    /// Log the shop's reply to touchpoint ID and mark it replied
+    Reply {
+        id: i64,
+        #[arg(long, default_value = "")]
+        text: String,
+        /// When the reply was sent (RFC 3339; default: now)
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
+    /// Set a touchpoint's status by hand: needs_reply or no_reply_needed
+    Mark { id: i64, status: String },
+    /// Correct a touchpoint's sentiment: positive, neutral or negative; `auto` gives it back to the scorer
+    Sentiment { id: i64, label: String },
+    /// Link a touchpoint to a customer
+    Link { id: i64, #[arg(long, value_name = "REF")] customer: String },
+    /// Import touchpoints (reviews, comments, messages) from a spreadsheet
+    Import { file: std::path::PathBuf, #[arg(long)] dry_run: bool },
+}
+
+#[derive(Args)]
+pub struct TouchpointFields {
+    /// The customer: id, email, phone, @handle, platform:handle or exact name
+    #[arg(long, value_name = "REF")]
+    customer: Option<String>,
+    /// Who wrote it, when they may not be a customer yet: a handle, email, phone or name
+    #[arg(long)]
+    author: Option<String>,
+    /// With --author: create a customer for an author nobody knows yet
+    #[arg(long)]
+    create_customer: bool,
+    #[arg(long)]
+    channel: String,
+    #[arg(long)]
+    kind: String,
+    /// RFC 3339, e.g. 2026-11-24T15:04:00Z (default: now)
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    #[arg(long, default_value = "")]
+    text: String,
+    #[arg(long, value_name = "in|out")]
+    direction: Option<String>,
+    #[arg(long)]
+    rating: Option<i64>,
+    #[arg(long)]
+    reach: Option<i64>,
+    #[arg(long, value_name = "U")]
+    url: Option<String>,
+    /// needs_reply, replied or no_reply_needed (default: from the kind and sentiment)
+    #[arg(long)]
+    status: Option<String>,
+    /// positive, neutral or negative, to overrule the scorer
+    #[arg(long)]
+    sentiment: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum PurchasesCommand {
+    /// Record a purchase (or, with --return or a negative amount, a return)
+    Add {
+        #[arg(long, value_name = "REF")]
+        customer: String,
+        /// RFC 3339 or YYYY-MM-DD (default: now)
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        #[arg(long, allow_hyphen_values = true)]
+        amount: String,
+        #[arg(long, default_value = "")]
+        currency: String,
+        #[arg(long, default_value = "")]
+        items: String,
+        /// in_store or online
+        #[arg(long, default_value = "")]
+        channel: String,
+        #[arg(long = "return")]
+        is_return: bool,
+        /// The order or transaction number, so that it is never recorded twice
+        #[arg(long, value_name = "ID", default_value = "")]
+        order: String,
+    },
+    /// One customer's purchases, newest first
+    List { #[arg(long, value_name = "REF")] customer: String },
+    /// Import purchases from an order or transaction export (Shopify orders, Square transactions, …)
+    Import { file: std::path::PathBuf, #[arg(long)] dry_run: bool },
+}
+
+fn parse_now(now: Option<&str>) -> anyhow::Result<DateTime<Utc>> {
+    match now {
+        Some(t) => touchpoints::parse_time(t).map_err(anyhow::Error::msg).context("--now"),
+        None => Ok(Utc::now()),
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+fn touchpoint_line(t: &Touchpoint) -> String {
+    let who = if t.author.is_empty() { t.customer_id.map(|c| format!("#{c}")).unwrap_or_default() } else { t.author.clone() };
+    let text: String = t.text.chars().take(70).collect();
+    format!(
+        "#{:<5} {}  {:<14} {:<9} {:<3} {:<8} {:<16} {who}  {text}",
+        t.id,
+        t.at.format("%Y-%m-%d %H:%M"),
+        t.channel.as_str(),
+        t.kind.as_str(),
+        t.direction.as_str(),
+        t.sentiment_label.as_str(),
+        t.status.as_str(),
+    )
+}
+
+pub fn touchpoints_command(store: &mut Store, cmd: TouchpointsCommand, change: &Change, json: bool) -> anyhow::Result<()> {
+    match cmd {
+        TouchpointsCommand::Add(f) => {
+            let draft = TouchpointDraft {
+                customer: f.customer.unwrap_or_default(),
+                author: f.author.unwrap_or_default(),
+                create_customer: f.create_customer,
+                channel: f.channel,
+                kind: f.kind,
+                direction: f.direction.unwrap_or_default(),
+                text: f.text,
+                url: f.url.unwrap_or_default(),
+                rating: f.rating,
+                reach: f.reach,
+                at: f.at.unwrap_or_default(),
+                status: f.status.unwrap_or_default(),
+                sentiment: f.sentiment.unwrap_or_default(),
+            };
+            let logged = touchpoints::add(store, &draft, change)?;
+            if json {
+                let mut value = serde_json::to_value(&logged.touchpoint)?;
+                value["created_customer"] = serde_json::to_value(logged.created_customer)?;
+                value["duplicate"] = logged.duplicate.into();
+                return print_json(&value);
+            }
+            let t = &logged.touchpoint;
+            let whose = match t.customer_id {
+                Some(id) => format!("for {} (#{id})", customers::get(store, id)?.display_name),
+                None => format!("from {} (not linked to a customer yet)", t.author),
+            };
+            let verb = if logged.duplicate { "already logged" } else { "logged" };
+            println!("{verb} {} #{} {whose}: {} ({:+.2}), {}", t.kind.as_str(), t.id, t.sentiment_label.as_str(), t.sentiment, t.status.as_str().replace('_', " "));
+            Ok(())
+        }
+        TouchpointsCommand::List { customer, limit } => {
+            let id = customer.map(|r| customers::resolve(store, &r, change.region)).transpose()?;
+            let list = touchpoints::list(store, id, limit)?;
+            if json {
+                return print_json(&list);
+            }
+            if list.is_empty() {
+                eprintln!("no touchpoints yet");
+            }
+            for t in &list {
+                println!("{}", touchpoint_line(t));
+            }
+            Ok(())
+        }
+        TouchpointsCommand::Reply { id, text, at } => {
+            let at = parse_now(at.as_deref())?;
+            let reply = touchpoints::reply(store, id, &text, at, change.now)?;
+            if json {
+                return print_json(&reply);
+            }
+            println!("replied to #{id} (reply #{})", reply.id);
+            Ok(())
+        }
+        TouchpointsCommand::Mark { id, status } => {
+            let status: ReplyStatus = status.parse().map_err(anyhow::Error::msg)?;
+            let t = touchpoints::set_status(store, id, status)?;
+            if json {
+                return print_json(&t);
+            }
+            println!("#{id} is now: {}", t.status.as_str().replace('_', " "));
+            Ok(())
+        }
+        TouchpointsCommand::Sentiment { id, label } => {
+            let label = match label.trim() {
+                "auto" => None,
+                l => Some(l.parse().map_err(anyhow::Error::msg)?),
+            };
+            let t = touchpoints::set_sentiment(store, id, label)?;
+            if json {
+                return print_json(&t);
+            }
+            println!("#{id} is {} ({:+.2}){}", t.sentiment_label.as_str(), t.sentiment, if t.sentiment_by_owner { ", set by you" } else { "" });
+            Ok(())
+        }
+        TouchpointsCommand::Link { id, customer } => {
+            let customer = customers::resolve(store, &customer, change.region)?;
+            let t = touchpoints::link(store, id, customer)?;
+            if json {
+                return print_json(&t);
+            }
+            println!("#{id} now belongs to customer #{customer}");
+            Ok(())
+        }
+        TouchpointsCommand::Import { file, dry_run } => {
+            let report = records::import_touchpoints(store, &file, change, dry_run)?;
+            print_records(&report, json)
+        }
+    }
+}
+
+fn print_records(report: &records::Report, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(report);
+    }
+    let verb = if report.dry_run { "would add" } else { "added" };
+    println!(
+        "{} rows: {verb} {}, {} already there, {} rejected",
+        report.rows, report.added, report.unchanged, report.rejected
+    );
+    for p in report.problems.iter().take(50) {
+        println!("  row {}{}: {}", p.row, if p.column.is_empty() { String::new() } else { format!(", {}", p.column) }, p.message);
+    }
+    Ok(())
+}
+
+pub fn purchases_command(store: &mut Store, cmd: PurchasesCommand, change: &Change, json: bool) -> anyhow::Result<()> {
+    match cmd {
+        PurchasesCommand::Add { customer, at, amount, currency, items, channel, is_return, order } => {
+            let draft = PurchaseDraft { customer, at: at.unwrap_or_default(), amount, currency, items, channel, is_return, external_id: order };
+            let (p, added) = purchases::add(store, &draft, change)?;
+            if json {
+                let mut value = serde_json::to_value(&p)?;
+                value["duplicate"] = (!added).into();
+                return print_json(&value);
+            }
+            let c = customers::get(store, p.customer_id)?;
+            let what = if p.is_return { "return" } else { "purchase" };
+            let verb = if added { "recorded" } else { "already recorded:" };
+            println!("{verb} {what} #{} of {} {} for {} (#{})", p.id, p.amount, p.currency, c.display_name, c.id);
+            Ok(())
+        }
+        PurchasesCommand::List { customer } => {
+            let id = customers::resolve(store, &customer, change.region)?;
+            let list = purchases::list(store, id)?;
+            if json {
+                return print_json(&list);
+            }
+            for p in &list {
+                println!("#{:<5} {}  {:>10} {}  {:<8} {}", p.id, p.at.format("%Y-%m-%d"), p.amount.to_string(), p.currency, p.channel.as_str(), p.items);
+            }
+            Ok(())
+        }
+        PurchasesCommand::Import { file, dry_run } => {
+            let report = records::import_purchases(store, &file, change, dry_run)?;
+            print_records(&report, json)
+        }
+    }
+}
+
+pub fn inbox_command(store: &Store, now: Option<&str>, json: bool) -> anyhow::Result<()> {
+    let now = parse_now(now)?;
+    let inbox = listening::inbox(store, now)?;
+    if json {
+        return print_json(&inbox);
+    }
+    match inbox.items.len() {
+        0 => println!("Nobody is waiting for a reply."),
+        1 => println!("1 customer needs a reply{}.", if inbox.overdue > 0 { " (overdue)" } else { "" }),
+        n => println!("{n} customers need a reply ({} overdue).", inbox.overdue),
+    }
+    for item in &inbox.items {
+        let text: String = item.touchpoint.text.chars().take(60).collect();
+        println!("#{:<5} {:<20} {:<14} {}\n       “{text}”", item.touchpoint.id, item.who, item.touchpoint.channel.as_str(), item.why);
+    }
+    Ok(())
+}
+
+pub fn timeline_command(store: &Store, reference: &str, change: &Change, json: bool) -> anyhow::Result<()> {
+    let id = customers::resolve(store, reference, change.region)?;
+    let entries = listening::timeline(store, id, 200)?;
+    if json {
+        return print_json(&entries);
+    }
+    let c = customers::get(store, id)?;
+    println!("{} (#{id})", c.display_name);
+    for e in &entries {
+        match e {
+            TimelineEntry::Touchpoint(t) => println!("  {}", touchpoint_line(t)),
+            TimelineEntry::Purchase(p) => println!(
+                "  {}  {} {} {} {}",
+                p.at.format("%Y-%m-%d %H:%M"),
+                if p.is_return { "return  " } else { "purchase" },
+                p.amount,
+                p.currency,
+                p.items
+            ),
+        }
+    }
+    Ok(())
+}
+
+pub fn listening_command(store: &Store, now: Option<&str>, days: u32, json: bool) -> anyhow::Result<()> {
+    let now = parse_now(now)?;
+    let o = listening::overview(store, now, days)?;
+    if json {
+        return print_json(&o);
+    }
+    println!("Last {days} days: {} messages in ({} positive, {} neutral, {} negative); {} need a reply.", o.inbound, o.positive, o.neutral, o.negative, o.needs_reply);
+    if let Some(m) = o.median_reply_minutes {
+        println!("Median time to reply: {}", listening::minutes_text(m));
+    }
+    if !o.pain_points.is_empty() {
+        let points: Vec<String> = o.pain_points.iter().map(|p| format!("{} ({})", p.phrase, p.count)).collect();
+        println!("Pain points: {}", points.join(", "));
+    }
+    for t in o.talkers.iter().take(5) {
+        println!("  {} — {} messages, reach {}", t.name, t.count, t.reach);
+    }
+    Ok(())
+}
+
+pub fn reply_targets_command(store: &mut Store, kind: Option<String>, minutes: Option<u32>, json: bool) -> anyhow::Result<()> {
+    if let (Some(kind), Some(minutes)) = (&kind, minutes) {
+        let kind: TouchpointKind = kind.parse().map_err(anyhow::Error::msg)?;
+        listening::set_reply_target(store, kind, minutes)?;
+    } else if kind.is_some() {
+        anyhow::bail!("give the kind and the minutes: `regulars reply-targets complaint 30`");
+    }
+    let targets = listening::reply_targets(store)?;
+    if json {
+        return print_json(&targets);
+    }
+    for (kind, minutes) in targets {
+        println!("{:<10} {}", kind.as_str(), listening::minutes_text(minutes as i64));
+    }
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! What customers buy: purchases and returns, added by hand or imported from order exports. A
+//! customer's spend, order count and first and last purchase follow from their purchases (kept in
+//! step by `WriteDb::refresh_purchase_totals` in the same transaction as every change).
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::customers::{self, Change};
+use crate::error::{Error, FieldProblem, Result};
+use crate::import::values;
+use crate::model::{CustomerId, Money, Purchase, PurchaseChannel, PurchaseDraft};
+use crate::store::Store;
+
+/// Reads a purchase time: RFC 3339, or a plain date (taken as noon UTC, so that it stays on its day
+/// in every time zone the shop is likely to be in).
+pub fn parse_when(text: &str) -> std::result::Result<DateTime<Utc>, String> {
+    let t = text.trim();
+    if let Ok(time) = crate::touchpoints::parse_time(t) {
+        return Ok(time);
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(date.and_hms_opt(12, 0, 0).map(|d| d.and_utc()).unwrap_or_default());
+    }
+    for format in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(time) = DateTime::parse_from_str(t, format) {
+            return Ok(time.with_timezone(&Utc));
+        }
+        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(t, format) {
+            return Ok(naive.and_utc());
+        }
+    }
+    Err(format!("“{t}” is not a date or time like 2026-11-24 or 2026-11-24T15:04:00Z"))
+}
+
+/// Checks a draft into a purchase (`id` 0) for `customer`.
+pub fn validate(
+    draft: &PurchaseDraft,
+    customer: CustomerId,
+    shop_currency: &str,
+    now: DateTime<Utc>,
+) -> std::result::Result<Purchase, Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    let at = match draft.at.trim() {
+        "" => Some(now),
+        t => parse_when(t).map_err(|m| problems.push(FieldProblem::new("at", m))).ok(),
+    };
+    let amount = match draft.amount.trim() {
+        "" => {
+            problems.push(FieldProblem::new("amount", "say how much it was"));
+            None
+        }
+        a => values::parse_money(a).map_err(|m| problems.push(FieldProblem::new("amount", m))).ok(),
+    };
+    let channel = match draft.channel.trim() {
+        "" => Some(PurchaseChannel::InStore),
+        c => c.parse::<PurchaseChannel>().map_err(|m| problems.push(FieldProblem::new("channel", m))).ok(),
+    };
+    let currency = match draft.currency.trim() {
+        "" => shop_currency.to_string(),
+        c if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => c.to_ascii_uppercase(),
+        c => {
+            problems.push(FieldProblem::new("currency", format!("“{c}” is not a currency code like EUR or USD")));
+            String::new()
+        }
+    };
+    let (Some(at), Some(amount), Some(channel)) = (at, amount, channel) else { return Err(problems) };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    // A return is a negative amount, however it was written.
+    let is_return = draft.is_return || amount.cents() < 0;
+    let cents = if is_return { -amount.cents().abs() } else { amount.cents() };
+    Ok(Purchase {
+        id: 0,
+        customer_id: customer,
+        at,
+        amount: Money::from_cents(cents),
+        currency,
+        items: draft.items.trim().to_string(),
+        channel,
+        is_return,
+        external_id: Some(draft.external_id.trim()).filter(|e| !e.is_empty()).map(str::to_string),
+    })
+}
+
+/// The shop's currency: set in settings, else guessed from its country.
+pub fn shop_currency(store: &Store) -> Result<String> {
+    if let Some(c) = store.db().setting("currency")? {
+        return Ok(c);
+    }
+    let country = crate::settings::load(store)?.country;
+    Ok(currency_of_country(&country).to_string())
+}
+
+fn currency_of_country(country: &str) -> &'static str {
+    match country {
+        "GB" => "GBP",
+        "US" => "USD",
+        "CA" => "CAD",
+        "AU" => "AUD",
+        "NZ" => "NZD",
+        "CH" => "CHF",
+        "SE" => "SEK",
+        "NO" => "NOK",
+        "DK" => "DKK",
+        "PL" => "PLN",
+        "JP" => "JPY",
+        "BR" => "BRL",
+        "MX" => "MXN",
+        "IN" => "INR",
+        "DE" | "FR" | "ES" | "IT" | "NL" | "PT" | "BE" | "AT" | "IE" | "FI" | "GR" | "LU" => "EUR",
+        _ => "USD",
+    }
+}
+
+/// Records a purchase for the customer the draft names. The same external id recorded before is
+/// not recorded again (the stored purchase is returned, with `false`).
+pub fn add(store: &mut Store, draft: &PurchaseDraft, change: &Change) -> Result<(Purchase, bool)> {
+    let customer = customers::resolve(store, &draft.customer, change.region).map_err(|e| match e.code() {
+        "not_found" => Error::invalid_field("customer", e.to_string()),
+        _ => e,
+    })?;
+    let currency = shop_currency(store)?;
+    let mut purchase = validate(draft, customer, &currency, change.now).map_err(Error::invalid)?;
+    if let Some(existing) = purchase.external_id.as_deref().map(|e| store.db().purchase_with_external_id(e)).transpose()?.flatten() {
+        let stored = store.db().purchases_of(customer)?.into_iter().find(|p| p.id == existing);
+        return match stored {
+            Some(p) => Ok((p, false)),
+            None => Err(Error::conflict(format!(
+                "order {} is already recorded for another customer",
+                purchase.external_id.unwrap_or_default()
+            ))),
+        };
+    }
+    purchase.id = store.write(|w| {
+        let id = w.insert_purchase(&purchase, change.now)?;
+        w.refresh_purchase_totals(customer)?;
+        Ok(id)
+    })?;
+    Ok((purchase, true))
+}
+
+/// A customer's purchases, newest first.
+pub fn list(store: &Store, customer: CustomerId) -> Result<Vec<Purchase>> {
+    store.db().purchases_of(customer)
+}

@@ -1,0 +1,428 @@
+//! Bulk import of touchpoints (review and comment exports) and purchases (Shopify order exports,
+//! Square transaction exports, a shop's own sales sheet), through the same file reading as the
+//! customer import (`import::read`: formats, encodings, delimiters, workbooks). Each row becomes a
+//! draft and goes through the same checks as one logged by hand; a row that fails is reported by
+//! its number and column and the rest still import. Everything lands in one transaction (or, with
+//! `dry_run`, is rehearsed and rolled back). Importing the same file again adds nothing: purchases
+//! are known by their order number, touchpoints by their fingerprint.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::customers::{self, Change};
+use crate::error::{Error, Result};
+use crate::import::read::{self, Cell, Row};
+use crate::import::{values, Problem};
+use crate::model::{CustomerId, PurchaseDraft, TouchpointDraft};
+use crate::store::Store;
+use crate::{purchases, touchpoints};
+
+/// What a bulk import did: `rows = added + unchanged + rejected`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub rows: u64,
+    pub added: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+    pub problems: Vec<Problem>,
+    /// Each column's header and the field it was read as ("" when ignored).
+    pub columns: Vec<(String, String)>,
+    pub dry_run: bool,
+}
+
+/// Header words (lower-case, punctuation as spaces) for each field.
+type Synonyms = &'static [(&'static str, &'static [&'static str])];
+
+const TOUCHPOINT_FIELDS: Synonyms = &[
+    ("customer", &["customer", "customer id", "customer email", "customer phone", "email", "e mail", "phone"]),
+    ("author", &["author", "user", "username", "user name", "handle", "from", "name", "reviewer", "reviewer name", "profile", "account", "commenter"]),
+    ("channel", &["channel", "platform", "source", "network", "site"]),
+    ("kind", &["kind", "type", "interaction", "interaction type"]),
+    ("text", &["text", "comment", "message", "review", "content", "body", "review text", "caption", "comment text"]),
+    ("at", &["date", "time", "created at", "created", "posted at", "posted", "timestamp", "date time", "review date", "published", "when"]),
+    ("rating", &["rating", "stars", "star rating", "score"]),
+    ("reach", &["followers", "reach", "follower count", "audience", "followers count"]),
+    ("url", &["url", "link", "permalink", "review url"]),
+    ("direction", &["direction"]),
+    ("status", &["status", "reply status"]),
+];
+
+const PURCHASE_FIELDS: Synonyms = &[
+    ("order", &["name", "order", "order id", "order number", "order no", "transaction id", "receipt number", "receipt", "invoice", "id"]),
+    ("email", &["email", "e mail", "customer email", "billing email"]),
+    ("phone", &["phone", "billing phone", "customer phone", "phone number"]),
+    ("customer_ref", &["customer id", "customer reference id", "square customer id", "customer"]),
+    ("customer_name", &["customer name", "billing name", "client"]),
+    ("at", &["paid at", "created at", "date", "order date", "time", "transaction date", "datetime"]),
+    ("time", &["time of day"]),
+    ("amount", &["total", "amount", "total collected", "net total", "gross sales", "order total", "price", "total money"]),
+    ("refunded", &["refunded amount", "refund amount", "refunds"]),
+    ("currency", &["currency"]),
+    ("items", &["lineitem name", "items", "description", "item", "product", "products", "item name"]),
+    ("channel", &["channel", "source", "sales channel"]),
+    ("event", &["event type", "type", "kind"]),
+];
+
+fn words(header: &str) -> String {
+    header
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Which field each column holds: the first column whose header names a field takes it.
+fn map_columns(header: &[Cell], fields: Synonyms) -> Vec<Option<&'static str>> {
+    let mut taken: Vec<&str> = Vec::new();
+    header
+        .iter()
+        .map(|cell| {
+            let w = words(&cell.text());
+            let field = fields.iter().find(|(name, syn)| !taken.contains(name) && syn.contains(&w.as_str())).map(|(n, _)| *n);
+            if let Some(f) = field {
+                taken.push(f);
+            }
+            field
+        })
+        .collect()
+}
+
+/// Reads a file's rows: the header row is the first of the first 20 rows that names at least two
+/// fields; the sheet is the first whose rows have one.
+fn read_table(path: &Path, fields: Synonyms) -> Result<(Vec<Option<&'static str>>, Vec<String>, Vec<Row>)> {
+    let mut source = read::open(path)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let rows: Vec<Row> = match source.workbook.take() {
+        Some(book) => {
+            let index = (0..book.names().len())
+                .find(|&i| book.sample(i, 20).iter().any(|r| map_columns(&r.cells, fields).iter().flatten().count() >= 2))
+                .ok_or_else(|| Error::invalid_field("file", format!("no sheet of {name} has a header row naming its columns")))?;
+            book.into_rows(index).0.collect::<Result<_>>()?
+        }
+        None => std::mem::replace(&mut source.rows, Box::new(std::iter::empty())).collect::<Result<_>>()?,
+    };
+    let header_at = rows
+        .iter()
+        .take(20)
+        .position(|r| map_columns(&r.cells, fields).iter().flatten().count() >= 2)
+        .ok_or_else(|| {
+            let known: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
+            Error::invalid_field("file", format!("{name} has no header row naming at least two of: {}", known.join(", ")))
+        })?;
+    let header = &rows[header_at];
+    let mapping = map_columns(&header.cells, fields);
+    let headers = header.cells.iter().map(|c| c.text().trim().to_string()).collect();
+    let body = rows.into_iter().skip(header_at + 1).filter(|r| !r.cells.iter().all(Cell::is_empty)).collect();
+    Ok((mapping, headers, body))
+}
+
+/// The row's value of each field, as text (workbook dates as ISO), with the header it came from.
+fn fields_of<'a>(row: &Row, mapping: &[Option<&'static str>], headers: &'a [String]) -> HashMap<&'static str, (String, &'a str)> {
+    let mut out = HashMap::new();
+    for (i, cell) in row.cells.iter().enumerate() {
+        let (Some(Some(field)), Some(header)) = (mapping.get(i), headers.get(i)) else { continue };
+        let text = match cell {
+            Cell::Date(d) => d.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            other => other.text().trim().to_string(),
+        };
+        if !text.is_empty() {
+            out.insert(*field, (text, header.as_str()));
+        }
+    }
+    out
+}
+
+fn columns(mapping: &[Option<&'static str>], headers: &[String]) -> Vec<(String, String)> {
+    headers.iter().zip(mapping).map(|(h, f)| (h.clone(), f.unwrap_or("").to_string())).collect()
+}
+
+/// A time cell as RFC 3339: already one, a date and time, a plain date (in the shop's order), or
+/// an Excel serial number.
+fn time_of(raw: &str, change: &Change) -> std::result::Result<String, String> {
+    if let Ok(t) = purchases::parse_when(raw) {
+        return Ok(t.to_rfc3339());
+    }
+    if let Ok(serial) = raw.parse::<f64>() {
+        if let Some(d) = values::excel_serial_date(serial) {
+            return Ok(format!("{d}T12:00:00Z"));
+        }
+    }
+    let order = values::DateOrder::for_region(change.region.code());
+    let (date_part, time_part) = raw.split_once([' ', 'T']).map_or((raw, ""), |(d, t)| (d, t));
+    let date = values::parse_date(date_part, order, change.now.date_naive())?;
+    let time = chrono::NaiveTime::parse_from_str(time_part.trim(), "%H:%M:%S")
+        .or_else(|_| chrono::NaiveTime::parse_from_str(time_part.trim(), "%H:%M"))
+        .unwrap_or(chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default());
+    Ok(date.and_time(time).and_utc().to_rfc3339())
+}
+
+/// Imports touchpoints. `channel` and `kind` columns name each row's; a row without a kind is a
+/// review when it has a rating, else a comment.
+pub fn import_touchpoints(store: &mut Store, path: &Path, change: &Change, dry_run: bool) -> Result<Report> {
+    let (mapping, headers, rows) = read_table(path, TOUCHPOINT_FIELDS)?;
+    let mut report = Report { columns: columns(&mapping, &headers), dry_run, ..Report::default() };
+    let mut drafts = Vec::new();
+    for row in &rows {
+        report.rows += 1;
+        let f = fields_of(row, &mapping, &headers);
+        let get = |k: &str| f.get(k).map(|(v, _)| v.clone()).unwrap_or_default();
+        let number = |k: &str| -> std::result::Result<Option<i64>, String> {
+            match f.get(k) {
+                None => Ok(None),
+                Some((v, h)) => values::parse_count(v).map(|n| Some(n as i64)).or_else(|_| {
+                    v.trim_end_matches(['★', '*', ' ']).parse::<f64>().map(|x| Some(x.round() as i64)).map_err(|_| format!("{h}: “{v}” is not a number"))
+                }),
+            }
+        };
+        let at = match f.get("at") {
+            Some((v, h)) => match time_of(v, change) {
+                Ok(t) => t,
+                Err(m) => {
+                    report.rejected += 1;
+                    report.problems.push(Problem::error(row.number, h, m));
+                    continue;
+                }
+            },
+            None => String::new(),
+        };
+        let (rating, reach) = match (number("rating"), number("reach")) {
+            (Ok(r), Ok(n)) => (r, n),
+            (Err(m), _) | (_, Err(m)) => {
+                report.rejected += 1;
+                report.problems.push(Problem::error(row.number, "", m));
+                continue;
+            }
+        };
+        let kind = match get("kind") {
+            k if k.is_empty() && rating.is_some() => "review".to_string(),
+            k if k.is_empty() => "comment".to_string(),
+            k => k,
+        };
+        let draft = TouchpointDraft {
+            customer: get("customer"),
+            author: get("author"),
+            create_customer: false,
+            channel: get("channel"),
+            kind,
+            direction: get("direction"),
+            text: get("text"),
+            url: get("url"),
+            rating,
+            reach,
+            at,
+            status: get("status"),
+            sentiment: String::new(),
+        };
+        drafts.push((row.number, draft));
+    }
+    let outcome = apply(store, dry_run, |store| {
+        let mut outcome = Outcome::default();
+        for (number, draft) in &drafts {
+            match touchpoints::add(store, draft, change) {
+                Ok(logged) if logged.duplicate => outcome.unchanged += 1,
+                Ok(_) => outcome.added += 1,
+                Err(e) if e.code() == "invalid" => outcome.reject(*number, &e),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(outcome)
+    })?;
+    outcome.into_report(&mut report);
+    Ok(report)
+}
+
+#[derive(Default)]
+struct Outcome {
+    added: u64,
+    unchanged: u64,
+    rejected: Vec<Problem>,
+}
+
+impl Outcome {
+    fn reject(&mut self, row: u64, e: &Error) {
+        match e.field_problems() {
+            [] => self.rejected.push(Problem::error(row, "", e.to_string())),
+            problems => {
+                let column = problems[0].field.clone();
+                let message = problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; ");
+                self.rejected.push(Problem::error(row, &column, message));
+            }
+        }
+    }
+
+    fn into_report(self, report: &mut Report) {
+        report.added = self.added;
+        report.unchanged = self.unchanged;
+        report.rejected += self.rejected.len() as u64;
+        report.problems.extend(self.rejected);
+        report.problems.sort_by_key(|p| p.row);
+    }
+}
+
+/// Runs `f` against the store, keeping its writes, or (dry run) rolling them back. The functions
+/// it calls commit their own small transactions, so the rehearsal works on a copy of the database
+/// file held in memory.
+fn apply(store: &mut Store, dry_run: bool, f: impl FnOnce(&mut Store) -> Result<Outcome>) -> Result<Outcome> {
+    if dry_run {
+        let mut copy = store.copy_in_memory()?;
+        return f(&mut copy);
+    }
+    f(store)
+}
+
+/// One order assembled from its rows (Shopify writes one row per line item; only the first has
+/// the totals).
+#[derive(Default)]
+struct Order {
+    row: u64,
+    fields: BTreeMap<&'static str, (String, String)>,
+    items: Vec<String>,
+}
+
+/// Imports purchases from an order or transaction export. Rows with the same order number are one
+/// order (their items joined). The customer is found by the row's email, phone, or the other
+/// system's customer id (kept on the customer as a custom field by a customer import). A refund
+/// event or amount becomes a return.
+pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run: bool) -> Result<Report> {
+    let (mapping, headers, rows) = read_table(path, PURCHASE_FIELDS)?;
+    let mut report = Report { columns: columns(&mapping, &headers), dry_run, ..Report::default() };
+    let mut orders: Vec<Order> = Vec::new();
+    let mut by_number: HashMap<String, usize> = HashMap::new();
+    for row in &rows {
+        report.rows += 1;
+        let f = fields_of(row, &mapping, &headers);
+        let key = f.get("order").map(|(v, _)| v.clone());
+        let index = match key.as_ref().and_then(|k| by_number.get(k)) {
+            Some(&i) => {
+                // A further line of an order already seen: its items, and nothing else.
+                report.unchanged += 0;
+                report.rows -= 1;
+                if let Some((item, _)) = f.get("items") {
+                    orders[i].items.push(item.clone());
+                }
+                continue;
+            }
+            None => {
+                orders.push(Order { row: row.number, ..Order::default() });
+                orders.len() - 1
+            }
+        };
+        if let Some(k) = key {
+            by_number.insert(k, index);
+        }
+        let order = &mut orders[index];
+        for (field, (value, header)) in f {
+            if field == "items" {
+                order.items.push(value);
+            } else {
+                order.fields.insert(field, (value, header.to_string()));
+            }
+        }
+    }
+    let mut drafts: Vec<(u64, Result<PurchaseDraft, Problem>)> = Vec::new();
+    for order in &orders {
+        let get = |k: &str| order.fields.get(k).map(|(v, _)| v.clone()).unwrap_or_default();
+        let customer = resolve_customer(store, &order.fields, change);
+        let draft = match customer {
+            Err(problem) => Err(Problem { row: order.row, ..problem }),
+            Ok(id) => {
+                let at = match order.fields.get("at") {
+                    Some((v, h)) => {
+                        let v = match order.fields.get("time") {
+                            Some((t, _)) if !v.contains(':') => format!("{v} {t}"),
+                            _ => v.clone(),
+                        };
+                        time_of(&v, change).map_err(|m| Problem::error(order.row, h, m))
+                    }
+                    None => Err(Problem::error(order.row, "", "no date: add a date column (“Date”, “Paid at” or “Created at”)")),
+                };
+                let refunded = order.fields.get("refunded").and_then(|(v, _)| values::parse_money(v).ok()).map_or(0, |m| m.cents());
+                let event = words(&get("event"));
+                let is_return = event.contains("refund") || event.contains("return");
+                let amount = match order.fields.get("amount").map(|(v, h)| (values::parse_money(v), h)) {
+                    Some((Ok(m), _)) => Ok(m.cents() - refunded),
+                    Some((Err(msg), h)) => Err(Problem::error(order.row, h, msg)),
+                    None => Err(Problem::error(order.row, "", "no amount: add a “Total” or “Amount” column")),
+                };
+                match (at, amount) {
+                    (Ok(at), Ok(cents)) => Ok(PurchaseDraft {
+                        customer: id.to_string(),
+                        at,
+                        amount: crate::model::Money::from_cents(cents).to_string(),
+                        currency: get("currency"),
+                        items: order.items.join(", "),
+                        channel: match words(&get("channel")).as_str() {
+                            "" => String::new(),
+                            c if c.contains("pos") || c.contains("store") || c.contains("shop") => "in_store".into(),
+                            _ => "online".into(),
+                        },
+                        is_return,
+                        external_id: get("order"),
+                    }),
+                    (Err(p), _) | (_, Err(p)) => Err(p),
+                }
+            }
+        };
+        drafts.push((order.row, draft));
+    }
+    let outcome = apply(store, dry_run, |store| {
+        let mut outcome = Outcome::default();
+        for (number, draft) in &drafts {
+            match draft {
+                Err(problem) => outcome.rejected.push(problem.clone()),
+                Ok(draft) => match purchases::add(store, draft, change) {
+                    Ok((_, true)) => outcome.added += 1,
+                    Ok((_, false)) => outcome.unchanged += 1,
+                    Err(e) if matches!(e.code(), "invalid" | "conflict") => outcome.reject(*number, &e),
+                    Err(e) => return Err(e),
+                },
+            }
+        }
+        Ok(outcome)
+    })?;
+    outcome.into_report(&mut report);
+    Ok(report)
+}
+
+fn resolve_customer(
+    store: &Store,
+    fields: &BTreeMap<&'static str, (String, String)>,
+    change: &Change,
+) -> std::result::Result<CustomerId, Problem> {
+    for key in ["email", "phone"] {
+        if let Some((v, _)) = fields.get(key) {
+            if let Ok(id) = customers::resolve(store, v, change.region) {
+                return Ok(id);
+            }
+        }
+    }
+    if let Some((v, _)) = fields.get("customer_ref") {
+        if let Ok(Some(id)) = store.db().customer_with_custom_value(v) {
+            return Ok(id);
+        }
+        if let Ok(id) = customers::resolve(store, v, change.region) {
+            return Ok(id);
+        }
+    }
+    if let Some((v, _)) = fields.get("customer_name") {
+        if let Ok(id) = customers::resolve(store, v, change.region) {
+            return Ok(id);
+        }
+    }
+    let said: Vec<String> = ["email", "phone", "customer_ref", "customer_name"]
+        .iter()
+        .filter_map(|k| fields.get(k).map(|(v, h)| format!("{h} “{v}”")))
+        .collect();
+    Err(Problem::error(
+        0,
+        "",
+        if said.is_empty() {
+            "no customer: the row has no email, phone or customer id".to_string()
+        } else {
+            format!("no customer matches {}; import or add the customer first", said.join(" or "))
+        },
+    ))
+}

@@ -1,0 +1,415 @@
+//! Logging what customers say and do on every channel: a review, a DM, a complaint, a visit. A
+//! touchpoint belongs to a customer, or, until one is known, to its author's handle, email or phone
+//! (linked by `WriteDb::link_touchpoints` when a customer with that key appears). Inbound text is
+//! scored for sentiment and tagged with topics when logged; the owner may correct the sentiment.
+//! Replying logs the shop's answer as an outbound touchpoint and starts nothing else: the inbox
+//! (`listening`) reads the statuses.
+
+use chrono::{DateTime, Utc};
+
+use crate::customers::{self, Change};
+use crate::error::{Error, FieldProblem, Result};
+use crate::model::{
+    Channel, CustomerDraft, CustomerId, Direction, Platform, ReplyStatus, Touchpoint, TouchpointDraft, TouchpointId,
+    TouchpointKind,
+};
+use crate::normalize::{self, Region};
+use crate::sentiment::{self, Label};
+use crate::store::{AuthorKey, Store, WriteDb};
+
+/// Longest text kept for one touchpoint (a long email fits; a pasted book does not).
+const MAX_TEXT: usize = 20_000;
+
+/// Topics a touchpoint is about, each with the word stems that show it. Checked against the
+/// folded text's words; a stem matches a word that starts with it.
+pub const TOPICS: &[(&str, &[&str])] = &[
+    ("delivery", &["deliver", "arriv", "parcel", "package", "shipping", "shipped", "courier", "postage", "tracking", "dispatch", "post office"]),
+    ("size and fit", &["size", "sizing", "fit", "fits", "fitted", "tight", "loose", "too small", "too big", "length"]),
+    ("quality", &["quality", "broke", "broken", "fell apart", "ripped", "torn", "stitch", "seam", "faulty", "damaged", "defect", "material", "fabric", "flimsy", "sturdy", "well made"]),
+    ("price", &["price", "expensive", "cheap", "cost", "value", "discount", "sale", "overpriced", "worth"]),
+    ("refunds and returns", &["refund", "return", "exchange", "money back", "reimburs"]),
+    ("staff and service", &["staff", "service", "helpful", "rude", "friendly", "assistant", "team", "manager", "served"]),
+    ("stock", &["stock", "sold out", "restock", "available", "availability", "back in"]),
+    ("website and app", &["website", "site", "app", "checkout", "login", "password", "online order", "link"]),
+    ("the shop", &["opening", "hours", "parking", "queue", "fitting room", "changing room", "location", "open on"]),
+];
+
+/// Which topics `text` is about, in the order of `TOPICS`.
+pub fn topics_of(text: &str) -> Vec<String> {
+    let folded = format!(" {} ", normalize::fold(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "));
+    TOPICS
+        .iter()
+        .filter(|(_, stems)| stems.iter().any(|stem| folded.contains(&format!(" {stem}"))))
+        .map(|(name, _)| name.to_string())
+        .collect()
+}
+
+/// The status a new touchpoint starts with when none is given: customers' complaints, questions,
+/// DMs, reviews and comments need a reply; so does a negative mention. The rest do not.
+pub fn default_status(kind: TouchpointKind, direction: Direction, label: Label) -> ReplyStatus {
+    use TouchpointKind::*;
+    match (direction, kind) {
+        (Direction::Out, _) => ReplyStatus::NoReplyNeeded,
+        (_, Complaint | Question | Dm | Review | Comment) => ReplyStatus::NeedsReply,
+        (_, Mention | Post | Share) if label == Label::Negative => ReplyStatus::NeedsReply,
+        _ => ReplyStatus::NoReplyNeeded,
+    }
+}
+
+/// A review's stars as a sentiment (-0.8 for one star to 0.8 for five).
+fn stars_sentiment(rating: u8) -> f64 {
+    (rating as f64 - 3.0) * 0.4
+}
+
+/// The sentiment of a touchpoint's text, with its stars counting as much as its words.
+pub fn sentiment_of(text: &str, rating: Option<u8>) -> (f64, Label) {
+    let words = sentiment::score(text).compound;
+    let compound = match rating {
+        Some(r) if text.trim().is_empty() => stars_sentiment(r),
+        Some(r) => (words + stars_sentiment(r)) / 2.0,
+        None => words,
+    };
+    let compound = (compound * 10_000.0).round() / 10_000.0;
+    (compound, Label::of(compound))
+}
+
+/// How an author is recognised on a channel: a handle on a social platform, an email, or a phone.
+fn author_key(channel: Channel, author: &str, region: Region) -> Option<AuthorKey> {
+    let author = author.trim();
+    if author.is_empty() {
+        return None;
+    }
+    if let Ok(email) = normalize::email(author) {
+        return Some(AuthorKey::Email(email));
+    }
+    let phone_channel = matches!(channel, Channel::Sms | Channel::Phone | Channel::Whatsapp);
+    if phone_channel || author.starts_with('+') {
+        if let Ok(phone) = normalize::phone(author, region) {
+            return Some(AuthorKey::Phone(phone));
+        }
+    }
+    let platform = author
+        .split_once(':')
+        .and_then(|(p, _)| p.parse::<Platform>().ok())
+        .or_else(|| normalize::platform_of_url(author))
+        .or_else(|| channel.as_str().parse::<Platform>().ok());
+    match platform {
+        Some(platform) => {
+            let raw = author.split_once(':').filter(|(p, _)| p.parse::<Platform>().is_ok()).map_or(author, |(_, h)| h);
+            match normalize::handle(platform, raw) {
+                Ok(handle) => Some(AuthorKey::Handle { platform: platform.as_str().to_string(), handle }),
+                Err(_) => Some(AuthorKey::Name(author.to_string())),
+            }
+        }
+        None => Some(AuthorKey::Name(author.to_string())),
+    }
+}
+
+/// A stable fingerprint of what makes a touchpoint the same touchpoint.
+fn fingerprint(t: &Touchpoint) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [t.channel.as_str(), t.kind.as_str(), t.direction.as_str(), &t.author, &t.at.to_rfc3339(), &t.text] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    h.update(t.customer_id.unwrap_or(0).to_le_bytes());
+    crate::import::read::hex(&h.finalize()[..16])
+}
+
+/// Checks a draft and turns it into a touchpoint (not yet stored, `id` 0) with how its author is
+/// recognised. `customer` is the already-resolved customer, if any.
+fn validate(
+    draft: &TouchpointDraft,
+    customer: Option<CustomerId>,
+    now: DateTime<Utc>,
+    region: Region,
+) -> std::result::Result<(Touchpoint, Option<AuthorKey>), Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    let mut field = |name: &str, message: String| problems.push(FieldProblem::new(name, message));
+    let channel = draft.channel.parse::<Channel>().map_err(|m| field("channel", m)).ok();
+    let kind = draft.kind.parse::<TouchpointKind>().map_err(|m| field("kind", m)).ok();
+    let direction = match draft.direction.trim() {
+        "" => kind.map(|k| if k == TouchpointKind::Reply { Direction::Out } else { Direction::In }),
+        d => d.parse::<Direction>().map_err(|m| field("direction", m)).ok(),
+    };
+    let at = match draft.at.trim() {
+        "" => Some(now),
+        t => parse_time(t).map_err(|m| field("at", m)).ok(),
+    };
+    let rating = match draft.rating {
+        None => None,
+        Some(r @ 1..=5) => Some(r as u8),
+        Some(r) => {
+            field("rating", format!("a rating is 1 to 5 stars, not {r}"));
+            None
+        }
+    };
+    let reach = match draft.reach {
+        Some(r) if r < 0 => {
+            field("reach", format!("reach is a number of followers, not {r}"));
+            None
+        }
+        r => r.map(|r| r as u64),
+    };
+    let text = draft.text.trim();
+    if text.len() > MAX_TEXT {
+        field("text", format!("the text is {} characters; at most {MAX_TEXT} are kept", text.chars().count()));
+    }
+    let url = draft.url.trim();
+    if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        field("url", format!("“{url}” is not a web link (it should start with https://)"));
+    }
+    let by_owner = match draft.sentiment.trim() {
+        "" => None,
+        s => s.parse::<Label>().map_err(|m| field("sentiment", m)).ok(),
+    };
+    let status = match draft.status.trim() {
+        "" => None,
+        s => s.parse::<ReplyStatus>().map_err(|m| field("status", m)).ok(),
+    };
+    if customer.is_none() && draft.author.trim().is_empty() {
+        field("customer", "say who it is from: a customer, or the author's handle, email or phone".to_string());
+    }
+    let (Some(channel), Some(kind), Some(direction), Some(at)) = (channel, kind, direction, at) else {
+        return Err(problems);
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let (sentiment, label) = match by_owner {
+        Some(label) => (label_compound(label), label),
+        None => sentiment_of(text, rating),
+    };
+    let author = draft.author.trim().to_string();
+    let key = author_key(channel, &author, region);
+    let touchpoint = Touchpoint {
+        id: 0,
+        customer_id: customer,
+        author,
+        channel,
+        kind,
+        direction,
+        text: text.to_string(),
+        url: (!url.is_empty()).then(|| url.to_string()),
+        rating,
+        reach,
+        at,
+        sentiment,
+        sentiment_label: label,
+        sentiment_by_owner: by_owner.is_some(),
+        topics: topics_of(text),
+        status: status.unwrap_or_else(|| default_status(kind, direction, label)),
+        reply_id: None,
+        replied_at: None,
+        in_reply_to: None,
+        created_at: now,
+    };
+    Ok((touchpoint, key))
+}
+
+/// The compound an owner's label stands for.
+fn label_compound(label: Label) -> f64 {
+    match label {
+        Label::Positive => 0.6,
+        Label::Neutral => 0.0,
+        Label::Negative => -0.6,
+    }
+}
+
+/// Reads an RFC 3339 time ("2026-11-24T15:04:00Z", or with an offset).
+pub fn parse_time(text: &str) -> std::result::Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("“{}” is not a time like 2026-11-24T15:04:00Z", text.trim()))
+}
+
+/// What logging a touchpoint did.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Logged {
+    pub touchpoint: Touchpoint,
+    /// A customer made on the spot for an unknown author.
+    pub created_customer: Option<CustomerId>,
+    /// Already logged (same channel, author, time and text): nothing was added.
+    pub duplicate: bool,
+}
+
+/// Logs a touchpoint. The customer is the draft's reference when given; else the author, when a
+/// customer has that handle, email or phone; else nobody yet (or a new customer, when the draft
+/// asks for one).
+pub fn add(store: &mut Store, draft: &TouchpointDraft, change: &Change) -> Result<Logged> {
+    let region = change.region;
+    let mut customer = match draft.customer.trim() {
+        "" => None,
+        r => Some(customers::resolve(store, r, region).map_err(|e| match e.code() {
+            "not_found" => Error::invalid_field("customer", e.to_string()),
+            _ => e,
+        })?),
+    };
+    let (mut touchpoint, key) = validate(draft, customer, change.now, region).map_err(Error::invalid)?;
+    if customer.is_none() {
+        customer = match &key {
+            Some(AuthorKey::Handle { platform, handle }) => {
+                customers::resolve(store, &format!("{platform}:{handle}"), region).ok()
+            }
+            Some(AuthorKey::Email(e)) => customers::resolve(store, e, region).ok(),
+            Some(AuthorKey::Phone(p)) => customers::resolve(store, p, region).ok(),
+            _ => None,
+        };
+    }
+    let mut created_customer = None;
+    if customer.is_none() && draft.create_customer {
+        let c = customers::create(store, &draft_for_author(&touchpoint.author, key.as_ref()), change)?;
+        created_customer = Some(c.id);
+        customer = Some(c.id);
+    }
+    touchpoint.customer_id = customer;
+    let print = fingerprint(&touchpoint);
+    if let Some(existing) = store.db().touchpoint_with_fingerprint(&print)? {
+        let touchpoint = store.db().touchpoint(existing)?.ok_or_else(|| Error::not_found("the touchpoint vanished"))?;
+        return Ok(Logged { touchpoint, created_customer, duplicate: true });
+    }
+    touchpoint.id = store.write(|w| w.insert_touchpoint(&touchpoint, key.as_ref(), &print))?;
+    Ok(Logged { touchpoint, created_customer, duplicate: false })
+}
+
+/// A new customer's draft for an author known only by a handle, email, phone or name.
+fn draft_for_author(author: &str, key: Option<&AuthorKey>) -> CustomerDraft {
+    let mut draft = CustomerDraft::default();
+    match key {
+        Some(AuthorKey::Handle { platform, handle }) => {
+            draft.handles.insert(platform.clone(), handle.clone());
+        }
+        Some(AuthorKey::Email(e)) => draft.emails.push(e.clone()),
+        Some(AuthorKey::Phone(p)) => draft.phones.push(p.clone()),
+        Some(AuthorKey::Name(n)) => {
+            let (first, last) = crate::import::values::split_name(n);
+            (draft.first_name, draft.last_name) = (first, last);
+        }
+        None => draft.display_name = author.to_string(),
+    }
+    draft
+}
+
+pub fn get(store: &Store, id: TouchpointId) -> Result<Touchpoint> {
+    store.db().touchpoint(id)?.ok_or_else(|| Error::not_found(format!("there is no touchpoint #{id}")))
+}
+
+/// Touchpoints newest first: one customer's, or everyone's.
+pub fn list(store: &Store, customer: Option<CustomerId>, limit: u64) -> Result<Vec<Touchpoint>> {
+    store.db().touchpoints(customer, limit)
+}
+
+/// Logs the shop's reply to touchpoint `id` (on its channel, to its customer) and marks it replied.
+/// `text` may be empty when the reply was made elsewhere.
+pub fn reply(store: &mut Store, id: TouchpointId, text: &str, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<Touchpoint> {
+    let original = get(store, id)?;
+    if original.direction == Direction::Out {
+        return Err(Error::invalid_field("touchpoint", format!("#{id} is the shop's own message; there is nothing to reply to")));
+    }
+    if let (ReplyStatus::Replied, Some(reply_id)) = (original.status, original.reply_id) {
+        return get(store, reply_id);
+    }
+    if at < original.at {
+        return Err(Error::invalid_field("at", "a reply cannot come before the message it answers"));
+    }
+    let text = text.trim();
+    let (sentiment, label) = sentiment_of(text, None);
+    let mut reply = Touchpoint {
+        id: 0,
+        customer_id: original.customer_id,
+        author: String::new(),
+        channel: original.channel,
+        kind: TouchpointKind::Reply,
+        direction: Direction::Out,
+        text: text.to_string(),
+        url: None,
+        rating: None,
+        reach: None,
+        at,
+        sentiment,
+        sentiment_label: label,
+        sentiment_by_owner: false,
+        topics: Vec::new(),
+        status: ReplyStatus::NoReplyNeeded,
+        reply_id: None,
+        replied_at: None,
+        in_reply_to: Some(id),
+        created_at: now,
+    };
+    let print = fingerprint(&reply) + &id.to_string();
+    reply.id = store.write(|w| {
+        let reply_id = w.insert_touchpoint(&reply, None, &print)?;
+        w.set_touchpoint_status(id, ReplyStatus::Replied, Some((reply_id, at)))?;
+        Ok(reply_id)
+    })?;
+    Ok(reply)
+}
+
+/// Sets a touchpoint's status by hand ("no reply needed", or back to "needs a reply").
+pub fn set_status(store: &mut Store, id: TouchpointId, status: ReplyStatus) -> Result<Touchpoint> {
+    let t = get(store, id)?;
+    if status == ReplyStatus::Replied {
+        return Err(Error::invalid_field("status", "to mark it replied, log the reply (it records when)"));
+    }
+    store.write(|w| w.set_touchpoint_status(t.id, status, None))?;
+    get(store, id)
+}
+
+/// The owner's correction of a touchpoint's sentiment; `None` goes back to the scorer's.
+pub fn set_sentiment(store: &mut Store, id: TouchpointId, label: Option<Label>) -> Result<Touchpoint> {
+    let t = get(store, id)?;
+    let (compound, label, by_owner) = match label {
+        Some(l) => (label_compound(l), l, true),
+        None => {
+            let (c, l) = sentiment_of(&t.text, t.rating);
+            (c, l, false)
+        }
+    };
+    store.write(|w| w.set_touchpoint_sentiment(id, compound, label, by_owner))?;
+    get(store, id)
+}
+
+/// Links a touchpoint to a customer by hand (a Google review's author the owner recognises).
+pub fn link(store: &mut Store, id: TouchpointId, customer: CustomerId) -> Result<Touchpoint> {
+    get(store, id)?;
+    customers::get(store, customer)?;
+    store.write(|w| w.set_touchpoint_customer(id, customer))?;
+    get(store, id)
+}
+
+/// Links unlinked touchpoints to customers who now hold their authors' handles, emails or phones.
+pub fn link_all(w: &WriteDb<'_>) -> Result<usize> {
+    w.link_touchpoints()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_are_found_by_their_words() {
+        assert_eq!(topics_of("My parcel never arrived and I want a refund"), ["delivery", "refunds and returns"]);
+        assert_eq!(topics_of("Sizes run small, the staff were lovely"), ["size and fit", "staff and service"]);
+        assert!(topics_of("hello").is_empty());
+    }
+
+    #[test]
+    fn authors_are_recognised_by_channel() {
+        let gb = Region::parse("GB").unwrap();
+        assert_eq!(
+            author_key(Channel::Instagram, "@Mia.Styles", gb),
+            Some(AuthorKey::Handle { platform: "instagram".into(), handle: "mia.styles".into() })
+        );
+        assert_eq!(author_key(Channel::Email, "Ann <ann@example.com>", gb).map(|k| matches!(k, AuthorKey::Email(_) | AuthorKey::Name(_))), Some(true));
+        assert_eq!(author_key(Channel::Whatsapp, "07911 123456", gb), Some(AuthorKey::Phone("+447911123456".into())));
+        assert_eq!(author_key(Channel::GoogleReviews, "Ann Smith", gb), Some(AuthorKey::Name("Ann Smith".into())));
+    }
+
+    #[test]
+    fn stars_weigh_as_much_as_words() {
+        assert!(sentiment_of("", Some(1)).0 < -0.5);
+        assert!(sentiment_of("Lovely shop", Some(1)).0 < sentiment_of("Lovely shop", None).0);
+        assert_eq!(sentiment_of("", Some(3)).1, Label::Neutral);
+    }
+}
