@@ -20,6 +20,16 @@ fn main() {
         "undo_import",
         "import_fields",
         "export_customers",
+        "log_touchpoint",
+        "inbox",
+        "reply_touchpoint",
+        "set_touchpoint_status",
+        "set_touchpoint_sentiment",
+        "timeline",
+        "listening_overview",
+        "reply_targets",
+        "set_reply_target",
+        "add_purchase",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build configuration");
 }

@@ -281,10 +281,11 @@ pub fn inbox_command(store: &Store, now: Option<&str>, json: bool) -> anyhow::Re
     if json {
         return print_json(&inbox);
     }
-    match inbox.items.len() {
-        0 => println!("Nobody is waiting for a reply."),
-        1 => println!("1 customer needs a reply{}.", if inbox.overdue > 0 { " (overdue)" } else { "" }),
-        n => println!("{n} customers need a reply ({} overdue).", inbox.overdue),
+    let people: std::collections::HashSet<String> = inbox.items.iter().map(|i| i.touchpoint.customer_id.map_or_else(|| i.who.clone(), |c| c.to_string())).collect();
+    match (inbox.items.len(), people.len()) {
+        (0, _) => println!("Nobody is waiting for a reply."),
+        (1, _) => println!("1 message needs a reply{}.", if inbox.overdue > 0 { " (overdue)" } else { "" }),
+        (n, p) => println!("{n} messages from {p} {} need a reply ({} overdue).", if p == 1 { "person" } else { "people" }, inbox.overdue),
     }
     for item in &inbox.items {
         let text: String = item.touchpoint.text.chars().take(60).collect();

@@ -70,10 +70,133 @@ impl Rng {
     }
 }
 
-/// Adds `count` demo customers made from `seed` in one transaction; returns how many.
+/// Adds `count` demo customers made from `seed`, with their purchases and what they said on social
+/// media (some of it waiting for a reply), in two transactions; returns how many customers.
 pub fn load(store: &mut crate::Store, count: usize, seed: u64, change: &crate::customers::Change) -> crate::Result<usize> {
     let drafts = drafts(count, seed, change.now.date_naive());
-    Ok(crate::customers::create_many(store, &drafts, change)?.len())
+    let ids = crate::customers::create_many(store, &drafts, change)?;
+    let customers = store.db().customers(&ids)?;
+    store.write(|w| activity(w, &customers, seed, change.now))?;
+    Ok(ids.len())
+}
+
+const PRAISE: &[&str] = &[
+    "Love my new linen shirt, fits perfectly!",
+    "Such a friendly shop, Sarah was so helpful 😍",
+    "Best candles in town. Will be back for more.",
+    "The ceramic mugs arrived beautifully packaged. Thank you!",
+    "Five stars, highly recommend the pottery workshop",
+    "Obsessed with the new autumn collection 🔥",
+    "Great quality and fast delivery, very happy",
+];
+const QUESTIONS: &[&str] = &[
+    "Do you have the green apron in a size M?",
+    "What time do you open on Sunday?",
+    "Is the blue ceramic set back in stock?",
+    "Can I reserve the wool scarf until Saturday?",
+    "Do you ship to Ireland?",
+    "Are the workshop dates for December out yet?",
+];
+const COMPLAINTS: &[&str] = &[
+    "My parcel never arrived and nobody answers my emails",
+    "The handle fell apart after two days. I want a refund.",
+    "Still waiting for my refund, it has been three weeks",
+    "Wrong size again, really disappointed",
+    "Delivery was late and the box was damaged",
+    "Rude staff on Saturday, not impressed",
+];
+
+/// Purchases and touchpoints for the demo customers: about half have bought something, a third
+/// have said something online, a few things are waiting for a reply.
+fn activity(w: &crate::store::WriteDb<'_>, customers: &[crate::model::Customer], seed: u64, now: chrono::DateTime<chrono::Utc>) -> crate::Result<()> {
+    use crate::model::{Channel, Direction, Money, Purchase, PurchaseChannel, ReplyStatus, Touchpoint, TouchpointKind};
+    let mut rng = Rng(seed ^ 0x5eed);
+    for c in customers {
+        if rng.chance(55) {
+            for _ in 0..1 + rng.below(6) {
+                let at = now - Duration::days(1 + rng.below(700) as i64) - Duration::minutes(rng.below(600) as i64);
+                let p = Purchase {
+                    id: 0,
+                    customer_id: c.id,
+                    at,
+                    amount: Money::from_cents(900 + 100 * rng.below(180) as i64),
+                    currency: "GBP".into(),
+                    items: rng.pick(&["Linen shirt", "Ceramic mug set", "Soy candle", "Wool scarf", "Pottery workshop", "Gift card", "Tote bag"]).into(),
+                    channel: if rng.chance(35) { PurchaseChannel::Online } else { PurchaseChannel::InStore },
+                    is_return: false,
+                    external_id: None,
+                };
+                w.insert_purchase(&p, now)?;
+            }
+            w.refresh_purchase_totals(c.id)?;
+        }
+        if !rng.chance(35) {
+            continue;
+        }
+        for _ in 0..1 + rng.below(3) {
+            let (kind, text) = match rng.below(10) {
+                0..=5 => (if rng.chance(40) { TouchpointKind::Review } else { TouchpointKind::Comment }, rng.pick(PRAISE)),
+                6..=7 => (TouchpointKind::Question, rng.pick(QUESTIONS)),
+                _ => (TouchpointKind::Complaint, rng.pick(COMPLAINTS)),
+            };
+            let (channel, author) = match c.handles.iter().next() {
+                Some((platform, handle)) => (platform.as_str().parse().unwrap_or(Channel::Instagram), format!("@{handle}")),
+                None if kind == TouchpointKind::Review => (Channel::GoogleReviews, c.display_name.clone()),
+                None => (Channel::Email, c.emails.first().cloned().unwrap_or_else(|| c.display_name.clone())),
+            };
+            let at = now - Duration::minutes(20 + rng.below(60 * 24 * 80) as i64);
+            let rating = (kind == TouchpointKind::Review).then(|| if text.contains("refund") { 1 } else { 4 + rng.below(2) as u8 });
+            let (sentiment, label) = crate::touchpoints::sentiment_of(text, rating);
+            let recent = now - at < Duration::hours(30);
+            let mut t = Touchpoint {
+                id: 0,
+                customer_id: Some(c.id),
+                author,
+                channel,
+                kind,
+                direction: Direction::In,
+                text: text.into(),
+                url: None,
+                rating,
+                reach: Some((rng.below(40) as u64).pow(3)),
+                at,
+                sentiment,
+                sentiment_label: label,
+                sentiment_by_owner: false,
+                topics: crate::touchpoints::topics_of(text),
+                status: ReplyStatus::NeedsReply,
+                reply_id: None,
+                replied_at: None,
+                in_reply_to: None,
+                created_at: now,
+            };
+            let id = w.insert_touchpoint(&t, None, &crate::touchpoints::fingerprint(&t))?;
+            if !recent {
+                // Older messages were answered, within minutes to a day.
+                let reply_at = at + Duration::minutes(5 + rng.below(60 * 20) as i64);
+                let reply = Touchpoint {
+                    id: 0,
+                    author: String::new(),
+                    kind: TouchpointKind::Reply,
+                    direction: Direction::Out,
+                    text: "Thank you for letting us know!".into(),
+                    rating: None,
+                    reach: None,
+                    at: reply_at,
+                    sentiment: 0.0,
+                    sentiment_label: crate::sentiment::Label::Neutral,
+                    topics: Vec::new(),
+                    status: ReplyStatus::NoReplyNeeded,
+                    in_reply_to: Some(id),
+                    ..t.clone()
+                };
+                let reply_id = w.insert_touchpoint(&reply, None, &format!("{}-reply", crate::touchpoints::fingerprint(&reply)))?;
+                w.set_touchpoint_status(id, ReplyStatus::Replied, Some((reply_id, reply_at)))?;
+            }
+            t.id = id;
+        }
+    }
+    Ok(())
 }
 
 /// `count` customers, deterministic for a `seed`; dates fall before `today`.

@@ -288,6 +288,7 @@ const STOPWORDS: &[&str] = &[
     "more", "most", "some", "such", "no", "nor", "own", "same", "so", "my", "me", "i'm", "ive", "i've", "we", "us",
     "it", "is", "in", "on", "at", "to", "of", "a", "an", "or", "as", "be", "by", "if", "do", "i", "you're", "im",
     "because", "never", "ever", "week", "weeks", "day", "days", "time", "back", "order", "ordered", "shop", "store",
+    "three", "four", "five", "six", "first", "second", "last", "again", "today", "yesterday", "much", "many", "lot",
 ];
 
 /// The overview of the `days` days before `now`.

@@ -106,7 +106,7 @@ fn author_key(channel: Channel, author: &str, region: Region) -> Option<AuthorKe
 }
 
 /// A stable fingerprint of what makes a touchpoint the same touchpoint.
-fn fingerprint(t: &Touchpoint) -> String {
+pub(crate) fn fingerprint(t: &Touchpoint) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for part in [t.channel.as_str(), t.kind.as_str(), t.direction.as_str(), &t.author, &t.at.to_rfc3339(), &t.text] {

@@ -9,8 +9,13 @@ use std::sync::Mutex;
 use chrono::Utc;
 use regulars::customers::{self, Change, Profile};
 use regulars::import::{self, Progress, Report, Undone};
-use regulars::model::{Customer, CustomerDraft, CustomerId, CustomerSummary, ImportSummary, Page, Settings};
-use regulars::{export, search, settings, FieldProblem, Store};
+use regulars::listening::{self, Inbox, Overview, TimelineEntry};
+use regulars::model::{
+    Customer, CustomerDraft, CustomerId, CustomerSummary, ImportSummary, Page, Purchase, PurchaseDraft, ReplyStatus,
+    Settings, Touchpoint, TouchpointDraft, TouchpointId, TouchpointKind,
+};
+use regulars::touchpoints::{self, Logged};
+use regulars::{export, purchases, search, settings, FieldProblem, Store};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
@@ -208,6 +213,67 @@ async fn export_customers(app: AppHandle, format: String) -> CmdResult<Option<u6
     })
 }
 
+fn invalid(field: &str, message: String) -> regulars::Error {
+    regulars::Error::invalid_field(field, message)
+}
+
+#[tauri::command]
+async fn log_touchpoint(state: State<'_, AppState>, draft: TouchpointDraft) -> CmdResult<Logged> {
+    state.with(|s| touchpoints::add(s, &draft, &Change::from_settings(s, Utc::now(), "app")?))
+}
+
+#[tauri::command]
+async fn inbox(state: State<'_, AppState>) -> CmdResult<Inbox> {
+    state.with(|s| listening::inbox(s, Utc::now()))
+}
+
+#[tauri::command]
+async fn reply_touchpoint(state: State<'_, AppState>, id: TouchpointId, text: String) -> CmdResult<Touchpoint> {
+    state.with(|s| touchpoints::reply(s, id, &text, Utc::now(), Utc::now()))
+}
+
+#[tauri::command]
+async fn set_touchpoint_status(state: State<'_, AppState>, id: TouchpointId, status: String) -> CmdResult<Touchpoint> {
+    state.with(|s| touchpoints::set_status(s, id, status.parse::<ReplyStatus>().map_err(|m| invalid("status", m))?))
+}
+
+/// `label`: positive, neutral or negative; empty gives the sentiment back to the scorer.
+#[tauri::command]
+async fn set_touchpoint_sentiment(state: State<'_, AppState>, id: TouchpointId, label: String) -> CmdResult<Touchpoint> {
+    state.with(|s| {
+        let label = match label.trim() {
+            "" => None,
+            l => Some(l.parse().map_err(|m| invalid("sentiment", m))?),
+        };
+        touchpoints::set_sentiment(s, id, label)
+    })
+}
+
+#[tauri::command]
+async fn timeline(state: State<'_, AppState>, id: CustomerId) -> CmdResult<Vec<TimelineEntry>> {
+    state.with(|s| listening::timeline(s, id, 200))
+}
+
+#[tauri::command]
+async fn listening_overview(state: State<'_, AppState>, days: u32) -> CmdResult<Overview> {
+    state.with(|s| listening::overview(s, Utc::now(), days))
+}
+
+#[tauri::command]
+async fn reply_targets(state: State<'_, AppState>) -> CmdResult<std::collections::BTreeMap<TouchpointKind, u32>> {
+    state.with(|s| listening::reply_targets(s))
+}
+
+#[tauri::command]
+async fn set_reply_target(state: State<'_, AppState>, kind: String, minutes: u32) -> CmdResult<()> {
+    state.with(|s| listening::set_reply_target(s, kind.parse().map_err(|m| invalid("kind", m))?, minutes))
+}
+
+#[tauri::command]
+async fn add_purchase(state: State<'_, AppState>, draft: PurchaseDraft) -> CmdResult<Purchase> {
+    state.with(|s| purchases::add(s, &draft, &Change::from_settings(s, Utc::now(), "app")?).map(|(p, _)| p))
+}
+
 /// The database named by `--db PATH`, else `REGULARS_DB`, else the default shared with the CLI.
 fn open_store() -> Result<Store, String> {
     let args: Vec<String> = std::env::args().collect();
@@ -245,6 +311,16 @@ pub fn run() {
             undo_import,
             import_fields,
             export_customers,
+            log_touchpoint,
+            inbox,
+            reply_touchpoint,
+            set_touchpoint_status,
+            set_touchpoint_sentiment,
+            timeline,
+            listening_overview,
+            reply_targets,
+            set_reply_target,
+            add_purchase,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

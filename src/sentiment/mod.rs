@@ -97,6 +97,9 @@ const BOOSTERS_DOWN: &[&str] = &[
     "slightly", "somewhat", "sorta", "sortof", "bit", "fairly", "reasonably", "relatively", "mostly",
 ];
 
+/// Intensifiers that are also words of their own when they modify nothing ("so pretty", "it was super").
+const OWN_VALENCE: &[&str] = &["pretty", "super"];
+
 /// Words that contrast what follows with what came before: the later part counts more.
 const CONTRASTS: &[&str] = &["but", "however"];
 
@@ -508,7 +511,7 @@ fn valence(toks: &[Token], i: usize, caps_differ: bool) -> f32 {
     let before_rated = next.is_some_and(Token::rated);
     // An intensifier before a rated word only modifies it ("pretty good"); alone, it may be a word
     // of its own ("so pretty").
-    if matches!(t.role, Role::Booster(_)) && (before_rated || !t.rated()) {
+    if matches!(t.role, Role::Booster(_)) && (before_rated || !OWN_VALENCE.contains(&word)) {
         return 0.0;
     }
     if word == "kind" && next.is_some_and(|n| n.text == "of") {

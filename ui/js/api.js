@@ -48,6 +48,16 @@ export const api = {
   listImports: () => call('list_imports'),
   undoImport: (id) => call('undo_import', { id }),
   exportCustomers: (format) => call('export_customers', { format }),
+  logTouchpoint: (draft) => call('log_touchpoint', { draft }),
+  inbox: () => call('inbox'),
+  replyTouchpoint: (id, text) => call('reply_touchpoint', { id, text }),
+  setTouchpointStatus: (id, status) => call('set_touchpoint_status', { id, status }),
+  setTouchpointSentiment: (id, label) => call('set_touchpoint_sentiment', { id, label }),
+  timeline: (id) => call('timeline', { id }),
+  listening: (days) => call('listening_overview', { days }),
+  replyTargets: () => call('reply_targets'),
+  setReplyTarget: (kind, minutes) => call('set_reply_target', { kind, minutes }),
+  addPurchase: (draft) => call('add_purchase', { draft }),
 };
 
 /** Calls `handler(paths)` when files are dropped on the window; resolves to a function that stops listening. */

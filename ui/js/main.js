@@ -7,6 +7,9 @@ import { renderForm } from './views/form.js';
 import { showOnboarding, hideOnboarding } from './views/onboarding.js';
 import { toast, confirmDialog } from './views/feedback.js';
 import { renderImport } from './views/import.js';
+import { renderInbox, inboxKey } from './views/inbox.js';
+import { renderListening } from './views/listening.js';
+import { openQuickLog } from './views/quicklog.js';
 
 const PAGE = 200;
 const state = {
@@ -16,6 +19,8 @@ const state = {
   total: 0,
   selectedId: null,
   mode: 'empty', // 'empty' | 'profile' | 'form'
+  view: 'customers', // 'customers' | 'inbox' | 'listening' | 'import'
+  profile: null,
   searchSeq: 0,
 };
 
@@ -60,17 +65,70 @@ async function loadMore() {
 
 async function openCustomer(id) {
   try {
-    const profile = await api.getCustomer(id);
+    if (state.view !== 'customers') showView('customers');
+    const [profile, timeline] = await Promise.all([api.getCustomer(id), api.timeline(id)]);
     state.selectedId = id;
     state.mode = 'profile';
+    state.profile = profile.customer;
     markSelected(id);
     renderProfile(detail(), profile, {
       onEdit: () => editCustomer(profile.customer),
       onDelete: () => deleteCustomer(profile.customer),
-    });
+      onLog: () => quickLog(),
+      onSentiment: async (touchpointId, label) => {
+        try {
+          await api.setTouchpointSentiment(touchpointId, label);
+          toast('Sentiment corrected.');
+        } catch (error) {
+          showError(error);
+        }
+      },
+      onAddPurchase: async (draft) => {
+        await api.addPurchase({ ...draft, customer: `#${id}` });
+        toast('Purchase added.');
+        await openCustomer(id);
+      },
+    }, timeline);
   } catch (error) {
     showError(error);
   }
+}
+
+function quickLog() {
+  const customer = state.view === 'customers' && state.mode === 'profile' ? state.profile : null;
+  openQuickLog({
+    customer,
+    onLogged: async (logged) => {
+      const t = logged.touchpoint;
+      const mood = t.sentiment_label === 'neutral' ? '' : ` (${t.sentiment_label})`;
+      toast(t.status === 'needs_reply' ? `Logged${mood}. It is in the inbox.` : `Logged${mood}.`);
+      await refreshInbox();
+      if (state.view === 'inbox') showView('inbox');
+      else if (state.view === 'listening') showView('listening');
+      else if (t.customer_id != null && (logged.created_customer != null || state.selectedId === t.customer_id)) {
+        await refreshInfo();
+        await loadList();
+        await openCustomer(t.customer_id);
+      }
+    },
+  });
+}
+
+async function refreshInbox() {
+  try {
+    const inbox = await api.inbox();
+    setInboxCount(inbox.items.length, inbox.overdue);
+  } catch {
+    setInboxCount(0, 0);
+  }
+}
+
+function setInboxCount(n, overdue) {
+  const badge = $('nav-inbox-count');
+  badge.textContent = n ? String(n) : '';
+  badge.hidden = !n;
+  badge.classList.toggle('overdue', overdue > 0);
+  $('nav-inbox').title = n ? `${n} waiting for a reply${overdue ? `, ${overdue} overdue` : ''} (Ctrl+1)` : 'Inbox (Ctrl+1)';
 }
 
 function newCustomer() {
@@ -147,14 +205,27 @@ function moveSelection(step) {
   openCustomer(state.items[next].id);
 }
 
-/** Switches between the customer list and the import screen. */
+/** Switches between the screens: customers, inbox, listening, import. */
 function showView(view) {
+  state.view = view;
   const importing = view === 'import';
-  document.querySelector('.workspace').hidden = importing;
+  document.querySelector('.workspace').hidden = view !== 'customers';
   $('import-view').hidden = !importing;
-  for (const [id, on] of [['nav-customers', !importing], ['nav-import', importing]]) {
+  $('inbox-view').hidden = view !== 'inbox';
+  $('listening-view').hidden = view !== 'listening';
+  for (const [id, on] of [['nav-customers', view === 'customers'], ['nav-inbox', view === 'inbox'], ['nav-listening', view === 'listening'], ['nav-import', importing]]) {
     $(id).classList.toggle('active', on);
     if (on) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
+  }
+  if (view === 'inbox') {
+    renderInbox($('inbox-view'), {
+      onOpenCustomer: (id) => openCustomer(id),
+      onChanged: (inbox, message) => { setInboxCount(inbox.items.length, inbox.overdue); if (message) toast(message); },
+      onError: showError,
+    }).catch(showError);
+  }
+  if (view === 'listening') {
+    renderListening($('listening-view'), { onOpenCustomer: (id) => openCustomer(id) }).catch(showError);
   }
   if (importing) {
     renderImport($('import-view'), {
@@ -172,7 +243,7 @@ function bindKeys() {
   const search = $('search');
   let timer;
   search.addEventListener('input', () => {
-    if (!$('import-view').hidden) showView('customers');
+    if (state.view !== 'customers') showView('customers');
     clearTimeout(timer);
     timer = setTimeout(() => {
       state.query = search.value;
@@ -190,7 +261,12 @@ function bindKeys() {
     if (mod && event.key.toLowerCase() === 'k') { event.preventDefault(); search.focus(); search.select(); return; }
     if (mod && event.key.toLowerCase() === 'n') { event.preventDefault(); showView('customers'); newCustomer(); return; }
     if (mod && event.key.toLowerCase() === 'i') { event.preventDefault(); showView('import'); return; }
-    if (typing(event.target) || mod || $('confirm').open || !$('import-view').hidden) return;
+    if (mod && event.key.toLowerCase() === 'l') { event.preventDefault(); quickLog(); return; }
+    if (mod && event.key === '1') { event.preventDefault(); showView('inbox'); return; }
+    if (mod && event.key === '2') { event.preventDefault(); showView('listening'); return; }
+    if (typing(event.target) || mod || $('confirm').open || document.querySelector('dialog[open]')) return;
+    if (state.view === 'inbox') { if (inboxKey(event)) event.preventDefault(); return; }
+    if (state.view !== 'customers') return;
     if (event.key === '/') { event.preventDefault(); search.focus(); search.select(); }
     if (event.key === 'j' || event.key === 'ArrowDown') { event.preventDefault(); moveSelection(1); }
     if (event.key === 'k' || event.key === 'ArrowUp') { event.preventDefault(); moveSelection(-1); }
@@ -199,6 +275,9 @@ function bindKeys() {
   $('new-customer').addEventListener('click', () => { showView('customers'); newCustomer(); });
   $('nav-customers').addEventListener('click', () => showView('customers'));
   $('nav-import').addEventListener('click', () => showView('import'));
+  $('nav-inbox').addEventListener('click', () => showView('inbox'));
+  $('nav-listening').addEventListener('click', () => showView('listening'));
+  $('quick-log-button').addEventListener('click', () => quickLog());
   $('load-more').addEventListener('click', () => loadMore().catch(showError));
 }
 
@@ -217,7 +296,9 @@ async function start() {
       hideOnboarding();
     }
     $('app').hidden = false;
+    state.view = 'customers';
     await loadList();
+    await refreshInbox();
     $('search').focus();
     if (state.bringIn) showView('import');
   } catch (error) {

@@ -91,6 +91,72 @@ fn demo_shop_keyboard_search_delete_and_undo() {
     app.find("#f-notes").type_text(&format!("{}k", keys::CONTROL));
     assert_eq!(app.script("return document.activeElement.id"), "search");
     app.screenshot("demo-search-focused");
+
+    // The demo shop has people waiting for a reply, and something to listen to.
+    app.find("#nav-inbox").click();
+    app.wait_text("#inbox-title", "the waiting messages", |t| t.ends_with("need a reply") || t.ends_with("needs a reply"));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    app.screenshot("demo-inbox");
+    app.find("#nav-listening").click();
+    app.wait_text("#stat-inbound", "messages counted", |t| t.parse::<u32>().is_ok_and(|n| n > 50));
+    assert!(app.count("#listening-view svg.chart rect") > 20, "charts, not tables");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    app.screenshot("demo-listening");
+}
+
+#[test]
+fn quick_log_a_complaint_and_mark_it_replied_from_the_inbox() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start();
+    app.find("#start-empty").click();
+    app.wait_text("#list-count", "no customers", |t| t == "0 customers");
+
+    // Ctrl+L from anywhere opens the quick log: paste the text, say who, choose what it was.
+    let log = |text: &str, who: &str| {
+        app.find("#search").type_text(&format!("{}l", keys::CONTROL));
+        app.find("#ql-text").type_text(text);
+        // (It starts with the open customer, if any: the first one, after the first log.)
+        if app.count("#ql-chosen:not([hidden])") > 0 {
+            app.find("#ql-clear").click();
+        }
+        app.find("#ql-who").type_text(who);
+        app.find("#ql-create").click();
+        app.find("#ql-kind option[value='complaint']").click();
+        app.find("#ql-save").click();
+        app.wait_text(".toast:last-child", "the logged message", |t| t.contains("It is in the inbox"));
+    };
+    log(&format!("My parcel never arrived {HOSTILE}"), "@unhappy.customer");
+    log("Wrong size sent twice, I want a refund", "@second.try");
+    app.wait_text("#nav-inbox-count", "two waiting", |t| t == "2");
+
+    app.find("#nav-inbox").click();
+    app.wait_text("#inbox-title", "two waiting", |t| t == "2 messages need a reply");
+    app.wait_text(".inbox-item.selected .badge.priority", "a complaint", |t| t == "Complaint");
+    assert_eq!(app.count("#inbox-list img"), 0, "what customers write stays text");
+    let said: Vec<String> = (1..=2).map(|i| app.find(&format!(".inbox-item:nth-child({i}) .said")).text()).collect();
+    assert!(said.iter().any(|s| s.ends_with(HOSTILE)), "{said:?}");
+    app.screenshot("inbox-two-complaints");
+
+    // Write what was answered and press Ctrl+Enter; the next one is marked with one key, R.
+    app.find("#reply-text").type_text(&format!("So sorry, a new one is on its way{}{}", keys::CONTROL, keys::ENTER));
+    app.wait_text("#inbox-title", "one left", |t| t == "1 message needs a reply");
+    app.find(".inbox-item.selected").type_text("r");
+    app.wait_text("#inbox-title", "none left", |t| t == "Nobody is waiting for a reply");
+    assert_eq!(app.script("return document.getElementById('nav-inbox-count').hidden"), true);
+
+    // The reply sits in the customer's history, after what they said.
+    let search = app.find("#search");
+    search.type_text("unhappy");
+    app.wait_text("#list-count", "the new customer", |t| t == "1 match for “unhappy”");
+    search.type_text(keys::ARROW_DOWN);
+    app.wait_text("#timeline", "the complaint and the reply", |t| t.contains("Our reply") && t.contains("So sorry, a new one is on its way") && t.contains("My parcel never arrived"));
+    assert_eq!(app.count("#detail img"), 0);
+    app.screenshot("timeline-with-reply");
+
+    app.find("#nav-listening").click();
+    app.wait_text("#stat-inbound", "two messages", |t| t == "2");
+    app.wait_text("#stat-reply", "a reply time", |t| t != "–");
+    assert_eq!(app.script("return typeof window.__pwned"), "undefined", "nothing a customer wrote ran");
 }
 
 #[test]

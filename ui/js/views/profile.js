@@ -1,14 +1,12 @@
 // One customer's profile: who they are, how to reach them, what they agreed to.
 import { h, render, avatar, formatDate } from '../dom.js';
+import { CHANNEL_NAMES, KIND_NAMES, SENTIMENT_NAMES, when, day, money } from '../words.js';
+
+export { CHANNEL_NAMES };
 
 const PLATFORM_NAMES = {
   instagram: 'Instagram', facebook: 'Facebook', tiktok: 'TikTok', x: 'X', youtube: 'YouTube',
   linkedin: 'LinkedIn', pinterest: 'Pinterest', whatsapp: 'WhatsApp',
-};
-export const CHANNEL_NAMES = {
-  email: 'Email', sms: 'Text message', phone: 'Phone call', whatsapp: 'WhatsApp', instagram: 'Instagram',
-  facebook: 'Facebook', tiktok: 'TikTok', x: 'X', youtube: 'YouTube', google_reviews: 'Google reviews',
-  in_store: 'In the shop', website: 'Website', community: 'Community',
 };
 const CONSENT_WORDS = { yes: 'Yes', no: 'No', unknown: 'Not asked' };
 
@@ -24,7 +22,54 @@ function age(iso) {
   return now.getFullYear() - y - ((now.getMonth() + 1 < m || (now.getMonth() + 1 === m && now.getDate() < d)) ? 1 : 0);
 }
 
-export function renderProfile(el, { customer: c, phones_display: phones, consent_history: history }, { onEdit, onDelete }) {
+const STATUS_NAMES = { needs_reply: 'Needs a reply', replied: 'Replied', no_reply_needed: '' };
+
+function touchpointEntry(t, { onSentiment }) {
+  const sentiment = h('select', { class: `sentiment ${t.sentiment_label}`, 'aria-label': 'Sentiment', title: t.sentiment_by_owner ? 'Set by you' : 'Read from the words; change it if it is wrong',
+    dataset: { id: String(t.id) } },
+    Object.entries(SENTIMENT_NAMES).map(([value, name]) => h('option', { value, selected: value === t.sentiment_label }, name)));
+  sentiment.addEventListener('change', () => onSentiment?.(t.id, sentiment.value));
+  const out = t.direction === 'out';
+  return h('li', { class: `entry ${out ? 'out' : 'in'}`, dataset: { kind: t.kind } },
+    h('div', { class: 'entry-head' },
+      h('span', { class: 'entry-what' }, `${KIND_NAMES[t.kind]} · ${CHANNEL_NAMES[t.channel]}`),
+      t.rating ? h('span', { class: 'stars', 'aria-label': `${t.rating} stars` }, '★'.repeat(t.rating)) : null,
+      h('span', { class: 'muted' }, when(t.at)),
+      out ? null : sentiment,
+      STATUS_NAMES[t.status] ? h('span', { class: `badge ${t.status}` }, STATUS_NAMES[t.status]) : null),
+    t.text ? h('p', { class: 'entry-text' }, t.text) : null,
+    t.topics.length ? h('div', { class: 'chips' }, t.topics.map((x) => h('span', { class: 'chip small' }, x))) : null);
+}
+
+function purchaseEntry(p) {
+  return h('li', { class: `entry purchase ${p.is_return ? 'return' : ''}` },
+    h('div', { class: 'entry-head' },
+      h('span', { class: 'entry-what' }, p.is_return ? 'Returned' : `Bought ${p.channel === 'online' ? 'online' : 'in the shop'}`),
+      h('span', { class: 'amount' }, `${money(p.amount)} ${p.currency}`),
+      h('span', { class: 'muted' }, day(p.at))),
+    p.items ? h('p', { class: 'entry-text' }, p.items) : null);
+}
+
+function purchaseForm({ onAddPurchase }) {
+  const amount = h('input', { id: 'purchase-amount', type: 'text', inputmode: 'decimal', placeholder: 'Amount', 'aria-label': 'Amount' });
+  const items = h('input', { id: 'purchase-items', type: 'text', placeholder: 'What they bought', 'aria-label': 'What they bought' });
+  const channel = h('select', { id: 'purchase-channel', 'aria-label': 'Where' }, h('option', { value: 'in_store' }, 'In the shop'), h('option', { value: 'online' }, 'Online'));
+  const error = h('span', { class: 'form-error', role: 'alert' });
+  const form = h('form', { class: 'purchase-form', id: 'purchase-form' }, amount, items, channel,
+    h('button', { class: 'btn', type: 'submit', id: 'purchase-save' }, 'Add purchase'), error);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    try {
+      await onAddPurchase({ amount: amount.value, items: items.value, channel: channel.value });
+    } catch (e) {
+      error.textContent = e.message;
+    }
+  });
+  return form;
+}
+
+export function renderProfile(el, { customer: c, phones_display: phones, consent_history: history }, { onEdit, onDelete, onLog, onSentiment, onAddPurchase }, timeline = []) {
   const address = [c.address.street, c.address.city, c.address.region, c.address.postal_code, c.address.country].filter(Boolean).join(', ');
   const since = c.customer_since ? `Customer since ${formatDate(c.customer_since)}` : `Added ${formatDate(c.created_at)}`;
   const handles = Object.entries(c.handles).map(([p, handle]) => [PLATFORM_NAMES[p] ?? p, p === 'whatsapp' ? `+${handle}` : `@${handle}`]);
@@ -36,9 +81,20 @@ export function renderProfile(el, { customer: c, phones_display: phones, consent
         h('div', { class: 'sub' }, [c.company, since].filter(Boolean).join(' · ')),
         c.tags.length ? h('div', { class: 'chips' }, c.tags.map((t) => h('span', { class: 'chip' }, t))) : null),
       h('div', { class: 'actions' },
+        h('button', { class: 'btn', type: 'button', id: 'log-for-customer', title: 'Log a touchpoint (Ctrl+L)', onclick: onLog }, 'Log'),
         h('button', { class: 'btn', type: 'button', id: 'edit-customer', title: 'Edit (E)', onclick: onEdit }, 'Edit'),
         h('button', { class: 'btn quiet-danger', type: 'button', id: 'delete-customer', onclick: onDelete }, 'Delete'))),
     h('div', { class: 'cards' },
+      h('section', { class: 'card wide value' },
+        h('div', { class: 'stat' }, h('div', { class: 'stat-value', id: 'profile-spend' }, c.lifetime_spend == null ? '–' : money(c.lifetime_spend)), h('div', { class: 'stat-label' }, 'spent')),
+        h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, c.orders_count == null ? '–' : String(c.orders_count)), h('div', { class: 'stat-label' }, 'orders')),
+        h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, c.last_purchase_at ? day(c.last_purchase_at) : (c.last_visit ? formatDate(c.last_visit) : '–')), h('div', { class: 'stat-label' }, 'last purchase')),
+        h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, String(timeline.filter((e) => e.type === 'touchpoint' && e.direction === 'in').length)), h('div', { class: 'stat-label' }, 'messages'))),
+      h('section', { class: 'card wide' }, h('h3', {}, 'History'),
+        purchaseForm({ onAddPurchase }),
+        timeline.length
+          ? h('ul', { class: 'timeline', id: 'timeline' }, timeline.map((e) => (e.type === 'purchase' ? purchaseEntry(e) : touchpointEntry(e, { onSentiment }))))
+          : h('p', { class: 'muted', id: 'timeline' }, 'No messages or purchases yet. Press Ctrl+L to log what they said.')),
       h('section', { class: 'card' }, h('h3', {}, 'Contact'),
         facts([['Email', c.emails], ['Phone', phones], ...handles,
           ['Prefers', CHANNEL_NAMES[c.preferred_channel] ?? '']])),
