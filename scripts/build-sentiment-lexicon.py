@@ -55,7 +55,8 @@ def main():
     # unfriendly) that in shop talk describe the goods: colours, sizes, temperatures, ages.
     descriptive = set("""green red blue black white yellow orange purple pink brown grey gray navy beige gold silver
         cold hot warm cool old new young big small large little long short tall thin thick wide narrow heavy light
-        full empty able base familiar far complete whole real dry wet soft hard high low deep flat round square""".split())
+        full empty able base familiar far complete whole real dry wet soft hard high low deep flat round square
+        many much more most few other several same different next last own such certain main general""".split())
     merged = dict(vader_lex)
     from_pattern = set()
     for w, p in pattern.items():

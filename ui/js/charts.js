@@ -41,7 +41,7 @@ export function stackedColumns({ columns, series, height = 180, label }) {
       root.append(svg('rect', { x, y, width: Math.max(4, step - 8), height: h, rx: 2, fill: s.color },
         svg('title', {}, `${c.label}: ${n} ${s.name}`)));
     }
-    if (columns.length <= 16 || i % 2 === 0) {
+    if (columns.length <= 8 || i % 2 === 0) {
       root.append(svg('text', { x: x + (step - 8) / 2, y: height - 4, class: 'tick', 'text-anchor': 'middle' }, c.label));
     }
   });

@@ -122,6 +122,7 @@ fn quick_log_a_complaint_and_mark_it_replied_from_the_inbox() {
         app.find("#ql-who").type_text(who);
         app.find("#ql-create").click();
         app.find("#ql-kind option[value='complaint']").click();
+        app.screenshot("quick-log");
         app.find("#ql-save").click();
         app.wait_text(".toast:last-child", "the logged message", |t| t.contains("It is in the inbox"));
     };
