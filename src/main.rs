@@ -91,6 +91,25 @@ enum Command {
     },
     /// Show the reply target per kind of touchpoint, or set one: `reply-targets complaint 30`
     ReplyTargets { kind: Option<String>, minutes: Option<u32> },
+    /// What to do today: who to answer, thank, check on, win back…, most important first
+    Suggest {
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Act on a suggestion: done, snooze or dismiss
+    #[command(subcommand)]
+    Suggestions(cli_social::SuggestionsCommand),
+    /// Saved smart filters of customers, with live counts
+    #[command(subcommand)]
+    Segments(cli_social::SegmentsCommand),
+    /// Record who brought a customer to the shop: `referral REF --by REF`
+    Referral {
+        reference: String,
+        #[arg(long, value_name = "REF")]
+        by: String,
+    },
     /// Score the sentiment of each line of standard input, in order: the compound score (-1 to 1)
     /// and its label; with --json, one {"compound", "label"} object a line
     Sentiment,
@@ -124,7 +143,14 @@ enum CustomersCommand {
     /// Add a customer
     Add(Fields),
     /// Show one customer: REF is a number, email, phone, @handle, platform:handle or exact name
-    Show { reference: String, #[arg(long, value_name = "CC")] region: Option<String> },
+    Show {
+        reference: String,
+        #[arg(long, value_name = "CC")]
+        region: Option<String>,
+        /// The time to judge value and labels against (RFC 3339; default: now)
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
     /// Change a customer: repeatable values are added, --remove-* takes them away
     Edit {
         reference: String,
@@ -360,6 +386,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cli_social::timeline_command(&store, &reference, &change, json)
         }
         Command::Listening { days, now } => cli_social::listening_command(&store, now.as_deref(), days, json),
+        Command::Suggest { now, limit } => cli_social::suggest_command(&mut store, now.as_deref(), limit, json),
+        Command::Suggestions(cmd) => cli_social::suggestions_command(&mut store, cmd, json),
+        Command::Segments(cmd) => cli_social::segments_command(&mut store, cmd, json),
+        Command::Referral { reference, by } => {
+            let change = change(&store, None)?;
+            cli_social::referral_command(&mut store, &reference, &by, &change, json)
+        }
         Command::ReplyTargets { kind, minutes } => cli_social::reply_targets_command(&mut store, kind, minutes, json),
         Command::Demo { count, seed } => {
             let change = change(&store, None)?;
@@ -411,11 +444,15 @@ fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -> an
             let c = customers::create(store, &draft, &change)?;
             print_customer(store, &c, json, &format!("added #{}", c.id))
         }
-        CustomersCommand::Show { reference, region } => {
+        CustomersCommand::Show { reference, region, now } => {
             let change = change(store, region.as_deref())?;
             let id = customers::resolve(store, &reference, change.region)?;
             let c = customers::get(store, id)?;
-            print_customer(store, &c, json, "")
+            let now = match now {
+                Some(t) => regulars::touchpoints::parse_time(&t).map_err(anyhow::Error::msg).context("--now")?,
+                None => Utc::now(),
+            };
+            print_customer_at(store, &c, json, "", now)
         }
         CustomersCommand::Edit { reference, fields, remove_email, remove_phone, remove_tag, remove_handle } => {
             let change = change(store, fields.region.as_deref())?;
@@ -552,9 +589,20 @@ fn apply(draft: &mut CustomerDraft, f: Fields) -> anyhow::Result<()> {
 }
 
 fn print_customer(store: &Store, c: &Customer, json: bool, headline: &str) -> anyhow::Result<()> {
+    print_customer_at(store, c, json, headline, Utc::now())
+}
+
+/// Prints a customer; their value and labels are judged as of `now`.
+fn print_customer_at(store: &Store, c: &Customer, json: bool, headline: &str, now: chrono::DateTime<Utc>) -> anyhow::Result<()> {
     if json {
         let mut value = serde_json::to_value(c)?;
         value["consent_history"] = serde_json::to_value(store.db().consent_history(c.id)?)?;
+        if let Some(i) = regulars::insight::of_customer(store, c.id, now)? {
+            value["value"] = serde_json::to_value(&i.value)?;
+            value["role"] = serde_json::to_value(i.role)?;
+            value["labels"] = serde_json::to_value(&i.labels)?;
+            value["label_reasons"] = serde_json::to_value(&i.reasons)?;
+        }
         println!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(());
     }

@@ -11,6 +11,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("country", "two-letter country code of the shop, used for phone numbers without a country code"),
     ("shop_name", "the shop's name, shown in the app"),
     ("onboarded", "whether the first-run screen has been answered (true or false)"),
+    ("marketing_cap_days", "at most one marketing message per customer in this many days (0 to 365; default 14)"),
+    ("currency", "the shop's currency code, e.g. GBP (default: from the country)"),
 ];
 
 const FALLBACK_COUNTRY: &str = "US";
@@ -35,6 +37,8 @@ pub fn get(store: &Store, key: &str) -> Result<String> {
         "country" => Ok(s.country),
         "shop_name" => Ok(s.shop_name),
         "onboarded" => Ok(s.onboarded.to_string()),
+        "marketing_cap_days" => Ok(crate::followups::cap_days(store)?.to_string()),
+        "currency" => crate::purchases::shop_currency(store),
         _ => Err(unknown(key)),
     }
 }
@@ -48,6 +52,14 @@ pub fn set(store: &mut Store, key: &str, value: &str) -> Result<String> {
             "true" | "yes" => "true".to_string(),
             "false" | "no" => "false".to_string(),
             other => return Err(Error::invalid_field("onboarded", format!("“{other}” is not true or false"))),
+        },
+        "marketing_cap_days" => match value.trim().parse::<u16>() {
+            Ok(n) if n <= 365 => n.to_string(),
+            _ => return Err(Error::invalid_field("marketing_cap_days", format!("“{}” is not a number of days from 0 to 365", value.trim()))),
+        },
+        "currency" => match value.trim() {
+            c if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => c.to_ascii_uppercase(),
+            c => return Err(Error::invalid_field("currency", format!("“{c}” is not a currency code like EUR or GBP"))),
         },
         _ => return Err(unknown(key)),
     };

@@ -28,7 +28,7 @@ fn add_prints_the_shared_customer_json() {
         "id", "first_name", "last_name", "display_name", "emails", "phones", "handles", "address", "company",
         "birthday", "customer_since", "tags", "notes", "consent", "preferred_channel", "custom", "lifetime_spend",
         "orders_count", "last_visit", "first_purchase_at", "last_purchase_at", "created_at", "updated_at",
-        "consent_history",
+        "consent_history", "value", "role", "labels", "label_reasons",
     ]);
     assert_eq!(c["display_name"], "Élodie Lefèvre");
     assert_eq!(c["emails"], serde_json::json!(["elodie@example.fr", "elo@work.example"]));

@@ -171,6 +171,8 @@ const RETAIL_WORDS: &[(&str, f32)] = &[
     ("please", 0.0), ("help", 0.0), ("hope", 0.6), ("hopefully", 0.6), ("kind", 1.4), ("okay", 0.4), ("ok", 0.4),
     ("fine", 0.6), ("thanks", 1.8), ("cheers", 1.2), ("disgusting", -3.0), ("unacceptable", -2.6),
     ("appalling", -3.0), ("shocking", -2.0), ("dreadful", -2.6), ("disgrace", -2.8), ("pathetic", -2.6),
+    // British spellings the lexicon lacks.
+    ("favourite", 2.0), ("favourites", 1.8), ("colourful", 1.4), ("honour", 1.8), ("honoured", 2.0),
     ("pleased", 2.0), ("delighted", 2.8), ("thrilled", 2.8), ("smooth", 1.2), ("seamless", 2.0), ("hassle", -1.6),
     // Emoji as customers use them (the generated ratings come from descriptions' words, which miss these).
     ("👍", 1.8), ("👎", -1.8), ("😡", -2.5), ("🤬", -3.0), ("😠", -2.2), ("💔", -2.4), ("🙏", 1.2), ("🔥", 1.6),

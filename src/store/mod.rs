@@ -7,9 +7,11 @@
 //! connection settings (pragmas) are applied on every open, outside the migrations.
 
 mod imports;
+mod insight;
 mod touchpoints;
 
 pub use imports::{Holders, ImportChange};
+pub use insight::{BaseRow, Said, SuggestionRow, TouchpointRollup};
 pub use touchpoints::{AuthorKey, Waiting};
 
 use std::collections::{BTreeMap, HashMap};
@@ -31,6 +33,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_customers.sql"),
     include_str!("migrations/0002_imports.sql"),
     include_str!("migrations/0003_touchpoints.sql"),
+    include_str!("migrations/0004_followups.sql"),
 ];
 
 /// The schema version this build writes.
@@ -617,7 +620,7 @@ mod tests {
     #[test]
     fn migrations_are_append_only() {
         let frozen: Vec<u64> = MIGRATIONS.iter().map(|m| checksum(m)).collect();
-        let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8, 0xd9c8_160c_2b85_5455, 0x2bb2_2a9e_5ac1_673c];
+        let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8, 0xd9c8_160c_2b85_5455, 0x2bb2_2a9e_5ac1_673c, 0x0c17_76f5_8f21_9cd1];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "a new migration needs its checksum pinned here");
         for (i, (got, want)) in frozen.iter().zip(pinned).enumerate() {
             assert_eq!(got, want, "migration {} was edited after release (checksum {got:#x})", i + 1);

@@ -1,0 +1,636 @@
+//! Customise: the follow-up engine. From the inbox, the touchpoints, the purchases and each
+//! customer's insight, as of a given `now`, it suggests what to do today: who to answer, check on,
+//! thank, invite, recognise, win back, welcome or wish a happy birthday, and when one topic's
+//! complaints spike, to rally. Each suggestion has its customer, channel, priority, due time, the
+//! facts behind it (`why`, with figures) and a draft message with the customer's details merged in.
+//!
+//! Rules: service messages (reply, check-in, thanks, recognition) go out on the channel the customer
+//! used; marketing (win-back, birthday, advocate invitations, welcome) only on a channel they agreed
+//! to (email, or text and WhatsApp under the SMS consent), their preferred channel first, else in
+//! person if they shop in store, else not at all; at most one marketing touch per customer per
+//! `marketing_cap_days`. A suggestion is stored under its reason (`key`), so its id is stable, and a
+//! dismissed or done one does not come back for the same reason; a snoozed one comes back when due.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::insight::{self, Label, Shop};
+use crate::listening;
+use crate::model::{Channel, CustomerId, TouchpointId};
+use crate::store::{BaseRow, Store};
+
+/// What a suggestion is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Reply,
+    CheckIn,
+    Thank,
+    InviteAdvocate,
+    Recognize,
+    WinBack,
+    Welcome,
+    Birthday,
+    Rally,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Reply => "reply",
+            Kind::CheckIn => "check_in",
+            Kind::Thank => "thank",
+            Kind::InviteAdvocate => "invite_advocate",
+            Kind::Recognize => "recognize",
+            Kind::WinBack => "win_back",
+            Kind::Welcome => "welcome",
+            Kind::Birthday => "birthday",
+            Kind::Rally => "rally",
+        }
+    }
+
+    /// Marketing needs consent and counts against the frequency cap; service does not.
+    pub fn is_marketing(self) -> bool {
+        matches!(self, Kind::WinBack | Kind::Birthday | Kind::InviteAdvocate | Kind::Welcome)
+    }
+}
+
+/// One thing to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub id: i64,
+    /// The reason it exists ("thank:t42"): the same reason keeps the same id.
+    pub key: String,
+    pub customer_id: Option<CustomerId>,
+    pub customer_name: String,
+    pub kind: Kind,
+    /// Where to say it; `in_store` means in person, next time they come in.
+    pub channel: Option<Channel>,
+    /// 0 to 100: the list is sorted by it, highest first.
+    pub priority: u32,
+    pub due: DateTime<Utc>,
+    pub why: String,
+    pub draft: String,
+    /// The touchpoint it answers, if any.
+    pub touchpoint_id: Option<TouchpointId>,
+    pub marketing: bool,
+    /// Where to write to them, when there is an address: "mailto:…", "sms:…", a profile URL.
+    pub address: Option<String>,
+}
+
+/// Days after a complaint is answered before checking that it was resolved.
+const CHECK_IN_AFTER_DAYS: i64 = 3;
+/// How far back praise is worth a thank-you.
+const THANK_WITHIN_DAYS: i64 = 14;
+/// Days after a first purchase for a welcome.
+const WELCOME_AFTER_DAYS: i64 = 3;
+const WELCOME_UNTIL_DAYS: i64 = 14;
+/// Birthdays this many days ahead.
+const BIRTHDAY_AHEAD_DAYS: i64 = 7;
+/// The frequency cap's default: one marketing touch per customer per this many days.
+pub const DEFAULT_CAP_DAYS: i64 = 14;
+
+/// The marketing frequency cap in days (the `marketing_cap_days` setting).
+pub fn cap_days(store: &Store) -> Result<i64> {
+    Ok(store.db().setting("marketing_cap_days")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_CAP_DAYS))
+}
+
+struct Candidate {
+    key: String,
+    customer: Option<CustomerId>,
+    kind: Kind,
+    channel: Option<Channel>,
+    priority: u32,
+    due: DateTime<Utc>,
+    why: String,
+    draft: String,
+    touchpoint_id: Option<TouchpointId>,
+}
+
+fn first_name(b: &BaseRow) -> String {
+    if b.first_name.trim().is_empty() {
+        b.display_name.split_whitespace().next().unwrap_or("there").trim_start_matches('@').to_string()
+    } else {
+        b.first_name.clone()
+    }
+}
+
+fn ago(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
+    match (now - at).num_days() {
+        0 => format!("{} ago", listening::minutes_text((now - at).num_minutes().max(0))),
+        1 => "yesterday".to_string(),
+        d => format!("{d} days ago"),
+    }
+}
+
+fn quote(text: &str) -> String {
+    let t: String = text.chars().take(80).collect();
+    if t.chars().count() < text.chars().count() {
+        format!("“{}…”", t.trim_end())
+    } else {
+        format!("“{t}”")
+    }
+}
+
+fn channel_name(c: Channel) -> &'static str {
+    match c {
+        Channel::Email => "email",
+        Channel::Sms => "text message",
+        Channel::Phone => "phone",
+        Channel::Whatsapp => "WhatsApp",
+        Channel::Instagram => "Instagram",
+        Channel::Facebook => "Facebook",
+        Channel::Tiktok => "TikTok",
+        Channel::X => "X",
+        Channel::Youtube => "YouTube",
+        Channel::GoogleReviews => "Google reviews",
+        Channel::InStore => "in the shop",
+        Channel::Website => "the website",
+        Channel::Community => "the community",
+    }
+}
+
+/// Where marketing may reach this customer: their preferred channel if allowed, else email, text
+/// or WhatsApp with consent, else in person if they shop in store; `None` if nowhere.
+pub fn marketing_channel(b: &BaseRow, shops_in_store: bool) -> Option<Channel> {
+    let email = b.consent_email == "yes" && b.email.is_some();
+    let sms = b.consent_sms == "yes" && b.phone.is_some();
+    let allowed = |c: Channel| match c {
+        Channel::Email => email,
+        Channel::Sms | Channel::Whatsapp => sms,
+        Channel::InStore => shops_in_store,
+        _ => false,
+    };
+    let preferred = b.preferred_channel.as_deref().and_then(|c| c.parse::<Channel>().ok());
+    preferred
+        .filter(|&c| allowed(c))
+        .or_else(|| [Channel::Email, Channel::Sms].into_iter().find(|&c| allowed(c)))
+        .or_else(|| shops_in_store.then_some(Channel::InStore))
+}
+
+/// An address to write to a customer on a channel, when there is one.
+fn address(b: &BaseRow, channel: Option<Channel>) -> Option<String> {
+    let handle = |platform: &str| b.handles.iter().find_map(|h| h.strip_prefix(&format!("{platform}:")).map(str::to_string));
+    match channel? {
+        Channel::Email => b.email.as_ref().map(|e| format!("mailto:{e}")),
+        Channel::Sms => b.phone.as_ref().map(|p| format!("sms:{p}")),
+        Channel::Phone => b.phone.as_ref().map(|p| format!("tel:{p}")),
+        Channel::Whatsapp => b.phone.as_ref().map(|p| format!("https://wa.me/{}", p.trim_start_matches('+'))),
+        Channel::Instagram => handle("instagram").map(|h| format!("https://instagram.com/{h}")),
+        Channel::Facebook => handle("facebook").map(|h| format!("https://facebook.com/{h}")),
+        Channel::Tiktok => handle("tiktok").map(|h| format!("https://www.tiktok.com/@{h}")),
+        Channel::X => handle("x").map(|h| format!("https://x.com/{h}")),
+        Channel::Youtube => handle("youtube").map(|h| format!("https://www.youtube.com/@{h}")),
+        _ => None,
+    }
+}
+
+/// The suggestions as of `now`, most important first (at most `limit`). New reasons are stored, so
+/// that each keeps its id; dismissed and done ones, and snoozed ones not yet due, are left out.
+pub fn suggest(store: &mut Store, now: DateTime<Utc>, limit: usize) -> Result<Vec<Suggestion>> {
+    let shop = insight::compute(store, now)?;
+    let shop_name = crate::settings::load(store)?.shop_name;
+    let shop_name = if shop_name.trim().is_empty() { "the shop".to_string() } else { shop_name };
+    let in_store: HashSet<CustomerId> = store.db().purchase_times()?.into_iter().filter(|p| p.2).map(|p| p.0).collect();
+    let marketed = store.db().marketed_since(now - Duration::days(cap_days(store)?))?;
+    let mut candidates = Vec::new();
+    replies(store, &shop, now, &mut candidates)?;
+    check_ins(store, &shop, now, &mut candidates)?;
+    thanks(store, &shop, now, &mut candidates)?;
+    people(store, &shop, now, &shop_name, &mut candidates)?;
+    rally(store, &shop, now, &mut candidates)?;
+
+    // What the owner already did with each reason: dismissed and done stay gone; snoozed waits.
+    let keys: Vec<String> = candidates.iter().map(|c| c.key.clone()).collect();
+    let stored = store.db().suggestions_by_key(&keys)?;
+    candidates.retain(|c| match stored.get(&c.key) {
+        None => true,
+        Some(s) => match s.status.as_str() {
+            "open" => true,
+            "snoozed" => s.snoozed_until.is_none_or(|until| until <= now),
+            _ => false,
+        },
+    });
+
+    // Channels for marketing, consent and the frequency cap.
+    let mut kept = Vec::new();
+    let mut marketing_for: HashSet<CustomerId> = HashSet::new();
+    candidates.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.due.cmp(&b.due)).then(a.key.cmp(&b.key)));
+    for mut c in candidates {
+        if c.kind.is_marketing() {
+            let Some(id) = c.customer else { continue };
+            if marketed.contains(&id) || marketing_for.contains(&id) {
+                continue;
+            }
+            let Some((b, _)) = shop.get(id) else { continue };
+            match marketing_channel(b, in_store.contains(&id)) {
+                Some(channel) => c.channel = Some(channel),
+                None => continue,
+            }
+            marketing_for.insert(id);
+        }
+        kept.push(c);
+    }
+
+    let visible: Vec<Candidate> = kept.into_iter().take(limit).collect();
+    let ids: Vec<i64> = store.write(|w| {
+        visible.iter().map(|c| w.ensure_suggestion(&c.key, c.customer, c.kind.as_str(), c.kind.is_marketing(), now)).collect()
+    })?;
+    Ok(visible
+        .into_iter()
+        .zip(ids)
+        .map(|(c, id)| {
+            let base = c.customer.and_then(|id| shop.get(id)).map(|(b, _)| b);
+            Suggestion {
+                id,
+                customer_name: base.map(|b| b.display_name.clone()).unwrap_or_default(),
+                address: base.and_then(|b| address(b, c.channel)),
+                key: c.key,
+                customer_id: c.customer,
+                marketing: c.kind.is_marketing(),
+                kind: c.kind,
+                channel: c.channel,
+                priority: c.priority,
+                due: c.due,
+                why: c.why,
+                draft: c.draft,
+                touchpoint_id: c.touchpoint_id,
+            }
+        })
+        .collect())
+}
+
+fn replies(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) -> Result<()> {
+    let inbox = listening::inbox(store, now)?;
+    for (i, item) in inbox.items.iter().enumerate() {
+        let t = &item.touchpoint;
+        let Some(customer) = t.customer_id else {
+            // Someone who is not a customer yet still deserves an answer.
+            out.push(Candidate {
+                key: format!("reply:t{}", t.id),
+                customer: None,
+                kind: Kind::Reply,
+                channel: Some(t.channel),
+                priority: 100u32.saturating_sub(i as u32).max(70),
+                due: item.due_at,
+                why: format!("{} from {}", item.why, item.who),
+                draft: reply_draft(item.priority, "there", &t.topics),
+                touchpoint_id: Some(t.id),
+            });
+            continue;
+        };
+        let name = shop.get(customer).map(|(b, _)| first_name(b)).unwrap_or_else(|| "there".into());
+        out.push(Candidate {
+            key: format!("reply:t{}", t.id),
+            customer: Some(customer),
+            kind: Kind::Reply,
+            channel: Some(t.channel),
+            priority: 100u32.saturating_sub(i as u32).max(70),
+            due: item.due_at,
+            why: format!("{}: {}", item.why, quote(&t.text)),
+            draft: reply_draft(item.priority, &name, &t.topics),
+            touchpoint_id: Some(t.id),
+        });
+    }
+    Ok(())
+}
+
+fn reply_draft(priority: listening::Priority, name: &str, topics: &[String]) -> String {
+    let about = topics.first().map(|t| format!("the {t}")).unwrap_or_else(|| "this".into());
+    match priority {
+        listening::Priority::Complaint => format!(
+            "Hi {name}, I'm so sorry about {about}. Thank you for telling us. Could you send me your order details? I'll put it right today."
+        ),
+        listening::Priority::Question => format!("Hi {name}, thanks for asking! "),
+        listening::Priority::Other => format!("Thank you so much, {name}! It means a lot to us."),
+    }
+}
+
+fn check_ins(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) -> Result<()> {
+    let from = now - Duration::days(14);
+    let to = now - Duration::days(CHECK_IN_AFTER_DAYS);
+    for s in store.db().answered_complaints(from, to)? {
+        let Some((b, _)) = shop.get(s.customer_id) else { continue };
+        let Some(replied) = s.replied_at else { continue };
+        let channel = s.channel.parse::<Channel>().ok();
+        let about = s.topics.first().map(|t| format!("the {t}")).unwrap_or_else(|| "it".into());
+        out.push(Candidate {
+            key: format!("check_in:t{}", s.id),
+            customer: Some(s.customer_id),
+            kind: Kind::CheckIn,
+            channel,
+            priority: 70,
+            due: replied + Duration::days(CHECK_IN_AFTER_DAYS),
+            why: format!(
+                "Their complaint on {} was answered {} ({}); nothing from them since",
+                channel.map_or("a channel", channel_name),
+                ago(now, replied),
+                quote(&s.text)
+            ),
+            draft: format!("Hi {}, just checking in: is everything sorted with {about} now? If not, tell me and I'll make it right.", first_name(b)),
+            touchpoint_id: Some(s.id),
+        });
+    }
+    Ok(())
+}
+
+fn thanks(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) -> Result<()> {
+    let mut seen = HashSet::new();
+    // Newest first, one thank-you per customer.
+    let mut praise = store.db().praise_since(now - Duration::days(THANK_WITHIN_DAYS))?;
+    praise.reverse();
+    for s in praise {
+        if !seen.insert(s.customer_id) {
+            continue;
+        }
+        let Some((b, i)) = shop.get(s.customer_id) else { continue };
+        let channel = s.channel.parse::<Channel>().ok();
+        let stars = s.rating.map(|r| format!(", {r} stars")).unwrap_or_default();
+        let influencer = i.labels.contains(&Label::Influencer);
+        out.push(Candidate {
+            key: format!("thank:t{}", s.id),
+            customer: Some(s.customer_id),
+            kind: Kind::Thank,
+            channel,
+            priority: if influencer { 60 } else { 55 },
+            due: s.at + Duration::days(1),
+            why: format!(
+                "Positive {} on {} {}{stars}: {}{}",
+                s.kind,
+                channel.map_or("a channel", channel_name),
+                ago(now, s.at),
+                quote(&s.text),
+                if influencer { format!("; {} followers", i.activity.max_reach) } else { String::new() }
+            ),
+            draft: format!("Thank you for the lovely words, {}! {} made our day.", first_name(b), quote(&s.text)),
+            touchpoint_id: Some(s.id),
+        });
+    }
+    Ok(())
+}
+
+/// Suggestions that come from who a customer is: advocates, super-users, at risk, new, birthdays.
+fn people(store: &Store, shop: &Shop, now: DateTime<Utc>, shop_name: &str, out: &mut Vec<Candidate>) -> Result<()> {
+    let wanted: Vec<CustomerId> = shop
+        .customers
+        .iter()
+        .filter(|(_, i)| i.labels.iter().any(|l| matches!(l, Label::AtRisk | Label::New | Label::Advocate)))
+        .map(|(b, _)| b.id)
+        .collect();
+    let items = store.db().last_items(&wanted)?;
+    let praise = store.db().latest_praise(&wanted)?;
+    let today = now.date_naive();
+    for (b, i) in &shop.customers {
+        let name = first_name(b);
+        if i.labels.contains(&Label::Advocate) {
+            let review = praise.get(&b.id).map(|t| format!(" Your words ({}) meant a lot to us.", quote(t))).unwrap_or_default();
+            let reach = if i.activity.max_reach >= insight::INFLUENCER_REACH { format!(", {} followers", i.activity.max_reach) } else { String::new() };
+            out.push(Candidate {
+                key: format!("invite_advocate:c{}", b.id),
+                customer: Some(b.id),
+                kind: Kind::InviteAdvocate,
+                channel: None,
+                priority: 50,
+                due: now,
+                why: format!("{}{reach}", capitalise(i.reasons.iter().find(|r| r.starts_with("advocate")).map(String::as_str).unwrap_or("advocate"))),
+                draft: format!(
+                    "Hi {name}, thank you for being such a friend to {shop_name}.{review} We'd love to invite you to an early look at our new collection, and to bring a friend. Would you like to come?"
+                ),
+                touchpoint_id: None,
+            });
+        }
+        if let (true, Some((answer, channel))) = (i.labels.contains(&Label::SuperUser), &i.activity.last_answer) {
+            let channel = channel.parse::<Channel>().ok();
+            out.push(Candidate {
+                key: format!("recognize:c{}:t{answer}", b.id),
+                customer: Some(b.id),
+                kind: Kind::Recognize,
+                channel,
+                priority: 48,
+                due: now,
+                why: capitalise(i.reasons.iter().find(|r| r.starts_with("super-user")).map(String::as_str).unwrap_or("super-user")),
+                draft: format!("Hi {name}, thank you for helping other customers with their questions. It means a lot to us, and to them."),
+                touchpoint_id: Some(*answer),
+            });
+        }
+        if i.labels.contains(&Label::AtRisk) && (i.value.monetary >= 3 || i.value.frequency >= 4) {
+            let item = items.get(&b.id);
+            let offer = match item {
+                Some(item) => format!("We've missed you! There's something new to go with your {item}: pop in this week and take 10% off."),
+                None => "We've missed you! Pop in this week and take 10% off anything you like.".to_string(),
+            };
+            let how = i.reasons.iter().find(|r| r.starts_with("at risk")).map(|r| r.trim_start_matches("at risk: ").to_string()).unwrap_or_default();
+            out.push(Candidate {
+                key: format!("win_back:c{}:{}", b.id, b.last_purchase.as_deref().unwrap_or("").get(..10).unwrap_or("")),
+                customer: Some(b.id),
+                kind: Kind::WinBack,
+                channel: None,
+                priority: 58 + i.value.monetary as u32,
+                due: now,
+                why: format!("{}; spent {:.2} over {} orders (value {} of 5)", capitalise(&how), i.value.spend, i.value.orders, i.value.monetary),
+                draft: format!("Hi {name}, {offer}"),
+                touchpoint_id: None,
+            });
+        }
+        if let Some(first) = b.first_purchase.as_deref().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&Utc)) {
+            let days = (now - first).num_days();
+            if (WELCOME_AFTER_DAYS..=WELCOME_UNTIL_DAYS).contains(&days) && i.value.orders <= 1 {
+                let item = items.get(&b.id).map(|s| s.as_str()).unwrap_or("your first order");
+                out.push(Candidate {
+                    key: format!("welcome:c{}", b.id),
+                    customer: Some(b.id),
+                    kind: Kind::Welcome,
+                    channel: None,
+                    priority: 45,
+                    due: first + Duration::days(WELCOME_AFTER_DAYS),
+                    why: format!("First purchase {}: {item}", ago(now, first)),
+                    draft: format!("Hi {name}, thank you for choosing {shop_name}! How are you getting on with {item}? If anything isn't right, just reply."),
+                    touchpoint_id: None,
+                });
+            }
+        }
+        if let Some(next) = b.birthday.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).and_then(|d| next_birthday(d, today)) {
+            let days = (next - today).num_days();
+            if days <= BIRTHDAY_AHEAD_DAYS {
+                let when = match days {
+                    0 => "today".to_string(),
+                    1 => "tomorrow".to_string(),
+                    d => format!("in {d} days"),
+                };
+                out.push(Candidate {
+                    key: format!("birthday:c{}:{}", b.id, next.year()),
+                    customer: Some(b.id),
+                    kind: Kind::Birthday,
+                    channel: None,
+                    priority: 40 + (BIRTHDAY_AHEAD_DAYS - days) as u32,
+                    due: next.and_hms_opt(9, 0, 0).map(|t| t.and_utc()).unwrap_or(now),
+                    why: format!("Birthday on {} ({when})", next.format("%-d %B")),
+                    draft: format!("Happy birthday, {name}! Here's a little treat from all of us at {shop_name}: 15% off anything this week."),
+                    touchpoint_id: None,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn next_birthday(born: NaiveDate, today: NaiveDate) -> Option<NaiveDate> {
+    let this_year = NaiveDate::from_ymd_opt(today.year(), born.month(), born.day())
+        .or_else(|| NaiveDate::from_ymd_opt(today.year(), 3, 1))?;
+    if this_year >= today {
+        Some(this_year)
+    } else {
+        NaiveDate::from_ymd_opt(today.year() + 1, born.month(), born.day()).or_else(|| NaiveDate::from_ymd_opt(today.year() + 1, 3, 1))
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// When one topic's negative messages in the last week are at least three and at least double the
+/// weekly rate of the four weeks before: a crisis in the making.
+fn rally(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) -> Result<()> {
+    let recent_from = now - Duration::days(7);
+    let mut recent: HashMap<String, u32> = HashMap::new();
+    let mut before: HashMap<String, u32> = HashMap::new();
+    for t in store.db().touchpoints_between(now - Duration::days(35), now + Duration::seconds(1))? {
+        if t.direction != crate::model::Direction::In || t.sentiment_label != crate::sentiment::Label::Negative {
+            continue;
+        }
+        let bucket = if t.at >= recent_from { &mut recent } else { &mut before };
+        for topic in &t.topics {
+            *bucket.entry(topic.clone()).or_default() += 1;
+        }
+    }
+    let mut advocates: Vec<(u32, &str)> = shop
+        .customers
+        .iter()
+        .filter(|(_, i)| i.labels.contains(&Label::Advocate) && !i.labels.contains(&Label::Detractor))
+        .map(|(b, i)| (i.activity.positive, b.display_name.as_str()))
+        .collect();
+    advocates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let names: Vec<&str> = advocates.iter().take(3).map(|a| a.1).collect();
+    let mut topics: Vec<(&String, &u32)> = recent.iter().collect();
+    topics.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for (topic, &n) in topics {
+        let weekly_before = *before.get(topic).unwrap_or(&0) as f64 / 4.0;
+        if n >= 3 && n as f64 >= 2.0 * weekly_before.max(0.5) {
+            let ask = if names.is_empty() {
+                "Once it is fixed, customers who have had good experiences may be glad to say so.".to_string()
+            } else {
+                format!(
+                    "Once you have said what you are doing about it, you could ask customers who know you well ({}) whether they'd share their own honest experience. Never give them words to post.",
+                    names.join(", ")
+                )
+            };
+            out.push(Candidate {
+                key: format!("rally:{topic}:{}", now.format("%G-W%V")),
+                customer: None,
+                kind: Kind::Rally,
+                channel: None,
+                priority: 88,
+                due: now,
+                why: format!("{n} negative messages about {topic} in the last 7 days, against about {weekly_before:.1} a week before"),
+                draft: format!("Several customers are unhappy about {topic} this week. Answer each of them first, then say in public what you are doing about it. {ask}"),
+                touchpoint_id: None,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn stored(store: &Store, id: i64) -> Result<crate::store::SuggestionRow> {
+    store.db().suggestion(id)?.ok_or_else(|| Error::not_found(format!("there is no suggestion #{id}")))
+}
+
+/// Marks a suggestion done, logging what was sent as an outbound touchpoint on the suggestion's
+/// channel (a reply, for a reply). Returns the touchpoint logged, if any.
+pub fn done(store: &mut Store, id: i64, text: Option<&str>, now: DateTime<Utc>) -> Result<Option<crate::model::Touchpoint>> {
+    let row = stored(store, id)?;
+    if row.status == "done" {
+        return Err(Error::conflict(format!("suggestion #{id} is already done")));
+    }
+    let current = suggest(store, now, usize::MAX)?.into_iter().find(|s| s.id == id);
+    let text = text.map(str::to_string).or_else(|| current.as_ref().map(|s| s.draft.clone())).unwrap_or_default();
+    let outcome = match (&current, row.kind.as_str()) {
+        (Some(s), "reply") if s.touchpoint_id.is_some() => {
+            Some(crate::touchpoints::reply(store, s.touchpoint_id.unwrap_or_default(), &text, now, now)?)
+        }
+        (Some(s), _) if s.customer_id.is_some() && s.channel.is_some() => {
+            let channel = s.channel.unwrap_or(Channel::InStore);
+            let kind = match channel {
+                Channel::InStore => "visit",
+                Channel::Phone => "call",
+                _ if matches!(s.kind, Kind::CheckIn | Kind::Thank | Kind::Recognize) => "reply",
+                _ => "dm",
+            };
+            let draft = crate::model::TouchpointDraft {
+                customer: format!("#{}", s.customer_id.unwrap_or_default()),
+                channel: channel.as_str().into(),
+                kind: kind.into(),
+                direction: "out".into(),
+                text: text.clone(),
+                at: now.to_rfc3339(),
+                status: "no_reply_needed".into(),
+                ..Default::default()
+            };
+            let change = crate::customers::Change::from_settings(store, now, "follow-up")?;
+            Some(crate::touchpoints::add(store, &draft, &change)?.touchpoint)
+        }
+        _ => None,
+    };
+    store.write(|w| w.set_suggestion_status(id, "done", None, Some(now), outcome.as_ref().map(|t| t.id)))?;
+    Ok(outcome)
+}
+
+/// Hides a suggestion until `until`.
+pub fn snooze(store: &mut Store, id: i64, until: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
+    stored(store, id)?;
+    if until <= now {
+        return Err(Error::invalid_field("until", "snooze until a time after now"));
+    }
+    store.write(|w| w.set_suggestion_status(id, "snoozed", Some(until), None, None))
+}
+
+/// Dismisses a suggestion: it does not come back for the same reason.
+pub fn dismiss(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<()> {
+    stored(store, id)?;
+    store.write(|w| w.set_suggestion_status(id, "dismissed", None, Some(now), None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(consent_email: &str, consent_sms: &str, preferred: Option<&str>) -> BaseRow {
+        BaseRow {
+            consent_email: consent_email.into(),
+            consent_sms: consent_sms.into(),
+            preferred_channel: preferred.map(str::to_string),
+            email: Some("a@example.com".into()),
+            phone: Some("+447911123456".into()),
+            ..BaseRow::default()
+        }
+    }
+
+    #[test]
+    fn marketing_goes_only_where_consent_allows_preferred_first() {
+        assert_eq!(marketing_channel(&base("yes", "yes", Some("sms")), false), Some(Channel::Sms));
+        assert_eq!(marketing_channel(&base("yes", "no", Some("sms")), false), Some(Channel::Email));
+        assert_eq!(marketing_channel(&base("no", "unknown", Some("instagram")), true), Some(Channel::InStore));
+        assert_eq!(marketing_channel(&base("no", "no", None), false), None);
+        assert_eq!(marketing_channel(&base("unknown", "yes", Some("whatsapp")), false), Some(Channel::Whatsapp));
+    }
+
+    #[test]
+    fn birthdays_roll_to_next_year_and_leap_days_to_march() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 30).unwrap();
+        assert_eq!(next_birthday(NaiveDate::from_ymd_opt(1990, 1, 2).unwrap(), today), NaiveDate::from_ymd_opt(2027, 1, 2));
+        assert_eq!(next_birthday(NaiveDate::from_ymd_opt(1992, 2, 29).unwrap(), NaiveDate::from_ymd_opt(2026, 2, 20).unwrap()), NaiveDate::from_ymd_opt(2026, 3, 1));
+    }
+}

@@ -1,0 +1,336 @@
+//! Differentiate: who matters how, computed from the data and explained. For every live customer:
+//! value (recency, frequency and spend scored 1 to 5 by quintile within the shop, the usual interval
+//! between purchases), participation by the 1-9-90 rule over a window (creator, responder, lurker),
+//! and labels (advocate, detractor, influencer, super-user, new, active, at risk, lapsed), each with
+//! the facts behind it. The whole shop is computed in a few passes over the database against a given
+//! `now`; nothing here writes.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::model::CustomerId;
+use crate::store::{BaseRow, Store};
+
+/// The window participation and sentiment labels look back over.
+pub const WINDOW_DAYS: i64 = 365;
+/// Reach (followers) from which a customer counts as an influencer.
+pub const INFLUENCER_REACH: u64 = 5_000;
+/// A customer is new for this many days after their first purchase (or, with none, being added).
+pub const NEW_DAYS: i64 = 30;
+
+/// Value from purchases: each score is 1 (lowest fifth of the shop) to 5 (highest), 0 with no data.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Value {
+    pub recency: u8,
+    pub frequency: u8,
+    pub monetary: u8,
+    /// The three scores as one code, "545".
+    pub rfm: String,
+    pub days_since_purchase: Option<i64>,
+    pub orders: u32,
+    pub spend: f64,
+    /// Median days between their purchases (two or more purchases).
+    pub usual_interval_days: Option<f64>,
+}
+
+/// Participation by the 1-9-90 rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Writes reviews and posts about the shop.
+    Creator,
+    /// Comments, shares, answers, mentions.
+    Responder,
+    /// Buys or reads, but says nothing in public.
+    Lurker,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Label {
+    Advocate,
+    Detractor,
+    Influencer,
+    SuperUser,
+    New,
+    Active,
+    AtRisk,
+    Lapsed,
+}
+
+impl Label {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Advocate => "advocate",
+            Label::Detractor => "detractor",
+            Label::Influencer => "influencer",
+            Label::SuperUser => "super_user",
+            Label::New => "new",
+            Label::Active => "active",
+            Label::AtRisk => "at_risk",
+            Label::Lapsed => "lapsed",
+        }
+    }
+}
+
+/// What a customer did in the window, in counts: the facts the labels stand on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Activity {
+    pub positive: u32,
+    pub negative: u32,
+    pub created: u32,
+    pub responded: u32,
+    /// Times they answered another customer.
+    pub answers: u32,
+    pub max_reach: u64,
+    pub referrals: u32,
+    pub best_rating: Option<u8>,
+    /// Their latest answer to another customer: (touchpoint id, channel).
+    pub last_answer: Option<(i64, String)>,
+}
+
+/// One customer, differentiated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Insight {
+    pub customer_id: CustomerId,
+    pub value: Value,
+    pub role: Role,
+    pub labels: Vec<Label>,
+    pub activity: Activity,
+    /// One sentence per label, with figures: why it was given.
+    pub reasons: Vec<String>,
+}
+
+/// The shop's participation pyramid against the 1/9/90 reference.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Pyramid {
+    pub creators: u32,
+    pub responders: u32,
+    pub lurkers: u32,
+}
+
+/// The whole shop, differentiated.
+#[derive(Debug, Clone, Default)]
+pub struct Shop {
+    pub customers: Vec<(BaseRow, Insight)>,
+    pub pyramid: Pyramid,
+    /// The shop's median interval between purchases, for customers with one purchase.
+    pub shop_interval_days: f64,
+}
+
+impl Shop {
+    pub fn get(&self, id: CustomerId) -> Option<&(BaseRow, Insight)> {
+        self.customers.binary_search_by_key(&id, |(b, _)| b.id).ok().map(|i| &self.customers[i])
+    }
+}
+
+const PUBLIC: &[&str] = &["instagram", "facebook", "tiktok", "x", "youtube", "google_reviews", "community", "website"];
+
+fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(12, 0, 0)).map(|d| d.and_utc()))
+}
+
+fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    Some(if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 })
+}
+
+/// Quintile cut points of `values` (those present): a value scores 1 + how many cuts it passes.
+fn quintile_cuts(mut values: Vec<f64>) -> Vec<f64> {
+    if values.is_empty() {
+        return Vec::new();
+    }
+    values.sort_by(f64::total_cmp);
+    (1..5).map(|q| values[(q * values.len() / 5).min(values.len() - 1)]).collect()
+}
+
+fn score(value: f64, cuts: &[f64]) -> u8 {
+    1 + cuts.iter().filter(|&&c| value >= c).count() as u8
+}
+
+/// Differentiates every live customer as of `now`.
+pub fn compute(store: &Store, now: DateTime<Utc>) -> Result<Shop> {
+    let db = store.db();
+    let base = db.insight_customers()?;
+    let since = now - Duration::days(WINDOW_DAYS);
+
+    // Purchase intervals, per customer, from the purchase times (sorted by customer, then time).
+    let mut intervals: HashMap<CustomerId, Vec<f64>> = HashMap::new();
+    let mut all_intervals = Vec::new();
+    let times = db.purchase_times()?;
+    for pair in times.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            let days = (pair[1].1 - pair[0].1) as f64 / 86_400.0;
+            if days >= 1.0 {
+                intervals.entry(pair[0].0).or_default().push(days);
+                all_intervals.push(days);
+            }
+        }
+    }
+    let shop_interval_days = median(&mut all_intervals).unwrap_or(90.0).max(7.0);
+
+    let mut activity: HashMap<CustomerId, Activity> = HashMap::new();
+    for r in db.touchpoint_rollups(since)? {
+        let a = activity.entry(r.customer_id).or_default();
+        let rated_positive = r.max_rating.is_some_and(|s| s >= 4);
+        match r.label.as_str() {
+            "positive" => a.positive += r.count,
+            "negative" => a.negative += r.count,
+            _ if rated_positive => a.positive += r.count,
+            _ => {}
+        }
+        if PUBLIC.contains(&r.channel.as_str()) {
+            match r.kind.as_str() {
+                "review" | "post" => a.created += r.count,
+                "comment" | "share" | "answer" | "mention" | "question" | "complaint" => a.responded += r.count,
+                _ => {}
+            }
+        }
+        if r.kind == "answer" {
+            a.answers += r.count;
+            if a.last_answer.as_ref().is_none_or(|(id, _)| r.last_id > *id) {
+                a.last_answer = Some((r.last_id, r.channel.clone()));
+            }
+        }
+        a.max_reach = a.max_reach.max(r.max_reach);
+        a.best_rating = a.best_rating.max(r.max_rating);
+    }
+    for (id, n) in db.referral_counts()? {
+        activity.entry(id).or_default().referrals = n;
+    }
+
+    // Raw value figures, then the shop's quintiles.
+    let raw: Vec<(Option<i64>, f64, f64)> = base
+        .iter()
+        .map(|b| {
+            let days = b.last_purchase.as_deref().and_then(parse_instant).map(|t| (now - t).num_days().max(0));
+            (days, b.orders.unwrap_or(0).max(0) as f64, b.spend_cents.unwrap_or(0).max(0) as f64 / 100.0)
+        })
+        .collect();
+    let bought = |r: &&(Option<i64>, f64, f64)| r.1 > 0.0 || r.2 > 0.0;
+    let recency_cuts = quintile_cuts(raw.iter().filter(bought).filter_map(|r| r.0.map(|d| -(d as f64))).collect());
+    let frequency_cuts = quintile_cuts(raw.iter().filter(bought).map(|r| r.1).collect());
+    let monetary_cuts = quintile_cuts(raw.iter().filter(bought).map(|r| r.2).collect());
+
+    let mut pyramid = Pyramid::default();
+    let customers = base
+        .into_iter()
+        .zip(raw)
+        .map(|(b, (days, orders, spend))| {
+            let has_value = orders > 0.0 || spend > 0.0;
+            let usual = intervals.get_mut(&b.id).and_then(|v| median(v));
+            let value = if has_value {
+                let r = days.map_or(0, |d| score(-(d as f64), &recency_cuts));
+                let f = score(orders, &frequency_cuts);
+                let m = score(spend, &monetary_cuts);
+                Value {
+                    recency: r,
+                    frequency: f,
+                    monetary: m,
+                    rfm: format!("{r}{f}{m}"),
+                    days_since_purchase: days,
+                    orders: orders as u32,
+                    spend,
+                    usual_interval_days: usual.map(|u| (u * 10.0).round() / 10.0),
+                }
+            } else {
+                Value { rfm: "000".into(), days_since_purchase: days, ..Value::default() }
+            };
+            let a = activity.remove(&b.id).unwrap_or_default();
+            let role = if a.created > 0 {
+                Role::Creator
+            } else if a.responded > 0 {
+                Role::Responder
+            } else {
+                Role::Lurker
+            };
+            match role {
+                Role::Creator => pyramid.creators += 1,
+                Role::Responder => pyramid.responders += 1,
+                Role::Lurker => pyramid.lurkers += 1,
+            }
+            let (labels, reasons) = labels(&b, &value, &a, usual, shop_interval_days, now);
+            let insight = Insight { customer_id: b.id, value, role, labels, activity: a, reasons };
+            (b, insight)
+        })
+        .collect();
+    Ok(Shop { customers, pyramid, shop_interval_days })
+}
+
+fn labels(b: &BaseRow, v: &Value, a: &Activity, usual: Option<f64>, shop_interval: f64, now: DateTime<Utc>) -> (Vec<Label>, Vec<String>) {
+    let mut labels = Vec::new();
+    let mut reasons = Vec::new();
+    let positive = a.positive + a.referrals;
+    if positive >= 2 && positive >= 2 * a.negative {
+        labels.push(Label::Advocate);
+        let referred = if a.referrals > 0 { format!(" and referred {} customer{}", a.referrals, if a.referrals == 1 { "" } else { "s" }) } else { String::new() };
+        reasons.push(format!("advocate: {} positive message{} in the last year{referred}", a.positive, if a.positive == 1 { "" } else { "s" }));
+    }
+    if a.negative >= 1 && a.negative > a.positive {
+        labels.push(Label::Detractor);
+        reasons.push(format!("detractor: {} negative and {} positive messages in the last year", a.negative, a.positive));
+    }
+    if a.max_reach >= INFLUENCER_REACH {
+        labels.push(Label::Influencer);
+        reasons.push(format!("influencer: {} followers", a.max_reach));
+    }
+    if a.answers >= 2 {
+        labels.push(Label::SuperUser);
+        reasons.push(format!("super-user: answered other customers {} times", a.answers));
+    }
+    let first = b.first_purchase.as_deref().and_then(parse_instant);
+    let created = parse_instant(&b.since);
+    let is_new = match first {
+        Some(t) => now - t <= Duration::days(NEW_DAYS),
+        None => v.orders == 0 && created.is_some_and(|t| now - t <= Duration::days(NEW_DAYS)),
+    };
+    if is_new {
+        labels.push(Label::New);
+        reasons.push(format!("new: {} in the last {NEW_DAYS} days", if first.is_some() { "first purchase" } else { "added" }));
+    }
+    if let Some(days) = v.days_since_purchase.filter(|_| v.orders > 0) {
+        let interval = usual.unwrap_or(shop_interval);
+        let lapsed_after = (4.0 * interval).max(365.0);
+        let risk_after = (2.0 * interval).max(interval + 30.0);
+        let how = match usual {
+            Some(u) => format!("usually buys every {:.0} days", u),
+            None => format!("the shop's customers usually come back within {:.0} days", shop_interval),
+        };
+        if days as f64 > lapsed_after {
+            labels.push(Label::Lapsed);
+            reasons.push(format!("lapsed: {how}; nothing for {days} days"));
+        } else if days as f64 > risk_after {
+            labels.push(Label::AtRisk);
+            reasons.push(format!("at risk: {how}; nothing for {days} days"));
+        } else if !is_new {
+            labels.push(Label::Active);
+        }
+    }
+    labels.sort();
+    (labels, reasons)
+}
+
+/// Records that `referrer` brought `referred` to the shop (one referrer per customer).
+pub fn set_referral(store: &mut Store, referred: CustomerId, referrer: CustomerId, at: DateTime<Utc>, source: &str) -> Result<()> {
+    if referred == referrer {
+        return Err(crate::error::Error::invalid_field("referrer", "a customer cannot refer themselves"));
+    }
+    crate::customers::get(store, referred)?;
+    crate::customers::get(store, referrer)?;
+    store.write(|w| w.set_referral(referred, referrer, at, source))
+}
+
+/// One customer's insight (computed with the whole shop, since scores are relative to it).
+pub fn of_customer(store: &Store, id: CustomerId, now: DateTime<Utc>) -> Result<Option<Insight>> {
+    Ok(compute(store, now)?.get(id).map(|(_, i)| i.clone()))
+}

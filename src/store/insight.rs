@@ -1,0 +1,346 @@
+//! The SQL behind insight and follow-ups: whole-shop reads in a few passes (customers, purchase
+//! times, touchpoint roll-ups), and the suggestions' state, referrals and saved segments.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension};
+
+use super::{parse_time, time_text, Db, WriteDb, TAG_SEPARATOR};
+use crate::error::Result;
+use crate::model::CustomerId;
+
+/// What insight needs of one live customer.
+#[derive(Debug, Clone, Default)]
+pub struct BaseRow {
+    pub id: CustomerId,
+    pub display_name: String,
+    pub first_name: String,
+    pub birthday: Option<String>,
+    pub consent_email: String,
+    pub consent_sms: String,
+    pub preferred_channel: Option<String>,
+    /// Spend in cents and orders: from purchases when there are any, else the imported totals.
+    pub spend_cents: Option<i64>,
+    pub orders: Option<i64>,
+    /// Last purchase (RFC 3339) from purchases, else the imported last visit (a date).
+    pub last_purchase: Option<String>,
+    pub first_purchase: Option<String>,
+    pub purchases_count: i64,
+    /// When they became a customer: "customer since" if known, else when they were added (a date
+    /// or RFC 3339).
+    pub since: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// "platform:handle" for each handle.
+    pub handles: Vec<String>,
+    pub tags: Vec<String>,
+    pub city: String,
+}
+
+/// One customer's inbound touchpoints of one kind, channel and sentiment since a time.
+#[derive(Debug, Clone)]
+pub struct TouchpointRollup {
+    pub customer_id: CustomerId,
+    pub kind: String,
+    pub channel: String,
+    pub label: String,
+    pub count: u32,
+    pub max_reach: u64,
+    pub max_rating: Option<u8>,
+    pub last_at: DateTime<Utc>,
+    pub last_id: i64,
+}
+
+/// An inbound touchpoint, as follow-ups need it.
+#[derive(Debug, Clone)]
+pub struct Said {
+    pub id: i64,
+    pub customer_id: CustomerId,
+    pub kind: String,
+    pub channel: String,
+    pub text: String,
+    pub at: DateTime<Utc>,
+    pub replied_at: Option<DateTime<Utc>>,
+    pub rating: Option<u8>,
+    pub topics: Vec<String>,
+}
+
+fn said(r: &rusqlite::Row<'_>) -> rusqlite::Result<Said> {
+    Ok(Said {
+        id: r.get(0)?,
+        customer_id: r.get(1)?,
+        kind: r.get(2)?,
+        channel: r.get(3)?,
+        text: r.get(4)?,
+        at: parse_time(&r.get::<_, String>(5)?),
+        replied_at: r.get::<_, Option<String>>(6)?.map(|t| parse_time(&t)),
+        rating: r.get::<_, Option<i64>>(7)?.map(|n| n.clamp(1, 5) as u8),
+        topics: r.get::<_, String>(8)?.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect(),
+    })
+}
+
+const SAID_COLUMNS: &str = "t.id, t.customer_id, t.kind, t.channel, t.text, t.at, t.replied_at, t.rating, t.topics";
+
+/// A suggestion's stored state.
+#[derive(Debug, Clone)]
+pub struct SuggestionRow {
+    pub id: i64,
+    pub key: String,
+    pub customer_id: Option<CustomerId>,
+    pub kind: String,
+    pub marketing: bool,
+    pub status: String,
+    pub snoozed_until: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+fn suggestion_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SuggestionRow> {
+    Ok(SuggestionRow {
+        id: r.get(0)?,
+        key: r.get(1)?,
+        customer_id: r.get(2)?,
+        kind: r.get(3)?,
+        marketing: r.get(4)?,
+        status: r.get(5)?,
+        snoozed_until: r.get::<_, Option<String>>(6)?.map(|t| parse_time(&t)),
+        closed_at: r.get::<_, Option<String>>(7)?.map(|t| parse_time(&t)),
+    })
+}
+
+const SUGGESTION_COLUMNS: &str = "id, key, customer_id, kind, marketing, status, snoozed_until, closed_at";
+
+impl Db<'_> {
+    /// Every live customer, as insight needs them, in id order.
+    pub fn insight_customers(&self) -> Result<Vec<BaseRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.id, c.display_name, c.first_name, c.birthday, c.consent_email, c.consent_sms, c.preferred_channel,
+                    CASE WHEN c.purchases_count > 0 THEN c.purchases_spend_cents ELSE c.lifetime_spend_cents END,
+                    CASE WHEN c.purchases_count > 0 THEN c.purchases_count ELSE c.orders_count END,
+                    CASE WHEN c.purchases_count > 0 THEN c.last_purchase_at ELSE c.last_visit END,
+                    c.first_purchase_at, c.purchases_count, coalesce(c.customer_since, c.created_at),
+                    (SELECT email FROM customer_emails e WHERE e.customer_id = c.id ORDER BY position LIMIT 1),
+                    (SELECT e164 FROM customer_phones p WHERE p.customer_id = c.id ORDER BY position LIMIT 1),
+                    (SELECT group_concat(platform || ':' || handle, char(31)) FROM customer_handles h WHERE h.customer_id = c.id),
+                    (SELECT group_concat(tag, char(31)) FROM customer_tags t WHERE t.customer_id = c.id),
+                    c.city
+             FROM customers c WHERE c.deleted_at IS NULL ORDER BY c.id",
+        )?;
+        let split = |s: Option<String>| -> Vec<String> {
+            s.map(|s| s.split(TAG_SEPARATOR).map(str::to_string).collect()).unwrap_or_default()
+        };
+        let rows = stmt.query_map([], |r| {
+            Ok(BaseRow {
+                id: r.get(0)?,
+                display_name: r.get(1)?,
+                first_name: r.get(2)?,
+                birthday: r.get(3)?,
+                consent_email: r.get(4)?,
+                consent_sms: r.get(5)?,
+                preferred_channel: r.get(6)?,
+                spend_cents: r.get(7)?,
+                orders: r.get(8)?,
+                last_purchase: r.get(9)?,
+                first_purchase: r.get(10)?,
+                purchases_count: r.get(11)?,
+                since: r.get(12)?,
+                email: r.get(13)?,
+                phone: r.get(14)?,
+                handles: split(r.get(15)?),
+                tags: split(r.get(16)?),
+                city: r.get(17)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every purchase (not returns) as (customer, unix seconds, in the shop), by customer then time.
+    pub fn purchase_times(&self) -> Result<Vec<(CustomerId, i64, bool)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT customer_id, CAST(strftime('%s', at) AS INTEGER), channel = 'in_store'
+             FROM purchases WHERE NOT is_return ORDER BY customer_id, at",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0), r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Inbound touchpoints of linked customers since `since`, rolled up by customer, kind, channel
+    /// and sentiment.
+    pub fn touchpoint_rollups(&self, since: DateTime<Utc>) -> Result<Vec<TouchpointRollup>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT customer_id, kind, channel, sentiment_label, count(*), coalesce(max(reach), 0), max(rating), max(at), max(id)
+             FROM touchpoints
+             WHERE direction = 'in' AND customer_id IS NOT NULL AND at >= ?1
+             GROUP BY customer_id, kind, channel, sentiment_label",
+        )?;
+        let rows = stmt.query_map([time_text(since)], |r| {
+            Ok(TouchpointRollup {
+                customer_id: r.get(0)?,
+                kind: r.get(1)?,
+                channel: r.get(2)?,
+                label: r.get(3)?,
+                count: r.get::<_, i64>(4)?.max(0) as u32,
+                max_reach: r.get::<_, i64>(5)?.max(0) as u64,
+                max_rating: r.get::<_, Option<i64>>(6)?.map(|n| n.clamp(1, 5) as u8),
+                last_at: parse_time(&r.get::<_, String>(7)?),
+                last_id: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Complaints (or negative messages) answered between `from` and `to`, from customers who have
+    /// said nothing since the answer.
+    pub fn answered_complaints(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Said>> {
+        let sql = format!(
+            "SELECT {SAID_COLUMNS} FROM touchpoints t
+             WHERE t.status = 'replied' AND t.direction = 'in' AND t.customer_id IS NOT NULL
+               AND (t.kind = 'complaint' OR t.sentiment_label = 'negative')
+               AND t.replied_at >= ?1 AND t.replied_at <= ?2
+               AND NOT EXISTS (SELECT 1 FROM touchpoints u WHERE u.customer_id = t.customer_id AND u.direction = 'in' AND u.at > t.replied_at)"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([time_text(from), time_text(to)], said)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Positive public messages since `since` that need no reply (posts, mentions, shares, and
+    /// reviews or comments already answered or set aside).
+    pub fn praise_since(&self, since: DateTime<Utc>) -> Result<Vec<Said>> {
+        let sql = format!(
+            "SELECT {SAID_COLUMNS} FROM touchpoints t
+             WHERE t.direction = 'in' AND t.customer_id IS NOT NULL AND t.sentiment_label = 'positive'
+               AND t.kind IN ('review', 'post', 'mention', 'share', 'comment') AND t.status = 'no_reply_needed' AND t.at >= ?1
+             ORDER BY t.at"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([time_text(since)], said)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The latest positive thing each of these customers said (a review's words for a draft).
+    pub fn latest_praise(&self, ids: &[CustomerId]) -> Result<HashMap<CustomerId, String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT customer_id, text FROM touchpoints t
+             WHERE customer_id IN rarray(?1) AND direction = 'in' AND sentiment_label = 'positive' AND text <> ''
+             ORDER BY at",
+        )?;
+        let rows = stmt.query_map([super::id_list(ids)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many customers each customer referred.
+    pub fn referral_counts(&self) -> Result<HashMap<CustomerId, u32>> {
+        let mut stmt = self.conn.prepare_cached("SELECT referrer_id, count(*) FROM referrals GROUP BY referrer_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u32)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Who referred this customer, if recorded.
+    pub fn referrer_of(&self, customer: CustomerId) -> Result<Option<CustomerId>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT referrer_id FROM referrals WHERE referred_id = ?1")?
+            .query_row([customer], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The items of each customer's latest purchase.
+    pub fn last_items(&self, ids: &[CustomerId]) -> Result<HashMap<CustomerId, String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT customer_id, items FROM purchases p
+             WHERE customer_id IN rarray(?1) AND NOT is_return AND items <> ''
+               AND at = (SELECT max(at) FROM purchases q WHERE q.customer_id = p.customer_id AND NOT q.is_return AND q.items <> '')",
+        )?;
+        let rows = stmt.query_map([super::id_list(ids)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The suggestions stored under these keys.
+    pub fn suggestions_by_key(&self, keys: &[String]) -> Result<HashMap<String, SuggestionRow>> {
+        let sql = format!("SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE key IN rarray(?1)");
+        let list = std::rc::Rc::new(keys.iter().map(|k| rusqlite::types::Value::Text(k.clone())).collect::<Vec<_>>());
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([list], suggestion_row)?;
+        rows.map(|r| r.map(|s| (s.key.clone(), s))).collect::<rusqlite::Result<_>>().map_err(Into::into)
+    }
+
+    pub fn suggestion(&self, id: i64) -> Result<Option<SuggestionRow>> {
+        let sql = format!("SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE id = ?1");
+        Ok(self.conn.prepare_cached(&sql)?.query_row([id], suggestion_row).optional()?)
+    }
+
+    /// Customers who were sent marketing (a marketing suggestion marked done) since `since`.
+    pub fn marketed_since(&self, since: DateTime<Utc>) -> Result<std::collections::HashSet<CustomerId>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT customer_id FROM suggestions WHERE status = 'done' AND marketing = 1 AND closed_at >= ?1 AND customer_id IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([time_text(since)], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn segment(&self, name: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT filter FROM segments WHERE name = ?1 COLLATE NOCASE")?
+            .query_row([name], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn segments(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached("SELECT name, filter FROM segments ORDER BY name COLLATE NOCASE")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl WriteDb<'_> {
+    /// The id of the suggestion with this key, stored now if it is new.
+    pub fn ensure_suggestion(&self, key: &str, customer: Option<CustomerId>, kind: &str, marketing: bool, now: DateTime<Utc>) -> Result<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO suggestions (key, customer_id, kind, marketing, first_seen) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (key) DO NOTHING",
+            )?
+            .execute(params![key, customer, kind, marketing, time_text(now)])?;
+        Ok(self.conn.prepare_cached("SELECT id FROM suggestions WHERE key = ?1")?.query_row([key], |r| r.get(0))?)
+    }
+
+    pub fn set_suggestion_status(
+        &self,
+        id: i64,
+        status: &str,
+        snoozed_until: Option<DateTime<Utc>>,
+        closed_at: Option<DateTime<Utc>>,
+        outcome: Option<i64>,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE suggestions SET status = ?2, snoozed_until = ?3, closed_at = ?4, outcome_id = coalesce(?5, outcome_id) WHERE id = ?1")?
+            .execute(params![id, status, snoozed_until.map(time_text), closed_at.map(time_text), outcome])?;
+        Ok(())
+    }
+
+    pub fn set_referral(&self, referred: CustomerId, referrer: CustomerId, at: DateTime<Utc>, source: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO referrals (referred_id, referrer_id, at, source) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (referred_id) DO UPDATE SET referrer_id = excluded.referrer_id, at = excluded.at, source = excluded.source",
+            )?
+            .execute(params![referred, referrer, time_text(at), source])?;
+        Ok(())
+    }
+
+    pub fn save_segment(&self, name: &str, filter: &str, now: DateTime<Utc>) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO segments (name, filter, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (name) DO UPDATE SET filter = excluded.filter",
+            )?
+            .execute(params![name, filter, time_text(now)])?;
+        Ok(())
+    }
+
+    pub fn delete_segment(&self, name: &str) -> Result<bool> {
+        Ok(self.conn.prepare_cached("DELETE FROM segments WHERE name = ?1 COLLATE NOCASE")?.execute([name])? > 0)
+    }
+}
