@@ -30,6 +30,11 @@ fn main() {
         "reply_targets",
         "set_reply_target",
         "add_purchase",
+        "suggestions",
+        "suggestion_done",
+        "suggestion_snooze",
+        "suggestion_dismiss",
+        "dashboard",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build configuration");
 }

@@ -15,7 +15,7 @@ use regulars::model::{
     Settings, Touchpoint, TouchpointDraft, TouchpointId, TouchpointKind,
 };
 use regulars::touchpoints::{self, Logged};
-use regulars::{export, purchases, search, settings, FieldProblem, Store};
+use regulars::{export, followups, insight, purchases, search, segments, settings, FieldProblem, Store};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
@@ -274,6 +274,54 @@ async fn add_purchase(state: State<'_, AppState>, draft: PurchaseDraft) -> CmdRe
     state.with(|s| purchases::add(s, &draft, &Change::from_settings(s, Utc::now(), "app")?).map(|(p, _)| p))
 }
 
+#[tauri::command]
+async fn suggestions(state: State<'_, AppState>, limit: usize) -> CmdResult<Vec<followups::Suggestion>> {
+    state.with(|s| followups::suggest(s, Utc::now(), limit.min(500)))
+}
+
+/// `text`: what was sent, as edited; the outbound touchpoint logged is returned.
+#[tauri::command]
+async fn suggestion_done(state: State<'_, AppState>, id: i64, text: String) -> CmdResult<Option<Touchpoint>> {
+    state.with(|s| followups::done(s, id, Some(&text), Utc::now()))
+}
+
+#[tauri::command]
+async fn suggestion_snooze(state: State<'_, AppState>, id: i64, hours: u32) -> CmdResult<()> {
+    state.with(|s| followups::snooze(s, id, Utc::now() + chrono::Duration::hours(hours.clamp(1, 24 * 60) as i64), Utc::now()))
+}
+
+#[tauri::command]
+async fn suggestion_dismiss(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
+    state.with(|s| followups::dismiss(s, id, Utc::now()))
+}
+
+/// What the dashboard draws: the participation pyramid, segments with counts, and how many
+/// customers have each spend score and each label.
+#[derive(Debug, Serialize)]
+pub struct Dashboard {
+    pyramid: insight::Pyramid,
+    segments: Vec<segments::Segment>,
+    monetary: [u32; 6],
+    labels: std::collections::BTreeMap<&'static str, u32>,
+}
+
+#[tauri::command]
+async fn dashboard(state: State<'_, AppState>) -> CmdResult<Dashboard> {
+    state.with(|s| {
+        let now = Utc::now();
+        let shop = insight::compute(s, now)?;
+        let mut monetary = [0u32; 6];
+        let mut labels = std::collections::BTreeMap::new();
+        for (_, i) in &shop.customers {
+            monetary[i.value.monetary.min(5) as usize] += 1;
+            for l in &i.labels {
+                *labels.entry(l.as_str()).or_insert(0) += 1;
+            }
+        }
+        Ok(Dashboard { pyramid: shop.pyramid, segments: segments::list(s, now)?, monetary, labels })
+    })
+}
+
 /// The database named by `--db PATH`, else `REGULARS_DB`, else the default shared with the CLI.
 fn open_store() -> Result<Store, String> {
     let args: Vec<String> = std::env::args().collect();
@@ -321,6 +369,11 @@ pub fn run() {
             reply_targets,
             set_reply_target,
             add_purchase,
+            suggestions,
+            suggestion_done,
+            suggestion_snooze,
+            suggestion_dismiss,
+            dashboard,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -58,6 +58,11 @@ export const api = {
   replyTargets: () => call('reply_targets'),
   setReplyTarget: (kind, minutes) => call('set_reply_target', { kind, minutes }),
   addPurchase: (draft) => call('add_purchase', { draft }),
+  suggestions: (limit) => call('suggestions', { limit }),
+  suggestionDone: (id, text) => call('suggestion_done', { id, text }),
+  suggestionSnooze: (id, hours) => call('suggestion_snooze', { id, hours }),
+  suggestionDismiss: (id) => call('suggestion_dismiss', { id }),
+  dashboard: () => call('dashboard'),
 };
 
 /** Calls `handler(paths)` when files are dropped on the window; resolves to a function that stops listening. */

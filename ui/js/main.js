@@ -10,6 +10,7 @@ import { renderImport } from './views/import.js';
 import { renderInbox, inboxKey } from './views/inbox.js';
 import { renderListening } from './views/listening.js';
 import { openQuickLog } from './views/quicklog.js';
+import { renderToday, todayKey } from './views/today.js';
 
 const PAGE = 200;
 const state = {
@@ -103,7 +104,7 @@ function quickLog() {
       const mood = t.sentiment_label === 'neutral' ? '' : ` (${t.sentiment_label})`;
       toast(t.status === 'needs_reply' ? `Logged${mood}. It is in the inbox.` : `Logged${mood}.`);
       await refreshInbox();
-      if (state.view === 'inbox') showView('inbox');
+      if (state.view === 'inbox' || state.view === 'today') showView(state.view);
       else if (state.view === 'listening') showView('listening');
       else if (t.customer_id != null && (logged.created_customer != null || state.selectedId === t.customer_id)) {
         await refreshInfo();
@@ -121,6 +122,12 @@ async function refreshInbox() {
   } catch {
     setInboxCount(0, 0);
   }
+}
+
+function setCount(id, n) {
+  const badge = $(id);
+  badge.textContent = n ? String(n) : '';
+  badge.hidden = !n;
 }
 
 function setInboxCount(n, overdue) {
@@ -212,10 +219,22 @@ function showView(view) {
   document.querySelector('.workspace').hidden = view !== 'customers';
   $('import-view').hidden = !importing;
   $('inbox-view').hidden = view !== 'inbox';
+  $('today-view').hidden = view !== 'today';
   $('listening-view').hidden = view !== 'listening';
-  for (const [id, on] of [['nav-customers', view === 'customers'], ['nav-inbox', view === 'inbox'], ['nav-listening', view === 'listening'], ['nav-import', importing]]) {
+  for (const [id, on] of [['nav-today', view === 'today'], ['nav-customers', view === 'customers'], ['nav-inbox', view === 'inbox'], ['nav-listening', view === 'listening'], ['nav-import', importing]]) {
     $(id).classList.toggle('active', on);
     if (on) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
+  }
+  if (view === 'today') {
+    renderToday($('today-view'), {
+      onOpenCustomer: (id) => openCustomer(id),
+      onChanged: (items, message) => {
+        if (items) setCount('nav-today-count', items.length);
+        if (message) toast(message);
+        refreshInbox();
+      },
+      onError: showError,
+    }).catch(showError);
   }
   if (view === 'inbox') {
     renderInbox($('inbox-view'), {
@@ -262,10 +281,12 @@ function bindKeys() {
     if (mod && event.key.toLowerCase() === 'n') { event.preventDefault(); showView('customers'); newCustomer(); return; }
     if (mod && event.key.toLowerCase() === 'i') { event.preventDefault(); showView('import'); return; }
     if (mod && event.key.toLowerCase() === 'l') { event.preventDefault(); quickLog(); return; }
+    if (mod && event.key === '0') { event.preventDefault(); showView('today'); return; }
     if (mod && event.key === '1') { event.preventDefault(); showView('inbox'); return; }
     if (mod && event.key === '2') { event.preventDefault(); showView('listening'); return; }
     if (typing(event.target) || mod || $('confirm').open || document.querySelector('dialog[open]')) return;
     if (state.view === 'inbox') { if (inboxKey(event)) event.preventDefault(); return; }
+    if (state.view === 'today') { if (todayKey(event)) event.preventDefault(); return; }
     if (state.view !== 'customers') return;
     if (event.key === '/') { event.preventDefault(); search.focus(); search.select(); }
     if (event.key === 'j' || event.key === 'ArrowDown') { event.preventDefault(); moveSelection(1); }
@@ -276,6 +297,7 @@ function bindKeys() {
   $('nav-customers').addEventListener('click', () => showView('customers'));
   $('nav-import').addEventListener('click', () => showView('import'));
   $('nav-inbox').addEventListener('click', () => showView('inbox'));
+  $('nav-today').addEventListener('click', () => showView('today'));
   $('nav-listening').addEventListener('click', () => showView('listening'));
   $('quick-log-button').addEventListener('click', () => quickLog());
   $('load-more').addEventListener('click', () => loadMore().catch(showError));
@@ -285,6 +307,7 @@ async function start() {
   bindKeys();
   try {
     await refreshInfo();
+    const returning = state.info.settings.onboarded;
     if (!state.info.settings.onboarded) {
       const choice = await showOnboarding(state.info.settings);
       await api.setSetting('country', choice.country);
@@ -299,8 +322,10 @@ async function start() {
     state.view = 'customers';
     await loadList();
     await refreshInbox();
+    api.suggestions(50).then((items) => setCount('nav-today-count', items.length)).catch(() => {});
     $('search').focus();
     if (state.bringIn) showView('import');
+    else if (returning) showView('today');
   } catch (error) {
     $('app').hidden = false;
     showError(error);

@@ -92,7 +92,12 @@ fn demo_shop_keyboard_search_delete_and_undo() {
     assert_eq!(app.script("return document.activeElement.id"), "search");
     app.screenshot("demo-search-focused");
 
-    // The demo shop has people waiting for a reply, and something to listen to.
+    // The demo shop has things to do today, people waiting for a reply, and something to listen to.
+    app.find("#nav-today").click();
+    app.wait_text("#today-title", "the day's list", |t| t.ends_with("to do today"));
+    assert!(app.count("#pyramid progress") == 3, "the participation pyramid");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    app.screenshot("demo-today");
     app.find("#nav-inbox").click();
     app.wait_text("#inbox-title", "the waiting messages", |t| t.ends_with("need a reply") || t.ends_with("needs a reply"));
     std::thread::sleep(std::time::Duration::from_millis(300));
@@ -268,4 +273,47 @@ fn a_long_import_shows_progress_and_cancel_stores_nothing() {
     assert_eq!(app.count("#import-error"), 0, "a cancel is not an error");
     app.find("#nav-customers").click();
     app.wait_text("#list-count", "nothing imported", |t| t == "0 customers");
+}
+
+#[test]
+fn a_suggestion_done_from_today_shows_on_the_customers_timeline() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start();
+    app.find("#start-empty").click();
+    app.wait_text("#list-count", "no customers", |t| t == "0 customers");
+    for (who, text) in [("@marguerite.q", "The lamp arrived broken"), ("@second.person", "Wrong colour sent, please help")] {
+        app.find("#search").type_text(&format!("{}l", keys::CONTROL));
+        if app.count("#ql-chosen:not([hidden])") > 0 {
+            app.find("#ql-clear").click();
+        }
+        app.find("#ql-text").type_text(text);
+        app.find("#ql-who").type_text(who);
+        app.find("#ql-create").click();
+        app.find("#ql-kind option[value='complaint']").click();
+        app.find("#ql-save").click();
+        app.wait_text(".toast:last-child", "logged", |t| t.contains("It is in the inbox"));
+    }
+
+    // Today lists both complaints; the draft is ready to edit; D marks the first done.
+    app.find("#nav-today").click();
+    app.wait_text("#today-title", "two things", |t| t == "2 things to do today");
+    let first = app.find(".suggestion.selected .suggestion-who .link").text();
+    let draft = app.find("#draft-text");
+    draft.clear();
+    draft.type_text("So sorry, Marguerite: a new lamp leaves today.");
+    app.screenshot("today-draft");
+    app.find(".suggestion.selected").type_text("d");
+    app.wait_text("#today-title", "one left", |t| t == "1 thing to do today");
+    app.wait_text(".toast:last-child", "where it went", |t| t.contains("Done: logged on"));
+    // X dismisses the other.
+    app.find(".suggestion.selected").type_text("x");
+    app.wait_text("#today-title", "none left", |t| t == "Nothing to do today");
+
+    // What was sent is on the customer's history, as written.
+    let search = app.find("#search");
+    search.type_text(first.trim_start_matches('@'));
+    app.wait_text("#list-count", "the customer", |t| t.starts_with("1 match"));
+    search.type_text(keys::ARROW_DOWN);
+    app.wait_text("#timeline", "the reply", |t| t.contains("Our reply") && t.contains("So sorry, Marguerite: a new lamp leaves today."));
+    app.screenshot("timeline-after-today");
 }

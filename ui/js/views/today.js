@@ -1,0 +1,160 @@
+// Today: the short list of the right things to do, each with the customer, the channel, the words
+// and why; and beside it, how the shop's customers take part and what they are worth.
+// Keyboard: J/K move, Enter edits the draft, D done, S snooze (a day), X dismiss.
+import { api } from '../api.js';
+import { h, render, avatar, plural } from '../dom.js';
+import { CHANNEL_NAMES } from '../words.js';
+
+const KIND_WORDS = {
+  reply: 'Reply', check_in: 'Check in', thank: 'Thank', invite_advocate: 'Invite', recognize: 'Recognise',
+  win_back: 'Win back', welcome: 'Welcome', birthday: 'Birthday', rally: 'Heads-up',
+};
+
+const RELATIVE = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+
+function due(iso) {
+  const minutes = Math.round((new Date(iso) - Date.now()) / 60000);
+  if (Math.abs(minutes) < 60) return minutes < -5 ? `overdue by ${-minutes} min` : minutes < 0 ? 'due now' : `due ${RELATIVE.format(minutes, 'minute')}`;
+  const hours = Math.round(minutes / 60);
+  if (Math.abs(hours) < 48) return hours < 0 ? `overdue by ${-hours} h` : `due ${RELATIVE.format(hours, 'hour')}`;
+  const days = Math.round(hours / 24);
+  return days < 0 ? `overdue by ${-days} days` : `due ${RELATIVE.format(days, 'day')}`;
+}
+
+let current = { el: null, items: [], selected: 0, onOpenCustomer: null, onChanged: null, onError: null, dashboard: null };
+
+function card(s, index) {
+  const selected = index === current.selected;
+  const draft = selected
+    ? h('div', { class: 'draft' },
+      h('textarea', { id: 'draft-text', rows: 4, 'aria-label': 'The message, ready to edit', value: s.draft,
+        onkeydown: (event) => { if (event.key === 'Escape') { event.preventDefault(); event.target.blur(); } } }),
+      h('div', { class: 'actions' },
+        h('button', { class: 'btn primary', type: 'button', id: 'suggestion-done', title: 'Done (D)', onclick: () => done(s) }, 'Done'),
+        h('button', { class: 'btn', type: 'button', id: 'suggestion-copy', title: 'Copy the message', onclick: () => copy() }, 'Copy'),
+        h('button', { class: 'btn ghost', type: 'button', id: 'suggestion-snooze', title: 'Snooze until tomorrow (S)', onclick: () => snooze(s) }, 'Tomorrow'),
+        h('button', { class: 'btn ghost', type: 'button', id: 'suggestion-dismiss', title: 'Dismiss (X)', onclick: () => dismiss(s) }, 'Dismiss'),
+        s.address ? h('span', { class: 'address', title: 'Where to send it' }, s.address.replace(/^(mailto|sms|tel):/, '')) : null))
+    : h('p', { class: 'draft-preview' }, s.draft);
+  const where = s.channel ? (s.channel === 'in_store' ? 'in person, next time they are in' : `on ${CHANNEL_NAMES[s.channel] ?? s.channel}`) : '';
+  return h('li', {
+    class: `suggestion ${selected ? 'selected' : ''} kind-${s.kind}`,
+    dataset: { id: String(s.id), kind: s.kind },
+    role: 'option', 'aria-selected': selected ? 'true' : 'false', tabindex: selected ? '0' : '-1',
+    onclick: (event) => { if (!event.target.closest('.draft, button')) select(index); },
+  },
+  h('div', { class: 'suggestion-head' },
+    s.customer_name ? avatar(s.customer_name) : h('span', { class: 'avatar alert', 'aria-hidden': 'true' }, '!'),
+    h('div', { class: 'suggestion-who' },
+      h('span', { class: `badge kind ${s.kind}` }, KIND_WORDS[s.kind] ?? s.kind),
+      s.customer_id != null
+        ? h('button', { class: 'link', type: 'button', onclick: () => current.onOpenCustomer?.(s.customer_id) }, s.customer_name)
+        : h('span', { class: 'strong' }, 'Your shop'),
+      where ? h('span', { class: 'muted' }, ` ${where}`) : null),
+    h('span', { class: 'clock' }, due(s.due))),
+  h('div', { class: 'why' }, s.why),
+  draft);
+}
+
+function pyramid(p) {
+  const total = Math.max(1, p.creators + p.responders + p.lurkers);
+  const rows = [
+    ['Creators', p.creators, 1, 'write reviews and posts'],
+    ['Responders', p.responders, 9, 'comment, share, answer'],
+    ['Lurkers', p.lurkers, 90, 'buy and read, say nothing in public'],
+  ];
+  return h('div', { class: 'pyramid', id: 'pyramid' }, rows.map(([name, n, reference, what], i) => {
+    const share = Math.round((n / total) * 1000) / 10;
+    return h('div', { class: `tier tier-${i}` },
+      h('div', { class: 'tier-bar' }, h('progress', { max: '100', value: String(Math.max(share, 0.5)), 'aria-label': `${name}: ${share}%` })),
+      h('div', { class: 'tier-text' }, h('strong', {}, `${name} ${share}%`), h('span', { class: 'muted' }, ` (usual: ${reference}%) · ${plural(n, 'customer')} · ${what}`)));
+  }));
+}
+
+function side(d) {
+  if (!d) return null;
+  const LABEL_WORDS = { advocate: 'Advocates', detractor: 'Detractors', influencer: 'Influencers', super_user: 'Helpers', new: 'New', active: 'Active', at_risk: 'At risk', lapsed: 'Lapsed' };
+  return h('aside', { class: 'today-side' },
+    h('section', { class: 'card' }, h('h3', {}, 'Who takes part'), pyramid(d.pyramid)),
+    h('section', { class: 'card' }, h('h3', {}, 'Your customers'),
+      h('ul', { class: 'label-counts' }, Object.entries(LABEL_WORDS).map(([key, word]) =>
+        h('li', {}, h('span', { class: `badge label ${key}` }, word), h('strong', {}, String(d.labels[key] ?? 0)))))),
+    h('section', { class: 'card' }, h('h3', {}, 'Segments'),
+      h('ul', { class: 'segments', id: 'segments' }, d.segments.map((s) => h('li', {}, h('span', {}, s.name), h('strong', {}, String(s.count)))))));
+}
+
+function draw() {
+  const { el, items } = current;
+  render(el,
+    h('header', { class: 'pane-head' },
+      h('div', {},
+        h('h1', { id: 'today-title' }, items.length ? `${plural(items.length, 'thing')} to do today` : 'Nothing to do today'),
+        h('p', { class: 'sub' }, items.length ? 'Most important first. J and K to move, D when done, S for tomorrow, X to dismiss.' : 'New messages, purchases and birthdays will bring suggestions here.'))),
+    h('div', { class: 'today' },
+      items.length ? h('ul', { class: 'suggestions', id: 'suggestions', role: 'listbox', 'aria-label': 'Things to do' }, items.map(card))
+        : h('div', { class: 'empty-state' }, h('div', {}, h('h2', {}, 'All done'), h('p', {}, 'Enjoy the quiet.'))),
+      side(current.dashboard)));
+}
+
+function select(index) {
+  current.selected = Math.max(0, Math.min(current.items.length - 1, index));
+  draw();
+  current.el.querySelector('.suggestion.selected')?.scrollIntoView({ block: 'nearest' });
+}
+
+async function act(fn, message) {
+  try {
+    await fn();
+    await reload(message);
+  } catch (error) {
+    current.onError?.(error);
+  }
+}
+
+function text() {
+  return document.getElementById('draft-text')?.value ?? '';
+}
+
+function done(s) {
+  const words = text();
+  return act(() => api.suggestionDone(s.id, words), s.customer_name ? `Done: logged on ${s.customer_name}'s history.` : 'Done.');
+}
+function snooze(s) { return act(() => api.suggestionSnooze(s.id, 24), 'Back tomorrow.'); }
+function dismiss(s) { return act(() => api.suggestionDismiss(s.id), 'Dismissed. It will not come back for this reason.'); }
+
+async function copy() {
+  try {
+    await navigator.clipboard.writeText(text());
+    current.onChanged?.(null, 'Copied.');
+  } catch {
+    document.getElementById('draft-text')?.select();
+  }
+}
+
+async function reload(message) {
+  const [items, dashboard] = await Promise.all([api.suggestions(50), api.dashboard()]);
+  current.items = items;
+  current.dashboard = dashboard;
+  current.selected = Math.min(current.selected, Math.max(0, items.length - 1));
+  draw();
+  current.onChanged?.(items, message);
+}
+
+/** Keys for Today; returns true when it used the key. */
+export function todayKey(event) {
+  if (!current.el || current.el.hidden) return false;
+  const s = current.items[current.selected];
+  if (event.key === 'j' || event.key === 'ArrowDown') { select(current.selected + 1); return true; }
+  if (event.key === 'k' || event.key === 'ArrowUp') { select(current.selected - 1); return true; }
+  if (!s) return false;
+  if (event.key === 'Enter') { document.getElementById('draft-text')?.focus(); return true; }
+  if (event.key === 'd') { done(s); return true; }
+  if (event.key === 's') { snooze(s); return true; }
+  if (event.key === 'x') { dismiss(s); return true; }
+  return false;
+}
+
+export async function renderToday(el, { onOpenCustomer, onChanged, onError }) {
+  current = { ...current, el, selected: 0, onOpenCustomer, onChanged, onError };
+  await reload();
+}
