@@ -106,6 +106,83 @@ const COMPLAINTS: &[&str] = &[
     "Rude staff on Saturday, not impressed",
 ];
 
+/// Adds `purchases` purchases and `touchpoints` inbound touchpoints spread over `customers` (ids),
+/// in one transaction: a shop at scale for benchmarks. Customers, times (the last two years) and
+/// texts are drawn from `seed`; about one in a hundred touchpoints still needs a reply.
+pub fn activity_at_scale(
+    store: &mut crate::Store,
+    customers: &[crate::model::CustomerId],
+    purchases: usize,
+    touchpoints: usize,
+    seed: u64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::Result<()> {
+    use crate::model::{Channel, Direction, Money, Purchase, PurchaseChannel, ReplyStatus, Touchpoint, TouchpointKind};
+    if customers.is_empty() {
+        return Ok(());
+    }
+    let mut rng = Rng(seed ^ 0xb16);
+    store.write(|w| {
+        let mut touched = std::collections::BTreeSet::new();
+        for _ in 0..purchases {
+            let id = customers[rng.below(customers.len())];
+            let p = Purchase {
+                id: 0,
+                customer_id: id,
+                at: now - Duration::minutes(30 + rng.below(60 * 24 * 730) as i64),
+                amount: Money::from_cents(500 + 100 * rng.below(200) as i64),
+                currency: "GBP".into(),
+                items: rng.pick(&["Linen shirt", "Ceramic mug set", "Soy candle", "Wool scarf", "Tote bag"]).into(),
+                channel: if rng.chance(40) { PurchaseChannel::Online } else { PurchaseChannel::InStore },
+                is_return: false,
+                external_id: None,
+            };
+            w.insert_purchase(&p, now)?;
+            touched.insert(id);
+        }
+        for id in touched {
+            w.refresh_purchase_totals(id)?;
+        }
+        let channels = [Channel::Instagram, Channel::Facebook, Channel::Tiktok, Channel::Email, Channel::GoogleReviews, Channel::Community];
+        for n in 0..touchpoints {
+            let id = customers[rng.below(customers.len())];
+            let (kind, text) = match rng.below(10) {
+                0..=5 => (if rng.chance(30) { TouchpointKind::Review } else { TouchpointKind::Comment }, rng.pick(PRAISE)),
+                6 => (TouchpointKind::Answer, "It runs a size small, go up one"),
+                7 => (TouchpointKind::Question, rng.pick(QUESTIONS)),
+                _ => (TouchpointKind::Complaint, rng.pick(COMPLAINTS)),
+            };
+            let (sentiment, label) = crate::touchpoints::sentiment_of(text, None);
+            let waiting = rng.chance(1);
+            let at = now - Duration::minutes(if waiting { 10 + rng.below(600) } else { 60 + rng.below(60 * 24 * 730) } as i64);
+            let t = Touchpoint {
+                id: 0,
+                customer_id: Some(id),
+                author: String::new(),
+                channel: channels[rng.below(channels.len())],
+                kind,
+                direction: Direction::In,
+                text: text.into(),
+                url: None,
+                rating: None,
+                reach: Some((rng.below(30) as u64).pow(3)),
+                at,
+                sentiment,
+                sentiment_label: label,
+                sentiment_by_owner: false,
+                topics: crate::touchpoints::topics_of(text),
+                status: if waiting { ReplyStatus::NeedsReply } else { ReplyStatus::NoReplyNeeded },
+                reply_id: None,
+                replied_at: None,
+                in_reply_to: None,
+                created_at: now,
+            };
+            w.insert_touchpoint(&t, None, &format!("bulk-{seed}-{n}"))?;
+        }
+        Ok(())
+    })
+}
+
 /// Purchases and touchpoints for the demo customers: about half have bought something, a third
 /// have said something online, a few things are waiting for a reply.
 fn activity(w: &crate::store::WriteDb<'_>, customers: &[crate::model::Customer], seed: u64, now: chrono::DateTime<chrono::Utc>) -> crate::Result<()> {

@@ -98,6 +98,15 @@ pub fn cap_days(store: &Store) -> Result<i64> {
     Ok(store.db().setting("marketing_cap_days")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_CAP_DAYS))
 }
 
+/// Merge fields that need a look-up (the last item bought, the words of their praise), filled in
+/// only for the suggestions shown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Merge {
+    Invite,
+    WinBack,
+    Welcome { first: DateTime<Utc> },
+}
+
 struct Candidate {
     key: String,
     customer: Option<CustomerId>,
@@ -108,6 +117,7 @@ struct Candidate {
     why: String,
     draft: String,
     touchpoint_id: Option<TouchpointId>,
+    merge: Option<Merge>,
 }
 
 fn first_name(b: &BaseRow) -> String {
@@ -191,16 +201,93 @@ fn address(b: &BaseRow, channel: Option<Channel>) -> Option<String> {
 /// The suggestions as of `now`, most important first (at most `limit`). New reasons are stored, so
 /// that each keeps its id; dismissed and done ones, and snoozed ones not yet due, are left out.
 pub fn suggest(store: &mut Store, now: DateTime<Utc>, limit: usize) -> Result<Vec<Suggestion>> {
-    let shop = insight::compute(store, now)?;
-    let shop_name = crate::settings::load(store)?.shop_name;
-    let shop_name = if shop_name.trim().is_empty() { "the shop".to_string() } else { shop_name };
+    let tag = minute(now);
+    let mut all = all_suggestions(store, now)?;
+    let shown = limit.min(all.list.len());
+    // Ids and merge fields are settled only for the suggestions handed out, once.
+    if all.list[..shown].iter().any(|s| s.id == 0) || all.merges[..shown].iter().any(Option::is_some) {
+        let mut filled = (*all).clone();
+        let shop = insight::compute_cached(store, now)?;
+        let shop_name = shop_name(store)?;
+        fill_merge_fields(store, &shop, now, &shop_name, &mut filled.list[..shown], &filled.merges[..shown])?;
+        let ids: Vec<i64> = store.write(|w| {
+            filled.list[..shown]
+                .iter()
+                .map(|s| w.ensure_suggestion(&s.key, s.customer_id, s.kind.as_str(), s.marketing, now))
+                .collect()
+        })?;
+        for (s, id) in filled.list[..shown].iter_mut().zip(ids) {
+            s.id = id;
+        }
+        for m in &mut filled.merges[..shown] {
+            *m = None;
+        }
+        all = std::sync::Arc::new(filled);
+        store.memo_put(tag, all.clone())?;
+    }
+    Ok(all.list[..shown].to_vec())
+}
+
+/// The whole list, kept or computed.
+fn all_suggestions(store: &mut Store, now: DateTime<Utc>) -> Result<std::sync::Arc<All>> {
+    let tag = minute(now);
+    match store.memo_get::<All>(tag)? {
+        Some(all) => Ok(all),
+        None => {
+            let all = std::sync::Arc::new(compute_all(store, now)?);
+            store.memo_put(tag, all.clone())?;
+            Ok(all)
+        }
+    }
+}
+
+fn shop_name(store: &Store) -> Result<String> {
+    let name = crate::settings::load(store)?.shop_name;
+    Ok(if name.trim().is_empty() { "the shop".to_string() } else { name })
+}
+
+/// Every suggestion as of a minute, kept between calls while nothing changes (see `Store::memoized`):
+/// most important first; those not yet handed out have id 0 and their merge fields still to fill.
+#[derive(Debug, Clone)]
+struct All {
+    list: Vec<Suggestion>,
+    merges: Vec<Option<Merge>>,
+}
+
+fn minute(now: DateTime<Utc>) -> u64 {
+    now.timestamp().div_euclid(60) as u64
+}
+
+/// Runs `write` (the owner acting on suggestion `id`) and keeps the kept suggestion list and
+/// insight valid without recomputing them: the list loses `id`; the insight may lag the action by
+/// up to a minute, which the labels do not notice.
+fn acting_on(store: &mut Store, id: i64, now: DateTime<Utc>, write: impl FnOnce(&mut Store) -> Result<()>) -> Result<()> {
+    let tag = minute(now);
+    let all = store.memo_get::<All>(tag)?;
+    let shop = store.memo_get::<insight::Shop>(tag)?;
+    write(store)?;
+    if let Some(shop) = shop {
+        store.memo_put(tag, shop)?;
+    }
+    if let Some(all) = all {
+        let keep: Vec<bool> = all.list.iter().map(|s| s.id != id).collect();
+        let list = all.list.iter().zip(&keep).filter(|(_, k)| **k).map(|(s, _)| s.clone()).collect();
+        let merges = all.merges.iter().zip(&keep).filter(|(_, k)| **k).map(|(m, _)| *m).collect();
+        store.memo_put(tag, std::sync::Arc::new(All { list, merges }))?;
+    }
+    Ok(())
+}
+
+fn compute_all(store: &mut Store, now: DateTime<Utc>) -> Result<All> {
+    let shop = insight::compute_cached(store, now)?;
+    let shop_name = shop_name(store)?;
     let in_store: HashSet<CustomerId> = store.db().purchase_times()?.into_iter().filter(|p| p.2).map(|p| p.0).collect();
     let marketed = store.db().marketed_since(now - Duration::days(cap_days(store)?))?;
     let mut candidates = Vec::new();
     replies(store, &shop, now, &mut candidates)?;
     check_ins(store, &shop, now, &mut candidates)?;
     thanks(store, &shop, now, &mut candidates)?;
-    people(store, &shop, now, &shop_name, &mut candidates)?;
+    people(&shop, now, &shop_name, &mut candidates)?;
     rally(store, &shop, now, &mut candidates)?;
 
     // What the owner already did with each reason: dismissed and done stay gone; snoozed waits.
@@ -235,17 +322,13 @@ pub fn suggest(store: &mut Store, now: DateTime<Utc>, limit: usize) -> Result<Ve
         kept.push(c);
     }
 
-    let visible: Vec<Candidate> = kept.into_iter().take(limit).collect();
-    let ids: Vec<i64> = store.write(|w| {
-        visible.iter().map(|c| w.ensure_suggestion(&c.key, c.customer, c.kind.as_str(), c.kind.is_marketing(), now)).collect()
-    })?;
-    Ok(visible
+    let merges = kept.iter().map(|c| c.merge).collect();
+    let list = kept
         .into_iter()
-        .zip(ids)
-        .map(|(c, id)| {
+        .map(|c| {
             let base = c.customer.and_then(|id| shop.get(id)).map(|(b, _)| b);
             Suggestion {
-                id,
+                id: stored.get(&c.key).map_or(0, |s| s.id),
                 customer_name: base.map(|b| b.display_name.clone()).unwrap_or_default(),
                 address: base.and_then(|b| address(b, c.channel)),
                 key: c.key,
@@ -260,7 +343,8 @@ pub fn suggest(store: &mut Store, now: DateTime<Utc>, limit: usize) -> Result<Ve
                 touchpoint_id: c.touchpoint_id,
             }
         })
-        .collect())
+        .collect();
+    Ok(All { list, merges })
 }
 
 fn replies(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) -> Result<()> {
@@ -279,6 +363,7 @@ fn replies(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candida
                 why: format!("{} from {}", item.why, item.who),
                 draft: reply_draft(item.priority, "there", &t.topics),
                 touchpoint_id: Some(t.id),
+                merge: None,
             });
             continue;
         };
@@ -293,6 +378,7 @@ fn replies(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candida
             why: format!("{}: {}", item.why, quote(&t.text)),
             draft: reply_draft(item.priority, &name, &t.topics),
             touchpoint_id: Some(t.id),
+            merge: None,
         });
     }
     Ok(())
@@ -332,6 +418,7 @@ fn check_ins(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candi
             ),
             draft: format!("Hi {}, just checking in: is everything sorted with {about} now? If not, tell me and I'll make it right.", first_name(b)),
             touchpoint_id: Some(s.id),
+            merge: None,
         });
     }
     Ok(())
@@ -367,26 +454,54 @@ fn thanks(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidat
             ),
             draft: format!("Thank you for the lovely words, {}! {} made our day.", first_name(b), quote(&s.text)),
             touchpoint_id: Some(s.id),
+            merge: None,
         });
     }
     Ok(())
 }
 
-/// Suggestions that come from who a customer is: advocates, super-users, at risk, new, birthdays.
-fn people(store: &Store, shop: &Shop, now: DateTime<Utc>, shop_name: &str, out: &mut Vec<Candidate>) -> Result<()> {
-    let wanted: Vec<CustomerId> = shop
-        .customers
-        .iter()
-        .filter(|(_, i)| i.labels.iter().any(|l| matches!(l, Label::AtRisk | Label::New | Label::Advocate)))
-        .map(|(b, _)| b.id)
-        .collect();
+/// Fills in the drafts (and reasons) that need the last item bought or the words of a review, with
+/// one look-up for all the suggestions shown.
+fn fill_merge_fields(store: &Store, shop: &Shop, now: DateTime<Utc>, shop_name: &str, list: &mut [Suggestion], merges: &[Option<Merge>]) -> Result<()> {
+    let wanted: Vec<CustomerId> = list.iter().zip(merges).filter(|(_, m)| m.is_some()).filter_map(|(c, _)| c.customer_id).collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
     let items = store.db().last_items(&wanted)?;
     let praise = store.db().latest_praise(&wanted)?;
+    for (c, merge) in list.iter_mut().zip(merges) {
+        let (Some(merge), Some(id)) = (*merge, c.customer_id) else { continue };
+        let name = shop.get(id).map(|(b, _)| first_name(b)).unwrap_or_else(|| "there".into());
+        let item = items.get(&id);
+        match merge {
+            Merge::Invite => {
+                let review = praise.get(&id).map(|t| format!(" Your words ({}) meant a lot to us.", quote(t))).unwrap_or_default();
+                c.draft = format!(
+                    "Hi {name}, thank you for being such a friend to {shop_name}.{review} We'd love to invite you to an early look at our new collection, and to bring a friend. Would you like to come?"
+                );
+            }
+            Merge::WinBack => {
+                c.draft = match item {
+                    Some(item) => format!("Hi {name}, we've missed you! There's something new to go with your {item}: pop in this week and take 10% off."),
+                    None => format!("Hi {name}, we've missed you! Pop in this week and take 10% off anything you like."),
+                };
+            }
+            Merge::Welcome { first } => {
+                let item = item.map(String::as_str).unwrap_or("your first order");
+                c.why = format!("First purchase {}: {item}", ago(now, first));
+                c.draft = format!("Hi {name}, thank you for choosing {shop_name}! How are you getting on with {item}? If anything isn't right, just reply.");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Suggestions that come from who a customer is: advocates, super-users, at risk, new, birthdays.
+fn people(shop: &Shop, now: DateTime<Utc>, shop_name: &str, out: &mut Vec<Candidate>) -> Result<()> {
     let today = now.date_naive();
     for (b, i) in &shop.customers {
         let name = first_name(b);
         if i.labels.contains(&Label::Advocate) {
-            let review = praise.get(&b.id).map(|t| format!(" Your words ({}) meant a lot to us.", quote(t))).unwrap_or_default();
             let reach = if i.activity.max_reach >= insight::INFLUENCER_REACH { format!(", {} followers", i.activity.max_reach) } else { String::new() };
             out.push(Candidate {
                 key: format!("invite_advocate:c{}", b.id),
@@ -396,10 +511,9 @@ fn people(store: &Store, shop: &Shop, now: DateTime<Utc>, shop_name: &str, out: 
                 priority: 50,
                 due: now,
                 why: format!("{}{reach}", capitalise(i.reasons.iter().find(|r| r.starts_with("advocate")).map(String::as_str).unwrap_or("advocate"))),
-                draft: format!(
-                    "Hi {name}, thank you for being such a friend to {shop_name}.{review} We'd love to invite you to an early look at our new collection, and to bring a friend. Would you like to come?"
-                ),
+                draft: String::new(),
                 touchpoint_id: None,
+                merge: Some(Merge::Invite),
             });
         }
         if let (true, Some((answer, channel))) = (i.labels.contains(&Label::SuperUser), &i.activity.last_answer) {
@@ -414,14 +528,10 @@ fn people(store: &Store, shop: &Shop, now: DateTime<Utc>, shop_name: &str, out: 
                 why: capitalise(i.reasons.iter().find(|r| r.starts_with("super-user")).map(String::as_str).unwrap_or("super-user")),
                 draft: format!("Hi {name}, thank you for helping other customers with their questions. It means a lot to us, and to them."),
                 touchpoint_id: Some(*answer),
+                merge: None,
             });
         }
         if i.labels.contains(&Label::AtRisk) && (i.value.monetary >= 3 || i.value.frequency >= 4) {
-            let item = items.get(&b.id);
-            let offer = match item {
-                Some(item) => format!("We've missed you! There's something new to go with your {item}: pop in this week and take 10% off."),
-                None => "We've missed you! Pop in this week and take 10% off anything you like.".to_string(),
-            };
             let how = i.reasons.iter().find(|r| r.starts_with("at risk")).map(|r| r.trim_start_matches("at risk: ").to_string()).unwrap_or_default();
             out.push(Candidate {
                 key: format!("win_back:c{}:{}", b.id, b.last_purchase.as_deref().unwrap_or("").get(..10).unwrap_or("")),
@@ -431,14 +541,14 @@ fn people(store: &Store, shop: &Shop, now: DateTime<Utc>, shop_name: &str, out: 
                 priority: 58 + i.value.monetary as u32,
                 due: now,
                 why: format!("{}; spent {:.2} over {} orders (value {} of 5)", capitalise(&how), i.value.spend, i.value.orders, i.value.monetary),
-                draft: format!("Hi {name}, {offer}"),
+                draft: String::new(),
                 touchpoint_id: None,
+                merge: Some(Merge::WinBack),
             });
         }
         if let Some(first) = b.first_purchase.as_deref().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&Utc)) {
             let days = (now - first).num_days();
             if (WELCOME_AFTER_DAYS..=WELCOME_UNTIL_DAYS).contains(&days) && i.value.orders <= 1 {
-                let item = items.get(&b.id).map(|s| s.as_str()).unwrap_or("your first order");
                 out.push(Candidate {
                     key: format!("welcome:c{}", b.id),
                     customer: Some(b.id),
@@ -446,9 +556,10 @@ fn people(store: &Store, shop: &Shop, now: DateTime<Utc>, shop_name: &str, out: 
                     channel: None,
                     priority: 45,
                     due: first + Duration::days(WELCOME_AFTER_DAYS),
-                    why: format!("First purchase {}: {item}", ago(now, first)),
-                    draft: format!("Hi {name}, thank you for choosing {shop_name}! How are you getting on with {item}? If anything isn't right, just reply."),
+                    why: String::new(),
+                    draft: String::new(),
                     touchpoint_id: None,
+                    merge: Some(Merge::Welcome { first }),
                 });
             }
         }
@@ -470,6 +581,7 @@ fn people(store: &Store, shop: &Shop, now: DateTime<Utc>, shop_name: &str, out: 
                     why: format!("Birthday on {} ({when})", next.format("%-d %B")),
                     draft: format!("Happy birthday, {name}! Here's a little treat from all of us at {shop_name}: 15% off anything this week."),
                     touchpoint_id: None,
+                    merge: None,
                 });
             }
         }
@@ -498,13 +610,13 @@ fn rally(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate
     let recent_from = now - Duration::days(7);
     let mut recent: HashMap<String, u32> = HashMap::new();
     let mut before: HashMap<String, u32> = HashMap::new();
-    for t in store.db().touchpoints_between(now - Duration::days(35), now + Duration::seconds(1))? {
-        if t.direction != crate::model::Direction::In || t.sentiment_label != crate::sentiment::Label::Negative {
+    for (at, topics) in store.db().negative_topics_since(now - Duration::days(35))? {
+        if at > now {
             continue;
         }
-        let bucket = if t.at >= recent_from { &mut recent } else { &mut before };
-        for topic in &t.topics {
-            *bucket.entry(topic.clone()).or_default() += 1;
+        let bucket = if at >= recent_from { &mut recent } else { &mut before };
+        for topic in topics.split(',').filter(|t| !t.is_empty()) {
+            *bucket.entry(topic.to_string()).or_default() += 1;
         }
     }
     let mut advocates: Vec<(u32, &str)> = shop
@@ -538,6 +650,7 @@ fn rally(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate
                 why: format!("{n} negative messages about {topic} in the last 7 days, against about {weekly_before:.1} a week before"),
                 draft: format!("Several customers are unhappy about {topic} this week. Answer each of them first, then say in public what you are doing about it. {ask}"),
                 touchpoint_id: None,
+                merge: None,
             });
         }
     }
@@ -555,36 +668,44 @@ pub fn done(store: &mut Store, id: i64, text: Option<&str>, now: DateTime<Utc>) 
     if row.status == "done" {
         return Err(Error::conflict(format!("suggestion #{id} is already done")));
     }
-    let current = suggest(store, now, usize::MAX)?.into_iter().find(|s| s.id == id);
-    let text = text.map(str::to_string).or_else(|| current.as_ref().map(|s| s.draft.clone())).unwrap_or_default();
-    let outcome = match (&current, row.kind.as_str()) {
-        (Some(s), "reply") if s.touchpoint_id.is_some() => {
-            Some(crate::touchpoints::reply(store, s.touchpoint_id.unwrap_or_default(), &text, now, now)?)
-        }
-        (Some(s), _) if s.customer_id.is_some() && s.channel.is_some() => {
-            let channel = s.channel.unwrap_or(Channel::InStore);
-            let kind = match channel {
-                Channel::InStore => "visit",
-                Channel::Phone => "call",
-                _ if matches!(s.kind, Kind::CheckIn | Kind::Thank | Kind::Recognize) => "reply",
-                _ => "dm",
-            };
-            let draft = crate::model::TouchpointDraft {
-                customer: format!("#{}", s.customer_id.unwrap_or_default()),
-                channel: channel.as_str().into(),
-                kind: kind.into(),
-                direction: "out".into(),
-                text: text.clone(),
-                at: now.to_rfc3339(),
-                status: "no_reply_needed".into(),
-                ..Default::default()
-            };
-            let change = crate::customers::Change::from_settings(store, now, "follow-up")?;
-            Some(crate::touchpoints::add(store, &draft, &change)?.touchpoint)
-        }
-        _ => None,
+    let position = all_suggestions(store, now)?.list.iter().position(|s| s.id == id);
+    let current = match position {
+        Some(p) => suggest(store, now, p + 1)?.pop(),
+        None => None,
     };
-    store.write(|w| w.set_suggestion_status(id, "done", None, Some(now), outcome.as_ref().map(|t| t.id)))?;
+    let text = text.map(str::to_string).or_else(|| current.as_ref().map(|s| s.draft.clone())).unwrap_or_default();
+    let mut outcome = None;
+    acting_on(store, id, now, |store| {
+        outcome = match (&current, row.kind.as_str()) {
+            (Some(s), "reply") if s.touchpoint_id.is_some() => {
+                Some(crate::touchpoints::reply(store, s.touchpoint_id.unwrap_or_default(), &text, now, now)?)
+            }
+            (Some(s), _) if s.customer_id.is_some() && s.channel.is_some() => {
+                let channel = s.channel.unwrap_or(Channel::InStore);
+                let kind = match channel {
+                    Channel::InStore => "visit",
+                    Channel::Phone => "call",
+                    _ if matches!(s.kind, Kind::CheckIn | Kind::Thank | Kind::Recognize) => "reply",
+                    _ => "dm",
+                };
+                let draft = crate::model::TouchpointDraft {
+                    customer: format!("#{}", s.customer_id.unwrap_or_default()),
+                    channel: channel.as_str().into(),
+                    kind: kind.into(),
+                    direction: "out".into(),
+                    text: text.clone(),
+                    at: now.to_rfc3339(),
+                    status: "no_reply_needed".into(),
+                    ..Default::default()
+                };
+                let change = crate::customers::Change::from_settings(store, now, "follow-up")?;
+                Some(crate::touchpoints::add(store, &draft, &change)?.touchpoint)
+            }
+            _ => None,
+        };
+        let outcome_id = outcome.as_ref().map(|t| t.id);
+        store.write(|w| w.set_suggestion_status(id, "done", None, Some(now), outcome_id))
+    })?;
     Ok(outcome)
 }
 
@@ -594,13 +715,13 @@ pub fn snooze(store: &mut Store, id: i64, until: DateTime<Utc>, now: DateTime<Ut
     if until <= now {
         return Err(Error::invalid_field("until", "snooze until a time after now"));
     }
-    store.write(|w| w.set_suggestion_status(id, "snoozed", Some(until), None, None))
+    acting_on(store, id, now, |s| s.write(|w| w.set_suggestion_status(id, "snoozed", Some(until), None, None)))
 }
 
 /// Dismisses a suggestion: it does not come back for the same reason.
 pub fn dismiss(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<()> {
     stored(store, id)?;
-    store.write(|w| w.set_suggestion_status(id, "dismissed", None, Some(now), None))
+    acting_on(store, id, now, |s| s.write(|w| w.set_suggestion_status(id, "dismissed", None, Some(now), None)))
 }
 
 #[cfg(test)]

@@ -330,7 +330,13 @@ pub fn set_referral(store: &mut Store, referred: CustomerId, referrer: CustomerI
     store.write(|w| w.set_referral(referred, referrer, at, source))
 }
 
+/// The shop's insight as of `now`, reused while nothing changed in the database and `now` is in the
+/// same minute (the Today screen, segments and profiles all ask for it).
+pub fn compute_cached(store: &Store, now: DateTime<Utc>) -> Result<std::sync::Arc<Shop>> {
+    store.memoized(now.timestamp().div_euclid(60) as u64, |s| compute(s, now))
+}
+
 /// One customer's insight (computed with the whole shop, since scores are relative to it).
 pub fn of_customer(store: &Store, id: CustomerId, now: DateTime<Utc>) -> Result<Option<Insight>> {
-    Ok(compute(store, now)?.get(id).map(|(_, i)| i.clone()))
+    Ok(compute_cached(store, now)?.get(id).map(|(_, i)| i.clone()))
 }

@@ -83,7 +83,7 @@ fn all_filters(store: &Store) -> Result<Vec<(String, Filter, bool)>> {
 
 /// Every segment with its live count.
 pub fn list(store: &Store, now: DateTime<Utc>) -> Result<Vec<Segment>> {
-    let shop = insight::compute(store, now)?;
+    let shop = insight::compute_cached(store, now)?;
     Ok(all_filters(store)?
         .into_iter()
         .map(|(name, filter, built_in)| Segment { count: members(&shop, &filter).len(), name, filter, built_in })
@@ -96,7 +96,7 @@ pub fn show(store: &Store, name: &str, now: DateTime<Utc>) -> Result<(Segment, V
         .into_iter()
         .find(|(n, _, _)| n.eq_ignore_ascii_case(name.trim()))
         .ok_or_else(|| Error::not_found(format!("there is no segment “{}”", name.trim())))?;
-    let shop = insight::compute(store, now)?;
+    let shop = insight::compute_cached(store, now)?;
     let mut kept: Vec<(&str, CustomerId)> = members(&shop, &filter).iter().map(|(b, _)| (b.display_name.as_str(), b.id)).collect();
     kept.sort_by(|a, b| crate::normalize::fold(a.0).cmp(&crate::normalize::fold(b.0)).then(a.1.cmp(&b.1)));
     let ids = kept.into_iter().map(|(_, id)| id).collect::<Vec<_>>();
@@ -132,4 +132,27 @@ pub fn export_mailchimp(store: &Store, name: &str, now: DateTime<Utc>, out: &mut
     }
     w.flush().map_err(io)?;
     Ok(written)
+}
+
+/// What the dashboard draws: the participation pyramid, the segments with their counts, how many
+/// customers have each spend score (0 for no purchases, then 1 to 5), and how many carry each label.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub pyramid: insight::Pyramid,
+    pub segments: Vec<Segment>,
+    pub monetary: [u32; 6],
+    pub labels: std::collections::BTreeMap<&'static str, u32>,
+}
+
+pub fn dashboard(store: &Store, now: DateTime<Utc>) -> Result<Dashboard> {
+    let shop = insight::compute_cached(store, now)?;
+    let mut monetary = [0u32; 6];
+    let mut labels = std::collections::BTreeMap::new();
+    for (_, i) in &shop.customers {
+        monetary[i.value.monetary.min(5) as usize] += 1;
+        for l in &i.labels {
+            *labels.entry(l.as_str()).or_insert(0) += 1;
+        }
+    }
+    Ok(Dashboard { pyramid: shop.pyramid.clone(), segments: list(store, now)?, monetary, labels })
 }

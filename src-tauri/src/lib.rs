@@ -15,7 +15,7 @@ use regulars::model::{
     Settings, Touchpoint, TouchpointDraft, TouchpointId, TouchpointKind,
 };
 use regulars::touchpoints::{self, Logged};
-use regulars::{export, followups, insight, purchases, search, segments, settings, FieldProblem, Store};
+use regulars::{export, followups, purchases, search, segments, settings, FieldProblem, Store};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
@@ -295,31 +295,9 @@ async fn suggestion_dismiss(state: State<'_, AppState>, id: i64) -> CmdResult<()
     state.with(|s| followups::dismiss(s, id, Utc::now()))
 }
 
-/// What the dashboard draws: the participation pyramid, segments with counts, and how many
-/// customers have each spend score and each label.
-#[derive(Debug, Serialize)]
-pub struct Dashboard {
-    pyramid: insight::Pyramid,
-    segments: Vec<segments::Segment>,
-    monetary: [u32; 6],
-    labels: std::collections::BTreeMap<&'static str, u32>,
-}
-
 #[tauri::command]
-async fn dashboard(state: State<'_, AppState>) -> CmdResult<Dashboard> {
-    state.with(|s| {
-        let now = Utc::now();
-        let shop = insight::compute(s, now)?;
-        let mut monetary = [0u32; 6];
-        let mut labels = std::collections::BTreeMap::new();
-        for (_, i) in &shop.customers {
-            monetary[i.value.monetary.min(5) as usize] += 1;
-            for l in &i.labels {
-                *labels.entry(l.as_str()).or_insert(0) += 1;
-            }
-        }
-        Ok(Dashboard { pyramid: shop.pyramid, segments: segments::list(s, now)?, monetary, labels })
-    })
+async fn dashboard(state: State<'_, AppState>) -> CmdResult<segments::Dashboard> {
+    state.with(|s| segments::dashboard(s, Utc::now()))
 }
 
 /// The database named by `--db PATH`, else `REGULARS_DB`, else the default shared with the CLI.

@@ -155,13 +155,17 @@ impl Db<'_> {
     }
 
     /// Every purchase (not returns) as (customer, unix seconds, in the shop), by customer then time.
+    /// Read in table order (one sequential pass) and sorted here: far cheaper than walking the
+    /// customer index and looking each row up.
     pub fn purchase_times(&self) -> Result<Vec<(CustomerId, i64, bool)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT customer_id, CAST(strftime('%s', at) AS INTEGER), channel = 'in_store'
-             FROM purchases WHERE NOT is_return ORDER BY customer_id, at",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0), r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut stmt = self.conn.prepare_cached("SELECT customer_id, at, channel = 'in_store' FROM purchases WHERE NOT is_return")?;
+        let rows = stmt.query_map([], |r| {
+            let at = r.get_ref(1)?.as_str().map(|t| parse_time(t).timestamp()).unwrap_or(0);
+            Ok((r.get(0)?, at, r.get(2)?))
+        })?;
+        let mut out: Vec<(CustomerId, i64, bool)> = rows.collect::<rusqlite::Result<_>>()?;
+        out.sort_unstable_by_key(|p| (p.0, p.1));
+        Ok(out)
     }
 
     /// Inbound touchpoints of linked customers since `since`, rolled up by customer, kind, channel
@@ -226,6 +230,15 @@ impl Db<'_> {
              ORDER BY at",
         )?;
         let rows = stmt.query_map([super::id_list(ids)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The topics of negative inbound messages since `since`, with when each was said.
+    pub fn negative_topics_since(&self, since: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, topics FROM touchpoints WHERE direction = 'in' AND sentiment_label = 'negative' AND at >= ?1 AND topics <> ''",
+        )?;
+        let rows = stmt.query_map([time_text(since)], |r| Ok((parse_time(&r.get::<_, String>(0)?), r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -34,6 +34,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_imports.sql"),
     include_str!("migrations/0003_touchpoints.sql"),
     include_str!("migrations/0004_followups.sql"),
+    include_str!("migrations/0005_rollup_index.sql"),
 ];
 
 /// The schema version this build writes.
@@ -71,6 +72,15 @@ pub enum Presence {
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Derived values kept between calls (the shop's insight, the suggestion list), one per type:
+    /// valid while nothing in the database changed (see `memoized`).
+    memo: std::cell::RefCell<Vec<Memo>>,
+}
+
+struct Memo {
+    stamp: (u64, i64),
+    tag: u64,
+    value: std::sync::Arc<dyn std::any::Any + Send + Sync>,
 }
 
 impl Store {
@@ -104,7 +114,7 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(64);
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         rusqlite::vtab::array::load_module(&conn)?;
-        let mut store = Store { conn, path };
+        let mut store = Store { conn, path, memo: std::cell::RefCell::new(Vec::new()) };
         store.migrate()?;
         Ok(store)
     }
@@ -132,6 +142,43 @@ impl Store {
         rusqlite::backup::Backup::new(&self.conn, &mut conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
         Store::init(conn, None)
     }
+
+    /// What identifies the database's content: rows changed through this connection, and other
+    /// connections' commits (`data_version`).
+    fn stamp(&self) -> Result<(u64, i64)> {
+        Ok((self.conn.total_changes(), self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?))
+    }
+
+    /// `compute`'s value for `tag`, computed again only when the database changed since (here or
+    /// in another process) or the tag differs. Holds one value: the last asked for.
+    pub fn memoized<T: std::any::Any + Send + Sync>(
+        &self,
+        tag: u64,
+        compute: impl FnOnce(&Store) -> Result<T>,
+    ) -> Result<std::sync::Arc<T>> {
+        if let Some(value) = self.memo_get::<T>(tag)? {
+            return Ok(value);
+        }
+        let value = std::sync::Arc::new(compute(self)?);
+        self.memo_put(tag, value.clone())?;
+        Ok(value)
+    }
+
+    /// The kept value of type `T` for `tag`, if the database has not changed since it was kept.
+    pub fn memo_get<T: std::any::Any + Send + Sync>(&self, tag: u64) -> Result<Option<std::sync::Arc<T>>> {
+        let stamp = self.stamp()?;
+        Ok(self.memo.borrow().iter().filter(|m| m.stamp == stamp && m.tag == tag).find_map(|m| m.value.clone().downcast::<T>().ok()))
+    }
+
+    /// Keeps `value` as the value of type `T` for `tag`, as of the database's current state.
+    pub fn memo_put<T: std::any::Any + Send + Sync>(&self, tag: u64, value: std::sync::Arc<T>) -> Result<()> {
+        let stamp = self.stamp()?;
+        let mut memo = self.memo.borrow_mut();
+        memo.retain(|m| m.stamp == stamp && !m.value.is::<T>());
+        memo.push(Memo { stamp, tag, value });
+        Ok(())
+    }
+
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
@@ -620,7 +667,7 @@ mod tests {
     #[test]
     fn migrations_are_append_only() {
         let frozen: Vec<u64> = MIGRATIONS.iter().map(|m| checksum(m)).collect();
-        let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8, 0xd9c8_160c_2b85_5455, 0x2bb2_2a9e_5ac1_673c, 0x0c17_76f5_8f21_9cd1];
+        let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8, 0xd9c8_160c_2b85_5455, 0x2bb2_2a9e_5ac1_673c, 0x0c17_76f5_8f21_9cd1, 0xc01a_9b1e_6a92_58d4];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "a new migration needs its checksum pinned here");
         for (i, (got, want)) in frozen.iter().zip(pinned).enumerate() {
             assert_eq!(got, want, "migration {} was edited after release (checksum {got:#x})", i + 1);
