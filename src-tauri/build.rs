@@ -35,6 +35,7 @@ fn main() {
         "suggestion_snooze",
         "suggestion_dismiss",
         "dashboard",
+        "open_address",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build configuration");
 }

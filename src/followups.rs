@@ -181,6 +181,40 @@ pub fn marketing_channel(b: &BaseRow, shops_in_store: bool) -> Option<Channel> {
         .or_else(|| shops_in_store.then_some(Channel::InStore))
 }
 
+/// Checks an address before the system is asked to open it: an email (`mailto:`), a phone (`sms:`,
+/// `tel:`), or an https link to a known social network or WhatsApp, with nothing that a handler
+/// could take for options or scripts. Returns it as it should be opened.
+pub fn checked_address(address: &str) -> Result<String> {
+    const HOSTS: &[&str] = &["instagram.com", "facebook.com", "www.tiktok.com", "x.com", "www.youtube.com", "wa.me"];
+    let a = address.trim();
+    let bad = || Error::invalid_field("address", format!("“{a}” is not an address Regulars opens"));
+    if a.chars().any(|c| c.is_control() || c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')) {
+        return Err(bad());
+    }
+    if let Some(email) = a.strip_prefix("mailto:") {
+        if email.contains(['?', '&', '=', '%', ',', ';']) {
+            return Err(bad());
+        }
+        return crate::normalize::email(email).map(|e| format!("mailto:{e}")).map_err(|_| bad());
+    }
+    for scheme in ["sms:", "tel:"] {
+        if let Some(phone) = a.strip_prefix(scheme) {
+            if phone.starts_with('+') && phone.len() > 4 && phone[1..].chars().all(|c| c.is_ascii_digit()) {
+                return Ok(a.to_string());
+            }
+            return Err(bad());
+        }
+    }
+    let rest = a.strip_prefix("https://").ok_or_else(bad)?;
+    let host = rest.split('/').next().unwrap_or("");
+    let path = &rest[host.len()..];
+    if HOSTS.contains(&host) && path.starts_with('/') && path.len() > 1 && path.chars().all(|c| c.is_ascii_alphanumeric() || "/@._-".contains(c)) {
+        Ok(a.to_string())
+    } else {
+        Err(bad())
+    }
+}
+
 /// An address to write to a customer on a channel, when there is one.
 fn address(b: &BaseRow, channel: Option<Channel>) -> Option<String> {
     let handle = |platform: &str| b.handles.iter().find_map(|h| h.strip_prefix(&format!("{platform}:")).map(str::to_string));
@@ -746,6 +780,18 @@ mod tests {
         assert_eq!(marketing_channel(&base("no", "unknown", Some("instagram")), true), Some(Channel::InStore));
         assert_eq!(marketing_channel(&base("no", "no", None), false), None);
         assert_eq!(marketing_channel(&base("unknown", "yes", Some("whatsapp")), false), Some(Channel::Whatsapp));
+    }
+
+    #[test]
+    fn only_plain_addresses_are_opened() {
+        assert!(checked_address("mailto:ann@example.com").is_ok());
+        assert!(checked_address("sms:+447911123456").is_ok());
+        assert!(checked_address("https://instagram.com/ann.smith").is_ok());
+        assert!(checked_address("https://wa.me/447911123456").is_ok());
+        for bad in ["javascript:alert(1)", "https://evil.example/x", "file:///etc/passwd", "https://instagram.com/a b",
+            "mailto:x@y.com?body=hi", "sms:+44;rm", "https://instagram.com/", "https://instagram.com.evil.example/a", "--help"] {
+            assert!(checked_address(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

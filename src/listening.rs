@@ -233,6 +233,8 @@ pub struct Week {
     pub negative: u32,
     /// Mean compound sentiment of inbound touchpoints, if any.
     pub average_sentiment: Option<f64>,
+    /// Median minutes to the shop's first reply, for messages that week that were answered.
+    pub median_reply_minutes: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -332,8 +334,17 @@ pub fn overview(store: &Store, now: DateTime<Utc>, days: u32) -> Result<Overview
         e.1 = e.1.max(t.reach.unwrap_or(0));
         e.2 += t.sentiment;
     }
-    for (week, (sum, n)) in weeks.iter_mut().zip(&sums) {
+    let mut week_replies: Vec<Vec<i64>> = vec![Vec::new(); week_count];
+    for t in &inbound {
+        if let Some(r) = t.replied_at {
+            let index = (((t.at - from).num_days().max(0)) / 7).min(week_count as i64 - 1) as usize;
+            week_replies[index].push((r - t.at).num_minutes().max(0));
+        }
+    }
+    for ((week, (sum, n)), replies) in weeks.iter_mut().zip(&sums).zip(&mut week_replies) {
         week.average_sentiment = (*n > 0).then(|| (sum / *n as f64 * 1000.0).round() / 1000.0);
+        replies.sort_unstable();
+        week.median_reply_minutes = (!replies.is_empty()).then(|| replies[replies.len() / 2]);
     }
     let mut channel_list: Vec<(String, u32)> = channels.into_iter().collect();
     channel_list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -295,6 +295,15 @@ async fn suggestion_dismiss(state: State<'_, AppState>, id: i64) -> CmdResult<()
     state.with(|s| followups::dismiss(s, id, Utc::now()))
 }
 
+/// Opens a customer's address (email, text, profile) with the system's own app, after the core has
+/// checked it.
+#[tauri::command]
+async fn open_address(address: String) -> CmdResult<()> {
+    let address = followups::checked_address(&address)?;
+    open::that_detached(&address)
+        .map_err(|e| IpcError { code: "unavailable", message: format!("no app opened {address}: {e}"), fields: vec![] })
+}
+
 #[tauri::command]
 async fn dashboard(state: State<'_, AppState>) -> CmdResult<segments::Dashboard> {
     state.with(|s| segments::dashboard(s, Utc::now()))
@@ -352,6 +361,7 @@ pub fn run() {
             suggestion_snooze,
             suggestion_dismiss,
             dashboard,
+            open_address,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -6,8 +6,9 @@
 //!
 //! Beyond VADER: the retail phrases customers use ("never arrived", "fell apart", "so helpful") are
 //! scored as phrases; negation and intensifiers stop at the end of a clause; "but" really halves
-//! what came before it; "like" counts only as a verb of liking; words the lexicon lacks are tried
-//! without their endings ("disappointingly"), and stretched words are shrunk ("sooo gooood").
+//! what came before it; "like" counts only as a verb of liking; questions and what follows "if",
+//! "hope" or "wish" count for half; words the lexicon lacks are tried without their endings
+//! ("disappointingly"), and stretched words are shrunk ("sooo gooood").
 
 pub mod evaluation;
 
@@ -71,6 +72,10 @@ const BOOST: f32 = 0.293;
 const CAPS_BOOST: f32 = 0.733;
 /// Negation flips a valence and weakens it ("not good" is less bad than "bad").
 const NEGATION: f32 = -0.74;
+/// A question's words count for half: "Is the blue one good?" asks, it does not praise.
+const QUESTION: f32 = 0.5;
+/// So do words after "if", "hope" or "wish" in their clause: "I hope it fits" is not a fit.
+const UNREAL: f32 = 0.5;
 /// The squashing constant: compound = sum / sqrt(sum² + ALPHA).
 const ALPHA: f32 = 15.0;
 
@@ -284,6 +289,8 @@ struct Token {
     caps: bool,
     /// Punctuation after it ends a clause: negation and intensifiers do not reach past it.
     ends_clause: bool,
+    /// It ends a question.
+    ends_question: bool,
     /// Stretched for emphasis ("sooo", "gooood").
     stretched: bool,
     /// An emoji or emoticon: a feeling, not a word to negate or intensify.
@@ -299,6 +306,7 @@ impl Token {
         let mut token = Token {
             caps,
             ends_clause,
+            ends_question: false,
             stretched: false,
             symbol: false,
             valence: entry.and_then(|e| e.valence),
@@ -316,7 +324,7 @@ impl Token {
     }
 
     fn symbol(text: String, valence: f32) -> Token {
-        Token { text, caps: false, ends_clause: false, stretched: false, symbol: true, valence: Some(valence), role: Role::Plain }
+        Token { text, caps: false, ends_clause: false, ends_question: false, stretched: false, symbol: true, valence: Some(valence), role: Role::Plain }
     }
 
     fn rated(&self) -> bool {
@@ -375,19 +383,21 @@ fn tokens(text: &str, lex: &Lexicon) -> Vec<Token> {
 fn push_word(original: &str, lower: &str, out: &mut Vec<Token>, lex: &Lexicon) {
     let trim = |c: char| !c.is_alphanumeric() && c != '/';
     let ends_clause = original.trim_end().ends_with(['.', '!', '?', ';', ':', ',']);
+    let ends_question = original.trim_end().trim_end_matches(['!', '.', ')']).ends_with('?');
     let word = lower.trim_matches(trim);
     if word.is_empty() {
-        if ends_clause {
-            if let Some(last) = out.last_mut() {
-                last.ends_clause = true;
-            }
+        if let Some(last) = out.last_mut() {
+            last.ends_clause |= ends_clause;
+            last.ends_question |= ends_question;
         }
         return;
     }
     let shown = original.trim_matches(trim);
     let letters = shown.chars().filter(|c| c.is_alphabetic()).count();
     let caps = letters >= 2 && !shown.chars().any(char::is_lowercase);
-    out.push(Token::word(word.to_string(), caps, ends_clause, lex));
+    let mut token = Token::word(word.to_string(), caps, ends_clause, lex);
+    token.ends_question = ends_question;
+    out.push(token);
 }
 
 /// "sooo" → "so", "gooood" → "good": a letter repeated three times or more is cut to two, then one,
@@ -460,6 +470,30 @@ fn valences(text: &str) -> (Vec<Token>, Vec<f32>) {
     let some_caps = toks.iter().any(|t| t.caps);
     let caps_differ = some_caps && toks.iter().any(|t| !t.caps && !t.symbol);
     let mut valences: Vec<f32> = (0..toks.len()).map(|i| valence(&toks, i, caps_differ)).collect();
+    // Questions ask more than they assert: what a question says counts for less.
+    let mut start = 0;
+    for end in 0..toks.len() {
+        if toks[end].ends_clause || end + 1 == toks.len() {
+            if toks[end].ends_question {
+                for v in &mut valences[start..=end] {
+                    *v *= QUESTION;
+                }
+            }
+            start = end + 1;
+        }
+    }
+    // What follows "if", "hope" or "wish" in a clause is not (yet) so.
+    let mut unreal = false;
+    for (j, t) in toks.iter().enumerate() {
+        if matches!(t.text.as_str(), "if" | "unless" | "hope" | "hoping" | "wish" | "wishing" | "hopefully") {
+            unreal = true;
+        } else if unreal {
+            valences[j] *= UNREAL;
+        }
+        if t.ends_clause {
+            unreal = false;
+        }
+    }
     // A contrast: what comes after the first "but" counts more than what came before.
     if let Some(c) = toks.iter().position(|t| CONTRASTS.contains(&t.text.as_str())) {
         for (j, v) in valences.iter_mut().enumerate() {
@@ -499,7 +533,7 @@ fn merge_phrases(toks: &mut Vec<Token>, lex: &Lexicon) {
         if let Some((len, text, v)) = matched {
             let caps = toks[i..i + len].iter().all(|t| t.caps);
             let ends_clause = toks[i + len - 1].ends_clause;
-            let merged = Token { text, caps, ends_clause, stretched: false, symbol: false, valence: Some(v), role: Role::Plain };
+            let merged = Token { text, caps, ends_clause, stretched: false, symbol: false, valence: Some(v), role: Role::Plain, ends_question: false };
             toks.splice(i..i + len, [merged]);
         }
         i += 1;

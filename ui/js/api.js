@@ -63,6 +63,7 @@ export const api = {
   suggestionSnooze: (id, hours) => call('suggestion_snooze', { id, hours }),
   suggestionDismiss: (id) => call('suggestion_dismiss', { id }),
   dashboard: () => call('dashboard'),
+  openAddress: (address) => call('open_address', { address }),
 };
 
 /** Calls `handler(paths)` when files are dropped on the window; resolves to a function that stops listening. */

@@ -59,6 +59,14 @@ export async function renderListening(el, { days = 90, onOpenCustomer } = {}) {
     h('div', { class: 'cards' },
       h('section', { class: 'card' }, h('h3', {}, 'Messages per week'), volume, legend(series)),
       h('section', { class: 'card' }, h('h3', {}, 'Mood per week'), mood, legend(moodSeries)),
+      h('section', { class: 'card' }, h('h3', {}, 'Time to reply, per week (hours, median)'),
+        o.weeks.some((w) => w.median_reply_minutes != null)
+          ? stackedColumns({
+            label: 'Median hours to the first reply, per week',
+            columns: o.weeks.map((w) => ({ label: weekLabel(w.start), values: { hours: Math.round((w.median_reply_minutes ?? 0) / 6) / 10 } })),
+            series: [{ key: 'hours', name: 'hours to reply', color: '#4f6d9a' }],
+          })
+          : h('p', { class: 'muted' }, 'No replies logged in this period yet.')),
       h('section', { class: 'card' }, h('h3', {}, 'What they talk about'), topics),
       h('section', { class: 'card' }, h('h3', {}, 'What they complain about'),
         o.pain_points.length

@@ -34,6 +34,8 @@ function card(s, index) {
         h('button', { class: 'btn', type: 'button', id: 'suggestion-copy', title: 'Copy the message', onclick: () => copy() }, 'Copy'),
         h('button', { class: 'btn ghost', type: 'button', id: 'suggestion-snooze', title: 'Snooze until tomorrow (S)', onclick: () => snooze(s) }, 'Tomorrow'),
         h('button', { class: 'btn ghost', type: 'button', id: 'suggestion-dismiss', title: 'Dismiss (X)', onclick: () => dismiss(s) }, 'Dismiss'),
+        s.address ? h('button', { class: 'btn ghost', type: 'button', id: 'suggestion-open', title: `Copies the message, then opens ${s.address}`,
+          onclick: () => openAddress(s) }, OPEN_WORDS[s.channel] ?? 'Open') : null,
         s.address ? h('span', { class: 'address', title: 'Where to send it' }, s.address.replace(/^(mailto|sms|tel):/, '')) : null))
     : h('p', { class: 'draft-preview' }, s.draft);
   const where = s.channel ? (s.channel === 'in_store' ? 'in person, next time they are in' : `on ${CHANNEL_NAMES[s.channel] ?? s.channel}`) : '';
@@ -71,11 +73,21 @@ function pyramid(p) {
   }));
 }
 
+/** Customers by spend score, as bars: the top fifth of the shop down to no purchases yet. */
+function spend(monetary) {
+  const rows = [['Top fifth', 5], ['Second fifth', 4], ['Middle fifth', 3], ['Fourth fifth', 2], ['Lowest fifth', 1], ['No purchases yet', 0]];
+  const max = Math.max(1, ...monetary);
+  return h('ul', { class: 'spend', id: 'spend' }, rows.map(([label, score]) =>
+    h('li', {}, h('span', {}, label), h('progress', { max: String(max), value: String(monetary[score] ?? 0), 'aria-label': label }), h('strong', {}, String(monetary[score] ?? 0)))));
+}
+
 function side(d) {
   if (!d) return null;
   const LABEL_WORDS = { advocate: 'Advocates', detractor: 'Detractors', influencer: 'Influencers', super_user: 'Helpers', new: 'New', active: 'Active', at_risk: 'At risk', lapsed: 'Lapsed' };
   return h('aside', { class: 'today-side' },
     h('section', { class: 'card' }, h('h3', {}, 'Who takes part'), pyramid(d.pyramid)),
+    h('section', { class: 'card' }, h('h3', {}, 'What they spend'),
+      spend(d.monetary)),
     h('section', { class: 'card' }, h('h3', {}, 'Your customers'),
       h('ul', { class: 'label-counts' }, Object.entries(LABEL_WORDS).map(([key, word]) =>
         h('li', {}, h('span', { class: `badge label ${key}` }, word), h('strong', {}, String(d.labels[key] ?? 0)))))),
@@ -121,6 +133,22 @@ function done(s) {
 }
 function snooze(s) { return act(() => api.suggestionSnooze(s.id, 24), 'Back tomorrow.'); }
 function dismiss(s) { return act(() => api.suggestionDismiss(s.id), 'Dismissed. It will not come back for this reason.'); }
+
+const OPEN_WORDS = {
+  email: 'Write email', sms: 'Write text', whatsapp: 'Open WhatsApp', instagram: 'Open Instagram', facebook: 'Open Facebook',
+  tiktok: 'Open TikTok', x: 'Open X', youtube: 'Open YouTube', phone: 'Call',
+};
+
+/** Copies the draft (to paste where it opens), then opens the customer's address. */
+async function openAddress(s) {
+  try {
+    await navigator.clipboard.writeText(text()).catch(() => {});
+    await api.openAddress(s.address);
+    current.onChanged?.(null, 'Message copied: paste it there, then press D here.');
+  } catch (error) {
+    current.onError?.(error);
+  }
+}
 
 async function copy() {
   try {
