@@ -651,3 +651,57 @@ mod tests {
         assert_eq!(resolve(&store, "999", region).unwrap_err().code(), "not_found");
     }
 }
+
+/// What an erasure did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Erased {
+    pub id: CustomerId,
+    pub display_name: String,
+    /// Backups made before the erasure: they still hold the customer's details.
+    pub older_backups: Vec<crate::backup::Backup>,
+}
+
+/// Erases a customer for good (the right to erasure): their profile, touchpoints, purchases,
+/// consent record and every trace in the search index and the database files. Unlike `delete`,
+/// there is no undo.
+pub fn erase(store: &mut Store, id: CustomerId, now: DateTime<Utc>) -> Result<Erased> {
+    let customer = store.db().customer(id)?.ok_or_else(|| no_customer(id))?;
+    store.write(|w| w.erase_customer(id))?;
+    store.purge()?;
+    let older_backups = match store.path() {
+        Some(_) => crate::backup::list(store)?.into_iter().filter(|b| b.at <= now).collect(),
+        None => Vec::new(),
+    };
+    Ok(Erased { id, display_name: customer.display_name, older_backups })
+}
+
+/// One customer's whole record (the right of access and portability): profile, consent history,
+/// touchpoints and purchases.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Record {
+    pub customer: Customer,
+    pub consent_history: Vec<crate::model::ConsentEvent>,
+    pub touchpoints: Vec<crate::model::Touchpoint>,
+    pub purchases: Vec<crate::model::Purchase>,
+}
+
+pub fn record(store: &Store, id: CustomerId) -> Result<Record> {
+    let customer = store.db().customer(id)?.ok_or_else(|| no_customer(id))?;
+    Ok(Record {
+        consent_history: store.db().consent_history(id)?,
+        touchpoints: store.db().touchpoints(Some(id), u64::MAX >> 1)?,
+        purchases: store.db().purchases_of(id)?,
+        customer,
+    })
+}
+
+/// Like `resolve`, but also finds customers in the trash by number (erasure and access apply to
+/// them too).
+pub fn resolve_any(store: &Store, reference: &str, region: Region) -> Result<CustomerId> {
+    if let Ok(id) = reference.trim().trim_start_matches('#').parse::<CustomerId>() {
+        if store.db().customer(id)?.is_some() {
+            return Ok(id);
+        }
+    }
+    resolve(store, reference, region)
+}

@@ -6,6 +6,7 @@
 //! and identity), `search`, `export`, `settings`, `demo` (a made-up shop), and `store`, the one
 //! module that speaks SQL. See ARCHITECTURE.md.
 
+pub mod backup;
 pub mod customers;
 pub mod demo;
 pub mod error;

@@ -110,6 +110,9 @@ enum Command {
         #[arg(long, value_name = "REF")]
         by: String,
     },
+    /// Copies of the database: make one, list them (newest first), restore one
+    #[command(subcommand)]
+    Backup(BackupCommand),
     /// Score the sentiment of each line of standard input, in order: the compound score (-1 to 1)
     /// and its label; with --json, one {"compound", "label"} object a line
     Sentiment,
@@ -128,6 +131,21 @@ enum ExportFormat {
     Csv,
     Xlsx,
     Vcf,
+}
+
+#[derive(Subcommand)]
+enum BackupCommand {
+    /// Make a backup now
+    Create,
+    /// Every backup, newest first
+    List,
+    /// Replace the database with backup ID (a backup of the current state is made first)
+    Restore {
+        id: i64,
+        /// Do it: without this, only say what would be replaced
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -184,6 +202,23 @@ enum CustomersCommand {
     Delete { reference: String },
     /// Bring a customer back from the trash
     Restore { id: i64 },
+    /// Erase a customer for good (the right to erasure): profile, touchpoints, purchases, consent
+    /// record, and every trace in the database files. There is no undo.
+    Erase {
+        reference: String,
+        /// Do it: without this, only say what would be erased
+        #[arg(long)]
+        yes: bool,
+    },
+    /// One customer's whole record (the right of access): profile, consent history, touchpoints
+    /// and purchases, as JSON or CSV
+    ExportOne {
+        reference: String,
+        #[arg(long, default_value = "json", value_name = "json|csv")]
+        format: String,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Args, Default)]
@@ -372,6 +407,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Sentiment => sentiment_lines(json),
+        Command::Backup(cmd) => backup_command(&mut store, cmd, json),
         Command::Touchpoints(cmd) => {
             let change = change(&store, None)?;
             cli_social::touchpoints_command(&mut store, cmd, &change, json)
@@ -405,6 +441,46 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn backup_command(store: &mut Store, cmd: BackupCommand, json: bool) -> anyhow::Result<()> {
+    use regulars::backup;
+    match cmd {
+        BackupCommand::Create => {
+            let b = backup::create(store, backup::MANUAL, Utc::now())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&b)?);
+            } else {
+                println!("backup #{} made: {} ({} KB)", b.id, b.path.display(), b.size_bytes / 1024);
+            }
+        }
+        BackupCommand::List => {
+            let list = backup::list(store)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else if list.is_empty() {
+                eprintln!("no backups yet");
+            }
+            if !json {
+                for b in list {
+                    println!("#{}  {}  {:<24} {:>8} KB", b.id, b.at.format("%Y-%m-%d %H:%M:%S"), b.reason.replace('-', " "), b.size_bytes / 1024);
+                }
+            }
+        }
+        BackupCommand::Restore { id, yes } => {
+            let what = backup::describe_restore(store, id)?;
+            if !yes {
+                bail!("{what}\nRun again with --yes to restore it.");
+            }
+            let safety = backup::restore(store, id, Utc::now())?;
+            if json {
+                println!("{}", serde_json::json!({ "restored": id, "backup_of_previous_state": safety }));
+            } else {
+                println!("restored backup #{id}; the state before is kept as backup #{}", safety.id);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Scores standard input line by line, in order, without opening the database.
@@ -528,6 +604,52 @@ fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -> an
         CustomersCommand::Restore { id } => {
             let c = customers::restore(store, id)?;
             print_customer(store, &c, json, &format!("restored #{}", c.id))
+        }
+        CustomersCommand::Erase { reference, yes } => {
+            let region = settings::region(store)?;
+            let id = customers::resolve_any(store, &reference, region)?;
+            let record = customers::record(store, id)?;
+            if !yes {
+                bail!(
+                    "Erasing {} (#{id}) removes their profile, {} touchpoints, {} purchases and {} consent records for good; there is no undo.\nRun again with --yes to erase them.",
+                    record.customer.display_name,
+                    record.touchpoints.len(),
+                    record.purchases.len(),
+                    record.consent_history.len()
+                );
+            }
+            let erased = customers::erase(store, id, Utc::now())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&erased)?);
+            } else {
+                println!("erased {} (#{id})", erased.display_name);
+                if !erased.older_backups.is_empty() {
+                    println!("{} older backups still hold their details:", erased.older_backups.len());
+                    for b in &erased.older_backups {
+                        println!("  #{} {}", b.id, b.path.display());
+                    }
+                }
+            }
+            Ok(())
+        }
+        CustomersCommand::ExportOne { reference, format, out } => {
+            let region = settings::region(store)?;
+            let id = customers::resolve_any(store, &reference, region)?;
+            let record = customers::record(store, id)?;
+            let mut sink: Box<dyn Write> = match &out {
+                Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?)),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            match format.as_str() {
+                "json" => {
+                    serde_json::to_writer_pretty(&mut sink, &record)?;
+                    writeln!(sink)?;
+                }
+                "csv" => export::write_record_csv(&record, &mut sink)?,
+                other => bail!("“{other}” is not a format for one customer's record; use json or csv"),
+            }
+            sink.flush()?;
+            Ok(())
         }
     }
 }

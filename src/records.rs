@@ -218,7 +218,7 @@ pub fn import_touchpoints(store: &mut Store, path: &Path, change: &Change, dry_r
         };
         drafts.push((row.number, draft));
     }
-    let outcome = apply(store, dry_run, |store| {
+    let outcome = apply(store, dry_run, change.now, |store| {
         let mut outcome = Outcome::default();
         for (number, draft) in &drafts {
             match touchpoints::add(store, draft, change) {
@@ -265,11 +265,12 @@ impl Outcome {
 /// Runs `f` against the store, keeping its writes, or (dry run) rolling them back. The functions
 /// it calls commit their own small transactions, so the rehearsal works on a copy of the database
 /// file held in memory.
-fn apply(store: &mut Store, dry_run: bool, f: impl FnOnce(&mut Store) -> Result<Outcome>) -> Result<Outcome> {
+fn apply(store: &mut Store, dry_run: bool, now: chrono::DateTime<chrono::Utc>, f: impl FnOnce(&mut Store) -> Result<Outcome>) -> Result<Outcome> {
     if dry_run {
         let mut copy = store.copy_in_memory()?;
         return f(&mut copy);
     }
+    crate::backup::before(store, crate::backup::BEFORE_IMPORT, now)?;
     f(store)
 }
 
@@ -368,7 +369,7 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
         };
         drafts.push((order.row, draft));
     }
-    let outcome = apply(store, dry_run, |store| {
+    let outcome = apply(store, dry_run, change.now, |store| {
         let mut outcome = Outcome::default();
         for (number, draft) in &drafts {
             match draft {

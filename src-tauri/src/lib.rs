@@ -327,6 +327,20 @@ pub fn run() {
     }
     tauri::Builder::default()
         .manage(state)
+        .setup(|app| {
+            // The daily backup while the app is open: checked a minute after start (not in the way
+            // of the first screen), then every hour.
+            let handle = app.handle().clone();
+            std::thread::spawn(move || loop {
+                std::thread::sleep(std::time::Duration::from_secs(60));
+                let state = handle.state::<AppState>();
+                if let Err(e) = state.with(|s| regulars::backup::daily_if_due(s, Utc::now())) {
+                    eprintln!("the daily backup failed: {}", e.message);
+                }
+                std::thread::sleep(std::time::Duration::from_secs(3540));
+            });
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             app_info,
             set_setting,

@@ -184,6 +184,9 @@ pub fn run(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<Report> {
+    if !options.dry_run {
+        crate::backup::before(store, crate::backup::BEFORE_IMPORT, now)?;
+    }
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
     let mut source = read::open(path)?;
     let (layout, sample, rest, total) = match source.workbook.take() {
@@ -467,6 +470,7 @@ pub fn undo(store: &mut Store, id: ImportId, now: DateTime<Utc>, region: Region)
         }
     }
     let change = Change { now, region, source: format!("undo of import #{id}") };
+    crate::backup::before(store, crate::backup::BEFORE_UNDO, now)?;
     store.write(|w| {
         let (mut removed, mut restored) = (0, 0);
         for c in &changes {

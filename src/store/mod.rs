@@ -94,6 +94,13 @@ impl Store {
         Store::init(conn, Some(path.to_path_buf()))
     }
 
+    /// Opens a database file only to read it (a backup being described), without migrating it.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        rusqlite::vtab::array::load_module(&conn)?;
+        Ok(Store { conn, path: Some(path.to_path_buf()), memo: std::cell::RefCell::new(Vec::new()) })
+    }
+
     /// A private database in memory, for tests and previews.
     pub fn open_in_memory() -> Result<Store> {
         Store::init(Connection::open_in_memory()?, None)
@@ -109,6 +116,9 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted content is overwritten, not just unlinked: an erased customer's details must not
+        // linger in free pages of the file.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         // 64 MB of page cache: bulk imports touch every index; an app's working set fits easily.
         conn.pragma_update(None, "cache_size", -65536)?;
         conn.set_prepared_statement_cache_capacity(64);
@@ -126,6 +136,11 @@ impl Store {
                 "this database was written by a newer Regulars (schema {current}, this one knows {SCHEMA_VERSION}); update Regulars to open it"
             )));
         }
+        if current > 0 && current < SCHEMA_VERSION {
+            if let Some(path) = self.path.clone() {
+                crate::backup::before_migration(self, &path, current)?;
+            }
+        }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
@@ -141,6 +156,46 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         rusqlite::backup::Backup::new(&self.conn, &mut conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
         Store::init(conn, None)
+    }
+
+    /// Copies the whole database, consistently, into a new file at `to` with SQLite's online backup
+    /// (never a file copy of a live database), then checks the copy.
+    pub fn backup_to(&self, to: &Path) -> Result<()> {
+        let mut dest = Connection::open(to)?;
+        rusqlite::backup::Backup::new(&self.conn, &mut dest)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+        let check: String = dest.pragma_query_value(None, "quick_check", |r| r.get(0))?;
+        if check != "ok" {
+            return Err(Error::conflict(format!("the backup {} did not check out: {check}", to.display())));
+        }
+        Ok(())
+    }
+
+    /// Replaces this database's content with the backup at `from` (checked first), in one step,
+    /// then brings its schema up to date.
+    pub fn restore_from(&mut self, from: &Path) -> Result<()> {
+        let src = Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let check: String = src.pragma_query_value(None, "quick_check", |r| r.get(0))?;
+        if check != "ok" {
+            return Err(Error::conflict(format!("the backup {} is damaged ({check}); nothing was replaced", from.display())));
+        }
+        rusqlite::backup::Backup::new(&src, &mut self.conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+        self.memo.borrow_mut().clear();
+        self.migrate()
+    }
+
+    /// SQLite's quick integrity check: empty when the file is sound, else what is wrong.
+    pub fn quick_check(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("PRAGMA quick_check")?;
+        let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows.into_iter().filter(|r| r != "ok").collect())
+    }
+
+    /// After an erasure: rewrites the search index without the erased words, and moves everything
+    /// from the write-ahead log into the main file and empties the log.
+    pub fn purge(&self) -> Result<()> {
+        self.conn.execute("INSERT INTO customer_search (customer_search) VALUES ('optimize')", [])?;
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// What identifies the database's content: rows changed through this connection, and other
@@ -612,6 +667,15 @@ impl WriteDb<'_> {
 
     /// Removes a customer and everything hanging off them (emails, phones, consent record, search
     /// words). Only for undoing an import's creation: deleting by hand goes to the trash.
+    /// Erases a customer and everything about them: touchpoints (theirs and the shop's replies to
+    /// them), purchases, consent record, import records, suggestions, referrals and search words.
+    pub fn erase_customer(&self, id: CustomerId) -> Result<()> {
+        self.remove_search_doc(id)?;
+        self.conn.prepare_cached("DELETE FROM touchpoints WHERE customer_id = ?1")?.execute([id])?;
+        self.conn.prepare_cached("DELETE FROM customers WHERE id = ?1")?.execute([id])?;
+        Ok(())
+    }
+
     /// Removes a customer row (an undone import's creation). What they said is kept, unlinked,
     /// with its author's handle, email or phone, to be linked again if they come back.
     pub fn remove_customer(&self, id: CustomerId) -> Result<()> {
@@ -664,6 +728,34 @@ mod tests {
 
     /// Released migrations are frozen: editing one would leave existing databases on a schema that
     /// new ones do not have. Add a migration instead, and its checksum here.
+    #[test]
+    fn an_older_database_is_backed_up_before_it_is_migrated_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute(
+                "INSERT INTO customers (first_name, display_name, sort_name, created_at, updated_at) VALUES ('Ann', 'Ann', 'ann', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+                [],
+            )
+            .unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.db().schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(store.db().customer_count().unwrap(), 1);
+        let backups = crate::backup::list(&store).unwrap();
+        assert_eq!(backups.len(), 1);
+        assert_eq!(backups[0].reason, "before-migration-v1");
+        let old = Store::open_read_only(&backups[0].path).unwrap();
+        assert_eq!(old.db().schema_version().unwrap(), 1, "the backup holds the database as it was");
+        // Opened again, it is current: no second backup.
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(crate::backup::list(&store).unwrap().len(), 1);
+    }
+
     #[test]
     fn migrations_are_append_only() {
         let frozen: Vec<u64> = MIGRATIONS.iter().map(|m| checksum(m)).collect();

@@ -1,0 +1,199 @@
+//! Backups: consistent copies of the database (SQLite's online backup API, never a file copy),
+//! made on demand, automatically before every import, undo, restore and schema migration, and once
+//! a day while the app is open. They live beside the database in `<name>-backups/`, one file each,
+//! named `<id>-<reason>.db` where the id is the Unix time it was made. Automatic backups rotate
+//! (everything from the last two days, then the newest of each day for a week and of each week for
+//! four weeks); backups made by hand are kept until deleted by hand.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// Why a backup was made.
+pub const MANUAL: &str = "manual";
+pub const BEFORE_IMPORT: &str = "before-import";
+pub const BEFORE_UNDO: &str = "before-undo";
+pub const BEFORE_RESTORE: &str = "before-restore";
+pub const BEFORE_MIGRATION: &str = "before-migration";
+pub const DAILY: &str = "daily";
+
+/// One backup file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Backup {
+    /// The Unix time it was made: `regulars backup restore ID`.
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+    pub path: PathBuf,
+    pub size_bytes: u64,
+}
+
+/// The folder that holds a database's backups.
+pub fn folder(db: &Path) -> PathBuf {
+    let stem = db.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "regulars".into());
+    db.with_file_name(format!("{stem}-backups"))
+}
+
+fn database_path(store: &Store) -> Result<PathBuf> {
+    store.path().map(Path::to_path_buf).ok_or_else(|| Error::conflict("a database held in memory has no backups"))
+}
+
+/// Makes a backup now, for `reason`; rotates the automatic ones.
+pub fn create(store: &Store, reason: &str, now: DateTime<Utc>) -> Result<Backup> {
+    let db = database_path(store)?;
+    make(store, &db, reason, now)
+}
+
+fn make(store: &Store, db: &Path, reason: &str, now: DateTime<Utc>) -> Result<Backup> {
+    let dir = folder(db);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(format!("cannot create the backup folder {}", dir.display()), e))?;
+    // One id per second: a second backup in the same second takes the next free one.
+    let mut id = now.timestamp();
+    while list_in(&dir)?.iter().any(|b| b.id == id) {
+        id += 1;
+    }
+    let path = dir.join(format!("{id}-{reason}.db"));
+    let partial = dir.join(format!("{id}-{reason}.db.partial"));
+    store.backup_to(&partial)?;
+    std::fs::rename(&partial, &path).map_err(|e| Error::io(format!("cannot finish the backup {}", path.display()), e))?;
+    if reason != MANUAL {
+        rotate(&dir, now)?;
+    }
+    list_in(&dir)?
+        .into_iter()
+        .find(|b| b.id == id)
+        .ok_or_else(|| Error::not_found(format!("the backup {} vanished", path.display())))
+}
+
+/// Before a schema migration: called by the store as it opens an older database.
+pub(crate) fn before_migration(store: &Store, db: &Path, from_version: i64) -> Result<Backup> {
+    // Opening is an I/O boundary with no caller to ask for the time: the file system's clock it is.
+    let now = Utc::now();
+    make(store, db, &format!("{BEFORE_MIGRATION}-v{from_version}"), now)
+}
+
+/// A backup before a change that replaces many rows, when the database is a file.
+pub fn before(store: &Store, reason: &str, now: DateTime<Utc>) -> Result<Option<Backup>> {
+    match store.path() {
+        Some(_) => create(store, reason, now).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The daily backup, if the newest one (of any kind) is a day old or more.
+pub fn daily_if_due(store: &Store, now: DateTime<Utc>) -> Result<Option<Backup>> {
+    let newest = list(store)?.into_iter().next();
+    if newest.is_some_and(|b| now - b.at < Duration::hours(24)) {
+        return Ok(None);
+    }
+    create(store, DAILY, now).map(Some)
+}
+
+/// Every backup of this database, newest first.
+pub fn list(store: &Store) -> Result<Vec<Backup>> {
+    list_in(&folder(&database_path(store)?))
+}
+
+fn list_in(dir: &Path) -> Result<Vec<Backup>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(format!("cannot read the backup folder {}", dir.display()), e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".db")) else { continue };
+        let Some((id, reason)) = name.split_once('-') else { continue };
+        let Ok(id) = id.parse::<i64>() else { continue };
+        let Some(at) = Utc.timestamp_opt(id, 0).single() else { continue };
+        let size_bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        out.push(Backup { id, at, reason: reason.to_string(), path, size_bytes });
+    }
+    out.sort_by(|a, b| b.id.cmp(&a.id));
+    Ok(out)
+}
+
+/// Which automatic backups to keep: all from the last two days, the newest of each of the last
+/// seven days and of each of the last four weeks. Backups made by hand are always kept.
+pub fn keep(backups: &[Backup], now: DateTime<Utc>) -> Vec<bool> {
+    let mut days = std::collections::HashSet::new();
+    let mut weeks = std::collections::HashSet::new();
+    // `backups` is newest first, so the first seen of a day or week is its newest.
+    backups
+        .iter()
+        .map(|b| {
+            if b.reason == MANUAL || now - b.at < Duration::days(2) {
+                return true;
+            }
+            let day = b.at.date_naive();
+            let week = (b.at.iso_week().year(), b.at.iso_week().week());
+            let by_day = now - b.at < Duration::days(7) && days.insert(day);
+            let by_week = now - b.at < Duration::weeks(4) && weeks.insert(week);
+            by_day || by_week
+        })
+        .collect()
+}
+
+fn rotate(dir: &Path, now: DateTime<Utc>) -> Result<()> {
+    let all = list_in(dir)?;
+    for (b, keep) in all.iter().zip(keep(&all, now)) {
+        if !keep {
+            std::fs::remove_file(&b.path).map_err(|e| Error::io(format!("cannot remove the old backup {}", b.path.display()), e))?;
+        }
+    }
+    Ok(())
+}
+
+/// What restoring backup `id` would replace, in words, for the confirmation.
+pub fn describe_restore(store: &Store, id: i64) -> Result<String> {
+    let b = find(store, id)?;
+    let current = store.db().customer_count()?;
+    let other = Store::open_read_only(&b.path)?.db().customer_count()?;
+    Ok(format!(
+        "Restoring backup #{id} ({}, {}) replaces everything now in {} ({current} customers) with what it held then ({other} customers). A backup of the current state is made first.",
+        b.at.format("%Y-%m-%d %H:%M UTC"),
+        b.reason.replace('-', " "),
+        database_path(store)?.display(),
+    ))
+}
+
+fn find(store: &Store, id: i64) -> Result<Backup> {
+    list(store)?.into_iter().find(|b| b.id == id).ok_or_else(|| Error::not_found(format!("there is no backup #{id}")))
+}
+
+/// Restores backup `id` into the open database, after backing up the current state.
+pub fn restore(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<Backup> {
+    let b = find(store, id)?;
+    let safety = create(store, BEFORE_RESTORE, now)?;
+    store.restore_from(&b.path)?;
+    Ok(safety)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(days_ago: i64, now: DateTime<Utc>, reason: &str) -> Backup {
+        let at = now - Duration::days(days_ago);
+        Backup { id: at.timestamp(), at, reason: reason.into(), path: PathBuf::new(), size_bytes: 0 }
+    }
+
+    #[test]
+    fn rotation_keeps_recent_daily_and_weekly_and_every_manual_one() {
+        let now: DateTime<Utc> = "2026-11-25T12:00:00Z".parse().unwrap();
+        let mut all: Vec<Backup> = (0..60).map(|d| at(d, now, DAILY)).collect();
+        all.push(at(200, now, MANUAL));
+        all.sort_by(|a, b| b.id.cmp(&a.id));
+        let kept: Vec<i64> = all.iter().zip(keep(&all, now)).filter(|(_, k)| *k).map(|(b, _)| (now - b.at).num_days()).collect();
+        // Days 0-6 (two days whole, then one a day), then one a week back to four weeks, and the manual one.
+        assert!(kept.starts_with(&[0, 1, 2, 3, 4, 5, 6]), "{kept:?}");
+        assert!(kept.iter().filter(|&&d| (7..28).contains(&d)).count() <= 3, "{kept:?}");
+        assert!(!kept.iter().any(|&d| (29..200).contains(&d)), "{kept:?}");
+        assert!(kept.contains(&200));
+    }
+}

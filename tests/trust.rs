@@ -1,0 +1,119 @@
+//! Nothing lost: backups made by hand and before every import, undo and restore; restoring one,
+//! after a confirmation that says what it replaces; a damaged backup refused with the database
+//! untouched. Through the real `regulars` binary on real database files.
+
+mod common;
+
+use common::Shop;
+
+fn names(shop: &Shop) -> Vec<String> {
+    let list = shop.json(&["customers", "list"]);
+    let items = list.get("items").cloned().unwrap_or(list);
+    items.as_array().unwrap().iter().map(|c| c["display_name"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn a_backup_restores_what_it_held_and_keeps_what_it_replaced() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Ann", "--email", "ann@example.com"]);
+    let backup = shop.json(&["backup", "create"]);
+    let id = backup["id"].as_i64().unwrap();
+    assert!(std::path::Path::new(backup["path"].as_str().unwrap()).exists());
+    shop.ok(&["customers", "add", "--first-name", "Ben", "--email", "ben@example.com"]);
+    assert_eq!(names(&shop), ["Ann", "Ben"]);
+
+    // Without --yes it only says what would be replaced.
+    let said = shop.fails(&["backup", "restore", &id.to_string()]);
+    assert!(said.contains("(2 customers)") && said.contains("(1 customers)") && said.contains("--yes"), "{said}");
+    assert_eq!(names(&shop), ["Ann", "Ben"], "nothing changed yet");
+
+    let restored = shop.json(&["backup", "restore", &id.to_string(), "--yes"]);
+    assert_eq!(names(&shop), ["Ann"]);
+    // The state it replaced is a backup of its own: restoring that brings Ben back.
+    let safety = restored["backup_of_previous_state"]["id"].as_i64().unwrap();
+    let list = shop.json(&["backup", "list"]);
+    let ids: Vec<i64> = list.as_array().unwrap().iter().map(|b| b["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids.first(), Some(&safety), "newest first: {list}");
+    assert!(ids.contains(&id));
+    shop.ok(&["backup", "restore", &safety.to_string(), "--yes"]);
+    assert_eq!(names(&shop), ["Ann", "Ben"]);
+    let err = shop.fails(&["backup", "restore", "12345", "--yes"]);
+    assert!(err.contains("no backup #12345"), "{err}");
+}
+
+#[test]
+fn imports_and_undos_are_backed_up_first_and_a_damaged_backup_is_refused() {
+    let shop = Shop::new();
+    let file = shop.dir().join("list.csv");
+    std::fs::write(&file, "Name,Email\nCara Diaz,cara@example.com\n").unwrap();
+    let report = shop.json(&["import", file.to_str().unwrap()]);
+    shop.ok(&["imports", "undo", &report["import_id"].to_string()]);
+    let list = shop.json(&["backup", "list"]);
+    let reasons: Vec<&str> = list.as_array().unwrap().iter().map(|b| b["reason"].as_str().unwrap()).collect();
+    assert!(reasons.contains(&"before-import") && reasons.contains(&"before-undo"), "{reasons:?}");
+
+    // A backup file that was damaged on disk is refused, and the database is left as it was.
+    shop.ok(&["customers", "add", "--first-name", "Dee"]);
+    let target = &list[0];
+    std::fs::write(target["path"].as_str().unwrap(), b"this is not a database, just bytes on a disk that failed").unwrap();
+    let err = shop.fails(&["backup", "restore", &target["id"].to_string(), "--yes"]);
+    assert!(err.contains("not a database") || err.contains("damaged"), "{err}");
+    assert_eq!(names(&shop), ["Dee"]);
+}
+
+/// Bytes of the database file and its write-ahead log, lower-cased.
+fn database_bytes(shop: &Shop) -> Vec<u8> {
+    let mut all = Vec::new();
+    for suffix in ["", "-wal"] {
+        let path = format!("{}{suffix}", shop.db.display());
+        if let Ok(bytes) = std::fs::read(&path) {
+            all.extend(bytes.to_ascii_lowercase());
+        }
+    }
+    all
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn one_customers_record_exports_whole_and_erasure_leaves_no_trace_in_the_files() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Zelda", "--last-name", "Quixotic", "--email", "zelda.quixotic@example.com",
+        "--notes", "Loves xylophone music", "--consent", "email=yes", "--handle", "instagram:zq.garnet"]);
+    shop.ok(&["customers", "add", "--first-name", "Keep", "--last-name", "Me", "--email", "keep@example.com"]);
+    shop.ok(&["customers", "edit", "zelda.quixotic@example.com", "--consent", "email=no"]);
+    shop.ok(&["touchpoints", "add", "--customer", "zelda.quixotic@example.com", "--channel", "instagram", "--kind", "comment",
+        "--text", "=HYPERLINK(\"http://x\") unforgettable marzipan voyage"]);
+    shop.ok(&["purchases", "add", "--customer", "zelda.quixotic@example.com", "--amount", "31.50", "--items", "Periwinkle teapot"]);
+
+    // Access: the whole record, as JSON and as spreadsheet-safe CSV.
+    let record = shop.json(&["customers", "export-one", "zelda.quixotic@example.com"]);
+    assert_eq!(record["customer"]["last_name"], "Quixotic");
+    assert_eq!(record["consent_history"].as_array().unwrap().len(), 2);
+    assert_eq!(record["touchpoints"].as_array().unwrap().len(), 1);
+    assert_eq!(record["purchases"][0]["items"], "Periwinkle teapot");
+    let csv = shop.ok(&["customers", "export-one", "zelda.quixotic@example.com", "--format", "csv"]);
+    assert!(csv.contains("touchpoint,") && csv.contains("purchase,") && csv.contains("Periwinkle teapot"), "{csv}");
+    assert!(csv.contains("'=HYPERLINK"), "no cell starts a formula: {csv}");
+
+    let before = shop.json(&["backup", "create"]);
+    let bytes = database_bytes(&shop);
+    assert!(contains(&bytes, "marzipan") && contains(&bytes, "periwinkle"), "the test can see what it looks for");
+
+    // Erasure asks first, then leaves nothing behind.
+    let said = shop.fails(&["customers", "erase", "zelda.quixotic@example.com"]);
+    assert!(said.contains("1 touchpoints, 1 purchases and 2 consent records") && said.contains("--yes"), "{said}");
+    let erased = shop.json(&["customers", "erase", "zelda.quixotic@example.com", "--yes"]);
+    assert_eq!(erased["older_backups"][0]["id"], before["id"], "older backups still hold them, and are named");
+    let bytes = database_bytes(&shop);
+    for trace in ["quixotic", "zelda", "xylophone", "marzipan", "periwinkle", "zq.garnet"] {
+        assert!(!contains(&bytes, trace), "“{trace}” is still in the database files");
+    }
+    assert!(contains(&bytes, "keep@example.com"), "the other customer is untouched");
+    let found = shop.json(&["customers", "search", "quixotic"]);
+    assert_eq!(found.as_array().unwrap().len(), 0);
+    let err = shop.fails(&["customers", "show", "zelda.quixotic@example.com"]);
+    assert!(err.contains("no customer"), "{err}");
+}
