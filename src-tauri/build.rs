@@ -36,6 +36,8 @@ fn main() {
         "suggestion_dismiss",
         "dashboard",
         "open_address",
+        "erase_customer",
+        "export_customer_record",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build configuration");
 }

@@ -290,3 +290,16 @@ pub fn write_record_csv(record: &crate::customers::Record, out: &mut dyn Write) 
     w.flush().map_err(io)?;
     Ok(())
 }
+
+/// One customer's whole record as `json` or `csv`.
+pub fn write_record(record: &crate::customers::Record, format: &str, out: &mut dyn Write) -> Result<()> {
+    match format {
+        "csv" => write_record_csv(record, out),
+        "json" => {
+            serde_json::to_writer_pretty(&mut *out, record).map_err(|e| io(std::io::Error::other(e.to_string())))?;
+            out.write_all(b"\n").map_err(io)?;
+            out.flush().map_err(io)
+        }
+        other => Err(crate::error::Error::invalid_field("format", format!("“{other}” is not a format for one customer's record; use json or csv"))),
+    }
+}

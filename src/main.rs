@@ -640,14 +640,7 @@ fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -> an
                 Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?)),
                 None => Box::new(std::io::stdout().lock()),
             };
-            match format.as_str() {
-                "json" => {
-                    serde_json::to_writer_pretty(&mut sink, &record)?;
-                    writeln!(sink)?;
-                }
-                "csv" => export::write_record_csv(&record, &mut sink)?,
-                other => bail!("“{other}” is not a format for one customer's record; use json or csv"),
-            }
+            export::write_record(&record, &format, &mut sink)?;
             sink.flush()?;
             Ok(())
         }

@@ -309,6 +309,27 @@ async fn dashboard(state: State<'_, AppState>) -> CmdResult<segments::Dashboard>
     state.with(|s| segments::dashboard(s, Utc::now()))
 }
 
+/// Erases a customer for good; the answer names the backups that still hold them.
+#[tauri::command]
+async fn erase_customer(state: State<'_, AppState>, id: CustomerId) -> CmdResult<customers::Erased> {
+    state.with(|s| customers::erase(s, id, Utc::now()))
+}
+
+/// Asks where to save, then writes one customer's whole record there (JSON or CSV).
+#[tauri::command]
+async fn export_customer_record(app: AppHandle, id: CustomerId, format: String) -> CmdResult<bool> {
+    let name = format!("customer-{id}-record.{}", if format == "csv" { "csv" } else { "json" });
+    let Some(path) = pick_file(&app, Some(name))? else { return Ok(false) };
+    let state = app.state::<AppState>();
+    state.with(|s| {
+        let record = customers::record(s, id)?;
+        let file = std::fs::File::create(&path).map_err(|e| regulars::Error::io(format!("cannot create {}", path.display()), e))?;
+        let mut out = std::io::BufWriter::new(file);
+        export::write_record(&record, &format, &mut out)?;
+        Ok(true)
+    })
+}
+
 /// The database named by `--db PATH`, else `REGULARS_DB`, else the default shared with the CLI.
 fn open_store() -> Result<Store, String> {
     let args: Vec<String> = std::env::args().collect();
@@ -376,6 +397,8 @@ pub fn run() {
             suggestion_dismiss,
             dashboard,
             open_address,
+            erase_customer,
+            export_customer_record,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -64,6 +64,8 @@ export const api = {
   suggestionDismiss: (id) => call('suggestion_dismiss', { id }),
   dashboard: () => call('dashboard'),
   openAddress: (address) => call('open_address', { address }),
+  eraseCustomer: (id) => call('erase_customer', { id }),
+  exportCustomerRecord: (id, format) => call('export_customer_record', { id, format }),
 };
 
 /** Calls `handler(paths)` when files are dropped on the window; resolves to a function that stops listening. */

@@ -84,6 +84,14 @@ async function openCustomer(id) {
           showError(error);
         }
       },
+      onExport: async (format) => {
+        try {
+          if (await api.exportCustomerRecord(id, format)) toast(`Saved ${profile.customer.display_name}'s data.`);
+        } catch (error) {
+          showError(error);
+        }
+      },
+      onErase: () => eraseCustomer(profile.customer),
       onAddPurchase: async (draft) => {
         await api.addPurchase({ ...draft, customer: `#${id}` });
         toast('Purchase added.');
@@ -199,6 +207,25 @@ async function deleteCustomer(customer) {
         }
       },
     });
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function eraseCustomer(customer) {
+  const ok = await confirmDialog({
+    title: `Erase ${customer.display_name} for good?`,
+    text: 'Their profile, messages, purchases and consent record are removed from Regulars and its files. This cannot be undone. Backups made before keep a copy until they are rotated away.',
+    confirm: 'Erase',
+  });
+  if (!ok) return;
+  try {
+    const erased = await api.eraseCustomer(customer.id);
+    state.selectedId = null;
+    state.mode = 'empty';
+    await afterChange(null);
+    const older = erased.older_backups.length;
+    toast(older ? `Erased ${customer.display_name}. ${older} older backup${older === 1 ? '' : 's'} still hold${older === 1 ? 's' : ''} their details.` : `Erased ${customer.display_name}.`);
   } catch (error) {
     showError(error);
   }

@@ -46,6 +46,14 @@ fn add_a_customer_find_them_by_phone_and_see_the_hostile_name_as_text() {
     assert_eq!(app.script("return typeof window.__pwned"), "undefined", "no customer text ran");
     let shot = app.screenshot("hostile-name-profile");
     assert!(std::fs::metadata(&shot).unwrap().len() > 10_000, "a real screenshot");
+
+    // Erasure is a button with a confirmation that says what goes.
+    app.find("#erase-customer").click();
+    app.wait_text("#confirm-text", "what erasure means", |t| t.contains("cannot be undone"));
+    app.find("#confirm-ok").click();
+    app.wait_text(".toast:last-child", "the erasure", |t| t.starts_with("Erased"));
+    app.find("#search").type_text("\u{E00C}"); // Escape clears the search
+    app.wait_text("#list-count", "nobody left", |t| t == "0 customers");
 }
 
 #[test]

@@ -69,7 +69,7 @@ function purchaseForm({ onAddPurchase }) {
   return form;
 }
 
-export function renderProfile(el, { customer: c, phones_display: phones, consent_history: history }, { onEdit, onDelete, onLog, onSentiment, onAddPurchase }, timeline = []) {
+export function renderProfile(el, { customer: c, phones_display: phones, consent_history: history }, { onEdit, onDelete, onLog, onSentiment, onAddPurchase, onExport, onErase }, timeline = []) {
   const address = [c.address.street, c.address.city, c.address.region, c.address.postal_code, c.address.country].filter(Boolean).join(', ');
   const since = c.customer_since ? `Customer since ${formatDate(c.customer_since)}` : `Added ${formatDate(c.created_at)}`;
   const handles = Object.entries(c.handles).map(([p, handle]) => [PLATFORM_NAMES[p] ?? p, p === 'whatsapp' ? `+${handle}` : `@${handle}`]);
@@ -114,7 +114,13 @@ export function renderProfile(el, { customer: c, phones_display: phones, consent
           history.slice().reverse().map((e) => h('li', {},
             `${CHANNEL_NAMES[e.channel]}: ${CONSENT_WORDS[e.status].toLowerCase()} · ${formatDate(e.at)} · via ${e.source}`))) : null),
       h('section', { class: 'card wide' }, h('h3', {}, 'Notes'),
-        c.notes ? h('p', { class: 'notes', id: 'profile-notes' }, c.notes) : h('p', { class: 'muted' }, 'No notes yet.'))));
+        c.notes ? h('p', { class: 'notes', id: 'profile-notes' }, c.notes) : h('p', { class: 'muted' }, 'No notes yet.')),
+      h('section', { class: 'card wide' }, h('h3', {}, 'Their data'),
+        h('p', { class: 'muted' }, 'Customers may ask for everything you hold about them, or for it to be erased.'),
+        h('div', { class: 'actions row-actions' },
+          h('button', { class: 'btn', type: 'button', id: 'export-record', onclick: () => onExport?.('json') }, 'Export their data (JSON)'),
+          h('button', { class: 'btn', type: 'button', onclick: () => onExport?.('csv') }, 'Export as a spreadsheet (CSV)'),
+          h('button', { class: 'btn quiet-danger', type: 'button', id: 'erase-customer', onclick: onErase }, 'Erase for good…')))));
 }
 
 export function renderEmpty(el, total) {
