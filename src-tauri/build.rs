@@ -38,6 +38,7 @@ fn main() {
         "open_address",
         "erase_customer",
         "export_customer_record",
+        "recover_from_backup",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build configuration");
 }

@@ -197,3 +197,49 @@ mod tests {
         assert!(kept.contains(&200));
     }
 }
+
+/// What is wrong with a database that opened damaged, and the way back.
+#[derive(Debug, Clone, Serialize)]
+pub struct Damage {
+    /// What SQLite's check found (a few lines).
+    pub problems: Vec<String>,
+    /// The newest backup that passes the check, to restore.
+    pub newest_sound_backup: Option<Backup>,
+}
+
+/// Opens the database at `path` and checks it. A sound one opens as usual. A damaged one opens
+/// read-only (so nothing makes it worse, and nothing is deleted) with what is wrong and the newest
+/// sound backup. Only a file SQLite cannot open at all is an error.
+pub fn open_checked(path: &Path) -> Result<(Store, Option<Damage>)> {
+    let problems = match Store::open(path) {
+        Ok(store) => match store.quick_check() {
+            Ok(p) if p.is_empty() => return Ok((store, None)),
+            Ok(p) => p,
+            Err(e) => vec![e.to_string()],
+        },
+        Err(e) if e.code() == "storage" => vec![e.to_string()],
+        Err(e) => return Err(e),
+    };
+    let store = Store::open_read_only(path)?;
+    let newest_sound_backup = list_in(&folder(path))?
+        .into_iter()
+        .find(|b| Store::open_read_only(&b.path).and_then(|s| s.quick_check()).is_ok_and(|p| p.is_empty()));
+    Ok((store, Some(Damage { problems: problems.into_iter().take(5).collect(), newest_sound_backup })))
+}
+
+/// Replaces a damaged database at `path` with backup `id`: the damaged file is kept beside it
+/// (renamed, never deleted), and the backup's content becomes the database.
+pub fn recover(path: &Path, id: i64, now: DateTime<Utc>) -> Result<Store> {
+    let b = list_in(&folder(path))?.into_iter().find(|b| b.id == id).ok_or_else(|| Error::not_found(format!("there is no backup #{id}")))?;
+    let kept = path.with_extension(format!("damaged-{}.db", now.timestamp()));
+    for suffix in ["", "-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{suffix}", path.display()));
+        if from.exists() {
+            let to = PathBuf::from(format!("{}{suffix}", kept.display()));
+            std::fs::rename(&from, &to).map_err(|e| Error::io(format!("cannot set the damaged file aside as {}", to.display()), e))?;
+        }
+    }
+    let mut store = Store::open(path)?;
+    store.restore_from(&b.path)?;
+    Ok(store)
+}

@@ -117,3 +117,34 @@ fn one_customers_record_exports_whole_and_erasure_leaves_no_trace_in_the_files()
     let err = shop.fails(&["customers", "show", "zelda.quixotic@example.com"]);
     assert!(err.contains("no customer"), "{err}");
 }
+
+mod exports {
+    use proptest::prelude::*;
+    use regulars::customers::{self, Change};
+    use regulars::model::CustomerDraft;
+    use regulars::normalize::Region;
+    use regulars::{export, Store};
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Whatever a customer's fields hold, no exported CSV cell starts what a spreadsheet would
+        /// run as a formula (OWASP's CSV-injection rule), and the text survives the round trip.
+        #[test]
+        fn no_exported_cell_starts_a_formula(notes in "\\PC{0,40}", company in "[=+@\\t\\r-]?\\PC{0,20}", tag in "[=+@-]?[a-z]{1,8}") {
+            let mut store = Store::open_in_memory().unwrap();
+            let change = Change { now: "2026-11-25T10:00:00Z".parse().unwrap(), region: Region::parse("GB").unwrap(), source: "test".into() };
+            let draft = CustomerDraft { first_name: "Ann".into(), notes: notes.clone(), company: company.clone(), tags: vec![tag], ..Default::default() };
+            let Ok(_) = customers::create(&mut store, &draft, &change) else { return Ok(()) };
+            let mut out = Vec::new();
+            export::write(&store, "csv", &export::Selection::All, &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+            for record in reader.records() {
+                for cell in record.unwrap().iter() {
+                    prop_assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?}");
+                }
+            }
+        }
+    }
+}

@@ -40,6 +40,9 @@ type CmdResult<T> = Result<T, IpcError>;
 /// The open database, or why it could not be opened (the page then says so instead of crashing).
 pub struct AppState {
     store: Result<Mutex<Store>, String>,
+    /// Set when the database opened damaged (then read-only): what is wrong, and the way back.
+    damage: Mutex<Option<regulars::backup::Damage>>,
+    db_path: PathBuf,
     /// Set by `cancel_import`, read by a running import between batches (it needs no lock).
     cancel: AtomicBool,
 }
@@ -57,17 +60,30 @@ pub struct AppInfo {
     settings: Settings,
     customer_count: u64,
     db_path: String,
+    damage: Option<regulars::backup::Damage>,
 }
 
 #[tauri::command]
 async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
-    state.with(|s| {
+    let damage = state.damage.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let info = state.with(|s| {
         Ok(AppInfo {
             settings: settings::load(s)?,
             customer_count: s.db().customer_count()?,
             db_path: s.path().map(|p| p.display().to_string()).unwrap_or_default(),
+            damage: damage.clone(),
         })
-    })
+    });
+    match (info, damage) {
+        // A damaged file may not even answer these questions: the page still hears what is wrong.
+        (Err(_), Some(damage)) => Ok(AppInfo {
+            settings: Settings { country: "US".into(), shop_name: String::new(), onboarded: true },
+            customer_count: 0,
+            db_path: state.db_path.display().to_string(),
+            damage: Some(damage),
+        }),
+        (info, _) => info,
+    }
 }
 
 #[tauri::command]
@@ -330,19 +346,41 @@ async fn export_customer_record(app: AppHandle, id: CustomerId, format: String) 
     })
 }
 
+/// Replaces a damaged database with a backup (the damaged file is set aside, never deleted).
+#[tauri::command]
+async fn recover_from_backup(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
+    let store = state.store.as_ref().map_err(|m| IpcError { code: "unavailable", message: m.clone(), fields: vec![] })?;
+    let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+    *guard = regulars::backup::recover(&state.db_path, id, Utc::now())?;
+    *state.damage.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    Ok(())
+}
+
 /// The database named by `--db PATH`, else `REGULARS_DB`, else the default shared with the CLI.
-fn open_store() -> Result<Store, String> {
+fn db_path() -> PathBuf {
     let args: Vec<String> = std::env::args().collect();
     let explicit = args.iter().position(|a| a == "--db").and_then(|i| args.get(i + 1)).map(std::path::PathBuf::from);
-    let path = regulars::db_path(explicit, std::env::var_os(regulars::DB_ENV));
-    let mut store = Store::open(&path).map_err(|e| format!("Regulars could not open its database {}: {e}", path.display()))?;
-    let locale = std::env::var("LC_ALL").or_else(|_| std::env::var("LANG")).ok();
-    settings::ensure_country(&mut store, locale.as_deref()).map_err(|e| e.to_string())?;
-    Ok(store)
+    regulars::db_path(explicit, std::env::var_os(regulars::DB_ENV))
+}
+
+/// Opens and checks the database; a damaged one opens read-only, with what is wrong.
+fn open_store(path: &std::path::Path) -> Result<(Store, Option<regulars::backup::Damage>), String> {
+    let (mut store, damage) =
+        regulars::backup::open_checked(path).map_err(|e| format!("Regulars could not open its database {}: {e}", path.display()))?;
+    if damage.is_none() {
+        let locale = std::env::var("LC_ALL").or_else(|_| std::env::var("LANG")).ok();
+        settings::ensure_country(&mut store, locale.as_deref()).map_err(|e| e.to_string())?;
+    }
+    Ok((store, damage))
 }
 
 pub fn run() {
-    let state = AppState { store: open_store().map(Mutex::new), cancel: AtomicBool::new(false) };
+    let db_path = db_path();
+    let (store, damage) = match open_store(&db_path) {
+        Ok((store, damage)) => (Ok(Mutex::new(store)), damage),
+        Err(message) => (Err(message), None),
+    };
+    let state = AppState { store, damage: Mutex::new(damage), db_path, cancel: AtomicBool::new(false) };
     if let Err(message) = &state.store {
         eprintln!("{message}");
     }
@@ -399,6 +437,7 @@ pub fn run() {
             open_address,
             erase_customer,
             export_customer_record,
+            recover_from_backup,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -757,6 +757,52 @@ mod tests {
     }
 
     #[test]
+    fn a_database_of_every_earlier_schema_upgrades_and_keeps_every_row() {
+        for version in 1..SCHEMA_VERSION {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("old.db");
+            {
+                let conn = Connection::open(&path).unwrap();
+                for sql in &MIGRATIONS[..version as usize] {
+                    conn.execute_batch(sql).unwrap();
+                }
+                for name in ["Ann", "Ben", "Cy"] {
+                    conn.execute(
+                        "INSERT INTO customers (first_name, display_name, sort_name, created_at, updated_at) VALUES (?1, ?1, lower(?1), '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+                        [name],
+                    )
+                    .unwrap();
+                }
+                conn.execute("INSERT INTO customer_emails (customer_id, position, email) VALUES (1, 0, 'ann@example.com')", []).unwrap();
+                if version >= 3 {
+                    conn.execute(
+                        "INSERT INTO touchpoints (customer_id, channel, kind, direction, text, at, status, fingerprint, created_at)
+                         VALUES (1, 'instagram', 'comment', 'in', 'Lovely!', '2026-01-02T00:00:00Z', 'no_reply_needed', 'f1', '2026-01-02T00:00:00Z')",
+                        [],
+                    )
+                    .unwrap();
+                    conn.execute(
+                        "INSERT INTO purchases (customer_id, at, amount_cents, currency, channel, created_at) VALUES (2, '2026-01-03T00:00:00Z', 4200, 'GBP', 'in_store', '2026-01-03T00:00:00Z')",
+                        [],
+                    )
+                    .unwrap();
+                }
+                conn.pragma_update(None, "user_version", version).unwrap();
+            }
+            let store = Store::open(&path).unwrap();
+            assert_eq!(store.db().schema_version().unwrap(), SCHEMA_VERSION, "from version {version}");
+            assert!(store.db().integrity_problems().unwrap().is_empty());
+            assert_eq!(store.db().customer_count().unwrap(), 3, "from version {version}");
+            assert_eq!(store.db().owner_of_email("ann@example.com").unwrap().map(|o| o.id), Some(1));
+            if version >= 3 {
+                assert_eq!(store.db().touchpoints(Some(1), 10).unwrap().len(), 1);
+                assert_eq!(store.db().purchases_of(2).unwrap().len(), 1);
+            }
+            assert_eq!(crate::backup::list(&store).unwrap()[0].reason, format!("before-migration-v{version}"));
+        }
+    }
+
+    #[test]
     fn migrations_are_append_only() {
         let frozen: Vec<u64> = MIGRATIONS.iter().map(|m| checksum(m)).collect();
         let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8, 0xd9c8_160c_2b85_5455, 0x2bb2_2a9e_5ac1_673c, 0x0c17_76f5_8f21_9cd1, 0xc01a_9b1e_6a92_58d4];

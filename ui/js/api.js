@@ -66,6 +66,7 @@ export const api = {
   openAddress: (address) => call('open_address', { address }),
   eraseCustomer: (id) => call('erase_customer', { id }),
   exportCustomerRecord: (id, format) => call('export_customer_record', { id, format }),
+  recoverFromBackup: (id) => call('recover_from_backup', { id }),
 };
 
 /** Calls `handler(paths)` when files are dropped on the window; resolves to a function that stops listening. */

@@ -1,6 +1,7 @@
 // Regulars' page: state in one place, views render from it, and keyboard shortcuts for the
 // frequent actions. All data comes through api.js.
 import { api } from './api.js';
+import { h } from './dom.js';
 import { renderList, markSelected } from './views/list.js';
 import { renderProfile, renderEmpty } from './views/profile.js';
 import { renderForm } from './views/form.js';
@@ -330,10 +331,35 @@ function bindKeys() {
   $('load-more').addEventListener('click', () => loadMore().catch(showError));
 }
 
+/** A damaged database opened read-only: say so plainly, and offer the newest sound backup. */
+function showDamage(damage) {
+  const banner = $('damage-banner');
+  if (!damage) { banner.hidden = true; return; }
+  const backup = damage.newest_sound_backup;
+  const when = backup ? new Date(backup.at).toLocaleString() : '';
+  banner.replaceChildren(
+    h('div', {},
+      h('strong', {}, 'Your customer file is damaged, so Regulars opened it read-only. '),
+      backup ? `The newest sound backup is from ${when}. Restoring it sets the damaged file aside; nothing is deleted.` : 'No sound backup was found. Nothing was changed or deleted.'),
+    backup ? h('button', { class: 'btn primary', type: 'button', id: 'recover', onclick: async () => {
+      try {
+        await api.recoverFromBackup(backup.id);
+        toast(`Restored the backup from ${when}.`);
+        await refreshInfo();
+        showDamage(null);
+        await loadList();
+      } catch (error) {
+        showError(error);
+      }
+    } }, 'Restore that backup') : null);
+  banner.hidden = false;
+}
+
 async function start() {
   bindKeys();
   try {
     await refreshInfo();
+    showDamage(state.info.damage);
     const returning = state.info.settings.onboarded;
     if (!state.info.settings.onboarded) {
       const choice = await showOnboarding(state.info.settings);

@@ -26,7 +26,7 @@ pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
 }
 
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"))
 }
 
@@ -69,6 +69,11 @@ pub struct App {
 impl App {
     /// Starts the desktop app on a fresh, empty database.
     pub fn start() -> App {
+        App::start_with(|_| {})
+    }
+
+    /// Starts the desktop app on the database file `prepare` makes at the path it is given.
+    pub fn start_with(prepare: impl FnOnce(&Path)) -> App {
         let app = target_dir().join("debug/regulars-app");
         assert!(app.exists(), "{} is missing: build it with `cargo build --workspace` (scripts/test.sh does)", app.display());
         for tool in ["tauri-driver", "WebKitWebDriver"] {
@@ -106,6 +111,7 @@ impl App {
         let base = format!("http://127.0.0.1:{port}");
         wait_until(Duration::from_secs(20), "tauri-driver to listen", || ureq::get(&format!("{base}/status")).call().is_ok());
         let db = db_dir.path().join("e2e.db");
+        prepare(&db);
         let caps = json!({ "capabilities": { "alwaysMatch": { "tauri:options": {
             "application": app.to_str().unwrap(),
             "args": ["--db", db.to_str().unwrap()],

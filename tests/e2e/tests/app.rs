@@ -325,3 +325,38 @@ fn a_suggestion_done_from_today_shows_on_the_customers_timeline() {
     app.wait_text("#timeline", "the reply", |t| t.contains("Our reply") && t.contains("So sorry, Marguerite: a new lamp leaves today."));
     app.screenshot("timeline-after-today");
 }
+
+#[test]
+fn a_damaged_database_opens_read_only_and_the_newest_sound_backup_brings_it_back() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let cli = regulars_e2e::target_dir().join("debug/regulars");
+    let app = App::start_with(|db| {
+        let run = |args: &[&str]| {
+            let out = std::process::Command::new(&cli).arg("--db").arg(db).args(args).output().unwrap();
+            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        run(&["settings", "set", "onboarded", "true"]);
+        run(&["customers", "add", "--first-name", "Nora", "--email", "nora@example.com"]);
+        run(&["customers", "add", "--first-name", "Omar", "--email", "omar@example.com"]);
+        run(&["backup", "create"]);
+        // A disk that failed: every page after the first overwritten.
+        let mut bytes = std::fs::read(db).unwrap();
+        assert!(bytes.len() > 16_384 * 2, "{} bytes", bytes.len());
+        for b in &mut bytes[16_384..] {
+            *b = 0xA5;
+        }
+        std::fs::write(db, bytes).unwrap();
+    });
+    app.wait_text("#damage-banner", "the plain warning", |t| t.contains("damaged") && t.contains("read-only"));
+    app.screenshot("damaged-database");
+    app.find("#recover").click();
+    app.wait_text(".toast:last-child", "the restore", |t| t.starts_with("Restored the backup"));
+    app.find("#nav-customers").click();
+    app.wait_text("#list-count", "the customers back", |t| t == "2 customers");
+    let kept: Vec<String> = std::fs::read_dir(app.db_dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.contains("damaged"))
+        .collect();
+    assert!(!kept.is_empty(), "the damaged file is set aside, not deleted");
+}
