@@ -39,6 +39,7 @@ fn main() {
         "erase_customer",
         "export_customer_record",
         "recover_from_backup",
+        "set_consent",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build configuration");
 }

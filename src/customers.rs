@@ -705,3 +705,12 @@ pub fn resolve_any(store: &Store, reference: &str, region: Region) -> Result<Cus
     }
     resolve(store, reference, region)
 }
+
+/// Sets one marketing consent in one step (withdrawing is one click), recorded with its time and
+/// source like every consent change.
+pub fn set_consent(store: &mut Store, id: CustomerId, channel: ConsentChannel, status: crate::model::ConsentStatus, change: &Change) -> Result<Customer> {
+    let before = get(store, id)?;
+    let mut draft = CustomerDraft::from(&before);
+    draft.consent.set(channel, status);
+    update(store, id, &draft, change)
+}

@@ -325,6 +325,16 @@ async fn dashboard(state: State<'_, AppState>) -> CmdResult<segments::Dashboard>
     state.with(|s| segments::dashboard(s, Utc::now()))
 }
 
+/// Sets one marketing consent: `channel` email or sms, `status` yes, no or unknown.
+#[tauri::command]
+async fn set_consent(state: State<'_, AppState>, id: CustomerId, channel: String, status: String) -> CmdResult<Customer> {
+    state.with(|s| {
+        let channel = channel.parse().map_err(|m| invalid("channel", m))?;
+        let status = status.parse().map_err(|m| invalid("status", m))?;
+        customers::set_consent(s, id, channel, status, &Change::from_settings(s, Utc::now(), "app")?)
+    })
+}
+
 /// Erases a customer for good; the answer names the backups that still hold them.
 #[tauri::command]
 async fn erase_customer(state: State<'_, AppState>, id: CustomerId) -> CmdResult<customers::Erased> {
@@ -438,6 +448,7 @@ pub fn run() {
             erase_customer,
             export_customer_record,
             recover_from_backup,
+            set_consent,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

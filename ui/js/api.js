@@ -67,6 +67,7 @@ export const api = {
   eraseCustomer: (id) => call('erase_customer', { id }),
   exportCustomerRecord: (id, format) => call('export_customer_record', { id, format }),
   recoverFromBackup: (id) => call('recover_from_backup', { id }),
+  setConsent: (id, channel, status) => call('set_consent', { id, channel, status }),
 };
 
 /** Calls `handler(paths)` when files are dropped on the window; resolves to a function that stops listening. */

@@ -93,6 +93,15 @@ async function openCustomer(id) {
         }
       },
       onErase: () => eraseCustomer(profile.customer),
+      onConsent: async (channel, status) => {
+        try {
+          await api.setConsent(id, channel, status);
+          toast(`${profile.customer.display_name} will get no more marketing by ${channel === 'sms' ? 'text' : 'email'}.`);
+          await openCustomer(id);
+        } catch (error) {
+          showError(error);
+        }
+      },
       onAddPurchase: async (draft) => {
         await api.addPurchase({ ...draft, customer: `#${id}` });
         toast('Purchase added.');

@@ -360,3 +360,79 @@ fn a_damaged_database_opens_read_only_and_the_newest_sound_backup_brings_it_back
         .collect();
     assert!(!kept.is_empty(), "the damaged file is set aside, not deleted");
 }
+
+/// Strings that would run, load or restyle something if any view treated data as markup. Each sets
+/// `window.__pwned` to its number if it ever runs.
+const HOSTILE_CORPUS: &[&str] = &[
+    r#"<img src=x onerror="window.__pwned=1">"#,
+    "<script>window.__pwned=2</script>",
+    r#"<svg onload="window.__pwned=3"></svg>"#,
+    "javascript:window.__pwned=4",
+    r#""><iframe srcdoc="<script>parent.__pwned=5</script>"></iframe>"#,
+    r#"<a href="javascript:window.__pwned=6">click me</a>"#,
+    "{{constructor.constructor('window.__pwned=7')()}}",
+    r#"<details open ontoggle="window.__pwned=8">x</details>"#,
+    r#"<math><mtext><table><mglyph><style><img src=x onerror="window.__pwned=9">"#,
+    "' onmouseover='window.__pwned=10' x='",
+    "<svg><script>window.__pwned=11</script></svg>",
+    "=cmd|' /C calc'!A0",
+    "<style>body{display:none}</style>",
+    "\u{202e}<b>evil</b>\u{202c}",
+    "<object data=\"javascript:window.__pwned=12\"></object>",
+];
+
+#[test]
+fn hostile_strings_in_every_field_stay_text_on_every_screen() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let cli = regulars_e2e::target_dir().join("debug/regulars");
+    let app = App::start_with(|db| {
+        let run = |args: &[&str]| {
+            let out = std::process::Command::new(&cli).arg("--db").arg(db).args(args).output().unwrap();
+            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        run(&["settings", "set", "onboarded", "true"]);
+        run(&["settings", "set", "shop_name", HOSTILE_CORPUS[0]]);
+        let mut csv = String::from("Name,Email,Notes,Favourite\n");
+        for (i, s) in HOSTILE_CORPUS.iter().enumerate() {
+            let quoted = format!("\"{}\"", s.replace('"', "\"\""));
+            csv.push_str(&format!("{quoted},imported{i}@example.com,{quoted},{quoted}\n"));
+            run(&["customers", "add", "--first-name", s, "--last-name", &format!("Hand{i}"), "--email", &format!("hand{i}@example.com"),
+                "--notes", s, "--tag", s, "--handle", &format!("instagram:hostile{i}")]);
+            run(&["touchpoints", "add", "--author", &format!("@hostile{i}"), "--channel", "instagram", "--kind", "complaint",
+                "--text", s, "--reach", "9000"]);
+            run(&["purchases", "add", "--customer", &format!("hand{i}@example.com"), "--amount", "10", "--items", s]);
+        }
+        let file = db.with_file_name("hostile.csv");
+        std::fs::write(&file, csv).unwrap();
+        run(&["import", file.to_str().unwrap()]);
+    });
+    let injected = "#app img, #app script, #app iframe, #app object, #app details, #app math, #app a[href], \
+                    #app svg[onload], #app b, #app style, #app [onerror], #app [onmouseover]";
+    let safe = |screen: &str| {
+        assert_eq!(app.count(injected), 0, "{screen}: customer text became markup");
+        assert_eq!(app.script("return typeof window.__pwned"), "undefined", "{screen}: customer text ran");
+        assert_eq!(app.script("return getComputedStyle(document.body).display"), "block", "{screen}: customer text restyled the page");
+    };
+    app.wait_text("#today-title", "the day's list", |t| t.ends_with("to do today"));
+    safe("today");
+    app.screenshot("hostile-today");
+    app.find("#nav-inbox").click();
+    app.wait_text("#inbox-title", "the complaints", |t| t.starts_with("15 messages"));
+    safe("inbox");
+    let shown = app.find("#inbox-list").text();
+    assert!(shown.contains("<script>window.__pwned=2</script>") && shown.contains("javascript:window.__pwned=4"), "shown as text: {shown}");
+    app.find("#nav-customers").click();
+    app.wait_text("#list-count", "every customer", |t| t == "30 customers");
+    safe("list");
+    for row in [1, 7, 14] {
+        app.find(&format!(".customer-row:nth-child({row})")).click();
+        app.find("#timeline");
+        safe("profile");
+    }
+    app.find("#nav-listening").click();
+    app.wait_text("#stat-inbound", "the messages", |t| t == "15");
+    safe("listening");
+    app.find("#nav-import").click();
+    app.wait_text("#import-history", "the import", |t| t.contains("hostile.csv"));
+    safe("import");
+}

@@ -69,7 +69,7 @@ function purchaseForm({ onAddPurchase }) {
   return form;
 }
 
-export function renderProfile(el, { customer: c, phones_display: phones, consent_history: history }, { onEdit, onDelete, onLog, onSentiment, onAddPurchase, onExport, onErase }, timeline = []) {
+export function renderProfile(el, { customer: c, phones_display: phones, consent_history: history }, { onEdit, onDelete, onLog, onSentiment, onAddPurchase, onExport, onErase, onConsent }, timeline = []) {
   const address = [c.address.street, c.address.city, c.address.region, c.address.postal_code, c.address.country].filter(Boolean).join(', ');
   const since = c.customer_since ? `Customer since ${formatDate(c.customer_since)}` : `Added ${formatDate(c.created_at)}`;
   const handles = Object.entries(c.handles).map(([p, handle]) => [PLATFORM_NAMES[p] ?? p, p === 'whatsapp' ? `+${handle}` : `@${handle}`]);
@@ -109,7 +109,10 @@ export function renderProfile(el, { customer: c, phones_display: phones, consent
       h('section', { class: 'card' }, h('h3', {}, 'Marketing consent'),
         h('dl', { class: 'facts' },
           ['email', 'sms'].map((ch) => [h('dt', {}, CHANNEL_NAMES[ch]),
-            h('dd', {}, h('span', { class: `badge ${c.consent[ch]}` }, CONSENT_WORDS[c.consent[ch]]))])),
+            h('dd', {}, h('span', { class: `badge ${c.consent[ch]}` }, CONSENT_WORDS[c.consent[ch]]),
+              c.consent[ch] === 'yes'
+                ? h('button', { class: 'btn ghost small', type: 'button', id: `withdraw-${ch}`, onclick: () => onConsent?.(ch, 'no') }, 'Withdraw')
+                : null)])),
         history.length ? h('ul', { class: 'history', 'aria-label': 'Consent history' },
           history.slice().reverse().map((e) => h('li', {},
             `${CHANNEL_NAMES[e.channel]}: ${CONSENT_WORDS[e.status].toLowerCase()} · ${formatDate(e.at)} · via ${e.source}`))) : null),
