@@ -26,6 +26,13 @@ pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
 }
 
+/// Runs the `regulars` command line on a database file (to prepare one before the app starts);
+/// panics with its error output if it fails.
+pub fn cli(db: &Path, args: &[&str]) {
+    let out = Command::new(target_dir().join("debug/regulars")).arg("--db").arg(db).args(args).output().expect("run regulars");
+    assert!(out.status.success(), "regulars {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
 pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"))
 }

@@ -329,12 +329,8 @@ fn a_suggestion_done_from_today_shows_on_the_customers_timeline() {
 #[test]
 fn a_damaged_database_opens_read_only_and_the_newest_sound_backup_brings_it_back() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let cli = regulars_e2e::target_dir().join("debug/regulars");
     let app = App::start_with(|db| {
-        let run = |args: &[&str]| {
-            let out = std::process::Command::new(&cli).arg("--db").arg(db).args(args).output().unwrap();
-            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        };
+        let run = |args: &[&str]| regulars_e2e::cli(db, args);
         run(&["settings", "set", "onboarded", "true"]);
         run(&["customers", "add", "--first-name", "Nora", "--email", "nora@example.com"]);
         run(&["customers", "add", "--first-name", "Omar", "--email", "omar@example.com"]);
@@ -384,12 +380,8 @@ const HOSTILE_CORPUS: &[&str] = &[
 #[test]
 fn hostile_strings_in_every_field_stay_text_on_every_screen() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let cli = regulars_e2e::target_dir().join("debug/regulars");
     let app = App::start_with(|db| {
-        let run = |args: &[&str]| {
-            let out = std::process::Command::new(&cli).arg("--db").arg(db).args(args).output().unwrap();
-            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        };
+        let run = |args: &[&str]| regulars_e2e::cli(db, args);
         run(&["settings", "set", "onboarded", "true"]);
         run(&["settings", "set", "shop_name", HOSTILE_CORPUS[0]]);
         let mut csv = String::from("Name,Email,Notes,Favourite\n");
