@@ -40,6 +40,10 @@ fn main() {
         "export_customer_record",
         "recover_from_backup",
         "set_consent",
+        "list_backups",
+        "create_backup",
+        "describe_restore",
+        "restore_backup",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build configuration");
 }

@@ -325,6 +325,28 @@ async fn dashboard(state: State<'_, AppState>) -> CmdResult<segments::Dashboard>
     state.with(|s| segments::dashboard(s, Utc::now()))
 }
 
+#[tauri::command]
+async fn list_backups(state: State<'_, AppState>) -> CmdResult<Vec<regulars::backup::Backup>> {
+    state.with(|s| regulars::backup::list(s))
+}
+
+#[tauri::command]
+async fn create_backup(state: State<'_, AppState>) -> CmdResult<regulars::backup::Backup> {
+    state.with(|s| regulars::backup::create(s, regulars::backup::MANUAL, Utc::now()))
+}
+
+/// What restoring backup `id` would replace, in words, for the confirmation.
+#[tauri::command]
+async fn describe_restore(state: State<'_, AppState>, id: i64) -> CmdResult<String> {
+    state.with(|s| regulars::backup::describe_restore(s, id))
+}
+
+/// Restores backup `id` (the current state is backed up first); returns that safety backup.
+#[tauri::command]
+async fn restore_backup(state: State<'_, AppState>, id: i64) -> CmdResult<regulars::backup::Backup> {
+    state.with(|s| regulars::backup::restore(s, id, Utc::now()))
+}
+
 /// Sets one marketing consent: `channel` email or sms, `status` yes, no or unknown.
 #[tauri::command]
 async fn set_consent(state: State<'_, AppState>, id: CustomerId, channel: String, status: String) -> CmdResult<Customer> {
@@ -449,6 +471,10 @@ pub fn run() {
             export_customer_record,
             recover_from_backup,
             set_consent,
+            list_backups,
+            create_backup,
+            describe_restore,
+            restore_backup,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -68,6 +68,10 @@ export const api = {
   exportCustomerRecord: (id, format) => call('export_customer_record', { id, format }),
   recoverFromBackup: (id) => call('recover_from_backup', { id }),
   setConsent: (id, channel, status) => call('set_consent', { id, channel, status }),
+  listBackups: () => call('list_backups'),
+  createBackup: () => call('create_backup'),
+  describeRestore: (id) => call('describe_restore', { id }),
+  restoreBackup: (id) => call('restore_backup', { id }),
 };
 
 /** Calls `handler(paths)` when files are dropped on the window; resolves to a function that stops listening. */

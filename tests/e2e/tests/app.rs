@@ -427,4 +427,16 @@ fn hostile_strings_in_every_field_stay_text_on_every_screen() {
     app.find("#nav-import").click();
     app.wait_text("#import-history", "the import", |t| t.contains("hostile.csv"));
     safe("import");
+
+    // The backup made before that import restores from the app, after a confirmation that says
+    // what it replaces: the 15 customers added by hand stay, the 15 imported go.
+    app.wait_text("#backup-list", "the backups", |t| t.contains("before an import"));
+    app.find("#backup-list .history-row button").click();
+    app.wait_text("#confirm-text", "what a restore replaces", |t| t.contains("(30 customers)") && t.contains("(15 customers)"));
+    app.screenshot("restore-confirmation");
+    app.find("#confirm-ok").click();
+    app.wait_text(".toast:last-child", "the restore", |t| t.starts_with("Restored the backup"));
+    app.find("#nav-customers").click();
+    app.wait_text("#list-count", "the customers before the import", |t| t == "15 customers");
+    safe("after restore");
 }

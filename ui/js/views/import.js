@@ -5,7 +5,7 @@
 // as text.
 import { api, onFileDrop } from '../api.js';
 import { h, render, plural } from '../dom.js';
-import { toast } from './feedback.js';
+import { toast, confirmDialog } from './feedback.js';
 
 const FIELD_LABELS = {
   first_name: 'First name', last_name: 'Last name', full_name: 'Full name (split)', display_name: 'Shown as',
@@ -60,9 +60,59 @@ async function showStart(message) {
           h('label', { for: 'import-path' }, 'or type where it is'),
           pathInput,
           h('button', { class: 'btn', type: 'button', id: 'import-preview', onclick: go }, 'Preview'))),
-      h('div', { class: 'cards' }, history, exportCard())));
+      h('div', { class: 'cards' }, history, exportCard(), backupsCard())));
   pathInput.focus();
   renderHistory(history);
+  renderBackups();
+}
+
+const REASONS = {
+  manual: 'made by hand', 'before-import': 'before an import', 'before-undo': 'before an undo', 'before-restore': 'before a restore',
+  daily: 'daily', 'before-migration': 'before an upgrade',
+};
+
+function backupsCard() {
+  return h('section', { class: 'card wide', id: 'backups' }, h('h3', {}, 'Backups'), h('p', { class: 'muted' }, 'Loading…'));
+}
+
+async function renderBackups() {
+  const card = document.getElementById('backups');
+  if (!card) return;
+  let list;
+  try {
+    list = await api.listBackups();
+  } catch (error) {
+    render(card, h('h3', {}, 'Backups'), h('p', { class: 'muted' }, error.message));
+    return;
+  }
+  const rows = list.slice(0, 12).map((b) => h('li', { class: 'history-row', dataset: { id: String(b.id) } },
+    h('div', { class: 'row-text' },
+      h('div', { class: 'row-name' }, when(b.at)),
+      h('div', { class: 'row-sub' }, `${REASONS[b.reason] ?? REASONS[b.reason.replace(/-v\d+$/, '')] ?? b.reason} · ${Math.max(1, Math.round(b.size_bytes / 1024)).toLocaleString()} KB`)),
+    h('button', { class: 'btn ghost', type: 'button', onclick: () => restore(b) }, 'Restore…')));
+  render(card, h('h3', {}, 'Backups'),
+    h('p', { class: 'muted' }, 'Made before every import, undo and restore, and once a day while Regulars is open. Older ones are thinned out to one a day, then one a week.'),
+    rows.length ? h('ul', { class: 'history-list', id: 'backup-list' }, rows) : h('p', { class: 'muted' }, 'No backups yet.'),
+    h('button', { class: 'btn', type: 'button', id: 'backup-now', onclick: async () => {
+      try {
+        await api.createBackup();
+        toast('Backed up.');
+        await renderBackups();
+      } catch (error) { toast(error.message, { error: true }); }
+    } }, 'Back up now'));
+}
+
+async function restore(b) {
+  try {
+    const text = await api.describeRestore(b.id);
+    if (!(await confirmDialog({ title: `Restore the backup from ${when(b.at)}?`, text, confirm: 'Restore' }))) return;
+    await api.restoreBackup(b.id);
+    toast(`Restored the backup from ${when(b.at)}. What it replaced is kept as a backup too.`);
+    await state.onChanged?.();
+    await showStart();
+  } catch (error) {
+    toast(error.message, { error: true, timeout: 12000 });
+  }
 }
 
 function exportCard() {
