@@ -144,6 +144,11 @@ impl App {
     }
 
     /// How many elements match a CSS selector right now.
+    /// Waits up to 10 s until nothing matches `css` (a dialog closed, a row gone).
+    pub fn wait_gone(&self, css: &str, what: &str) {
+        wait_until(Duration::from_secs(10), what, || self.count(css) == 0);
+    }
+
     pub fn count(&self, css: &str) -> usize {
         let v = post(&self.url("/elements"), &json!({ "using": "css selector", "value": css }));
         v["value"].as_array().map_or(0, Vec::len)

@@ -137,6 +137,7 @@ fn quick_log_a_complaint_and_mark_it_replied_from_the_inbox() {
         app.find("#ql-kind option[value='complaint']").click();
         app.screenshot("quick-log");
         app.find("#ql-save").click();
+        app.wait_gone("#quick-log", "the quick log to close");
         app.wait_text(".toast:last-child", "the logged message", |t| t.contains("It is in the inbox"));
     };
     log(&format!("My parcel never arrived {HOSTILE}"), "@unhappy.customer");
@@ -299,6 +300,7 @@ fn a_suggestion_done_from_today_shows_on_the_customers_timeline() {
         app.find("#ql-create").click();
         app.find("#ql-kind option[value='complaint']").click();
         app.find("#ql-save").click();
+        app.wait_gone("#quick-log", "the quick log to close");
         app.wait_text(".toast:last-child", "logged", |t| t.contains("It is in the inbox"));
     }
 
