@@ -142,9 +142,10 @@ async function refreshInbox() {
   }
 }
 
-function setCount(id, n) {
+/** A count beside a screen's name; past `cap` it reads "50+". */
+function setCount(id, n, cap = Infinity) {
   const badge = $(id);
-  badge.textContent = n ? String(n) : '';
+  badge.textContent = n > cap ? `${cap}+` : n ? String(n) : '';
   badge.hidden = !n;
 }
 
@@ -266,7 +267,7 @@ function showView(view) {
     renderToday($('today-view'), {
       onOpenCustomer: (id) => openCustomer(id),
       onChanged: (items, message) => {
-        if (items) setCount('nav-today-count', items.length);
+        if (items) setCount('nav-today-count', items.length, 50);
         if (message) toast(message);
         refreshInbox();
       },
@@ -384,7 +385,7 @@ async function start() {
     state.view = 'customers';
     await loadList();
     await refreshInbox();
-    api.suggestions(50).then((items) => setCount('nav-today-count', items.length)).catch(() => {});
+    api.suggestions(51).then((items) => setCount('nav-today-count', items.length, 50)).catch(() => {});
     $('search').focus();
     if (state.bringIn) showView('import');
     else if (returning) showView('today');

@@ -21,6 +21,9 @@ function due(iso) {
   return days < 0 ? `overdue by ${-days} days` : `due ${RELATIVE.format(days, 'day')}`;
 }
 
+/** How many suggestions the screen shows at once; done ones make room for the next. */
+const SHOWN = 50;
+
 let current = { el: null, items: [], selected: 0, onOpenCustomer: null, onChanged: null, onError: null, dashboard: null };
 
 function card(s, index) {
@@ -100,7 +103,7 @@ function draw() {
   render(el,
     h('header', { class: 'pane-head' },
       h('div', {},
-        h('h1', { id: 'today-title' }, items.length ? `${plural(items.length, 'thing')} to do today` : 'Nothing to do today'),
+        h('h1', { id: 'today-title' }, items.length ? `${current.more ? `${items.length}+ things` : plural(items.length, 'thing')} to do today` : 'Nothing to do today'),
         h('p', { class: 'sub' }, items.length ? 'Most important first. J and K to move, D when done, S for tomorrow, X to dismiss.' : 'New messages, purchases and birthdays will bring suggestions here.'))),
     h('div', { class: 'today' },
       items.length ? h('ul', { class: 'suggestions', id: 'suggestions', role: 'listbox', 'aria-label': 'Things to do' }, items.map(card))
@@ -160,12 +163,14 @@ async function copy() {
 }
 
 async function reload(message) {
-  const [items, dashboard] = await Promise.all([api.suggestions(50), api.dashboard()]);
+  const [fetched, dashboard] = await Promise.all([api.suggestions(SHOWN + 1), api.dashboard()]);
+  const items = fetched.slice(0, SHOWN);
+  current.more = fetched.length > SHOWN;
   current.items = items;
   current.dashboard = dashboard;
   current.selected = Math.min(current.selected, Math.max(0, items.length - 1));
   draw();
-  current.onChanged?.(items, message);
+  current.onChanged?.(fetched, message);
 }
 
 /** Keys for Today; returns true when it used the key. */
