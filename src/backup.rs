@@ -114,7 +114,7 @@ fn list_in(dir: &Path) -> Result<Vec<Backup>> {
         let size_bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
         out.push(Backup { id, at, reason: reason.to_string(), path, size_bytes });
     }
-    out.sort_by(|a, b| b.id.cmp(&a.id));
+    out.sort_by_key(|b| std::cmp::Reverse(b.id));
     Ok(out)
 }
 

@@ -262,31 +262,32 @@ pub fn write_record_csv(record: &crate::customers::Record, out: &mut dyn Write) 
     out.write_all("\u{feff}".as_bytes()).map_err(io)?;
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).flexible(true).from_writer(out);
     let csv_err = |e: csv::Error| io(std::io::Error::other(e.to_string()));
-    let mut row = |cells: Vec<String>| w.write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned())).map_err(csv_err);
-    row(vec!["profile".into(), "field".into(), "value".into()])?;
-    for (field, value) in CSV_HEADER.iter().zip(cells(&record.customer)) {
-        row(vec!["profile".into(), field.to_string(), value])?;
+    {
+        let mut row = |cells: Vec<String>| w.write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned())).map_err(csv_err);
+        row(vec!["profile".into(), "field".into(), "value".into()])?;
+        for (field, value) in CSV_HEADER.iter().zip(cells(&record.customer)) {
+            row(vec!["profile".into(), field.to_string(), value])?;
+        }
+        row(vec!["consent".into(), "channel".into(), "answer".into(), "at".into(), "source".into()])?;
+        for e in &record.consent_history {
+            row(vec!["consent".into(), e.channel.to_string(), e.status.to_string(), e.at.to_rfc3339(), e.source.clone()])?;
+        }
+        row(["touchpoint", "at", "channel", "kind", "direction", "text", "rating", "sentiment", "status"].map(String::from).to_vec())?;
+        for t in &record.touchpoints {
+            row(vec![
+                "touchpoint".into(), t.at.to_rfc3339(), t.channel.to_string(), t.kind.to_string(), t.direction.to_string(),
+                t.text.clone(), t.rating.map(|r| r.to_string()).unwrap_or_default(), t.sentiment_label.as_str().into(),
+                t.status.to_string(),
+            ])?;
+        }
+        row(["purchase", "at", "amount", "currency", "items", "channel", "return"].map(String::from).to_vec())?;
+        for p in &record.purchases {
+            row(vec![
+                "purchase".into(), p.at.to_rfc3339(), p.amount.to_string(), p.currency.clone(), p.items.clone(),
+                p.channel.to_string(), p.is_return.to_string(),
+            ])?;
+        }
     }
-    row(vec!["consent".into(), "channel".into(), "answer".into(), "at".into(), "source".into()])?;
-    for e in &record.consent_history {
-        row(vec!["consent".into(), e.channel.to_string(), e.status.to_string(), e.at.to_rfc3339(), e.source.clone()])?;
-    }
-    row(["touchpoint", "at", "channel", "kind", "direction", "text", "rating", "sentiment", "status"].map(String::from).to_vec())?;
-    for t in &record.touchpoints {
-        row(vec![
-            "touchpoint".into(), t.at.to_rfc3339(), t.channel.to_string(), t.kind.to_string(), t.direction.to_string(),
-            t.text.clone(), t.rating.map(|r| r.to_string()).unwrap_or_default(), t.sentiment_label.as_str().into(),
-            t.status.to_string(),
-        ])?;
-    }
-    row(["purchase", "at", "amount", "currency", "items", "channel", "return"].map(String::from).to_vec())?;
-    for p in &record.purchases {
-        row(vec![
-            "purchase".into(), p.at.to_rfc3339(), p.amount.to_string(), p.currency.clone(), p.items.clone(),
-            p.channel.to_string(), p.is_return.to_string(),
-        ])?;
-    }
-    drop(row);
     w.flush().map_err(io)?;
     Ok(())
 }

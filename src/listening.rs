@@ -182,7 +182,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -217,7 +217,7 @@ pub fn timeline(store: &Store, customer: CustomerId, limit: u64) -> Result<Vec<T
         .map(TimelineEntry::Touchpoint)
         .chain(store.db().purchases_of(customer)?.into_iter().take(limit as usize).map(TimelineEntry::Purchase))
         .collect();
-    entries.sort_by(|a, b| b.at().cmp(&a.at()));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.at()));
     entries.truncate(limit as usize);
     Ok(entries)
 }

@@ -92,7 +92,10 @@ fn map_columns(header: &[Cell], fields: Synonyms) -> Vec<Option<&'static str>> {
 
 /// Reads a file's rows: the header row is the first of the first 20 rows that names at least two
 /// fields; the sheet is the first whose rows have one.
-fn read_table(path: &Path, fields: Synonyms) -> Result<(Vec<Option<&'static str>>, Vec<String>, Vec<Row>)> {
+/// A file's column mapping, its header texts, and its data rows.
+type Table = (Vec<Option<&'static str>>, Vec<String>, Vec<Row>);
+
+fn read_table(path: &Path, fields: Synonyms) -> Result<Table> {
     let mut source = read::open(path)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let rows: Vec<Row> = match source.workbook.take() {

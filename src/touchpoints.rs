@@ -15,7 +15,7 @@ use crate::model::{
 };
 use crate::normalize::{self, Region};
 use crate::sentiment::{self, Label};
-use crate::store::{AuthorKey, Store, WriteDb};
+use crate::store::{AuthorKey, Store};
 
 /// Longest text kept for one touchpoint (a long email fits; a pasted book does not).
 const MAX_TEXT: usize = 20_000;
@@ -157,7 +157,7 @@ fn validate(
         field("text", format!("the text is {} characters; at most {MAX_TEXT} are kept", text.chars().count()));
     }
     let url = draft.url.trim();
-    if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+    if !url.is_empty() && !url.starts_with("https://") && !url.starts_with("http://") {
         field("url", format!("“{url}” is not a web link (it should start with https://)"));
     }
     let by_owner = match draft.sentiment.trim() {
@@ -376,11 +376,6 @@ pub fn link(store: &mut Store, id: TouchpointId, customer: CustomerId) -> Result
     customers::get(store, customer)?;
     store.write(|w| w.set_touchpoint_customer(id, customer))?;
     get(store, id)
-}
-
-/// Links unlinked touchpoints to customers who now hold their authors' handles, emails or phones.
-pub fn link_all(w: &WriteDb<'_>) -> Result<usize> {
-    w.link_touchpoints()
 }
 
 #[cfg(test)]

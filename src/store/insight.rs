@@ -48,7 +48,6 @@ pub struct TouchpointRollup {
     pub count: u32,
     pub max_reach: u64,
     pub max_rating: Option<u8>,
-    pub last_at: DateTime<Utc>,
     pub last_id: i64,
 }
 
@@ -172,7 +171,7 @@ impl Db<'_> {
     /// and sentiment.
     pub fn touchpoint_rollups(&self, since: DateTime<Utc>) -> Result<Vec<TouchpointRollup>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT customer_id, kind, channel, sentiment_label, count(*), coalesce(max(reach), 0), max(rating), max(at), max(id)
+            "SELECT customer_id, kind, channel, sentiment_label, count(*), coalesce(max(reach), 0), max(rating), max(id)
              FROM touchpoints
              WHERE direction = 'in' AND customer_id IS NOT NULL AND at >= ?1
              GROUP BY customer_id, kind, channel, sentiment_label",
@@ -186,8 +185,7 @@ impl Db<'_> {
                 count: r.get::<_, i64>(4)?.max(0) as u32,
                 max_reach: r.get::<_, i64>(5)?.max(0) as u64,
                 max_rating: r.get::<_, Option<i64>>(6)?.map(|n| n.clamp(1, 5) as u8),
-                last_at: parse_time(&r.get::<_, String>(7)?),
-                last_id: r.get(8)?,
+                last_id: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -247,15 +245,6 @@ impl Db<'_> {
         let mut stmt = self.conn.prepare_cached("SELECT referrer_id, count(*) FROM referrals GROUP BY referrer_id")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u32)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Who referred this customer, if recorded.
-    pub fn referrer_of(&self, customer: CustomerId) -> Result<Option<CustomerId>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT referrer_id FROM referrals WHERE referred_id = ?1")?
-            .query_row([customer], |r| r.get(0))
-            .optional()?)
     }
 
     /// The items of each customer's latest purchase.
