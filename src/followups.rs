@@ -315,7 +315,6 @@ fn acting_on(store: &mut Store, id: i64, now: DateTime<Utc>, write: impl FnOnce(
 fn compute_all(store: &mut Store, now: DateTime<Utc>) -> Result<All> {
     let shop = insight::compute_cached(store, now)?;
     let shop_name = shop_name(store)?;
-    let in_store: HashSet<CustomerId> = store.db().purchase_times()?.into_iter().filter(|p| p.2).map(|p| p.0).collect();
     let marketed = store.db().marketed_since(now - Duration::days(cap_days(store)?))?;
     let mut candidates = Vec::new();
     replies(store, &shop, now, &mut candidates)?;
@@ -347,7 +346,7 @@ fn compute_all(store: &mut Store, now: DateTime<Utc>) -> Result<All> {
                 continue;
             }
             let Some((b, _)) = shop.get(id) else { continue };
-            match marketing_channel(b, in_store.contains(&id)) {
+            match marketing_channel(b, shop.in_store.contains(&id)) {
                 Some(channel) => c.channel = Some(channel),
                 None => continue,
             }

@@ -119,6 +119,8 @@ pub struct Shop {
     pub pyramid: Pyramid,
     /// The shop's median interval between purchases, for customers with one purchase.
     pub shop_interval_days: f64,
+    /// Customers who have bought in the shop itself (marketing may reach them in person).
+    pub in_store: std::collections::HashSet<CustomerId>,
 }
 
 impl Shop {
@@ -168,6 +170,7 @@ pub fn compute(store: &Store, now: DateTime<Utc>) -> Result<Shop> {
     let mut intervals: HashMap<CustomerId, Vec<f64>> = HashMap::new();
     let mut all_intervals = Vec::new();
     let times = db.purchase_times()?;
+    let in_store = times.iter().filter(|p| p.2).map(|p| p.0).collect();
     for pair in times.windows(2) {
         if pair[0].0 == pair[1].0 {
             let days = (pair[1].1 - pair[0].1) as f64 / 86_400.0;
@@ -264,7 +267,7 @@ pub fn compute(store: &Store, now: DateTime<Utc>) -> Result<Shop> {
             (b, insight)
         })
         .collect();
-    Ok(Shop { customers, pyramid, shop_interval_days })
+    Ok(Shop { customers, pyramid, shop_interval_days, in_store })
 }
 
 fn labels(b: &BaseRow, v: &Value, a: &Activity, usual: Option<f64>, shop_interval: f64, now: DateTime<Utc>) -> (Vec<Label>, Vec<String>) {
