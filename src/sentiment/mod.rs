@@ -103,7 +103,7 @@ const BOOSTERS_DOWN: &[&str] = &[
 ];
 
 /// Intensifiers that are also words of their own when they modify nothing ("so pretty", "it was super").
-const OWN_VALENCE: &[&str] = &["pretty", "super"];
+const OWN_VALENCE: &[&str] = &["pretty", "super", "crazy", "seriously", "ridiculously"];
 
 /// Words that contrast what follows with what came before: the later part counts more.
 const CONTRASTS: &[&str] = &["but", "however"];
@@ -159,7 +159,9 @@ const PHRASES: &[(&str, f32)] = &[
     ("can't fault", 2.4), ("cannot fault", 2.4), ("could not be happier", 3.0), ("couldn't be happier", 3.0),
     ("not happy", -2.0), ("not impressed", -1.9), ("not good enough", -2.0), ("not the best", -1.2),
     ("let down", -1.9), ("let me down", -2.0), ("fed up", -1.8), ("screwed up", -1.5), ("messed up", -1.8),
-    ("can't stand", -2.0), ("sort out", 0.0), ("look into", 0.0), ("what a joke", -2.4), ("a joke", -1.6),
+    ("can't stand", -2.0), ("sort out", 0.0), ("look into", 0.0), ("at least", 0.0),
+    // Asking for help is not praise: "please help, my order never came".
+    ("please help", 0.0), ("help me", 0.0), ("help us", 0.0), ("need help", 0.0), ("you help", 0.0), ("what a joke", -2.4), ("a joke", -1.6),
 ];
 
 /// Words whose lexicon value misleads in shop talk, rated again here.
@@ -173,7 +175,7 @@ const RETAIL_WORDS: &[(&str, f32)] = &[
     ("useless", -2.4), ("junk", -2.4), ("rubbish", -2.2), ("garbage", -2.4), ("crap", -2.4), ("scam", -2.8),
     ("wonky", -1.2), ("itchy", -1.3), ("stunning", 3.0), ("gorgeous", 3.0), ("obsessed", 2.2), ("faulty", -2.0),
     ("poor", -2.0), ("recommend", 1.8), ("recommended", 1.6), ("helpful", 2.0), ("rude", -2.6), ("waiting", -0.4),
-    ("please", 0.0), ("help", 0.0), ("hope", 0.6), ("hopefully", 0.6), ("kind", 1.4), ("okay", 0.4), ("ok", 0.4),
+    ("please", 0.0), ("help", 0.8), ("hope", 1.0), ("hopefully", 1.0), ("kind", 1.4), ("okay", 0.4), ("ok", 0.4),
     ("fine", 0.6), ("thanks", 1.8), ("cheers", 1.2), ("disgusting", -3.0), ("unacceptable", -2.6),
     ("appalling", -3.0), ("shocking", -2.0), ("dreadful", -2.6), ("disgrace", -2.8), ("pathetic", -2.6),
     // British spellings the lexicon lacks.
@@ -465,7 +467,8 @@ fn compound(text: &str) -> f64 {
 
 fn valences(text: &str) -> (Vec<Token>, Vec<f32>) {
     let lex = lexicon();
-    let mut toks = tokens(text, lex);
+    let text = unescape_html(text);
+    let mut toks = tokens(&text, lex);
     merge_phrases(&mut toks, lex);
     let some_caps = toks.iter().any(|t| t.caps);
     let caps_differ = some_caps && toks.iter().any(|t| !t.caps && !t.symbol);
@@ -505,6 +508,23 @@ fn valences(text: &str) -> (Vec<Token>, Vec<f32>) {
         }
     }
     (toks, valences)
+}
+
+/// Text copied from web pages and platform exports often keeps HTML's escapes: "&lt;3" is a
+/// heart, and "&gt;" is not the word "gt".
+fn unescape_html(text: &str) -> std::borrow::Cow<'_, str> {
+    const ESCAPES: &[(&str, &str)] =
+        &[("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&nbsp;", " "), ("&amp;", "&")];
+    if !text.contains('&') {
+        return text.into();
+    }
+    let mut out = text.to_string();
+    for (escape, plain) in ESCAPES {
+        if out.contains(escape) {
+            out = out.replace(escape, plain);
+        }
+    }
+    out.into()
 }
 
 /// Joins phrase words into one token, longest phrase first. A phrase does not run across the end
@@ -559,7 +579,10 @@ fn valence(toks: &[Token], i: usize, caps_differ: bool) -> f32 {
     }
     // "like" is a preposition more often than a verb of liking.
     if word == "like" || word == "likes" {
-        const LIKERS: &[&str] = &["i", "we", "you", "they", "really", "also", "just", "do", "did", "would", "i'd", "definitely", "to"];
+        const LIKERS: &[&str] = &[
+            "i", "we", "you", "they", "really", "also", "just", "do", "did", "would", "i'd", "definitely", "to",
+            "don't", "dont", "doesn't", "doesnt", "didn't", "didnt", "won't", "wouldn't", "never",
+        ];
         if i == 0 || !LIKERS.contains(&toks[i - 1].text.as_str()) {
             return 0.0;
         }
@@ -581,6 +604,7 @@ fn valence(toks: &[Token], i: usize, caps_differ: bool) -> f32 {
         if p.ends_clause {
             break;
         }
+        let negator = p.role == Role::Negator || p.role == Role::Plain && p.text.ends_with("n't");
         match p.role {
             Role::Booster(b) => {
                 let mut b = if v < 0.0 { -b } else { b };
@@ -589,19 +613,23 @@ fn valence(toks: &[Token], i: usize, caps_differ: bool) -> f32 {
                 }
                 v += b * [1.0, 0.95, 0.9][back - 1];
             }
-            Role::Negator => {
-                // "never so good", "without doubt" are emphasis, not negation.
-                let after = toks[i - back + 1].text.as_str();
-                if back >= 2 && (p.text == "never" && (after == "so" || after == "this") || p.text == "without" && after == "doubt") {
+            _ if negator => {
+                // "never slept so well", "haven't been this sore", "without doubt" are emphasis,
+                // not negation.
+                let between = || toks[i - back + 1..i].iter().map(|t| t.text.as_str());
+                let emphasis = between().any(|w| w == "this")
+                    || p.text == "never" && between().any(|w| w == "so")
+                    || p.text == "without" && toks[i - back + 1].text == "doubt";
+                if back >= 2 && emphasis {
                     v *= 1.25;
                 } else {
                     negations += 1;
                 }
             }
-            // A negation belongs to the first rated word after it: "not bad, great" is great.
-            Role::Plain if p.rated() => break,
-            Role::Plain if p.text.ends_with("n't") => negations += 1,
-            Role::Plain => {}
+            // A negation belongs to the first rated word after it ("not bad, great" is great), but a
+            // faint word between does not take it ("not nearly that awesome").
+            _ if p.valence.is_some_and(|w| w.abs() >= 0.5) => break,
+            _ => {}
         }
     }
     if negations % 2 == 1 {
@@ -651,6 +679,16 @@ mod tests {
         assert!(c("Love it 😍") > c("Love it"));
         assert!(c("great :)") > c("great"));
         assert!(c("It is not good. It is great") > 0.0, "negation stops at the sentence's end");
+        assert!(c("I have never slept so well") > 0.0, "never … so is emphasis");
+        assert!(c("Haven't been this sore in a while") < 0.0, "not … this is emphasis");
+        assert!(c("Not nearly that awesome") < 0.0, "a faint word does not stop a negation");
+        assert!(c("Really don't like it") < 0.0);
+        assert!(c("Seriously?") < 0.0, "an intensifier alone can be a word of its own");
+        assert!(c("At least it came") == 0.0);
+        assert!(c("Please help, my order never arrived") < c("my order never arrived") + 0.01, "asking for help is not praise");
+        assert!(c("Does that help?") > 0.0);
+        assert_eq!(c("5 &gt; 4"), 0.0, "an HTML escape is not a word");
+        assert!(c("see you soon &lt;3") > 0.0, "an escaped heart is a heart");
     }
 
     #[test]
