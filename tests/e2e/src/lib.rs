@@ -68,6 +68,8 @@ pub struct App {
     base: String,
     session: String,
     pub db_dir: tempfile::TempDir,
+    /// When the app was asked to start (the WebDriver session request that launches it).
+    pub launched: Instant,
     // Declared in stop order: the driver before the X server.
     _driver: Polite,
     _xvfb: Option<Polite>,
@@ -81,7 +83,17 @@ impl App {
 
     /// Starts the desktop app on the database file `prepare` makes at the path it is given.
     pub fn start_with(prepare: impl FnOnce(&Path)) -> App {
-        let app = target_dir().join("debug/regulars-app");
+        let db_dir = tempfile::tempdir().expect("temporary folder");
+        let db = db_dir.path().join("e2e.db");
+        App::launch(&target_dir().join("debug/regulars-app"), &db, prepare, db_dir)
+    }
+
+    /// Starts the given app binary on an existing database file (the benchmark harness's shops).
+    pub fn start_on(app: &Path, db: &Path) -> App {
+        App::launch(app, db, |_| {}, tempfile::tempdir().expect("temporary folder"))
+    }
+
+    fn launch(app: &Path, db: &Path, prepare: impl FnOnce(&Path), db_dir: tempfile::TempDir) -> App {
         assert!(app.exists(), "{} is missing: build it with `cargo build --workspace` (scripts/test.sh does)", app.display());
         for tool in ["tauri-driver", "WebKitWebDriver"] {
             assert!(on_path(tool), "{tool} is not installed: run scripts/setup.sh --test");
@@ -102,7 +114,6 @@ impl App {
         } else {
             None
         };
-        let db_dir = tempfile::tempdir().expect("temporary folder");
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new("tauri-driver")
@@ -117,15 +128,15 @@ impl App {
         let driver = Polite(driver);
         let base = format!("http://127.0.0.1:{port}");
         wait_until(Duration::from_secs(20), "tauri-driver to listen", || ureq::get(&format!("{base}/status")).call().is_ok());
-        let db = db_dir.path().join("e2e.db");
-        prepare(&db);
+        prepare(db);
         let caps = json!({ "capabilities": { "alwaysMatch": { "tauri:options": {
             "application": app.to_str().unwrap(),
             "args": ["--db", db.to_str().unwrap()],
         }}}});
+        let launched = Instant::now();
         let created = post(&format!("{base}/session"), &caps);
         let session = created["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no WebDriver session: {created}")).to_string();
-        App { base, session, db_dir, _driver: driver, _xvfb: xvfb }
+        App { base, session, db_dir, launched, _driver: driver, _xvfb: xvfb }
     }
 
     fn url(&self, path: &str) -> String {
@@ -242,4 +253,24 @@ fn wait_until(limit: Duration, what: &str, mut ok: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(100));
     }
     panic!("waited {limit:?} for {what}");
+}
+
+/// Memory of a running process from /proc: (resident now, peak resident), in bytes.
+pub fn process_memory(pid: u32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb = |key: &str| status.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok());
+    Some((kb("VmRSS:")? * 1024, kb("VmHWM:")? * 1024))
+}
+
+/// Processes whose command line contains `needle`, with their parent's id: (pid, parent pid).
+pub fn processes_with(needle: &str) -> Vec<(u32, u32)> {
+    let Ok(dir) = std::fs::read_dir("/proc") else { return Vec::new() };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| String::from_utf8_lossy(&c).contains(needle)))
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let parent = stat.rsplit(')').next()?.split_whitespace().nth(1)?.parse().ok()?;
+            Some((pid, parent))
+        })
+        .collect()
 }

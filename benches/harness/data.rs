@@ -1,0 +1,118 @@
+//! Deterministic shop data for every size: the customer spreadsheet a shop would import (CSV and
+//! XLSX), the queries a person types while looking someone up, and the touchpoints and purchases
+//! that follow (10 touchpoints and 5 purchases a customer on average, as in a busy shop's year).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+const FIRST: &[&str] = &["Olivia", "Amelia", "Élodie", "Chloé", "Zoë", "Aoife", "Priya", "Fatima", "Mei", "Ingrid", "Małgorzata",
+    "Lucía", "Noah", "Oliver", "Jürgen", "Søren", "Mateo", "José", "Kwame", "Tomasz", "Arjun", "Sam", "Alex", "Robin"];
+const LAST: &[&str] = &["Smith", "Jones", "Taylor", "Brown", "Patel", "Lefèvre", "Müller", "O'Brien", "Núñez", "Kowalski",
+    "Nguyen", "Okafor", "García", "Rossi", "Khan", "Chen", "Murphy", "da Silva", "van der Berg", "Novak"];
+const CITIES: &[&str] = &["London", "Bristol", "Manchester", "Leeds", "Brighton", "Glasgow", "Cardiff", "Norwich", "York", "Bath"];
+const TAGS: &[&str] = &["VIP", "wholesale", "newsletter", "gift buyer", "local", "loyalty card"];
+
+pub const TOUCHPOINTS_PER_CUSTOMER: usize = 10;
+pub const PURCHASES_PER_CUSTOMER: usize = 5;
+
+/// Row `i` of the customer list. Every 50th row repeats an earlier customer's email with a second
+/// phone: a repeat customer the import must merge.
+pub struct Person {
+    pub first: &'static str,
+    pub last: &'static str,
+    pub email: String,
+    pub phone: String,
+    pub handle: String,
+    n: usize,
+}
+
+fn ascii(s: &str) -> String {
+    s.to_lowercase().chars().filter_map(|c| match c {
+        'é' | 'ë' | 'è' => Some('e'),
+        'ł' => Some('l'),
+        'í' => Some('i'),
+        'ü' | 'ú' => Some('u'),
+        'ø' => Some('o'),
+        c if c.is_ascii_alphanumeric() => Some(c),
+        _ => None,
+    }).collect()
+}
+
+pub fn person(i: usize) -> Person {
+    let n = if i % 50 == 49 { i - 25 } else { i };
+    let (first, last) = (FIRST[n % FIRST.len()], LAST[(n / 7) % LAST.len()]);
+    let phone = if n == i { format!("07{:03} {:06}", 100 + n / 1_000_000, n % 1_000_000) } else { format!("07{:03} {:06}", 900, i % 1_000_000) };
+    Person { first, last, email: format!("{}.{}{n}@example.com", ascii(first), ascii(last)), phone, handle: format!("{}_{n}", ascii(first)), n }
+}
+
+/// A 20-column customer CSV, as a Shopify or POS export looks.
+pub fn write_csv(path: &Path, rows: usize) {
+    let mut out = String::with_capacity(rows * 260);
+    out.push_str("First Name,Last Name,Email,Phone,Instagram,Company,Address1,Address2,City,Province,Zip,Country,Birthday,First Visit,Last Visit,Tags,Note,Accepts Email Marketing,Total Spent,Total Orders\n");
+    for i in 0..rows {
+        let p = person(i);
+        let n = p.n;
+        let _ = writeln!(
+            out,
+            "{},{},{},{},@{},,{} High Street,,{},England,LS{} 1AA,United Kingdom,{:02}/{:02}/{},{}-{:02}-{:02},{}-{:02}-{:02},\"{}, {}\",{},{},{}.{:02},{}",
+            p.first, p.last, p.email, p.phone, p.handle,
+            n % 300, CITIES[n % CITIES.len()], n % 30, 1 + n % 28, 1 + n % 12, 1950 + n % 50,
+            2015 + n % 10, 1 + n % 12, 1 + n % 28, 2024 + n % 2, 1 + n % 12, 1 + n % 28,
+            TAGS[n % TAGS.len()], TAGS[(n / 3) % TAGS.len()],
+            if n % 5 == 0 { "Asked about the linen range" } else { "" },
+            if n % 3 == 0 { "yes" } else { "no" }, n % 900, n % 100, n % 40,
+        );
+    }
+    std::fs::write(path, out).expect("write the CSV");
+}
+
+/// A 10-column workbook as a shop keeps by hand: phones stored as numbers, dates as date cells.
+pub fn write_xlsx(path: &Path, rows: usize) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory();
+    let headers = ["Name", "Email", "Mobile", "Instagram", "City", "Birthday", "Total Spent", "Orders", "Tags", "Notes"];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    for i in 0..rows {
+        let (r, p) = (i as u32 + 1, person(i));
+        sheet.write_string(r, 0, format!("{} {}", p.first, p.last)).unwrap();
+        sheet.write_string(r, 1, &p.email).unwrap();
+        sheet.write_number(r, 2, 7_100_000_000.0 + i as f64).unwrap();
+        sheet.write_string(r, 3, format!("https://www.instagram.com/{}/", p.handle)).unwrap();
+        sheet.write_string(r, 4, CITIES[i % CITIES.len()]).unwrap();
+        sheet.write_number_with_format(r, 5, 25_000.0 + (i % 9_000) as f64, &date).unwrap();
+        sheet.write_number(r, 6, (i % 500) as f64 + 0.5).unwrap();
+        sheet.write_number(r, 7, (i % 30) as f64).unwrap();
+        sheet.write_string(r, 8, TAGS[i % TAGS.len()]).unwrap();
+        if i % 4 == 0 {
+            sheet.write_string(r, 9, "Prefers the blue glaze").unwrap();
+        }
+    }
+    book.save(path).expect("write the XLSX");
+}
+
+/// What a person types while looking someone up, by kind: the first 1 to 6 characters of first
+/// names, of "first last", of handles and emails, and phone fragments (last digits, the national
+/// prefix, the number as written). About 10,000 queries at every size.
+pub fn queries(customers: usize) -> Vec<(&'static str, Vec<String>)> {
+    let mut kinds: Vec<(&str, Vec<String>)> = vec![("names", vec![]), ("phone fragments", vec![]), ("@handles", vec![]), ("emails", vec![])];
+    for i in (0..customers).step_by((customers / 400).max(1)) {
+        let p = person(i);
+        for n in 1..=6 {
+            let prefix = |s: &str| s.chars().take(n).collect::<String>();
+            kinds[0].1.push(prefix(p.first));
+            kinds[0].1.push(format!("{} {}", p.first, prefix(p.last)));
+            kinds[2].1.push(format!("@{}", prefix(&p.handle)));
+            kinds[3].1.push(prefix(&p.email));
+        }
+        let digits: String = p.phone.chars().filter(char::is_ascii_digit).collect();
+        for n in 3..=6 {
+            kinds[1].1.push(digits[digits.len() - n..].to_string());
+            kinds[1].1.push(digits[..n + 1].to_string());
+        }
+        kinds[1].1.push(p.phone.clone());
+    }
+    kinds
+}

@@ -1,0 +1,464 @@
+//! The one benchmark harness: generates deterministic shops of 10,000, 100,000 and 1,000,000
+//! customers (with touchpoints and purchases), runs every benchmark on them beside the tools a
+//! user would otherwise reach for (sqlite3, openpyxl, vaderSentiment) when they are installed, and
+//! writes the results, with the machine, into `BENCHMARKS.md`.
+//!
+//! `./scripts/bench.sh` runs it (it first builds the release app for the launch figures).
+//! Environment: `REGULARS_BENCH_SIZES=10000,100000` (default 10k, 100k, 1M), `REGULARS_BENCH_RUNS`
+//! (default 3), `REGULARS_BENCH_ONLY=import,search,followups,sentiment,app` (default all),
+//! `REGULARS_BENCH_OUT` (default `BENCHMARKS.md` in the workspace; `-` prints it instead).
+
+mod data;
+mod report;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use regulars::import::{self, Options};
+use regulars::normalize::Region;
+use regulars::sentiment::{self, evaluation};
+use regulars::{followups, insight, search, segments, Store};
+use report::{Line, Peer, Stats, Unit};
+
+const NOW: &str = "2026-11-24T10:00:00Z";
+
+struct Bench {
+    runs: usize,
+    only: Vec<String>,
+    dir: PathBuf,
+    lines: Vec<Line>,
+    /// Markdown added after the tables (the sentiment accuracy table).
+    notes: String,
+}
+
+impl Bench {
+    fn wants(&self, section: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|o| o == section)
+    }
+    fn push(&mut self, line: Line) {
+        eprintln!("  {} · {} · {}", line.what, line.size.map_or("–".into(), report::size_name), line.ours.cell().replace("**", ""));
+        self.lines.push(line);
+    }
+}
+
+fn env_list(name: &str) -> Option<Vec<String>> {
+    std::env::var(name).ok().filter(|s| !s.is_empty()).map(|s| s.split(',').map(|x| x.trim().to_string()).collect())
+}
+
+fn on_path(program: &str) -> bool {
+    Command::new("sh").arg("-c").arg(format!("command -v {program}")).stdout(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--child-import") {
+        return child_import(&args[i + 1], &args[i + 2]);
+    }
+    let started = Instant::now();
+    let sizes: Vec<usize> = env_list("REGULARS_BENCH_SIZES")
+        .map(|v| v.iter().filter_map(|s| s.replace('_', "").parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]);
+    let runs = std::env::var("REGULARS_BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3usize).max(1);
+    // The app is launched on one shop only (REGULARS_BENCH_APP_AT, default 100,000 customers).
+    let app_at: usize = std::env::var("REGULARS_BENCH_APP_AT").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let keep = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    std::fs::create_dir_all(&keep).expect("target/bench");
+    let mut bench = Bench { runs, only: env_list("REGULARS_BENCH_ONLY").unwrap_or_default(), dir: keep, lines: Vec::new(), notes: String::new() };
+
+    for &n in &sizes {
+        eprintln!("{} customers", report::size_name(n));
+        let db = bench.dir.join(format!("shop-{n}.db"));
+        if bench.wants("import") || !db.exists() {
+            import_csv(&mut bench, n, &db);
+        }
+        if bench.wants("import") {
+            import_xlsx(&mut bench, n);
+        }
+        if bench.wants("search") {
+            search_as_you_type(&mut bench, n, &db);
+        }
+        if bench.wants("followups") || bench.wants("app") {
+            add_activity(&mut bench, n, &db);
+        }
+        if bench.wants("followups") {
+            follow_ups(&mut bench, n, &db);
+        }
+        if bench.wants("app") && n == app_at {
+            app_launch(&mut bench, n, &db);
+        }
+    }
+    if bench.wants("sentiment") {
+        sentiment_sets(&mut bench);
+    }
+
+    let date = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let md = report::markdown(&bench.lines, &sizes, &report::machine(), &date, started.elapsed().as_secs_f64()) + &bench.notes;
+    let out = std::env::var("REGULARS_BENCH_OUT").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/BENCHMARKS.md").into());
+    if out == "-" {
+        println!("{md}");
+    } else {
+        std::fs::write(&out, md).expect("write BENCHMARKS.md");
+        eprintln!("wrote {out}");
+    }
+}
+
+/// Runs in a child process: imports a file into a fresh database and prints the seconds it took
+/// and the process's peak resident memory in bytes.
+fn child_import(file: &str, db: &str) {
+    let _ = std::fs::remove_file(db);
+    let mut store = Store::open(Path::new(db)).expect("database");
+    let options = Options { region: Region::parse("GB").unwrap(), sheet: None, mapping: Vec::new(), dry_run: false };
+    let started = Instant::now();
+    let report = import::run(&mut store, Path::new(file), &options, NOW.parse().unwrap(), &mut |_| true).expect("import");
+    let took = started.elapsed().as_secs_f64();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: u64 = status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()).unwrap_or(0);
+    println!("{took} {} {} {}", kb * 1024, report.counts.created, report.counts.merged);
+}
+
+/// Imports `file` into `db` in a child process, `runs` times: (seconds, peak bytes) of each run.
+fn import_runs(file: &Path, db: &Path, runs: usize) -> (Vec<f64>, Vec<f64>, String) {
+    let (mut times, mut peaks, mut counts) = (Vec::new(), Vec::new(), String::new());
+    for _ in 0..runs {
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args(["--child-import", file.to_str().unwrap(), db.to_str().unwrap()])
+            .output()
+            .expect("child import");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let parts: Vec<&str> = text.split_whitespace().collect();
+        assert!(out.status.success() && parts.len() == 4, "import failed: {}", String::from_utf8_lossy(&out.stderr));
+        times.push(parts[0].parse().unwrap());
+        peaks.push(parts[1].parse().unwrap());
+        counts = format!("{} created, {} merged", parts[2], parts[3]);
+    }
+    (times, peaks, counts)
+}
+
+fn timed_peer(runs: usize, mut once: impl FnMut() -> bool) -> Option<Vec<f64>> {
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        if !once() {
+            return None;
+        }
+        times.push(started.elapsed().as_secs_f64());
+    }
+    Some(times)
+}
+
+fn import_csv(bench: &mut Bench, n: usize, db: &Path) {
+    let csv = bench.dir.join(format!("customers-{n}.csv"));
+    data::write_csv(&csv, n);
+    let _ = std::fs::remove_file(db.with_extension("activity"));
+    let (times, peaks, counts) = import_runs(&csv, db, bench.runs);
+    let raw = bench.dir.join("sqlite3-import.db");
+    let peer = if on_path("sqlite3") {
+        let runs = timed_peer(bench.runs, || {
+            let _ = std::fs::remove_file(&raw);
+            Command::new("sqlite3").arg(&raw).arg(format!(".import --csv {} customers", csv.display())).status().is_ok_and(|s| s.success())
+        });
+        runs.map_or(Peer::Missing("sqlite3 failed".into()), |t| Peer::Ran { name: "`sqlite3 .import`".into(), stats: Stats::new(Unit::Seconds, t) })
+    } else {
+        Peer::Missing("sqlite3 is not installed".into())
+    };
+    let _ = std::fs::remove_file(&raw);
+    let ours = Stats::new(Unit::Seconds, times);
+    let mut line = Line {
+        section: "Importing a customer CSV (20 columns; normalised, de-duplicated, indexed for search)",
+        what: format!("CSV import, end to end ({counts})"),
+        size: Some(n),
+        ours,
+        peer,
+        goal: "at most 3x sqlite3".into(),
+        met: None,
+    };
+    line.met = line.ratio().map(|r| r <= 3.0);
+    if n == 100_000 {
+        line.goal = "under 1 s and at most 3x sqlite3".into();
+        line.met = Some(line.ours.median() < 1.0 && line.met.unwrap_or(true));
+    }
+    bench.push(line);
+    bench.push(Line {
+        section: "Importing a customer CSV (20 columns; normalised, de-duplicated, indexed for search)",
+        what: "CSV import, peak memory of the process".into(),
+        size: Some(n),
+        ours: Stats::new(Unit::Bytes, peaks.clone()),
+        peer: Peer::None,
+        goal: if n >= 1_000_000 { "under 200 MB".into() } else { String::new() },
+        met: (n >= 1_000_000).then(|| Stats::new(Unit::Bytes, peaks).median() < 200.0 * (1 << 20) as f64),
+    });
+    let _ = std::fs::remove_file(&csv);
+}
+
+const OPENPYXL: &str = r#"
+import sqlite3, sys
+from openpyxl import load_workbook
+book = load_workbook(sys.argv[1], read_only=True)
+rows = book.worksheets[0].iter_rows(values_only=True)
+header = next(rows)
+db = sqlite3.connect(sys.argv[2])
+db.execute("CREATE TABLE customers (%s)" % ", ".join('"c%d"' % i for i in range(len(header))))
+db.executemany("INSERT INTO customers VALUES (%s)" % ", ".join("?" * len(header)), rows)
+db.commit()
+"#;
+
+fn import_xlsx(bench: &mut Bench, n: usize) {
+    let xlsx = bench.dir.join(format!("customers-{n}.xlsx"));
+    data::write_xlsx(&xlsx, n);
+    let scratch = bench.dir.join("xlsx-import.db");
+    let (times, peaks, counts) = import_runs(&xlsx, &scratch, bench.runs);
+    let has_openpyxl = Command::new("python3").args(["-c", "import openpyxl"]).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
+    let peer = if has_openpyxl {
+        let script = bench.dir.join("openpyxl_import.py");
+        std::fs::write(&script, OPENPYXL).expect("script");
+        let py_db = bench.dir.join("openpyxl.db");
+        let runs = timed_peer(bench.runs, || {
+            let _ = std::fs::remove_file(&py_db);
+            Command::new("python3").arg(&script).arg(&xlsx).arg(&py_db).status().is_ok_and(|s| s.success())
+        });
+        let _ = std::fs::remove_file(&py_db);
+        runs.map_or(Peer::Missing("openpyxl failed".into()), |t| Peer::Ran { name: "openpyxl (read-only) + inserts".into(), stats: Stats::new(Unit::Seconds, t) })
+    } else {
+        Peer::Missing("openpyxl is not installed (`pip install openpyxl`)".into())
+    };
+    let mut line = Line {
+        section: "Importing a workbook (XLSX, 10 columns; numbers and dates as cells)",
+        what: format!("XLSX import, end to end ({counts}; peak memory {:.0} MB)", Stats::new(Unit::Bytes, peaks).median() / (1 << 20) as f64),
+        size: Some(n),
+        ours: Stats::new(Unit::Seconds, times),
+        peer,
+        goal: "at least 10x faster than openpyxl".into(),
+        met: None,
+    };
+    line.met = line.ratio().map(|r| r <= 0.1);
+    // The growth table matches lines by their words; the counts differ by size.
+    line.what = "XLSX import, end to end".into();
+    bench.push(line);
+    let _ = std::fs::remove_file(&scratch);
+    let _ = std::fs::remove_file(&xlsx);
+}
+
+fn search_as_you_type(bench: &mut Bench, n: usize, db: &Path) {
+    let store = Store::open(db).expect("open");
+    let region = Region::parse("GB").unwrap();
+    let mut all = Vec::new();
+    for (_, queries) in data::queries(n) {
+        for q in queries {
+            let started = Instant::now();
+            std::hint::black_box(search::search(&store, &q, 100, region).expect("search"));
+            all.push(started.elapsed().as_secs_f64());
+        }
+    }
+    let ours = Stats::new(Unit::Latency, all);
+    let (goal, met) = match n {
+        100_000 => ("p99 under 5 ms", Some(ours.at(0.99) < 0.005)),
+        1_000_000 => ("p99 under 20 ms", Some(ours.at(0.99) < 0.020)),
+        _ => ("", None),
+    };
+    bench.push(Line {
+        section: "Search as you type (1 to 6 characters: names, phone fragments, @handles, emails; 100 results)",
+        what: "search".into(),
+        size: Some(n),
+        ours,
+        peer: Peer::None,
+        goal: goal.into(),
+        met,
+    });
+}
+
+/// Touchpoints and purchases for every customer (built once; not a benchmark of its own).
+fn add_activity(bench: &mut Bench, n: usize, db: &Path) {
+    let marker = db.with_extension("activity");
+    if marker.exists() {
+        return;
+    }
+    let mut store = Store::open(db).expect("open");
+    let mut ids = Vec::with_capacity(n);
+    let mut after = None;
+    loop {
+        let page = store.db().ids_after(after.clone(), 10_000).expect("ids");
+        let Some(last) = page.last().cloned() else { break };
+        ids.extend(page.iter().map(|(_, id)| *id));
+        after = Some(last);
+    }
+    let started = Instant::now();
+    regulars::demo::activity_at_scale(&mut store, &ids, n * data::PURCHASES_PER_CUSTOMER, n * data::TOUCHPOINTS_PER_CUSTOMER, 42, NOW.parse().unwrap())
+        .expect("activity");
+    eprintln!("  activity for {} customers added in {:.0} s", ids.len(), started.elapsed().as_secs_f64());
+    // A returning owner: the app opens on Today, not on the first-run screen.
+    store
+        .write(|w| ["country=GB", "shop_name=The Bench Shop", "onboarded=true"].iter().try_for_each(|kv| {
+            let (k, v) = kv.split_once('=').unwrap();
+            w.set_setting(k, v)
+        }))
+        .expect("settings");
+    std::fs::write(marker, "").expect("marker");
+    let _ = bench;
+}
+
+fn follow_ups(bench: &mut Bench, n: usize, db: &Path) {
+    let now = NOW.parse().unwrap();
+    let section = "Follow-ups (value, role and labels for every customer, and every suggestion)";
+    let runs = bench.runs;
+    let time = |f: &mut dyn FnMut()| {
+        let mut t = Vec::new();
+        for _ in 0..runs {
+            let started = Instant::now();
+            f();
+            t.push(started.elapsed().as_secs_f64());
+        }
+        Stats::new(Unit::Seconds, t)
+    };
+    let insight = time(&mut || {
+        insight::compute(&Store::open(db).expect("open"), now).expect("insight");
+    });
+    bench.push(Line { section, what: "value, role and labels for every customer (fresh connection)".into(), size: Some(n), ours: insight, peer: Peer::None, goal: String::new(), met: None });
+    let today = |store: &mut Store| {
+        followups::suggest(store, now, 50).expect("suggest");
+        segments::list(store, now).expect("segments");
+    };
+    let full = time(&mut || today(&mut Store::open(db).expect("open")));
+    let met = (n == 100_000).then(|| full.median() < 1.0);
+    bench.push(Line {
+        section,
+        what: "full recompute: every suggestion and label, the first 50 handed out, segment counts".into(),
+        size: Some(n),
+        ours: full,
+        peer: Peer::None,
+        goal: if n == 100_000 { "under 1 s".into() } else { String::new() },
+        met,
+    });
+    let mut store = Store::open(db).expect("open");
+    today(&mut store);
+    let warm = time(&mut || today(&mut store));
+    bench.push(Line { section, what: "Today screen again, nothing changed".into(), size: Some(n), ours: warm, peer: Peer::None, goal: String::new(), met: None });
+}
+
+fn sentiment_sets(bench: &mut Bench) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/sentiment");
+    /// VADER 3.3.2's figures under the sets' protocol (from their README): r, weighted F1, macro F1, accuracy.
+    const REFERENCE: &[(&str, [f64; 4])] = &[
+        ("tweets", [0.872, 0.877, 0.726, 0.885]),
+        ("movie_reviews", [0.427, 0.580, 0.408, 0.553]),
+        ("news_editorials", [0.503, 0.548, 0.537, 0.540]),
+    ];
+    let mut texts = Vec::new();
+    let mut table = String::from(
+        "## Sentiment accuracy\n\nThe human-rated sets in `../shared/data/sentiment/` under their fixed protocol; \
+         VADER's reference figures in brackets.\n\n| set | snippets | Pearson r | weighted F1 | macro F1 | accuracy |\n|---|---|---|---|---|---|\n",
+    );
+    for (name, reference) in REFERENCE {
+        if let Ok(content) = std::fs::read_to_string(dir.join(format!("{name}.tsv"))) {
+            let (rated, _) = evaluation::parse_tsv(&content);
+            let predicted: Vec<f64> = rated.iter().map(|r| sentiment::score(&r.text).compound).collect();
+            let f = evaluation::figures(&rated, &predicted);
+            let _ = writeln!(
+                table,
+                "| {name} | {} | {:.3} ({:.3}) | {:.3} ({:.3}) | {:.3} ({:.3}) | {:.3} ({:.3}) |",
+                f.count, f.pearson_r, reference[0], f.weighted_f1, reference[1], f.macro_f1, reference[2], f.accuracy, reference[3]
+            );
+            texts.extend(rated.into_iter().map(|r| r.text));
+        }
+    }
+    bench.notes.push_str(&table);
+    if texts.is_empty() {
+        eprintln!("  sentiment: ../shared/data/sentiment is missing; skipped");
+        return;
+    }
+    let _ = sentiment::score("warm up");
+    let ours: Vec<f64> = (0..bench.runs.max(3))
+        .map(|_| {
+            let started = Instant::now();
+            for t in &texts {
+                std::hint::black_box(sentiment::score(t));
+            }
+            started.elapsed().as_secs_f64() / texts.len() as f64
+        })
+        .collect();
+    let peer = match python_vader(&texts, bench.runs) {
+        Ok(t) => Peer::Ran { name: "Python vaderSentiment".into(), stats: Stats::new(Unit::Seconds, t) },
+        Err(why) => Peer::Missing(why),
+    };
+    let mut line = Line {
+        section: "Sentiment (the 19,995 human-rated snippets; accuracy below)",
+        what: "time per snippet, one core".into(),
+        size: None,
+        ours: Stats::new(Unit::Seconds, ours),
+        peer,
+        goal: "at least 50x vaderSentiment's throughput".into(),
+        met: None,
+    };
+    line.met = line.ratio().map(|r| r <= 1.0 / 50.0);
+    bench.push(line);
+}
+
+fn python_vader(texts: &[String], runs: usize) -> Result<Vec<f64>, String> {
+    let script = format!(
+        "import sys,time\nfrom vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer as S\n\
+         a=S();t=[l.rstrip('\\n') for l in sys.stdin]\nfor r in range({runs}):\n  s=time.perf_counter()\n  \
+         for x in t: a.polarity_scores(x)\n  print((time.perf_counter()-s)/len(t))"
+    );
+    let mut child = Command::new("python3")
+        .args(["-c", &script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|_| "python3 is not installed".to_string())?;
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        let _ = stdin.write_all(texts.join("\n").as_bytes());
+    }
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err("vaderSentiment is not installed (`pip install vaderSentiment==3.3.2`)".into());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).split_whitespace().filter_map(|s| s.parse().ok()).collect())
+}
+
+/// Launches the release app on the 100k shop through the end-to-end harness (tauri-driver), which
+/// writes its figures to a JSON file.
+fn app_launch(bench: &mut Bench, n: usize, db: &Path) {
+    let section = "The desktop app";
+    let app = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/regulars-app");
+    let why = if !app.exists() {
+        Some("target/release/regulars-app is missing (scripts/bench.sh builds it)")
+    } else if !on_path("tauri-driver") || !on_path("WebKitWebDriver") {
+        Some("tauri-driver or WebKitWebDriver is missing (scripts/setup.sh --test)")
+    } else {
+        None
+    };
+    if let Some(why) = why {
+        eprintln!("  app: {why}");
+        bench.push(Line { section, what: format!("launch: not measured ({why})"), size: Some(n), ours: Stats::new(Unit::Seconds, vec![f64::NAN]), peer: Peer::None, goal: String::new(), met: None });
+        return;
+    }
+    let out = bench.dir.join("app-launch.json");
+    let _ = std::fs::remove_file(&out);
+    let status = Command::new("cargo")
+        .args(["test", "--release", "-p", "regulars-e2e", "--test", "launch", "launch_at_scale", "--", "--ignored", "--exact", "--nocapture"])
+        .env("REGULARS_BENCH_APP", &app)
+        .env("REGULARS_BENCH_APP_DB", db)
+        .env("REGULARS_BENCH_APP_RUNS", bench.runs.to_string())
+        .env("REGULARS_BENCH_APP_OUT", &out)
+        .status();
+    let figures: serde_json::Value = std::fs::read_to_string(&out).ok().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+    let list = |key: &str| figures[key].as_array().map(|a| a.iter().filter_map(|v| v.as_f64()).collect::<Vec<_>>()).unwrap_or_default();
+    let (launch, rss, web) = (list("list_seconds"), list("app_peak_bytes"), list("webview_rss_bytes"));
+    if launch.is_empty() {
+        eprintln!("  app: the launch test did not report ({status:?})");
+        return;
+    }
+    let launch = Stats::new(Unit::Seconds, launch);
+    let goal = n == 100_000;
+    let met = goal.then(|| launch.median() < 1.0);
+    bench.push(Line { section, what: "launch to an interactive customer list".into(), size: Some(n), ours: launch, peer: Peer::None, goal: if goal { "under 1 s".into() } else { String::new() }, met });
+    let rss = Stats::new(Unit::Bytes, rss);
+    let met = goal.then(|| rss.median() < 150.0 * (1 << 20) as f64);
+    bench.push(Line { section, what: "peak memory of the app's Rust process".into(), size: Some(n), ours: rss, peer: Peer::None, goal: if goal { "under 150 MB".into() } else { String::new() }, met });
+    if !web.is_empty() {
+        bench.push(Line { section, what: "memory of the web view process (WebKit; for information)".into(), size: Some(n), ours: Stats::new(Unit::Bytes, web), peer: Peer::None, goal: String::new(), met: None });
+    }
+}

@@ -1,0 +1,59 @@
+//! The app's launch at scale, for the benchmark harness (`./scripts/bench.sh`): the release app on
+//! a shop of 100,000 customers, timed from the launch request to a customer list with rows that
+//! answers, and the memory of its processes. Ignored in the test suite (it needs the harness's
+//! database); the harness runs it with `--ignored` and reads the JSON it writes.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use regulars_e2e::{process_memory, processes_with, App};
+
+#[test]
+#[ignore = "a benchmark: ./scripts/bench.sh runs it on its 100k shop"]
+fn launch_at_scale() {
+    let var = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k} is not set (run ./scripts/bench.sh)"));
+    let (bin, db, out) = (var("REGULARS_BENCH_APP"), var("REGULARS_BENCH_APP_DB"), var("REGULARS_BENCH_APP_OUT"));
+    let runs: usize = std::env::var("REGULARS_BENCH_APP_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let (mut list, mut app_peak, mut web) = (Vec::new(), Vec::new(), Vec::new());
+    for run in 0..runs {
+        let app = App::start_on(Path::new(&bin), Path::new(&db));
+        // The owner goes to Customers as soon as the window answers; the list must show rows, and
+        // the search box must take a query and answer it.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let go = "const rows = [...document.querySelectorAll('.customer-row')].filter(r => r.offsetParent).length; \
+                  const b = document.getElementById('nav-customers'); \
+                  if (!rows && b && b.offsetParent && !b.classList.contains('active')) b.click(); \
+                  return rows";
+        while app.script(go).as_u64().unwrap_or(0) == 0 {
+            assert!(Instant::now() < deadline, "no customer rows after 30 s");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let took = app.launched.elapsed().as_secs_f64();
+        app.find("#search").type_text("oli");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !app.script("return [...document.querySelectorAll('.customer-row')].every(r => /oli/i.test(r.textContent))").as_bool().unwrap_or(false) {
+            assert!(Instant::now() < deadline, "search did not answer");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let name = Path::new(&bin).file_name().unwrap().to_string_lossy().to_string();
+        let procs = processes_with(&name);
+        let pid = procs.iter().find(|(pid, _)| processes_with(&db).iter().any(|(p, _)| p == pid)).map(|(p, _)| *p).expect("the app's process");
+        let (_, peak) = process_memory(pid).expect("the app's memory");
+        let web_rss: u64 = processes_with("WebKitWebProcess")
+            .iter()
+            .filter(|(_, parent)| *parent == pid)
+            .filter_map(|(p, _)| process_memory(*p).map(|m| m.0))
+            .sum();
+        eprintln!("run {run}: customer list after {took:.3} s; app peak {} MB, web view {} MB", peak >> 20, web_rss >> 20);
+        if run == 0 {
+            app.screenshot("launch-at-scale");
+        }
+        list.push(took);
+        app_peak.push(peak as f64);
+        if web_rss > 0 {
+            web.push(web_rss as f64);
+        }
+    }
+    let json = serde_json::json!({ "list_seconds": list, "app_peak_bytes": app_peak, "webview_rss_bytes": web });
+    std::fs::write(out, json.to_string()).expect("write the figures");
+}
