@@ -276,16 +276,17 @@ pub fn purchases_command(store: &mut Store, cmd: PurchasesCommand, change: &Chan
     }
 }
 
-pub fn inbox_command(store: &Store, now: Option<&str>, json: bool) -> anyhow::Result<()> {
+pub fn inbox_command(store: &Store, now: Option<&str>, limit: Option<usize>, json: bool) -> anyhow::Result<()> {
     let now = parse_now(now)?;
-    let inbox = listening::inbox(store, now)?;
+    let inbox = listening::inbox_first(store, now, limit.unwrap_or(usize::MAX))?;
     if json {
         return print_json(&inbox);
     }
     let people: std::collections::HashSet<String> = inbox.items.iter().map(|i| i.touchpoint.customer_id.map_or_else(|| i.who.clone(), |c| c.to_string())).collect();
-    match (inbox.items.len(), people.len()) {
+    match (inbox.total, people.len()) {
         (0, _) => println!("Nobody is waiting for a reply."),
         (1, _) => println!("1 message needs a reply{}.", if inbox.overdue > 0 { " (overdue)" } else { "" }),
+        (n, _) if inbox.items.len() < n => println!("{n} messages need a reply ({} overdue); the {} most urgent:", inbox.overdue, inbox.items.len()),
         (n, p) => println!("{n} messages from {p} {} need a reply ({} overdue).", if p == 1 { "person" } else { "people" }, inbox.overdue),
     }
     for item in &inbox.items {

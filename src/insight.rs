@@ -5,6 +5,7 @@
 //! the facts behind it. The whole shop is computed in a few passes over the database against a given
 //! `now`; nothing here writes.
 
+use std::path::Path;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -160,16 +161,74 @@ fn score(value: f64, cuts: &[f64]) -> u8 {
     1 + cuts.iter().filter(|&&c| value >= c).count() as u8
 }
 
+/// Each customer's activity since `since`, from the touchpoint roll-up.
+fn activity_since(db: &crate::store::Db<'_>, since: DateTime<Utc>) -> Result<HashMap<CustomerId, Activity>> {
+    let mut activity: HashMap<CustomerId, Activity> = HashMap::new();
+    db.touchpoint_rollups(since, |r| {
+        let a = activity.entry(r.customer_id).or_default();
+        let rated_positive = r.max_rating.is_some_and(|s| s >= 4);
+        match r.label {
+            "positive" => a.positive += r.count,
+            "negative" => a.negative += r.count,
+            _ if rated_positive => a.positive += r.count,
+            _ => {}
+        }
+        if PUBLIC.contains(&r.channel) {
+            match r.kind {
+                "review" | "post" => a.created += r.count,
+                "comment" | "share" | "answer" | "mention" | "question" | "complaint" => a.responded += r.count,
+                _ => {}
+            }
+        }
+        if r.kind == "answer" {
+            a.answers += r.count;
+            if a.last_answer.as_ref().is_none_or(|(id, _)| r.last_id > *id) {
+                a.last_answer = Some((r.last_id, r.channel.to_string()));
+            }
+        }
+        a.max_reach = a.max_reach.max(r.max_reach);
+        a.best_rating = a.best_rating.max(r.max_rating);
+    })?;
+    Ok(activity)
+}
+
 /// Differentiates every live customer as of `now`.
 pub fn compute(store: &Store, now: DateTime<Utc>) -> Result<Shop> {
+    let since = now - Duration::days(WINDOW_DAYS);
+    // The touchpoint roll-up (the largest read) runs on a second, read-only connection on another
+    // core while this one reads customers and purchases. Outside a transaction both see the
+    // same committed data.
+    std::thread::scope(|scope| {
+        let path = store.path().filter(|_| store.db().autocommit()).map(Path::to_path_buf);
+        let rollup = path.clone().map(|path| scope.spawn(move || activity_since(&Store::open_read_only(&path)?.db(), since)));
+        let purchases = path.map(|path| scope.spawn(move || Store::open_read_only(&path)?.db().purchase_times()));
+        compute_with(store, now, since, rollup, purchases)
+    })
+}
+
+type Pending<'scope, T> = Option<std::thread::ScopedJoinHandle<'scope, Result<T>>>;
+
+fn joined<T>(pending: Pending<'_, T>, here: impl FnOnce() -> Result<T>) -> Result<T> {
+    match pending {
+        Some(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        None => here(),
+    }
+}
+
+fn compute_with(
+    store: &Store,
+    now: DateTime<Utc>,
+    since: DateTime<Utc>,
+    rollup: Pending<'_, HashMap<CustomerId, Activity>>,
+    purchases: Pending<'_, Vec<(CustomerId, i64, bool)>>,
+) -> Result<Shop> {
     let db = store.db();
     let base = db.insight_customers()?;
-    let since = now - Duration::days(WINDOW_DAYS);
 
     // Purchase intervals, per customer, from the purchase times (sorted by customer, then time).
     let mut intervals: HashMap<CustomerId, Vec<f64>> = HashMap::new();
     let mut all_intervals = Vec::new();
-    let times = db.purchase_times()?;
+    let times = joined(purchases, || db.purchase_times())?;
     let in_store = times.iter().filter(|p| p.2).map(|p| p.0).collect();
     for pair in times.windows(2) {
         if pair[0].0 == pair[1].0 {
@@ -182,32 +241,7 @@ pub fn compute(store: &Store, now: DateTime<Utc>) -> Result<Shop> {
     }
     let shop_interval_days = median(&mut all_intervals).unwrap_or(90.0).max(7.0);
 
-    let mut activity: HashMap<CustomerId, Activity> = HashMap::new();
-    for r in db.touchpoint_rollups(since)? {
-        let a = activity.entry(r.customer_id).or_default();
-        let rated_positive = r.max_rating.is_some_and(|s| s >= 4);
-        match r.label.as_str() {
-            "positive" => a.positive += r.count,
-            "negative" => a.negative += r.count,
-            _ if rated_positive => a.positive += r.count,
-            _ => {}
-        }
-        if PUBLIC.contains(&r.channel.as_str()) {
-            match r.kind.as_str() {
-                "review" | "post" => a.created += r.count,
-                "comment" | "share" | "answer" | "mention" | "question" | "complaint" => a.responded += r.count,
-                _ => {}
-            }
-        }
-        if r.kind == "answer" {
-            a.answers += r.count;
-            if a.last_answer.as_ref().is_none_or(|(id, _)| r.last_id > *id) {
-                a.last_answer = Some((r.last_id, r.channel.clone()));
-            }
-        }
-        a.max_reach = a.max_reach.max(r.max_reach);
-        a.best_rating = a.best_rating.max(r.max_rating);
-    }
+    let mut activity = joined(rollup, || activity_since(&db, since))?;
     for (id, n) in db.referral_counts()? {
         activity.entry(id).or_default().referrals = n;
     }

@@ -91,7 +91,10 @@ pub struct InboxItem {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Inbox {
+    /// The most urgent first; at most the number asked for.
     pub items: Vec<InboxItem>,
+    /// Everyone waiting, shown or not.
+    pub total: usize,
     pub overdue: usize,
 }
 
@@ -100,6 +103,12 @@ pub struct Inbox {
 /// past it they are, the author's reach and the customer's value (each counted on a log scale, so
 /// that no one of them drowns the others); then oldest first.
 pub fn inbox(store: &Store, now: DateTime<Utc>) -> Result<Inbox> {
+    inbox_first(store, now, usize::MAX)
+}
+
+/// The `limit` most urgent of the inbox, with the counts of the whole: what a screen shows without
+/// loading every waiting message into the page (a chain can have tens of thousands).
+pub fn inbox_first(store: &Store, now: DateTime<Utc>, limit: usize) -> Result<Inbox> {
     let targets = reply_targets(store)?;
     let mut scored: Vec<(Priority, bool, f64, InboxItem)> = store
         .db()
@@ -117,7 +126,8 @@ pub fn inbox(store: &Store, now: DateTime<Utc>) -> Result<Inbox> {
             let urgency = clock + 0.5 * (1.0 + reach).log10() + 0.5 * (1.0 + spend).log10();
             let p = priority(&t);
             let who = w.customer_name.clone().unwrap_or_else(|| if t.author.is_empty() { "someone".into() } else { t.author.clone() });
-            let why = why(p, &t, waiting, target, spend);
+            // Written below, for the items shown only.
+            let why = String::new();
             let item = InboxItem {
                 who,
                 customer_name: w.customer_name,
@@ -140,8 +150,16 @@ pub fn inbox(store: &Store, now: DateTime<Utc>) -> Result<Inbox> {
             .then(a.3.touchpoint.at.cmp(&b.3.touchpoint.at))
             .then(a.3.touchpoint.id.cmp(&b.3.touchpoint.id))
     });
-    let overdue = scored.iter().filter(|s| s.3.overdue).count();
-    Ok(Inbox { items: scored.into_iter().map(|s| s.3).collect(), overdue })
+    let (total, overdue) = (scored.len(), scored.iter().filter(|s| s.3.overdue).count());
+    scored.truncate(limit);
+    let items = scored
+        .into_iter()
+        .map(|(p, _, _, mut item)| {
+            item.why = why(p, &item.touchpoint, item.waiting_minutes, item.target_minutes, item.customer_spend);
+            item
+        })
+        .collect();
+    Ok(Inbox { items, total, overdue })
 }
 
 /// "2 h 10 min", "3 days".

@@ -79,6 +79,9 @@ enum Command {
         /// The time to measure waiting against (RFC 3339; default: now)
         #[arg(long, value_name = "TIME")]
         now: Option<String>,
+        /// Show only the N most urgent (the counts still cover everyone)
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
     },
     /// A customer's touchpoints and purchases together, newest first
     Timeline { reference: String },
@@ -416,7 +419,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let change = change(&store, None)?;
             cli_social::purchases_command(&mut store, cmd, &change, json)
         }
-        Command::Inbox { now } => cli_social::inbox_command(&store, now.as_deref(), json),
+        Command::Inbox { now, limit } => cli_social::inbox_command(&store, now.as_deref(), limit, json),
         Command::Timeline { reference } => {
             let change = change(&store, None)?;
             cli_social::timeline_command(&store, &reference, &change, json)

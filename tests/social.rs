@@ -87,6 +87,13 @@ fn the_inbox_puts_complaints_first_then_reach_and_value_and_the_clock_runs_again
     let pos = |v: &Value| order.iter().position(|&o| o == id(v)).unwrap();
     assert!(pos(&big) < pos(&nobody), "larger reach earlier");
     assert!(pos(&vip) < pos(&nobody), "higher customer value earlier");
+    // A screen asks for the most urgent few; the counts still cover everyone.
+    let first = shop.json(&["inbox", "--now", now, "--limit", "2"]);
+    let shown: Vec<i64> = first["items"].as_array().unwrap().iter().map(|i| i["touchpoint"]["id"].as_i64().unwrap()).collect();
+    assert_eq!(shown, order[..2], "the same order, cut short");
+    assert_eq!(first["total"], order.len());
+    assert_eq!(first["overdue"], shop.json(&["inbox", "--now", now])["overdue"]);
+    assert!(first["items"][1]["why"].as_str().is_some_and(|w| !w.is_empty()), "the items shown say why");
 
     let inbox = shop.json(&["inbox", "--now", now]);
     let first = &inbox["items"][0];

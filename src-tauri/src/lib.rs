@@ -40,6 +40,11 @@ type CmdResult<T> = Result<T, IpcError>;
 /// The open database, or why it could not be opened (the page then says so instead of crashing).
 pub struct AppState {
     store: Result<Mutex<Store>, String>,
+    /// A second connection to the same file for the heavy, read-mostly work: Today's suggestions,
+    /// the dashboard and the listening overview. Recomputing those takes seconds on a chain's
+    /// database; the customer list, search and the inbox must not wait behind that lock. Opened on
+    /// first use; dropped (to be reopened) when a backup replaces the file.
+    analysis: Mutex<Option<Store>>,
     /// Set when the database opened damaged (then read-only): what is wrong, and the way back.
     damage: Mutex<Option<regulars::backup::Damage>>,
     db_path: PathBuf,
@@ -52,6 +57,24 @@ impl AppState {
         let store = self.store.as_ref().map_err(|m| IpcError { code: "unavailable", message: m.clone(), fields: vec![] })?;
         let mut guard = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut guard).map_err(IpcError::from)
+    }
+
+    /// Like `with`, on the analysis connection; on the main one while the database is damaged
+    /// (then read-only, and there is one connection to reason about).
+    fn analysed<T>(&self, f: impl FnOnce(&mut Store) -> regulars::Result<T>) -> CmdResult<T> {
+        if self.store.is_err() || self.damage.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+            return self.with(f);
+        }
+        let mut guard = self.analysis.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if guard.is_none() {
+            *guard = Some(Store::open(&self.db_path)?);
+        }
+        f(guard.as_mut().expect("opened above")).map_err(IpcError::from)
+    }
+
+    /// After a backup replaced the file: the analysis connection reopens on next use.
+    fn reopen_analysis(&self) {
+        *self.analysis.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 }
 
@@ -239,8 +262,8 @@ async fn log_touchpoint(state: State<'_, AppState>, draft: TouchpointDraft) -> C
 }
 
 #[tauri::command]
-async fn inbox(state: State<'_, AppState>) -> CmdResult<Inbox> {
-    state.with(|s| listening::inbox(s, Utc::now()))
+async fn inbox(state: State<'_, AppState>, limit: usize) -> CmdResult<Inbox> {
+    state.with(|s| listening::inbox_first(s, Utc::now(), limit))
 }
 
 #[tauri::command]
@@ -272,7 +295,7 @@ async fn timeline(state: State<'_, AppState>, id: CustomerId) -> CmdResult<Vec<T
 
 #[tauri::command]
 async fn listening_overview(state: State<'_, AppState>, days: u32) -> CmdResult<Overview> {
-    state.with(|s| listening::overview(s, Utc::now(), days))
+    state.analysed(|s| listening::overview(s, Utc::now(), days))
 }
 
 #[tauri::command]
@@ -292,23 +315,23 @@ async fn add_purchase(state: State<'_, AppState>, draft: PurchaseDraft) -> CmdRe
 
 #[tauri::command]
 async fn suggestions(state: State<'_, AppState>, limit: usize) -> CmdResult<Vec<followups::Suggestion>> {
-    state.with(|s| followups::suggest(s, Utc::now(), limit.min(500)))
+    state.analysed(|s| followups::suggest(s, Utc::now(), limit.min(500)))
 }
 
 /// `text`: what was sent, as edited; the outbound touchpoint logged is returned.
 #[tauri::command]
 async fn suggestion_done(state: State<'_, AppState>, id: i64, text: String) -> CmdResult<Option<Touchpoint>> {
-    state.with(|s| followups::done(s, id, Some(&text), Utc::now()))
+    state.analysed(|s| followups::done(s, id, Some(&text), Utc::now()))
 }
 
 #[tauri::command]
 async fn suggestion_snooze(state: State<'_, AppState>, id: i64, hours: u32) -> CmdResult<()> {
-    state.with(|s| followups::snooze(s, id, Utc::now() + chrono::Duration::hours(hours.clamp(1, 24 * 60) as i64), Utc::now()))
+    state.analysed(|s| followups::snooze(s, id, Utc::now() + chrono::Duration::hours(hours.clamp(1, 24 * 60) as i64), Utc::now()))
 }
 
 #[tauri::command]
 async fn suggestion_dismiss(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
-    state.with(|s| followups::dismiss(s, id, Utc::now()))
+    state.analysed(|s| followups::dismiss(s, id, Utc::now()))
 }
 
 /// Opens a customer's address (email, text, profile) with the system's own app, after the core has
@@ -322,7 +345,7 @@ async fn open_address(address: String) -> CmdResult<()> {
 
 #[tauri::command]
 async fn dashboard(state: State<'_, AppState>) -> CmdResult<segments::Dashboard> {
-    state.with(|s| segments::dashboard(s, Utc::now()))
+    state.analysed(|s| segments::dashboard(s, Utc::now()))
 }
 
 #[tauri::command]
@@ -344,7 +367,9 @@ async fn describe_restore(state: State<'_, AppState>, id: i64) -> CmdResult<Stri
 /// Restores backup `id` (the current state is backed up first); returns that safety backup.
 #[tauri::command]
 async fn restore_backup(state: State<'_, AppState>, id: i64) -> CmdResult<regulars::backup::Backup> {
-    state.with(|s| regulars::backup::restore(s, id, Utc::now()))
+    let safety = state.with(|s| regulars::backup::restore(s, id, Utc::now()))?;
+    state.reopen_analysis();
+    Ok(safety)
 }
 
 /// Sets one marketing consent: `channel` email or sms, `status` yes, no or unknown.
@@ -385,6 +410,7 @@ async fn recover_from_backup(state: State<'_, AppState>, id: i64) -> CmdResult<(
     let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
     *guard = regulars::backup::recover(&state.db_path, id, Utc::now())?;
     *state.damage.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    state.reopen_analysis();
     Ok(())
 }
 
@@ -412,7 +438,7 @@ pub fn run() {
         Ok((store, damage)) => (Ok(Mutex::new(store)), damage),
         Err(message) => (Err(message), None),
     };
-    let state = AppState { store, damage: Mutex::new(damage), db_path, cancel: AtomicBool::new(false) };
+    let state = AppState { store, analysis: Mutex::new(None), damage: Mutex::new(damage), db_path, cancel: AtomicBool::new(false) };
     if let Err(message) = &state.store {
         eprintln!("{message}");
     }

@@ -38,13 +38,14 @@ pub struct BaseRow {
     pub city: String,
 }
 
-/// One customer's inbound touchpoints of one kind, channel and sentiment since a time.
+/// One customer's inbound touchpoints of one kind, channel and sentiment since a time (borrowed
+/// from the query's row: a chain has hundreds of thousands of them, read once).
 #[derive(Debug, Clone)]
-pub struct TouchpointRollup {
+pub struct TouchpointRollup<'a> {
     pub customer_id: CustomerId,
-    pub kind: String,
-    pub channel: String,
-    pub label: String,
+    pub kind: &'a str,
+    pub channel: &'a str,
+    pub label: &'a str,
     pub count: u32,
     pub max_reach: u64,
     pub max_rating: Option<u8>,
@@ -168,27 +169,29 @@ impl Db<'_> {
     }
 
     /// Inbound touchpoints of linked customers since `since`, rolled up by customer, kind, channel
-    /// and sentiment.
-    pub fn touchpoint_rollups(&self, since: DateTime<Utc>) -> Result<Vec<TouchpointRollup>> {
+    /// and sentiment, handed to `each` one at a time.
+    pub fn touchpoint_rollups(&self, since: DateTime<Utc>, mut each: impl FnMut(&TouchpointRollup<'_>)) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT customer_id, kind, channel, sentiment_label, count(*), coalesce(max(reach), 0), max(rating), max(id)
              FROM touchpoints
              WHERE direction = 'in' AND customer_id IS NOT NULL AND at >= ?1
              GROUP BY customer_id, kind, channel, sentiment_label",
         )?;
-        let rows = stmt.query_map([time_text(since)], |r| {
-            Ok(TouchpointRollup {
+        let mut rows = stmt.query([time_text(since)])?;
+        while let Some(r) = rows.next()? {
+            let str_at = |i| r.get_ref(i).ok().and_then(|v| v.as_str().ok()).unwrap_or("");
+            each(&TouchpointRollup {
                 customer_id: r.get(0)?,
-                kind: r.get(1)?,
-                channel: r.get(2)?,
-                label: r.get(3)?,
+                kind: str_at(1),
+                channel: str_at(2),
+                label: str_at(3),
                 count: r.get::<_, i64>(4)?.max(0) as u32,
                 max_reach: r.get::<_, i64>(5)?.max(0) as u64,
                 max_rating: r.get::<_, Option<i64>>(6)?.map(|n| n.clamp(1, 5) as u8),
                 last_id: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            });
+        }
+        Ok(())
     }
 
     /// Complaints (or negative messages) answered between `from` and `to`, from customers who have

@@ -267,6 +267,13 @@ pub struct Db<'a> {
     conn: &'a Connection,
 }
 
+impl Db<'_> {
+    /// No transaction is open on this connection: another connection reads the same data.
+    pub fn autocommit(&self) -> bool {
+        self.conn.is_autocommit()
+    }
+}
+
 /// Read and write access, inside a transaction (see `Store::write`).
 pub struct WriteDb<'a> {
     db: Db<'a>,

@@ -49,7 +49,8 @@ export const api = {
   undoImport: (id) => call('undo_import', { id }),
   exportCustomers: (format) => call('export_customers', { format }),
   logTouchpoint: (draft) => call('log_touchpoint', { draft }),
-  inbox: () => call('inbox'),
+  /** The `limit` most urgent messages waiting for a reply, with the counts of all (`total`, `overdue`). */
+  inbox: (limit) => call('inbox', { limit }),
   replyTouchpoint: (id, text) => call('reply_touchpoint', { id, text }),
   setTouchpointStatus: (id, status) => call('set_touchpoint_status', { id, status }),
   setTouchpointSentiment: (id, label) => call('set_touchpoint_sentiment', { id, label }),

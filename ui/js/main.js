@@ -135,8 +135,8 @@ function quickLog() {
 
 async function refreshInbox() {
   try {
-    const inbox = await api.inbox();
-    setInboxCount(inbox.items.length, inbox.overdue);
+    const inbox = await api.inbox(0);
+    setInboxCount(inbox.total, inbox.overdue);
   } catch {
     setInboxCount(0, 0);
   }
@@ -277,7 +277,7 @@ function showView(view) {
   if (view === 'inbox') {
     renderInbox($('inbox-view'), {
       onOpenCustomer: (id) => openCustomer(id),
-      onChanged: (inbox, message) => { setInboxCount(inbox.items.length, inbox.overdue); if (message) toast(message); },
+      onChanged: (inbox, message) => { setInboxCount(inbox.total, inbox.overdue); if (message) toast(message); },
       onError: showError,
     }).catch(showError);
   }

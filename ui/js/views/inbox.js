@@ -1,13 +1,16 @@
 // The inbox: everyone waiting for an answer, most urgent first, with the clock against the shop's
 // reply target. Keyboard: J/K move, R marks the selected one replied (logging what was said, if
-// typed), X says it needs no reply, Enter opens the customer.
+// typed), X says it needs no reply, Enter opens the customer. It shows the most urgent PAGE at a
+// time and loads more on request, so a chain's tens of thousands never all land in the page.
 import { api } from '../api.js';
 import { h, render, avatar, plural } from '../dom.js';
 import { CHANNEL_NAMES, KIND_NAMES, duration, when } from '../words.js';
 
 const PRIORITY_NAMES = { complaint: 'Complaint', question: 'Question', other: 'Message' };
 
-let current = { items: [], selected: 0, onOpenCustomer: null, onChanged: null, el: null };
+const PAGE = 100;
+
+let current = { items: [], total: 0, overdue: 0, limit: PAGE, selected: 0, onOpenCustomer: null, onChanged: null, el: null };
 
 function clock(item) {
   const left = item.target_minutes - item.waiting_minutes;
@@ -47,10 +50,10 @@ function itemView(item, index) {
 }
 
 function draw() {
-  const { el, items } = current;
-  const overdue = items.filter((i) => i.overdue).length;
-  const title = items.length === 0 ? 'Nobody is waiting for a reply'
-    : `${plural(items.length, 'message')} ${items.length === 1 ? 'needs' : 'need'} a reply`;
+  const { el, items, total, overdue } = current;
+  const title = total === 0 ? 'Nobody is waiting for a reply'
+    : `${plural(total, 'message')} ${total === 1 ? 'needs' : 'need'} a reply`;
+  const more = total - items.length;
   render(el,
     h('header', { class: 'pane-head' },
       h('div', {},
@@ -61,6 +64,9 @@ function draw() {
       h('button', { class: 'btn', type: 'button', id: 'inbox-targets', onclick: () => showTargets() }, 'Reply targets')),
     items.length ? h('ul', { class: 'inbox-list', id: 'inbox-list', role: 'listbox', 'aria-label': 'Waiting for a reply' }, items.map(itemView))
       : h('div', { class: 'empty-state' }, h('div', {}, h('h2', {}, 'All caught up'), h('p', {}, 'Press Ctrl+L to log a comment, review or message.'))),
+    more > 0 ? h('div', { class: 'list-more' },
+      h('button', { class: 'btn', type: 'button', id: 'inbox-more', onclick: () => showMore() },
+        `Show ${Math.min(PAGE, more)} more`), h('span', { class: 'muted' }, ` ${more.toLocaleString()} less urgent not shown yet`)) : null,
     h('div', { id: 'targets-panel' }));
 }
 
@@ -89,9 +95,25 @@ async function noReply(item) {
   }
 }
 
-async function reload(message) {
-  const inbox = await api.inbox();
+function take(inbox) {
   current.items = inbox.items;
+  current.total = inbox.total;
+  current.overdue = inbox.overdue;
+}
+
+async function showMore() {
+  current.limit += PAGE;
+  try {
+    take(await api.inbox(current.limit));
+    draw();
+  } catch (error) {
+    current.onError?.(error);
+  }
+}
+
+async function reload(message) {
+  const inbox = await api.inbox(current.limit);
+  take(inbox);
   current.selected = Math.min(current.selected, Math.max(0, inbox.items.length - 1));
   draw();
   current.onChanged?.(inbox, message);
@@ -124,7 +146,11 @@ async function showTargets() {
 export function inboxKey(event) {
   if (!current.el || current.el.hidden) return false;
   const item = current.items[current.selected];
-  if (event.key === 'j' || event.key === 'ArrowDown') { select(current.selected + 1); return true; }
+  if (event.key === 'j' || event.key === 'ArrowDown') {
+    if (current.selected === current.items.length - 1 && current.items.length < current.total) showMore().then(() => select(current.selected + 1));
+    else select(current.selected + 1);
+    return true;
+  }
   if (event.key === 'k' || event.key === 'ArrowUp') { select(current.selected - 1); return true; }
   if (!item) return false;
   if (event.key === 'r') { markReplied(item); return true; }
@@ -134,8 +160,9 @@ export function inboxKey(event) {
 }
 
 export async function renderInbox(el, { onOpenCustomer, onChanged, onError }) {
-  const inbox = await api.inbox();
-  current = { el, items: inbox.items, selected: 0, onOpenCustomer, onChanged, onError };
+  const inbox = await api.inbox(PAGE);
+  current = { el, items: [], total: 0, overdue: 0, limit: PAGE, selected: 0, onOpenCustomer, onChanged, onError };
+  take(inbox);
   draw();
   onChanged?.(inbox);
 }
