@@ -343,7 +343,12 @@ fn tokens(text: &str, lex: &Lexicon) -> Vec<Token> {
     let mut lower = String::new();
     for chunk in text.split_whitespace() {
         lower.clear();
-        lower.extend(chunk.chars().flat_map(char::to_lowercase).map(|c| if is_quote(c) { '\'' } else { c }));
+        if chunk.is_ascii() {
+            lower.push_str(chunk);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.extend(chunk.chars().flat_map(char::to_lowercase).map(|c| if is_quote(c) { '\'' } else { c }));
+        }
         // An emoticon such as ":)", ":-(" or "<3", kept whole.
         let punct = lower.chars().any(|c| c.is_ascii_punctuation());
         if punct && (!lower.chars().any(char::is_alphanumeric) || lower.len() <= 3) {

@@ -255,11 +255,18 @@ fn wait_until(limit: Duration, what: &str, mut ok: impl FnMut() -> bool) {
     panic!("waited {limit:?} for {what}");
 }
 
-/// Memory of a running process from /proc: (resident now, peak resident), in bytes.
-pub fn process_memory(pid: u32) -> Option<(u64, u64)> {
+/// Memory of a running process from /proc, in bytes.
+pub struct Memory {
+    pub resident: u64,
+    pub peak: u64,
+    /// Resident memory of its own (heap and stacks), not libraries mapped from disk.
+    pub private: u64,
+}
+
+pub fn process_memory(pid: u32) -> Option<Memory> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let kb = |key: &str| status.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok());
-    Some((kb("VmRSS:")? * 1024, kb("VmHWM:")? * 1024))
+    Some(Memory { resident: kb("VmRSS:")? * 1024, peak: kb("VmHWM:")? * 1024, private: kb("RssAnon:")? * 1024 })
 }
 
 /// Processes whose command line contains `needle`, with their parent's id: (pid, parent pid).
