@@ -211,20 +211,47 @@ pub struct Damage {
 /// read-only (so nothing makes it worse, and nothing is deleted) with what is wrong and the newest
 /// sound backup. Only a file SQLite cannot open at all is an error.
 pub fn open_checked(path: &Path) -> Result<(Store, Option<Damage>)> {
+    let (store, damage) = open_quick(path)?;
+    if damage.is_some() {
+        return Ok((store, damage));
+    }
+    match check(path)? {
+        None => Ok((store, None)),
+        Some(damage) => {
+            drop(store);
+            Ok((Store::open_read_only(path)?, Some(damage)))
+        }
+    }
+}
+
+/// Opens the database at `path` without reading every page (checking a chain's file takes
+/// seconds): a file SQLite refuses opens read-only with what is wrong; a sound-looking one opens
+/// as usual, for `check` to look at in the background.
+pub fn open_quick(path: &Path) -> Result<(Store, Option<Damage>)> {
     let problems = match Store::open(path) {
-        Ok(store) => match store.quick_check() {
-            Ok(p) if p.is_empty() => return Ok((store, None)),
-            Ok(p) => p,
-            Err(e) => vec![e.to_string()],
-        },
+        Ok(store) => return Ok((store, None)),
         Err(e) if e.code() == "storage" => vec![e.to_string()],
         Err(e) => return Err(e),
     };
-    let store = Store::open_read_only(path)?;
+    Ok((Store::open_read_only(path)?, Some(damage(path, problems)?)))
+}
+
+/// Reads every page of the database at `path` on a read-only connection of its own: `None` when
+/// it is sound, else what is wrong and the newest sound backup.
+pub fn check(path: &Path) -> Result<Option<Damage>> {
+    let problems = match Store::open_read_only(path).and_then(|s| s.quick_check()) {
+        Ok(p) if p.is_empty() => return Ok(None),
+        Ok(p) => p,
+        Err(e) => vec![e.to_string()],
+    };
+    Ok(Some(damage(path, problems)?))
+}
+
+fn damage(path: &Path, problems: Vec<String>) -> Result<Damage> {
     let newest_sound_backup = list_in(&folder(path))?
         .into_iter()
         .find(|b| Store::open_read_only(&b.path).and_then(|s| s.quick_check()).is_ok_and(|p| p.is_empty()));
-    Ok((store, Some(Damage { problems: problems.into_iter().take(5).collect(), newest_sound_backup })))
+    Ok(Damage { problems: problems.into_iter().take(5).collect(), newest_sound_backup })
 }
 
 /// Replaces a damaged database at `path` with backup `id`: the damaged file is kept beside it

@@ -148,3 +148,35 @@ mod exports {
         }
     }
 }
+
+#[test]
+fn damage_that_still_lets_the_file_open_is_found_by_the_full_check_not_the_quick_open() {
+    use regulars::customers::{self, Change};
+    use regulars::{backup, normalize::Region, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    {
+        let mut store = Store::open(&path).unwrap();
+        let now: chrono::DateTime<chrono::Utc> = "2026-11-24T10:00:00Z".parse().unwrap();
+        let change = Change { now, region: Region::parse("GB").unwrap(), source: "test".into() };
+        customers::create_many(&mut store, &regulars::demo::drafts(2_000, 7, now.date_naive()), &change).unwrap();
+        store.purge().unwrap();
+    }
+    assert!(backup::open_quick(&path).unwrap().1.is_none());
+    assert!(backup::check(&path).unwrap().is_none(), "a sound file passes");
+
+    // A failing disk: the last pages of the file overwritten; the first pages still read.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let n = bytes.len();
+    assert!(n > 16_384 * 8, "{n} bytes");
+    for b in &mut bytes[n - 3 * 16_384..] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, bytes).unwrap();
+    let (store, damage) = backup::open_quick(&path).unwrap();
+    assert!(damage.is_none(), "the quick open does not read every page");
+    drop(store);
+    let damage = backup::check(&path).unwrap().expect("the full check reads every page");
+    assert!(!damage.problems.is_empty());
+    assert!(backup::open_checked(&path).unwrap().1.is_some(), "open and check together still refuse it");
+}

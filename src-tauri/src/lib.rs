@@ -18,7 +18,7 @@ use regulars::touchpoints::{self, Logged};
 use regulars::{export, followups, purchases, search, segments, settings, FieldProblem, Store};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 
 /// What the page receives when a command fails. `code` is for branching, `message` for people,
 /// `fields` for showing problems next to form fields.
@@ -421,13 +421,21 @@ fn db_path() -> PathBuf {
     regulars::db_path(explicit, std::env::var_os(regulars::DB_ENV))
 }
 
-/// Opens and checks the database; a damaged one opens read-only, with what is wrong.
+/// Opens the database (the full check of every page follows in the background, see `run`); one
+/// SQLite refuses, or that fails its first write, is checked now and opens read-only with what is
+/// wrong.
 fn open_store(path: &std::path::Path) -> Result<(Store, Option<regulars::backup::Damage>), String> {
-    let (mut store, damage) =
-        regulars::backup::open_checked(path).map_err(|e| format!("Regulars could not open its database {}: {e}", path.display()))?;
+    let cannot = |e: regulars::Error| format!("Regulars could not open its database {}: {e}", path.display());
+    let (mut store, damage) = regulars::backup::open_quick(path).map_err(cannot)?;
     if damage.is_none() {
         let locale = std::env::var("LC_ALL").or_else(|_| std::env::var("LANG")).ok();
-        settings::ensure_country(&mut store, locale.as_deref()).map_err(|e| e.to_string())?;
+        if let Err(e) = settings::ensure_country(&mut store, locale.as_deref()) {
+            drop(store);
+            return match regulars::backup::open_checked(path).map_err(cannot)? {
+                (store, Some(damage)) => Ok((store, Some(damage))),
+                (_, None) => Err(e.to_string()),
+            };
+        }
     }
     Ok((store, damage))
 }
@@ -445,6 +453,23 @@ pub fn run() {
     tauri::Builder::default()
         .manage(state)
         .setup(|app| {
+            // Every page of the file is checked in the background (seconds on a chain's file, so
+            // not before the first screen). Damage found switches the app to read-only and tells
+            // the page, which shows the way back.
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
+                let state = handle.state::<AppState>();
+                if state.store.is_err() || state.damage.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+                    return;
+                }
+                let Ok(Some(damage)) = regulars::backup::check(&state.db_path) else { return };
+                if let (Ok(store), Ok(read_only)) = (&state.store, Store::open_read_only(&state.db_path)) {
+                    *store.lock().unwrap_or_else(|p| p.into_inner()) = read_only;
+                }
+                state.reopen_analysis();
+                *state.damage.lock().unwrap_or_else(|p| p.into_inner()) = Some(damage.clone());
+                let _ = handle.emit("damage-found", damage);
+            });
             // The daily backup while the app is open: checked a minute after start (not in the way
             // of the first screen), then every hour.
             let handle = app.handle().clone();

@@ -75,6 +75,13 @@ export const api = {
   restoreBackup: (id) => call('restore_backup', { id }),
 };
 
+/** Calls `handler(damage)` if the background check of the database file finds it damaged. */
+export async function onDamage(handler) {
+  const listen = window.__TAURI__?.event?.listen;
+  if (!listen) return () => {};
+  return listen('damage-found', (event) => handler(event.payload));
+}
+
 /** Calls `handler(paths)` when files are dropped on the window; resolves to a function that stops listening. */
 export async function onFileDrop(handler) {
   const listen = window.__TAURI__?.event?.listen;

@@ -1,6 +1,6 @@
 // Regulars' page: state in one place, views render from it, and keyboard shortcuts for the
 // frequent actions. All data comes through api.js.
-import { api } from './api.js';
+import { api, onDamage } from './api.js';
 import { h } from './dom.js';
 import { renderList, markSelected } from './views/list.js';
 import { renderProfile, renderEmpty } from './views/profile.js';
@@ -367,6 +367,13 @@ function showDamage(damage) {
 
 async function start() {
   bindKeys();
+  // The full check of the file runs in the background; listen before asking anything, so damage
+  // found at any moment (even while the first screen fails to load) is shown.
+  await onDamage((damage) => {
+    if (state.info) state.info.damage = damage;
+    $('app').hidden = false;
+    showDamage(damage);
+  });
   try {
     await refreshInfo();
     showDamage(state.info.damage);
