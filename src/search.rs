@@ -44,7 +44,10 @@ pub fn search(store: &Store, query: &str, limit: usize, region: Region) -> Resul
                 candidates.push((tier, id));
             }
         }
-        if candidates.len() >= limit && tier + 1 >= plan.decisive_tiers {
+        // A whole phone number that belongs to someone is what was meant: its digits as prefixes
+        // of every other field would only add noise (and time).
+        let whole_number_found = tier == 0 && plan.whole_number && !candidates.is_empty();
+        if whole_number_found || candidates.len() >= limit && tier + 1 >= plan.decisive_tiers {
             break;
         }
     }
@@ -74,6 +77,8 @@ struct Plan {
     /// Look-ups that always run even when earlier ones filled the page (names must not be
     /// crowded out by notes, nor phone matches by names).
     decisive_tiers: usize,
+    /// The query is a whole phone number of the region (the first look-up is its exact match).
+    whole_number: bool,
 }
 
 fn plan(query: &str, region: Region) -> Plan {
@@ -81,10 +86,11 @@ fn plan(query: &str, region: Region) -> Plan {
     let words: Vec<String> = words(&folded).map(str::to_string).collect();
     let mut lookups = Vec::new();
     if words.is_empty() {
-        return Plan { words, lookups, decisive_tiers: 0 };
+        return Plan { words, lookups, decisive_tiers: 0, whole_number: false };
     }
     // Only letters and digits reach FTS5 (quoted), so no query text can change the query's syntax.
     let all_prefixes = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+    let whole_number = normalize::phone(query.trim(), region).is_ok();
     if let Some(digits) = phone_digits(query, region) {
         // Whole-term matches first: a number that ends with the digits typed (or is them) beats one
         // that merely contains them.
@@ -97,7 +103,8 @@ fn plan(query: &str, region: Region) -> Plan {
     lookups.push(format!("{{name handles emails phones tags city company}} : ({all_prefixes})"));
     lookups.push(format!("({all_prefixes})"));
     let decisive_tiers = lookups.len() - 2;
-    Plan { words, lookups, decisive_tiers }
+    let whole_number = whole_number && lookups[0].starts_with("{phones}");
+    Plan { words, lookups, decisive_tiers, whole_number }
 }
 
 /// The digit strings a phone-like query may be the start of: its digits as typed without leading
@@ -235,6 +242,8 @@ mod tests {
             "{phones} : (\"0791112\"* OR \"791112\"*)",
         ]);
         assert!(!plan("jo", gb()).lookups[0].starts_with("{phones}"));
+        assert!(plan("07911 123456", gb()).whole_number, "a whole number stops at its exact match");
+        assert!(!plan("07911 12", gb()).whole_number);
         assert!(plan("", gb()).lookups.is_empty());
     }
 }

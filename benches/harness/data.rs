@@ -38,10 +38,19 @@ fn ascii(s: &str) -> String {
     }).collect()
 }
 
+/// A UK mobile number, spread over the number space as real customers' are (no two rows share
+/// one): "07" and a mobile range digit (1–4 for first phones, 5 and 7–9 for second ones), then
+/// eight digits from a bijection of `i`.
+fn mobile(i: usize, second: bool) -> (u64, u64) {
+    let digits: [u64; 4] = if second { [5, 7, 8, 9] } else { [1, 2, 3, 4] };
+    (digits[i % 4], ((i / 4) as u64 * 387_420_489) % 100_000_000)
+}
+
 pub fn person(i: usize) -> Person {
     let n = if i % 50 == 49 { i - 25 } else { i };
     let (first, last) = (FIRST[n % FIRST.len()], LAST[(n / 7) % LAST.len()]);
-    let phone = if n == i { format!("07{:03} {:06}", 100 + n / 1_000_000, n % 1_000_000) } else { format!("07{:03} {:06}", 900, i % 1_000_000) };
+    let (range, rest) = mobile(i, n != i);
+    let phone = format!("07{range}{:02} {:06}", rest / 1_000_000, rest % 1_000_000);
     Person { first, last, email: format!("{}.{}{n}@example.com", ascii(first), ascii(last)), phone, handle: format!("{}_{n}", ascii(first)), n }
 }
 
@@ -79,7 +88,8 @@ pub fn write_xlsx(path: &Path, rows: usize) {
         let (r, p) = (i as u32 + 1, person(i));
         sheet.write_string(r, 0, format!("{} {}", p.first, p.last)).unwrap();
         sheet.write_string(r, 1, &p.email).unwrap();
-        sheet.write_number(r, 2, 7_100_000_000.0 + i as f64).unwrap();
+        let (range, rest) = mobile(i, false);
+        sheet.write_number(r, 2, (7_000_000_000 + range * 100_000_000 + rest) as f64).unwrap();
         sheet.write_string(r, 3, format!("https://www.instagram.com/{}/", p.handle)).unwrap();
         sheet.write_string(r, 4, CITIES[i % CITIES.len()]).unwrap();
         sheet.write_number_with_format(r, 5, 25_000.0 + (i % 9_000) as f64, &date).unwrap();

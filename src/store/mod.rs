@@ -609,6 +609,12 @@ impl Db<'_> {
 }
 
 impl WriteDb<'_> {
+    /// Merges the search index's pieces into one (after bulk work).
+    pub fn optimize_search(&self) -> Result<()> {
+        self.conn.execute("INSERT INTO customer_search (customer_search) VALUES ('optimize')", [])?;
+        Ok(())
+    }
+
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         self.conn.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
