@@ -168,15 +168,17 @@ pub fn markdown(lines: &[Line], sizes: &[usize], machine: &str, date: &str, took
     }
     // Growth: how each figure measured at more than one size grows with the shop.
     let mut rows = String::new();
-    let mut seen: Vec<(&str, &str)> = Vec::new();
+    // A line's name without what is said in brackets (counts differ from size to size).
+    let name = |l: &Line| l.what.split(" (").next().unwrap_or("").to_string();
+    let mut seen: Vec<(&str, String)> = Vec::new();
     for l in lines.iter().filter(|l| l.size.is_some()) {
-        if seen.contains(&(l.section, l.what.as_str())) {
+        if seen.contains(&(l.section, name(l))) {
             continue;
         }
-        seen.push((l.section, l.what.as_str()));
+        seen.push((l.section, name(l)));
         let at: Vec<(usize, f64)> = lines
             .iter()
-            .filter(|m| m.section == l.section && m.what == l.what)
+            .filter(|m| m.section == l.section && name(m) == name(l))
             .filter_map(|m| Some((m.size?, m.ours.headline())))
             .collect();
         if at.len() < 2 {
@@ -191,7 +193,7 @@ pub fn markdown(lines: &[Line], sizes: &[usize], machine: &str, date: &str, took
             worst_ok &= growth <= nlogn * 1.1;
             cells.push(format!("{} → {}: x{growth:.1} (n log n: x{nlogn:.1})", size_name(n0), size_name(n1)));
         }
-        let _ = writeln!(rows, "| {} | {} | {} |", l.what, cells.join("; "), if worst_ok { "no worse than n log n" } else { "**worse than n log n**" });
+        let _ = writeln!(rows, "| {} | {} | {} |", name(l), cells.join("; "), if worst_ok { "no worse than n log n" } else { "**worse than n log n**" });
     }
     if !rows.is_empty() {
         let _ = writeln!(out, "## Growth\n\nEach figure's growth from one size to the next, beside what n log n growth would allow.\n");
