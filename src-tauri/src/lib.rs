@@ -454,7 +454,7 @@ pub fn run() {
         .manage(state)
         .setup(|app| {
             // Every page of the file is checked in the background (seconds on a chain's file, so
-            // not before the first screen). Damage found switches the app to read-only and tells
+            // not before the first screen), after the search index is read into the cache. Damage found switches the app to read-only and tells
             // the page, which shows the way back.
             let handle = app.handle().clone();
             std::thread::spawn(move || {
@@ -462,6 +462,9 @@ pub fn run() {
                 if state.store.is_err() || state.damage.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
                     return;
                 }
+                // The search index first (as-you-type must be quick from the first letter on a
+                // file the system has not cached), then every page.
+                let _ = Store::open_read_only(&state.db_path).and_then(|s| s.db().warm_search());
                 let Ok(Some(damage)) = regulars::backup::check(&state.db_path) else { return };
                 if let (Ok(store), Ok(read_only)) = (&state.store, Store::open_read_only(&state.db_path)) {
                     *store.lock().unwrap_or_else(|p| p.into_inner()) = read_only;
