@@ -80,7 +80,7 @@ fn main() {
             search_as_you_type(&mut bench, n, &db);
         }
         if bench.wants("followups") || bench.wants("app") {
-            add_activity(&mut bench, n, &db);
+            add_activity(n, &db);
         }
         if bench.wants("followups") {
             follow_ups(&mut bench, n, &db);
@@ -267,7 +267,7 @@ fn search_as_you_type(bench: &mut Bench, n: usize, db: &Path) {
 }
 
 /// Touchpoints and purchases for every customer (built once; not a benchmark of its own).
-fn add_activity(bench: &mut Bench, n: usize, db: &Path) {
+fn add_activity(n: usize, db: &Path) {
     let marker = db.with_extension("activity");
     if marker.exists() {
         return;
@@ -293,7 +293,6 @@ fn add_activity(bench: &mut Bench, n: usize, db: &Path) {
         }))
         .expect("settings");
     std::fs::write(marker, "").expect("marker");
-    let _ = bench;
 }
 
 fn follow_ups(bench: &mut Bench, n: usize, db: &Path) {
