@@ -5,8 +5,8 @@
 //! the facts behind it. The whole shop is computed in a few passes over the database against a given
 //! `now`; nothing here writes.
 
-use std::path::Path;
 use std::collections::HashMap;
+use std::path::Path;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -195,9 +195,10 @@ fn activity_since(db: &crate::store::Db<'_>, since: DateTime<Utc>) -> Result<Has
 /// Differentiates every live customer as of `now`.
 pub fn compute(store: &Store, now: DateTime<Utc>) -> Result<Shop> {
     let since = now - Duration::days(WINDOW_DAYS);
-    // The touchpoint roll-up (the largest read) runs on a second, read-only connection on another
-    // core while this one reads customers and purchases. Outside a transaction both see the
-    // same committed data.
+    // The touchpoint roll-up (the largest read) and the purchase times run on read-only
+    // connections of their own, on other threads, while this one reads the customers. Outside a
+    // transaction all of them see the same committed data; inside one (or in memory) it all
+    // runs here.
     std::thread::scope(|scope| {
         let path = store.path().filter(|_| store.db().autocommit()).map(Path::to_path_buf);
         let rollup = path.clone().map(|path| scope.spawn(move || activity_since(&Store::open_read_only(&path)?.db(), since)));

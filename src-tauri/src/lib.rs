@@ -454,8 +454,8 @@ pub fn run() {
         .manage(state)
         .setup(|app| {
             // Every page of the file is checked in the background (seconds on a chain's file, so
-            // not before the first screen), after the search index is read into the cache. Damage found switches the app to read-only and tells
-            // the page, which shows the way back.
+            // not before the first screen), after the search index is read into the cache. Damage
+            // found switches the app to read-only and tells the page, which shows the way back.
             let handle = app.handle().clone();
             std::thread::spawn(move || {
                 let state = handle.state::<AppState>();

@@ -161,7 +161,8 @@ const PHRASES: &[(&str, f32)] = &[
     ("let down", -1.9), ("let me down", -2.0), ("fed up", -1.8), ("screwed up", -1.5), ("messed up", -1.8),
     ("can't stand", -2.0), ("sort out", 0.0), ("look into", 0.0), ("at least", 0.0),
     // Asking for help is not praise: "please help, my order never came".
-    ("please help", 0.0), ("help me", 0.0), ("help us", 0.0), ("need help", 0.0), ("you help", 0.0), ("what a joke", -2.4), ("a joke", -1.6),
+    ("please help", 0.0), ("help me", 0.0), ("help us", 0.0), ("need help", 0.0), ("you help", 0.0),
+    ("what a joke", -2.4), ("a joke", -1.6),
 ];
 
 /// Words whose lexicon value misleads in shop talk, rated again here.
