@@ -98,13 +98,19 @@ pub fn cap_days(store: &Store) -> Result<i64> {
     Ok(store.db().setting("marketing_cap_days")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_CAP_DAYS))
 }
 
-/// Merge fields that need a look-up (the last item bought, the words of their praise), filled in
-/// only for the suggestions shown.
+/// What is still to be written into a suggestion: its customer's name and address always, and for
+/// suggestions that come from who a customer is, the reason and draft (some need a look-up: the
+/// last item bought, the words of their praise). Filled in only for the suggestions handed out: a
+/// chain has a hundred thousand suggestions and looks at fifty.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Merge {
+    /// Only the name and address: the reason and draft are written.
+    Plain,
     Invite,
+    Recognize,
     WinBack,
     Welcome { first: DateTime<Utc> },
+    Birthday { next: NaiveDate },
 }
 
 struct Candidate {
@@ -238,9 +244,11 @@ pub fn suggest(store: &mut Store, now: DateTime<Utc>, limit: usize) -> Result<Ve
     let tag = minute(now);
     let mut all = all_suggestions(store, now)?;
     let shown = limit.min(all.list.len());
-    // Ids and merge fields are settled only for the suggestions handed out, once.
+    // Ids and merge fields are settled only for the suggestions handed out, once, in place: the
+    // kept list lets go of its copy first.
     if all.list[..shown].iter().any(|s| s.id == 0) || all.merges[..shown].iter().any(Option::is_some) {
-        let mut filled = (*all).clone();
+        store.memo_forget::<All>();
+        let filled = std::sync::Arc::make_mut(&mut all);
         let shop = insight::compute_cached(store, now)?;
         let shop_name = shop_name(store)?;
         fill_merge_fields(store, &shop, now, &shop_name, &mut filled.list[..shown], &filled.merges[..shown])?;
@@ -256,7 +264,6 @@ pub fn suggest(store: &mut Store, now: DateTime<Utc>, limit: usize) -> Result<Ve
         for m in &mut filled.merges[..shown] {
             *m = None;
         }
-        all = std::sync::Arc::new(filled);
         store.memo_put(tag, all.clone())?;
     }
     Ok(all.list[..shown].to_vec())
@@ -303,29 +310,42 @@ fn acting_on(store: &mut Store, id: i64, now: DateTime<Utc>, write: impl FnOnce(
     if let Some(shop) = shop {
         store.memo_put(tag, shop)?;
     }
-    if let Some(all) = all {
-        let keep: Vec<bool> = all.list.iter().map(|s| s.id != id).collect();
-        let list = all.list.iter().zip(&keep).filter(|(_, k)| **k).map(|(s, _)| s.clone()).collect();
-        let merges = all.merges.iter().zip(&keep).filter(|(_, k)| **k).map(|(m, _)| *m).collect();
-        store.memo_put(tag, std::sync::Arc::new(All { list, merges }))?;
+    if let Some(mut all) = all {
+        // The stale copy in the store was let go of when the insight was kept again.
+        let list = std::sync::Arc::make_mut(&mut all);
+        if let Some(p) = list.list.iter().position(|s| s.id == id) {
+            list.list.remove(p);
+            list.merges.remove(p);
+        }
+        store.memo_put(tag, all)?;
     }
     Ok(())
 }
 
 fn compute_all(store: &mut Store, now: DateTime<Utc>) -> Result<All> {
-    let shop = insight::compute_cached(store, now)?;
-    let shop_name = shop_name(store)?;
+    // The inbox and the praise to thank for do not depend on the insight: when that has to be
+    // computed, they are read meanwhile on a connection of their own (see `insight::compute`).
+    let (shop, (inbox, praise)) = std::thread::scope(|scope| {
+        let path = store.path().filter(|_| store.db().autocommit() && !insight::is_cached(store, now));
+        let read = |store: &Store| Ok::<_, Error>((listening::inbox(store, now)?, store.db().praise_since(now - Duration::days(THANK_WITHIN_DAYS))?));
+        let ahead = path.map(|path| scope.spawn(move || read(&Store::open_read_only(path)?)));
+        let shop = insight::compute_cached(store, now)?;
+        let said = match ahead {
+            Some(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
+            None => read(store)?,
+        };
+        Ok::<_, Error>((shop, said))
+    })?;
     let marketed = store.db().marketed_since(now - Duration::days(cap_days(store)?))?;
     let mut candidates = Vec::new();
-    replies(store, &shop, now, &mut candidates)?;
+    replies(inbox, &shop, &mut candidates);
     check_ins(store, &shop, now, &mut candidates)?;
-    thanks(store, &shop, now, &mut candidates)?;
-    people(&shop, now, &shop_name, &mut candidates)?;
+    thanks(praise, &shop, now, &mut candidates);
+    people(&shop, now, &mut candidates)?;
     rally(store, &shop, now, &mut candidates)?;
 
     // What the owner already did with each reason: dismissed and done stay gone; snoozed waits.
-    let keys: Vec<String> = candidates.iter().map(|c| c.key.clone()).collect();
-    let stored = store.db().suggestions_by_key(&keys)?;
+    let stored = store.db().suggestions_by_key()?;
     candidates.retain(|c| match stored.get(&c.key) {
         None => true,
         Some(s) => match s.status.as_str() {
@@ -338,8 +358,15 @@ fn compute_all(store: &mut Store, now: DateTime<Utc>) -> Result<All> {
     // Channels for marketing, consent and the frequency cap.
     let mut kept = Vec::new();
     let mut marketing_for: HashSet<CustomerId> = HashSet::new();
-    candidates.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.due.cmp(&b.due)).then(a.key.cmp(&b.key)));
-    for mut c in candidates {
+    // Sorted by position (a chain has a hundred thousand candidates: moving each whole is slow).
+    let mut order: Vec<u32> = (0..candidates.len() as u32).collect();
+    order.sort_unstable_by(|&i, &j| {
+        let (a, b) = (&candidates[i as usize], &candidates[j as usize]);
+        b.priority.cmp(&a.priority).then(a.due.cmp(&b.due)).then_with(|| a.key.cmp(&b.key))
+    });
+    let mut slots: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
+    let sorted = order.into_iter().filter_map(|i| slots[i as usize].take());
+    for mut c in sorted {
         if c.kind.is_marketing() {
             let Some(id) = c.customer else { continue };
             if marketed.contains(&id) || marketing_for.contains(&id) {
@@ -355,15 +382,14 @@ fn compute_all(store: &mut Store, now: DateTime<Utc>) -> Result<All> {
         kept.push(c);
     }
 
-    let merges = kept.iter().map(|c| c.merge).collect();
+    let merges = kept.iter().map(|c| c.merge.or(Some(Merge::Plain))).collect();
     let list = kept
         .into_iter()
         .map(|c| {
-            let base = c.customer.and_then(|id| shop.get(id)).map(|(b, _)| b);
             Suggestion {
                 id: stored.get(&c.key).map_or(0, |s| s.id),
-                customer_name: base.map(|b| b.display_name.clone()).unwrap_or_default(),
-                address: base.and_then(|b| address(b, c.channel)),
+                customer_name: String::new(),
+                address: None,
                 key: c.key,
                 customer_id: c.customer,
                 marketing: c.kind.is_marketing(),
@@ -380,8 +406,7 @@ fn compute_all(store: &mut Store, now: DateTime<Utc>) -> Result<All> {
     Ok(All { list, merges })
 }
 
-fn replies(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) -> Result<()> {
-    let inbox = listening::inbox(store, now)?;
+fn replies(inbox: listening::Inbox, shop: &Shop, out: &mut Vec<Candidate>) {
     for (i, item) in inbox.items.iter().enumerate() {
         let t = &item.touchpoint;
         let Some(customer) = t.customer_id else {
@@ -414,7 +439,6 @@ fn replies(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candida
             merge: None,
         });
     }
-    Ok(())
 }
 
 fn reply_draft(priority: listening::Priority, name: &str, topics: &[String]) -> String {
@@ -457,10 +481,9 @@ fn check_ins(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candi
     Ok(())
 }
 
-fn thanks(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) -> Result<()> {
+fn thanks(mut praise: Vec<crate::store::Said>, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) {
     let mut seen = HashSet::new();
     // Newest first, one thank-you per customer.
-    let mut praise = store.db().praise_since(now - Duration::days(THANK_WITHIN_DAYS))?;
     praise.reverse();
     for s in praise {
         if !seen.insert(s.customer_id) {
@@ -490,30 +513,53 @@ fn thanks(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidat
             merge: None,
         });
     }
-    Ok(())
 }
 
-/// Fills in the drafts (and reasons) that need the last item bought or the words of a review, with
-/// one look-up for all the suggestions shown.
+/// Writes what is still to be written into these suggestions (see `Merge`), with one look-up of
+/// last items and praise for all of them.
 fn fill_merge_fields(store: &Store, shop: &Shop, now: DateTime<Utc>, shop_name: &str, list: &mut [Suggestion], merges: &[Option<Merge>]) -> Result<()> {
-    let wanted: Vec<CustomerId> = list.iter().zip(merges).filter(|(_, m)| m.is_some()).filter_map(|(c, _)| c.customer_id).collect();
-    if wanted.is_empty() {
-        return Ok(());
-    }
-    let items = store.db().last_items(&wanted)?;
-    let praise = store.db().latest_praise(&wanted)?;
+    let looks_up = |m: &Option<Merge>| matches!(m, Some(Merge::Invite | Merge::WinBack | Merge::Welcome { .. }));
+    let wanted: Vec<CustomerId> = list.iter().zip(merges).filter(|(_, m)| looks_up(m)).filter_map(|(c, _)| c.customer_id).collect();
+    let (items, praise) = if wanted.is_empty() {
+        (HashMap::new(), HashMap::new())
+    } else {
+        (store.db().last_items(&wanted)?, store.db().latest_praise(&wanted)?)
+    };
     for (c, merge) in list.iter_mut().zip(merges) {
-        let (Some(merge), Some(id)) = (*merge, c.customer_id) else { continue };
-        let name = shop.get(id).map(|(b, _)| first_name(b)).unwrap_or_else(|| "there".into());
+        let Some(merge) = *merge else { continue };
+        let Some((b, i)) = c.customer_id.and_then(|id| shop.get(id)) else { continue };
+        c.customer_name = b.display_name.clone();
+        c.address = address(b, c.channel);
+        let id = b.id;
+        let name = first_name(b);
         let item = items.get(&id);
+        let reason = |label: &str| capitalise(i.reasons.iter().find(|r| r.starts_with(label)).map(String::as_str).unwrap_or(label));
         match merge {
+            Merge::Plain => {}
+            Merge::Recognize => {
+                c.why = reason("super-user");
+                c.draft = format!("Hi {name}, thank you for helping other customers with their questions. It means a lot to us, and to them.");
+            }
+            Merge::Birthday { next } => {
+                let when = match (next - now.date_naive()).num_days() {
+                    0 => "today".to_string(),
+                    1 => "tomorrow".to_string(),
+                    d => format!("in {d} days"),
+                };
+                c.why = format!("Birthday on {} ({when})", next.format("%-d %B"));
+                c.draft = format!("Happy birthday, {name}! Here's a little treat from all of us at {shop_name}: 15% off anything this week.");
+            }
             Merge::Invite => {
+                let reach = if i.activity.max_reach >= insight::INFLUENCER_REACH { format!(", {} followers", i.activity.max_reach) } else { String::new() };
+                c.why = format!("{}{reach}", reason("advocate"));
                 let review = praise.get(&id).map(|t| format!(" Your words ({}) meant a lot to us.", quote(t))).unwrap_or_default();
                 c.draft = format!(
                     "Hi {name}, thank you for being such a friend to {shop_name}.{review} We'd love to invite you to an early look at our new collection, and to bring a friend. Would you like to come?"
                 );
             }
             Merge::WinBack => {
+                let how = i.reasons.iter().find(|r| r.starts_with("at risk")).map(|r| r.trim_start_matches("at risk: ")).unwrap_or_default();
+                c.why = format!("{}; spent {:.2} over {} orders (value {} of 5)", capitalise(how), i.value.spend, i.value.orders, i.value.monetary);
                 c.draft = match item {
                     Some(item) => format!("Hi {name}, we've missed you! There's something new to go with your {item}: pop in this week and take 10% off."),
                     None => format!("Hi {name}, we've missed you! Pop in this week and take 10% off anything you like."),
@@ -530,12 +576,10 @@ fn fill_merge_fields(store: &Store, shop: &Shop, now: DateTime<Utc>, shop_name: 
 }
 
 /// Suggestions that come from who a customer is: advocates, super-users, at risk, new, birthdays.
-fn people(shop: &Shop, now: DateTime<Utc>, shop_name: &str, out: &mut Vec<Candidate>) -> Result<()> {
+fn people(shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) -> Result<()> {
     let today = now.date_naive();
     for (b, i) in &shop.customers {
-        let name = first_name(b);
         if i.labels.contains(&Label::Advocate) {
-            let reach = if i.activity.max_reach >= insight::INFLUENCER_REACH { format!(", {} followers", i.activity.max_reach) } else { String::new() };
             out.push(Candidate {
                 key: format!("invite_advocate:c{}", b.id),
                 customer: Some(b.id),
@@ -543,7 +587,7 @@ fn people(shop: &Shop, now: DateTime<Utc>, shop_name: &str, out: &mut Vec<Candid
                 channel: None,
                 priority: 50,
                 due: now,
-                why: format!("{}{reach}", capitalise(i.reasons.iter().find(|r| r.starts_with("advocate")).map(String::as_str).unwrap_or("advocate"))),
+                why: String::new(),
                 draft: String::new(),
                 touchpoint_id: None,
                 merge: Some(Merge::Invite),
@@ -558,14 +602,13 @@ fn people(shop: &Shop, now: DateTime<Utc>, shop_name: &str, out: &mut Vec<Candid
                 channel,
                 priority: 48,
                 due: now,
-                why: capitalise(i.reasons.iter().find(|r| r.starts_with("super-user")).map(String::as_str).unwrap_or("super-user")),
-                draft: format!("Hi {name}, thank you for helping other customers with their questions. It means a lot to us, and to them."),
+                why: String::new(),
+                draft: String::new(),
                 touchpoint_id: Some(*answer),
-                merge: None,
+                merge: Some(Merge::Recognize),
             });
         }
         if i.labels.contains(&Label::AtRisk) && (i.value.monetary >= 3 || i.value.frequency >= 4) {
-            let how = i.reasons.iter().find(|r| r.starts_with("at risk")).map(|r| r.trim_start_matches("at risk: ").to_string()).unwrap_or_default();
             out.push(Candidate {
                 key: format!("win_back:c{}:{}", b.id, b.last_purchase.as_deref().unwrap_or("").get(..10).unwrap_or("")),
                 customer: Some(b.id),
@@ -573,13 +616,13 @@ fn people(shop: &Shop, now: DateTime<Utc>, shop_name: &str, out: &mut Vec<Candid
                 channel: None,
                 priority: 58 + i.value.monetary as u32,
                 due: now,
-                why: format!("{}; spent {:.2} over {} orders (value {} of 5)", capitalise(&how), i.value.spend, i.value.orders, i.value.monetary),
+                why: String::new(),
                 draft: String::new(),
                 touchpoint_id: None,
                 merge: Some(Merge::WinBack),
             });
         }
-        if let Some(first) = b.first_purchase.as_deref().and_then(|t| DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&Utc)) {
+        if let Some(first) = b.first_purchase.as_deref().and_then(crate::model::parse_utc) {
             let days = (now - first).num_days();
             if (WELCOME_AFTER_DAYS..=WELCOME_UNTIL_DAYS).contains(&days) && i.value.orders <= 1 {
                 out.push(Candidate {
@@ -599,11 +642,6 @@ fn people(shop: &Shop, now: DateTime<Utc>, shop_name: &str, out: &mut Vec<Candid
         if let Some(next) = b.birthday.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).and_then(|d| next_birthday(d, today)) {
             let days = (next - today).num_days();
             if days <= BIRTHDAY_AHEAD_DAYS {
-                let when = match days {
-                    0 => "today".to_string(),
-                    1 => "tomorrow".to_string(),
-                    d => format!("in {d} days"),
-                };
                 out.push(Candidate {
                     key: format!("birthday:c{}:{}", b.id, next.year()),
                     customer: Some(b.id),
@@ -611,10 +649,10 @@ fn people(shop: &Shop, now: DateTime<Utc>, shop_name: &str, out: &mut Vec<Candid
                     channel: None,
                     priority: 40 + (BIRTHDAY_AHEAD_DAYS - days) as u32,
                     due: next.and_hms_opt(9, 0, 0).map(|t| t.and_utc()).unwrap_or(now),
-                    why: format!("Birthday on {} ({when})", next.format("%-d %B")),
-                    draft: format!("Happy birthday, {name}! Here's a little treat from all of us at {shop_name}: 15% off anything this week."),
+                    why: String::new(),
+                    draft: String::new(),
                     touchpoint_id: None,
-                    merge: None,
+                    merge: Some(Merge::Birthday { next }),
                 });
             }
         }

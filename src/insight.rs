@@ -122,20 +122,21 @@ pub struct Shop {
     pub shop_interval_days: f64,
     /// Customers who have bought in the shop itself (marketing may reach them in person).
     pub in_store: std::collections::HashSet<CustomerId>,
+    /// The customers' ids, in the same (id) order: searched instead of the customers themselves,
+    /// whose size makes every step of a search a cache miss.
+    ids: Vec<CustomerId>,
 }
 
 impl Shop {
     pub fn get(&self, id: CustomerId) -> Option<&(BaseRow, Insight)> {
-        self.customers.binary_search_by_key(&id, |(b, _)| b.id).ok().map(|i| &self.customers[i])
+        self.ids.binary_search(&id).ok().map(|i| &self.customers[i])
     }
 }
 
 const PUBLIC: &[&str] = &["instagram", "facebook", "tiktok", "x", "youtube", "google_reviews", "community", "website"];
 
 fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .ok()
+    crate::model::parse_utc(text)
         .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(12, 0, 0)).map(|d| d.and_utc()))
 }
 
@@ -161,11 +162,27 @@ fn score(value: f64, cuts: &[f64]) -> u8 {
     1 + cuts.iter().filter(|&&c| value >= c).count() as u8
 }
 
-/// Each customer's activity since `since`, from the touchpoint roll-up.
-fn activity_since(db: &crate::store::Db<'_>, since: DateTime<Utc>) -> Result<HashMap<CustomerId, Activity>> {
-    let mut activity: HashMap<CustomerId, Activity> = HashMap::new();
+/// Each customer's activity since `since`, from the touchpoint roll-up, by customer id.
+fn activity_since(db: &crate::store::Db<'_>, since: DateTime<Utc>) -> Result<Vec<(CustomerId, Activity)>> {
+    let mut activity: Vec<(CustomerId, Activity)> = Vec::new();
     db.touchpoint_rollups(since, |r| {
-        let a = activity.entry(r.customer_id).or_default();
+        // The roll-up comes grouped by customer in id order (its index's order): one entry per
+        // customer, appended, with no hashing. Should a plan ever differ, it still comes out right.
+        let at = match activity.last() {
+            Some((last, _)) if *last == r.customer_id => activity.len() - 1,
+            Some((last, _)) if *last > r.customer_id => match activity.binary_search_by_key(&r.customer_id, |a| a.0) {
+                Ok(i) => i,
+                Err(i) => {
+                    activity.insert(i, (r.customer_id, Activity::default()));
+                    i
+                }
+            },
+            _ => {
+                activity.push((r.customer_id, Activity::default()));
+                activity.len() - 1
+            }
+        };
+        let a = &mut activity[at].1;
         let rated_positive = r.max_rating.is_some_and(|s| s >= 4);
         match r.label {
             "positive" => a.positive += r.count,
@@ -220,7 +237,7 @@ fn compute_with(
     store: &Store,
     now: DateTime<Utc>,
     since: DateTime<Utc>,
-    rollup: Pending<'_, HashMap<CustomerId, Activity>>,
+    rollup: Pending<'_, Vec<(CustomerId, Activity)>>,
     purchases: Pending<'_, Vec<(CustomerId, i64, bool)>>,
 ) -> Result<Shop> {
     let db = store.db();
@@ -244,8 +261,12 @@ fn compute_with(
 
     let mut activity = joined(rollup, || activity_since(&db, since))?;
     for (id, n) in db.referral_counts()? {
-        activity.entry(id).or_default().referrals = n;
+        match activity.binary_search_by_key(&id, |a| a.0) {
+            Ok(i) => activity[i].1.referrals = n,
+            Err(i) => activity.insert(i, (id, Activity { referrals: n, ..Activity::default() })),
+        }
     }
+    let mut activity = activity.into_iter().peekable();
 
     // Raw value figures, then the shop's quintiles.
     let raw: Vec<(Option<i64>, f64, f64)> = base
@@ -261,7 +282,7 @@ fn compute_with(
     let monetary_cuts = quintile_cuts(raw.iter().filter(bought).map(|r| r.2).collect());
 
     let mut pyramid = Pyramid::default();
-    let customers = base
+    let customers: Vec<(BaseRow, Insight)> = base
         .into_iter()
         .zip(raw)
         .map(|(b, (days, orders, spend))| {
@@ -284,7 +305,9 @@ fn compute_with(
             } else {
                 Value { rfm: "000".into(), days_since_purchase: days, ..Value::default() }
             };
-            let a = activity.remove(&b.id).unwrap_or_default();
+            // Both in id order: walk along.
+            while activity.next_if(|(id, _)| *id < b.id).is_some() {}
+            let a = activity.next_if(|(id, _)| *id == b.id).map(|(_, a)| a).unwrap_or_default();
             let role = if a.created > 0 {
                 Role::Creator
             } else if a.responded > 0 {
@@ -302,7 +325,8 @@ fn compute_with(
             (b, insight)
         })
         .collect();
-    Ok(Shop { customers, pyramid, shop_interval_days, in_store })
+    let ids = customers.iter().map(|(b, _)| b.id).collect();
+    Ok(Shop { customers, pyramid, shop_interval_days, in_store, ids })
 }
 
 fn labels(b: &BaseRow, v: &Value, a: &Activity, usual: Option<f64>, shop_interval: f64, now: DateTime<Utc>) -> (Vec<Label>, Vec<String>) {
@@ -372,6 +396,11 @@ pub fn set_referral(store: &mut Store, referred: CustomerId, referrer: CustomerI
 /// same minute (the Today screen, segments and profiles all ask for it).
 pub fn compute_cached(store: &Store, now: DateTime<Utc>) -> Result<std::sync::Arc<Shop>> {
     store.memoized(now.timestamp().div_euclid(60) as u64, |s| compute(s, now))
+}
+
+/// Whether the insight as of `now` is kept (`compute_cached` will not compute it).
+pub fn is_cached(store: &Store, now: DateTime<Utc>) -> bool {
+    store.memo_get::<Shop>(now.timestamp().div_euclid(60) as u64).is_ok_and(|kept| kept.is_some())
 }
 
 /// One customer's insight (computed with the whole shop, since scores are relative to it).

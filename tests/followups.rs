@@ -184,6 +184,18 @@ fn advocates_super_users_newcomers_and_a_topic_spike() {
     assert!(ks.contains(&"welcome:Neo".to_string()), "{ks:?}");
     let sol = list.iter().find(|s| s["kind"] == "recognize").unwrap();
     assert_eq!(sol["channel"], "community");
+    // Texts are written when a suggestion is handed out: each kind's reason, draft and address.
+    assert!(sol["why"].as_str().unwrap().starts_with("Super-user: answered other customers 2 times"), "{sol}");
+    assert!(sol["draft"].as_str().unwrap().starts_with("Hi Sol, thank you for helping other customers"), "{sol}");
+    assert_eq!(sol["customer_name"], "Sol");
+    let ada = list.iter().find(|s| s["kind"] == "invite_advocate").unwrap();
+    assert!(ada["why"].as_str().unwrap().starts_with("Advocate: 2 positive messages"), "{ada}");
+    assert!(ada["why"].as_str().unwrap().ends_with(", 9000 followers"), "{ada}");
+    assert!(ada["draft"].as_str().unwrap().contains("“Wonderful shop, so helpful”") || ada["draft"].as_str().unwrap().contains("“My favourite shop in town!”"), "{ada}");
+    assert_eq!(ada["address"], "mailto:ada@example.com");
+    let neo = list.iter().find(|s| s["kind"] == "welcome").unwrap();
+    assert!(neo["why"].as_str().unwrap().starts_with("First purchase"), "{neo}");
+    assert!(neo["draft"].as_str().unwrap().starts_with("Hi Neo, thank you for choosing"), "{neo}");
 
     // The customer JSON carries value, role and labels.
     let ada = shop.json(&["customers", "show", "ada@example.com", "--now", NOW]);

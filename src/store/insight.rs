@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use super::{parse_time, time_text, Db, WriteDb, TAG_SEPARATOR};
+use super::{parse_time, time_text, Db, WriteDb};
 use crate::error::Result;
 use crate::model::CustomerId;
 
@@ -111,24 +111,18 @@ fn suggestion_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SuggestionRow> {
 const SUGGESTION_COLUMNS: &str = "id, key, customer_id, kind, marketing, status, snoozed_until, closed_at";
 
 impl Db<'_> {
-    /// Every live customer, as insight needs them, in id order.
+    /// Every live customer, as insight needs them, in id order. The first email and phone, the
+    /// handles and the tags are read a table at a time, in table order, and joined here by id: a
+    /// look-up per customer in each table costs twice as much.
     pub fn insight_customers(&self) -> Result<Vec<BaseRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, c.display_name, c.first_name, c.birthday, c.consent_email, c.consent_sms, c.preferred_channel,
                     CASE WHEN c.purchases_count > 0 THEN c.purchases_spend_cents ELSE c.lifetime_spend_cents END,
                     CASE WHEN c.purchases_count > 0 THEN c.purchases_count ELSE c.orders_count END,
                     CASE WHEN c.purchases_count > 0 THEN c.last_purchase_at ELSE c.last_visit END,
-                    c.first_purchase_at, c.purchases_count, coalesce(c.customer_since, c.created_at),
-                    (SELECT email FROM customer_emails e WHERE e.customer_id = c.id ORDER BY position LIMIT 1),
-                    (SELECT e164 FROM customer_phones p WHERE p.customer_id = c.id ORDER BY position LIMIT 1),
-                    (SELECT group_concat(platform || ':' || handle, char(31)) FROM customer_handles h WHERE h.customer_id = c.id),
-                    (SELECT group_concat(tag, char(31)) FROM customer_tags t WHERE t.customer_id = c.id),
-                    c.city
+                    c.first_purchase_at, c.purchases_count, coalesce(c.customer_since, c.created_at), c.city
              FROM customers c WHERE c.deleted_at IS NULL ORDER BY c.id",
         )?;
-        let split = |s: Option<String>| -> Vec<String> {
-            s.map(|s| s.split(TAG_SEPARATOR).map(str::to_string).collect()).unwrap_or_default()
-        };
         let rows = stmt.query_map([], |r| {
             Ok(BaseRow {
                 id: r.get(0)?,
@@ -144,14 +138,42 @@ impl Db<'_> {
                 first_purchase: r.get(10)?,
                 purchases_count: r.get(11)?,
                 since: r.get(12)?,
-                email: r.get(13)?,
-                phone: r.get(14)?,
-                handles: split(r.get(15)?),
-                tags: split(r.get(16)?),
-                city: r.get(17)?,
+                city: r.get(13)?,
+                ..BaseRow::default()
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut customers: Vec<BaseRow> = rows.collect::<rusqlite::Result<_>>()?;
+        let slot = |customers: &mut Vec<BaseRow>, id: CustomerId| customers.binary_search_by_key(&id, |b| b.id).ok();
+        // (customer, position, value), in customer then position order.
+        let by_customer = |sql: &str| -> Result<Vec<(CustomerId, i64, String)>> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let mut out: Vec<(CustomerId, i64, String)> = rows.collect::<rusqlite::Result<_>>()?;
+            out.sort_by_key(|r| (r.0, r.1));
+            Ok(out)
+        };
+        let emails = by_customer("SELECT customer_id, position, email FROM customer_emails")?;
+        for (id, _, email) in emails.into_iter().rev() {
+            if let Some(i) = slot(&mut customers, id) {
+                customers[i].email = Some(email);
+            }
+        }
+        for (id, _, phone) in by_customer("SELECT customer_id, position, e164 FROM customer_phones")?.into_iter().rev() {
+            if let Some(i) = slot(&mut customers, id) {
+                customers[i].phone = Some(phone);
+            }
+        }
+        for (id, _, handle) in by_customer("SELECT customer_id, 0, platform || ':' || handle FROM customer_handles")? {
+            if let Some(i) = slot(&mut customers, id) {
+                customers[i].handles.push(handle);
+            }
+        }
+        for (id, _, tag) in by_customer("SELECT customer_id, position, tag FROM customer_tags")? {
+            if let Some(i) = slot(&mut customers, id) {
+                customers[i].tags.push(tag);
+            }
+        }
+        Ok(customers)
     }
 
     /// Every purchase (not returns) as (customer, unix seconds, in the shop), by customer then time.
@@ -169,7 +191,7 @@ impl Db<'_> {
     }
 
     /// Inbound touchpoints of linked customers since `since`, rolled up by customer, kind, channel
-    /// and sentiment, handed to `each` one at a time.
+    /// and sentiment, handed to `each` one at a time (in customer order, as the index is).
     pub fn touchpoint_rollups(&self, since: DateTime<Utc>, mut each: impl FnMut(&TouchpointRollup<'_>)) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT customer_id, kind, channel, sentiment_label, count(*), coalesce(max(reach), 0), max(rating), max(id)
@@ -261,12 +283,13 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The suggestions stored under these keys.
-    pub fn suggestions_by_key(&self, keys: &[String]) -> Result<HashMap<String, SuggestionRow>> {
-        let sql = format!("SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE key IN rarray(?1)");
-        let list = std::rc::Rc::new(keys.iter().map(|k| rusqlite::types::Value::Text(k.clone())).collect::<Vec<_>>());
+    /// Every stored suggestion by its key. Only suggestions handed out are stored, so the table
+    /// is far smaller than the list of reasons (a chain has a hundred thousand) and one pass over it
+    /// beats looking each reason up.
+    pub fn suggestions_by_key(&self) -> Result<HashMap<String, SuggestionRow>> {
+        let sql = format!("SELECT {SUGGESTION_COLUMNS} FROM suggestions");
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([list], suggestion_row)?;
+        let rows = stmt.query_map([], suggestion_row)?;
         rows.map(|r| r.map(|s| (s.key.clone(), s))).collect::<rusqlite::Result<_>>().map_err(Into::into)
     }
 
