@@ -122,7 +122,7 @@ pub fn activity_at_scale(
         return Ok(());
     }
     let mut rng = Rng(seed ^ 0xb16);
-    store.write(|w| {
+    store.bulk(|store| store.write(|w| {
         let mut touched = std::collections::BTreeSet::new();
         for _ in 0..purchases {
             let id = customers[rng.below(customers.len())];
@@ -180,7 +180,7 @@ pub fn activity_at_scale(
             w.insert_touchpoint(&t, None, &format!("bulk-{seed}-{n}"))?;
         }
         Ok(())
-    })
+    }))
 }
 
 /// Purchases and touchpoints for the demo customers: about half have bought something, a third

@@ -273,11 +273,7 @@ pub fn run(
             w.finish_import(import_id, &hash, &record, &stored.to_string())?;
             Ok((c, problems, applier.preview, import_id, hash))
         };
-        if options.dry_run {
-            store.rehearse(work)
-        } else {
-            store.write(work)
-        }
+        store.bulk(|store| if options.dry_run { store.rehearse(work) } else { store.write(work) })
     })?;
 
     let import_id = (!options.dry_run).then_some(import_id);

@@ -122,8 +122,9 @@ impl Store {
         // Deleted content is overwritten, not just unlinked: an erased customer's details must not
         // linger in free pages of the file.
         conn.pragma_update(None, "secure_delete", "ON")?;
-        // 64 MB of page cache: bulk imports touch every index; an app's working set fits easily.
-        conn.pragma_update(None, "cache_size", -65536)?;
+        // A modest page cache for everyday work (the OS caches the file too); bulk work raises it
+        // for its duration (`Store::bulk`).
+        conn.pragma_update(None, "cache_size", -EVERYDAY_CACHE_KB)?;
         conn.set_prepared_statement_cache_capacity(64);
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         rusqlite::vtab::array::load_module(&conn)?;
@@ -260,6 +261,16 @@ impl Store {
 
     /// Runs `f` exactly as `write` would, then rolls everything back: a rehearsal whose answer is
     /// what the change would do (an import's preview), with nothing stored.
+    /// Runs bulk work (an import, generated activity) with a large page cache, which it needs
+    /// because it touches every index, and gives the memory back afterwards.
+    pub fn bulk<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        self.conn.pragma_update(None, "cache_size", -BULK_CACHE_KB)?;
+        let value = f(self);
+        self.conn.pragma_update(None, "cache_size", -EVERYDAY_CACHE_KB)?;
+        self.conn.cache_flush().ok();
+        value
+    }
+
     pub fn rehearse<T>(&mut self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&WriteDb { db: Db { conn: &tx } });
@@ -319,6 +330,10 @@ fn parse_date(text: Option<String>) -> Option<NaiveDate> {
 }
 
 const TAG_SEPARATOR: char = '\u{1f}';
+
+/// Page cache sizes, in KiB.
+const EVERYDAY_CACHE_KB: i64 = 16 * 1024;
+const BULK_CACHE_KB: i64 = 64 * 1024;
 
 /// Runs `f` with the values of a customer's own row, numbered as the INSERT and UPDATE statements
 /// expect: ?1 id, ?2..?22 the fields, and ?23 the creation time (inserts only). The values are
@@ -782,6 +797,19 @@ mod tests {
         drop(store);
         let store = Store::open(&path).unwrap();
         assert_eq!(crate::backup::list(&store).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn bulk_work_has_a_large_page_cache_and_gives_it_back_even_when_it_fails() {
+        let mut store = Store::open_in_memory().unwrap();
+        let cache = |s: &Store| s.conn.pragma_query_value(None, "cache_size", |r| r.get::<_, i64>(0)).unwrap();
+        assert_eq!(cache(&store), -EVERYDAY_CACHE_KB);
+        let inside = store.bulk(|s| Ok(cache(s))).unwrap();
+        assert_eq!(inside, -BULK_CACHE_KB);
+        assert_eq!(cache(&store), -EVERYDAY_CACHE_KB);
+        let failed: Result<()> = store.bulk(|_| Err(Error::conflict("stopped")));
+        assert!(failed.is_err());
+        assert_eq!(cache(&store), -EVERYDAY_CACHE_KB);
     }
 
     #[test]
