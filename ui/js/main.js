@@ -2,7 +2,7 @@
 // frequent actions. All data comes through api.js.
 import { api, onDamage } from './api.js';
 import { h } from './dom.js';
-import { renderList, markSelected } from './views/list.js';
+import { createList } from './views/list.js';
 import { renderProfile, renderEmpty } from './views/profile.js';
 import { renderForm } from './views/form.js';
 import { showOnboarding, hideOnboarding } from './views/onboarding.js';
@@ -13,17 +13,15 @@ import { renderListening } from './views/listening.js';
 import { openQuickLog } from './views/quicklog.js';
 import { renderToday, todayKey } from './views/today.js';
 
-const PAGE = 200;
 const state = {
   info: null,
   query: '',
-  items: [],
-  total: 0,
   selectedId: null,
   mode: 'empty', // 'empty' | 'profile' | 'form'
   view: 'customers', // 'customers' | 'inbox' | 'listening' | 'import'
   profile: null,
   searchSeq: 0,
+  listedQuery: null, // what the list shows: '' for everyone, else the search
 };
 
 const $ = (id) => document.getElementById(id);
@@ -38,31 +36,25 @@ async function refreshInfo() {
   $('shop-name').textContent = state.info.settings.shop_name;
 }
 
-async function loadList({ keepSelection = true } = {}) {
+// The customer list: windowed, fetching a page of rows at a time as it scrolls.
+const list = createList({
+  fetchPage: (offset, limit) => api.listCustomers(offset, limit),
+  onOpen: (id) => openCustomer(id),
+  onError: showError,
+});
+
+/** Shows everyone, or the search's results; after a change, everyone stays where they were. */
+async function loadList() {
   const seq = ++state.searchSeq;
   const query = state.query.trim();
-  let items;
-  let total;
-  if (query) {
-    items = await api.searchCustomers(query, 100);
-    total = items.length;
-  } else {
-    const page = await api.listCustomers(0, Math.max(PAGE, keepSelection ? state.items.length : 0));
-    items = page.items;
-    total = page.total;
-  }
+  const answer = query ? await api.searchCustomers(query, 100) : await api.listCustomers(0, 100);
   if (seq !== state.searchSeq) return; // a newer keystroke has already answered
-  state.items = items;
-  state.total = total;
-  renderList({ items, total: query ? items.length : total, query, selectedId: state.selectedId, onOpen: openCustomer });
-  if (state.mode === 'empty') renderEmpty(detail(), state.info?.customer_count ?? total);
-}
-
-async function loadMore() {
-  const page = await api.listCustomers(state.items.length, PAGE);
-  state.items = state.items.concat(page.items);
-  state.total = page.total;
-  renderList({ items: state.items, total: state.total, query: '', selectedId: state.selectedId, onOpen: openCustomer });
+  const wasBrowsing = state.listedQuery === '';
+  state.listedQuery = query;
+  if (query) list.show({ items: answer, query });
+  else list.show({ first: answer, keepScroll: wasBrowsing });
+  list.select(state.selectedId);
+  if (state.mode === 'empty') renderEmpty(detail(), state.info?.customer_count ?? list.total);
 }
 
 async function openCustomer(id) {
@@ -72,7 +64,7 @@ async function openCustomer(id) {
     state.selectedId = id;
     state.mode = 'profile';
     state.profile = profile.customer;
-    markSelected(id);
+    list.select(id, list.indexOf(id));
     renderProfile(detail(), profile, {
       onEdit: () => editCustomer(profile.customer),
       onDelete: () => deleteCustomer(profile.customer),
@@ -159,7 +151,7 @@ function setInboxCount(n, overdue) {
 
 function newCustomer() {
   state.mode = 'form';
-  markSelected(null);
+  list.select(null);
   renderForm(detail(), null, {
     onSave: async (draft) => {
       const c = await api.createCustomer(draft);
@@ -185,7 +177,7 @@ function editCustomer(customer) {
 async function closeForm() {
   if (state.selectedId != null) return openCustomer(state.selectedId);
   state.mode = 'empty';
-  renderEmpty(detail(), state.total);
+  renderEmpty(detail(), list.total);
   $('search').focus();
 }
 
@@ -244,10 +236,10 @@ async function eraseCustomer(customer) {
 
 /** Arrow keys move the highlight through the list; Enter opens it. */
 function moveSelection(step) {
-  if (!state.items.length) return;
-  const index = state.items.findIndex((s) => s.id === state.selectedId);
-  const next = Math.min(state.items.length - 1, Math.max(0, index + step));
-  openCustomer(state.items[next].id);
+  if (!list.total) return;
+  const index = list.indexOf(state.selectedId);
+  const next = index < 0 ? 0 : Math.min(list.total - 1, Math.max(0, index + step));
+  list.summaryAt(next).then((s) => s && openCustomer(s.id)).catch(showError);
 }
 
 /** Switches between the screens: customers, inbox, listening, import. */
@@ -310,7 +302,7 @@ function bindKeys() {
   search.addEventListener('keydown', (event) => {
     if (event.key === 'ArrowDown') { event.preventDefault(); moveSelection(1); }
     if (event.key === 'ArrowUp') { event.preventDefault(); moveSelection(-1); }
-    if (event.key === 'Enter' && state.items.length && state.selectedId == null) openCustomer(state.items[0].id);
+    if (event.key === 'Enter' && list.total && state.selectedId == null) list.summaryAt(0).then((s) => s && openCustomer(s.id)).catch(showError);
     if (event.key === 'Escape') { search.value = ''; state.query = ''; loadList().catch(showError); }
   });
   document.addEventListener('keydown', (event) => {
@@ -338,7 +330,6 @@ function bindKeys() {
   $('nav-today').addEventListener('click', () => showView('today'));
   $('nav-listening').addEventListener('click', () => showView('listening'));
   $('quick-log-button').addEventListener('click', () => quickLog());
-  $('load-more').addEventListener('click', () => loadMore().catch(showError));
 }
 
 /** A damaged database opened read-only: say so plainly, and offer the newest sound backup. */

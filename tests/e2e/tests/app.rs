@@ -118,6 +118,46 @@ fn demo_shop_keyboard_search_delete_and_undo() {
 }
 
 #[test]
+fn a_long_customer_list_keeps_only_the_rows_in_view_and_scrolls_and_keys_through_it() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    const N: usize = 2_500;
+    let app = App::start_with(|db| {
+        let run = |args: &[&str]| regulars_e2e::cli(db, args);
+        run(&["settings", "set", "onboarded", "true"]);
+        let mut csv = String::from("First Name,Last Name,Email\n");
+        for i in 1..=N {
+            csv.push_str(&format!("Ann,Row{i:04},ann{i}@example.com\n"));
+        }
+        let file = db.with_file_name("many.csv");
+        std::fs::write(&file, csv).unwrap();
+        run(&["import", file.to_str().unwrap(), "--region", "GB"]);
+    });
+    app.wait_text("#today-title", "the day's list", |t| t.ends_with("to do today"));
+    app.find("#nav-customers").click();
+    app.wait_text("#list-count", "everyone", |t| t.chars().filter(char::is_ascii_digit).collect::<String>() == N.to_string());
+    app.wait_text("#customer-list", "the first rows", |t| t.contains("Ann Row0001"));
+    let rows = || app.count(".customer-row");
+    assert!(rows() < 60, "only the rows in view are in the page, not {} of {N}", rows());
+    assert!(app.script("const l = document.getElementById('customer-list'); return l.scrollHeight > 2400 * 50").as_bool().unwrap(), "the list is as tall as everyone");
+
+    // To the end: the last rows come, the first are let go, and the page still holds only a window.
+    app.script("const l = document.getElementById('customer-list'); l.scrollTop = l.scrollHeight; return true");
+    app.wait_text("#customer-list", "the last rows", |t| t.contains("Ann Row2500") && !t.contains("…"));
+    assert!(!app.find("#customer-list").text().contains("Ann Row0001"));
+    assert!(rows() < 60, "{} rows in the page after scrolling", rows());
+    app.screenshot("long-list-end");
+
+    // The keyboard walks across the edge of a fetched page (rows 100 and 101).
+    app.script("const l = document.getElementById('customer-list'); l.scrollTop = 97 * 56; return true");
+    app.wait_text("#customer-list", "row 100", |t| t.contains("Ann Row0100"));
+    app.find("#customer-list [data-index=\"99\"]").click();
+    app.wait_text("#profile-name", "row 100's profile", |t| t == "Ann Row0100");
+    app.find("#search").type_text(keys::ARROW_DOWN);
+    app.wait_text("#profile-name", "row 101's profile", |t| t == "Ann Row0101");
+    app.wait_text("#customer-list [aria-selected=\"true\"]", "row 101 selected", |t| t.contains("Ann Row0101"));
+}
+
+#[test]
 fn quick_log_a_complaint_and_mark_it_replied_from_the_inbox() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let app = App::start();
