@@ -225,19 +225,39 @@ impl TimelineEntry {
     }
 }
 
-/// A customer's touchpoints and purchases together, newest first.
+/// A customer's touchpoints and purchases together, newest first (at most `limit`).
 pub fn timeline(store: &Store, customer: CustomerId, limit: u64) -> Result<Vec<TimelineEntry>> {
+    Ok(timeline_page(store, customer, 0, limit)?.entries)
+}
+
+/// One page of a customer's timeline: a customer of many years can have thousands of entries.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelinePage {
+    /// Newest first, from `offset`.
+    pub entries: Vec<TimelineEntry>,
+    pub offset: u64,
+    /// Older entries follow this page.
+    pub more: bool,
+    /// Every message the customer ever sent, not only those on this page.
+    pub messages_in: u64,
+}
+
+/// Entries `offset..offset + limit` of a customer's timeline, newest first. Each page merges the
+/// newest `offset + limit + 1` touchpoints and purchases, so pages follow on without a gap.
+pub fn timeline_page(store: &Store, customer: CustomerId, offset: u64, limit: u64) -> Result<TimelinePage> {
     crate::customers::get(store, customer)?;
-    let mut entries: Vec<TimelineEntry> = store
-        .db()
-        .touchpoints(Some(customer), limit)?
+    let wanted = offset.saturating_add(limit).saturating_add(1);
+    let db = store.db();
+    let mut entries: Vec<TimelineEntry> = db
+        .touchpoints(Some(customer), wanted)?
         .into_iter()
         .map(TimelineEntry::Touchpoint)
-        .chain(store.db().purchases_of(customer)?.into_iter().take(limit as usize).map(TimelineEntry::Purchase))
+        .chain(db.purchases_of(customer)?.into_iter().take(wanted as usize).map(TimelineEntry::Purchase))
         .collect();
     entries.sort_by_key(|e| std::cmp::Reverse(e.at()));
-    entries.truncate(limit as usize);
-    Ok(entries)
+    let more = entries.len() as u64 > offset.saturating_add(limit);
+    let entries = entries.into_iter().skip(offset as usize).take(limit as usize).collect();
+    Ok(TimelinePage { entries, offset, more, messages_in: db.messages_in(customer)? })
 }
 
 /// One week of the overview.
@@ -467,6 +487,34 @@ mod tests {
         assert!(names.contains(&"refund"), "{names:?}");
         assert!(names.contains(&"late"), "{names:?}");
         assert!(!names.contains(&"strap"), "said once is not a pattern: {names:?}");
+    }
+
+    #[test]
+    fn a_long_timeline_comes_in_pages_that_follow_on_without_gaps_or_repeats() {
+        let mut store = Store::open_in_memory().unwrap();
+        let now: DateTime<Utc> = "2026-11-24T10:00:00Z".parse().unwrap();
+        let change = crate::customers::Change { now, region: crate::normalize::Region::parse("GB").unwrap(), source: "test".into() };
+        let draft = crate::model::CustomerDraft { first_name: "Ada".into(), ..Default::default() };
+        let ada = crate::customers::create(&mut store, &draft, &change).unwrap().id;
+        crate::demo::activity_at_scale(&mut store, &[ada], 60, 300, 7, now).unwrap();
+        let whole = timeline(&store, ada, 10_000).unwrap();
+        assert_eq!(whole.len(), 360);
+        let key = |e: &TimelineEntry| serde_json::to_string(e).unwrap();
+        let mut paged = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = timeline_page(&store, ada, offset, 150).unwrap();
+            assert_eq!(page.offset, offset);
+            assert_eq!(page.messages_in, 300, "every message counts, not only this page's");
+            offset += page.entries.len() as u64;
+            paged.extend(page.entries.iter().map(key));
+            if !page.more {
+                break;
+            }
+            assert_eq!(page.entries.len(), 150);
+        }
+        assert_eq!(paged, whole.iter().map(key).collect::<Vec<_>>(), "three pages, newest first, each entry once");
+        assert!(whole.windows(2).all(|w| w[0].at() >= w[1].at()));
     }
 
     #[test]

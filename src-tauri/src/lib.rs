@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use chrono::Utc;
 use regulars::customers::{self, Change, Profile};
 use regulars::import::{self, Progress, Report, Undone};
-use regulars::listening::{self, Inbox, Overview, TimelineEntry};
+use regulars::listening::{self, Inbox, Overview, TimelinePage};
 use regulars::model::{
     Customer, CustomerDraft, CustomerId, CustomerSummary, ImportSummary, Page, Purchase, PurchaseDraft, ReplyStatus,
     Settings, Touchpoint, TouchpointDraft, TouchpointId, TouchpointKind,
@@ -289,8 +289,8 @@ async fn set_touchpoint_sentiment(state: State<'_, AppState>, id: TouchpointId, 
 }
 
 #[tauri::command]
-async fn timeline(state: State<'_, AppState>, id: CustomerId) -> CmdResult<Vec<TimelineEntry>> {
-    state.with(|s| listening::timeline(s, id, 200))
+async fn timeline(state: State<'_, AppState>, id: CustomerId, offset: u64) -> CmdResult<TimelinePage> {
+    state.with(|s| listening::timeline_page(s, id, offset, 200))
 }
 
 #[tauri::command]

@@ -111,6 +111,15 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// How many messages a customer has sent (inbound touchpoints).
+    pub fn messages_in(&self, customer: CustomerId) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM touchpoints WHERE customer_id = ?1 AND direction = 'in'")?
+            .query_row([customer], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
     /// Touchpoints that happened in [from, to), oldest first.
     pub fn touchpoints_between(&self, from: chrono::DateTime<chrono::Utc>, to: chrono::DateTime<chrono::Utc>) -> Result<Vec<Touchpoint>> {
         let sql = format!("SELECT {TOUCHPOINT_COLUMNS} FROM touchpoints t WHERE t.at >= ?1 AND t.at < ?2 ORDER BY t.at, t.id");

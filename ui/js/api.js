@@ -54,7 +54,7 @@ export const api = {
   replyTouchpoint: (id, text) => call('reply_touchpoint', { id, text }),
   setTouchpointStatus: (id, status) => call('set_touchpoint_status', { id, status }),
   setTouchpointSentiment: (id, label) => call('set_touchpoint_sentiment', { id, label }),
-  timeline: (id) => call('timeline', { id }),
+  timeline: (id, offset = 0) => call('timeline', { id, offset }),
   listening: (days) => call('listening_overview', { days }),
   replyTargets: () => call('reply_targets'),
   setReplyTarget: (kind, minutes) => call('set_reply_target', { kind, minutes }),

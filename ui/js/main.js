@@ -85,6 +85,7 @@ async function openCustomer(id) {
         }
       },
       onErase: () => eraseCustomer(profile.customer),
+      onOlder: (offset) => api.timeline(id, offset).catch((error) => { showError(error); return { entries: [], more: true }; }),
       onConsent: async (channel, status) => {
         try {
           await api.setConsent(id, channel, status);

@@ -118,7 +118,7 @@ fn demo_shop_keyboard_search_delete_and_undo() {
 }
 
 #[test]
-fn a_long_customer_list_keeps_only_the_rows_in_view_and_scrolls_and_keys_through_it() {
+fn a_long_customer_list_and_a_long_history_come_a_window_and_a_page_at_a_time() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     const N: usize = 2_500;
     let app = App::start_with(|db| {
@@ -131,6 +131,15 @@ fn a_long_customer_list_keeps_only_the_rows_in_view_and_scrolls_and_keys_through
         let file = db.with_file_name("many.csv");
         std::fs::write(&file, csv).unwrap();
         run(&["import", file.to_str().unwrap(), "--region", "GB"]);
+        // The first customer has a long history: 230 reviews.
+        let mut reviews = String::from("Reviewer,Platform,Rating,Review,Date\n");
+        for day in 0..230 {
+            let date = day_of_2025(day);
+            reviews.push_str(&format!("ann1@example.com,google_reviews,5,Visit {day}: lovely as ever,{date}\n"));
+        }
+        let file = db.with_file_name("reviews.csv");
+        std::fs::write(&file, reviews).unwrap();
+        run(&["touchpoints", "import", file.to_str().unwrap()]);
     });
     app.wait_text("#today-title", "the day's list", |t| t.ends_with("to do today"));
     app.find("#nav-customers").click();
@@ -155,6 +164,36 @@ fn a_long_customer_list_keeps_only_the_rows_in_view_and_scrolls_and_keys_through
     app.find("#search").type_text(keys::ARROW_DOWN);
     app.wait_text("#profile-name", "row 101's profile", |t| t == "Ann Row0101");
     app.wait_text("#customer-list [aria-selected=\"true\"]", "row 101 selected", |t| t.contains("Ann Row0101"));
+
+    // A long history comes a page at a time, newest first; every message counts.
+    app.script("document.getElementById('customer-list').scrollTop = 0; return true");
+    app.wait_text("#customer-list", "row 1", |t| t.contains("Ann Row0001"));
+    app.find("#customer-list [data-index=\"0\"]").click();
+    app.wait_text("#profile-messages", "all 230 messages", |t| t == "230");
+    assert_eq!(app.count("#timeline > li"), 200);
+    assert!(app.find("#timeline > li").text().contains("Visit 229"), "newest first");
+    app.script("document.getElementById('timeline-older').scrollIntoView(); return true");
+    app.screenshot("long-history");
+    app.find("#timeline-older").click();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.count("#timeline > li") < 230 {
+        assert!(std::time::Instant::now() < deadline, "the older entries did not come");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(app.count("#timeline > li"), 230);
+    assert!(app.find("#timeline > li:last-child").text().contains("Visit 0:"), "oldest last");
+    assert_eq!(app.script("return document.getElementById('timeline-older').hidden"), true, "nothing older");
+}
+
+/// Day `n` after 1 January 2025, as YYYY-MM-DD (n < 365).
+fn day_of_2025(n: u32) -> String {
+    const DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let (mut month, mut day) = (0, n);
+    while day >= DAYS[month] {
+        day -= DAYS[month];
+        month += 1;
+    }
+    format!("2025-{:02}-{:02}", month + 1, day + 1)
 }
 
 #[test]

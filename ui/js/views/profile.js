@@ -69,7 +69,27 @@ function purchaseForm({ onAddPurchase }) {
   return form;
 }
 
-export function renderProfile(el, { customer: c, phones_display: phones, consent_history: history }, { onEdit, onDelete, onLog, onSentiment, onAddPurchase, onExport, onErase, onConsent }, timeline = []) {
+/** The history, newest first, a page at a time: "Show older" adds the next page below. */
+function timelineList(first, { onSentiment, onOlder }) {
+  const entry = (e) => (e.type === 'purchase' ? purchaseEntry(e) : touchpointEntry(e, { onSentiment }));
+  const list = h('ul', { class: 'timeline', id: 'timeline' }, first.entries.map(entry));
+  let shown = first.entries.length;
+  const older = h('button', { class: 'btn ghost', type: 'button', id: 'timeline-older', hidden: !first.more }, 'Show older');
+  older.addEventListener('click', async () => {
+    older.disabled = true;
+    try {
+      const page = await onOlder(shown);
+      list.append(...page.entries.map(entry));
+      shown += page.entries.length;
+      older.hidden = !page.more;
+    } finally {
+      older.disabled = false;
+    }
+  });
+  return h('div', {}, list, older);
+}
+
+export function renderProfile(el, { customer: c, phones_display: phones, consent_history: history }, { onEdit, onDelete, onLog, onSentiment, onAddPurchase, onExport, onErase, onConsent, onOlder }, page = { entries: [], more: false, messages_in: 0 }) {
   const address = [c.address.street, c.address.city, c.address.region, c.address.postal_code, c.address.country].filter(Boolean).join(', ');
   const since = c.customer_since ? `Customer since ${formatDate(c.customer_since)}` : `Added ${formatDate(c.created_at)}`;
   const handles = Object.entries(c.handles).map(([p, handle]) => [PLATFORM_NAMES[p] ?? p, p === 'whatsapp' ? `+${handle}` : `@${handle}`]);
@@ -89,11 +109,11 @@ export function renderProfile(el, { customer: c, phones_display: phones, consent
         h('div', { class: 'stat' }, h('div', { class: 'stat-value', id: 'profile-spend' }, c.lifetime_spend == null ? '–' : money(c.lifetime_spend)), h('div', { class: 'stat-label' }, 'spent')),
         h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, c.orders_count == null ? '–' : String(c.orders_count)), h('div', { class: 'stat-label' }, 'orders')),
         h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, c.last_purchase_at ? day(c.last_purchase_at) : (c.last_visit ? formatDate(c.last_visit) : '–')), h('div', { class: 'stat-label' }, 'last purchase')),
-        h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, String(timeline.filter((e) => e.type === 'touchpoint' && e.direction === 'in').length)), h('div', { class: 'stat-label' }, 'messages'))),
+        h('div', { class: 'stat' }, h('div', { class: 'stat-value', id: 'profile-messages' }, page.messages_in.toLocaleString()), h('div', { class: 'stat-label' }, 'messages'))),
       h('section', { class: 'card wide' }, h('h3', {}, 'History'),
         purchaseForm({ onAddPurchase }),
-        timeline.length
-          ? h('ul', { class: 'timeline', id: 'timeline' }, timeline.map((e) => (e.type === 'purchase' ? purchaseEntry(e) : touchpointEntry(e, { onSentiment }))))
+        page.entries.length
+          ? timelineList(page, { onSentiment, onOlder })
           : h('p', { class: 'muted', id: 'timeline' }, 'No messages or purchases yet. Press Ctrl+L to log what they said.')),
       h('section', { class: 'card' }, h('h3', {}, 'Contact'),
         facts([['Email', c.emails], ['Phone', phones], ...handles,
