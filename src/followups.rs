@@ -242,7 +242,7 @@ fn address(b: &BaseRow, channel: Option<Channel>) -> Option<String> {
 /// that each keeps its id; dismissed and done ones, and snoozed ones not yet due, are left out.
 pub fn suggest(store: &mut Store, now: DateTime<Utc>, limit: usize) -> Result<Vec<Suggestion>> {
     let tag = minute(now);
-    let mut all = all_suggestions(store, now)?;
+    let mut all = all_suggestions(store, now, limit)?;
     let shown = limit.min(all.list.len());
     // Ids and merge fields are settled only for the suggestions handed out, once, in place: the
     // kept list lets go of its copy first.
@@ -269,13 +269,13 @@ pub fn suggest(store: &mut Store, now: DateTime<Utc>, limit: usize) -> Result<Ve
     Ok(all.list[..shown].to_vec())
 }
 
-/// The whole list, kept or computed.
-fn all_suggestions(store: &mut Store, now: DateTime<Utc>) -> Result<std::sync::Arc<All>> {
+/// The list, kept or computed: all of it, or at least its first `at_least`.
+fn all_suggestions(store: &mut Store, now: DateTime<Utc>, at_least: usize) -> Result<std::sync::Arc<All>> {
     let tag = minute(now);
     match store.memo_get::<All>(tag)? {
-        Some(all) => Ok(all),
-        None => {
-            let all = std::sync::Arc::new(compute_all(store, now)?);
+        Some(all) if all.complete || all.list.len() >= at_least => Ok(all),
+        _ => {
+            let all = std::sync::Arc::new(compute_all(store, now, at_least.max(KEEP))?);
             store.memo_put(tag, all.clone())?;
             Ok(all)
         }
@@ -287,13 +287,20 @@ fn shop_name(store: &Store) -> Result<String> {
     Ok(if name.trim().is_empty() { "the shop".to_string() } else { name })
 }
 
-/// Every suggestion as of a minute, kept between calls while nothing changes (see `Store::memoized`):
+/// The suggestions as of a minute, kept between calls while nothing changes (see `Store::memoized`):
 /// most important first; those not yet handed out have id 0 and their merge fields still to fill.
 #[derive(Debug, Clone)]
 struct All {
     list: Vec<Suggestion>,
     merges: Vec<Option<Merge>>,
+    /// Whether `list` is every suggestion, or only the first ones (`KEEP`, or as many as asked).
+    complete: bool,
 }
+
+/// How many suggestions are kept between calls: more than any screen shows (the app asks for at
+/// most 500). A chain has a hundred thousand, and keeping them all held about 50 MB at 100,000
+/// customers for a screen that shows fifty.
+const KEEP: usize = 500;
 
 fn minute(now: DateTime<Utc>) -> u64 {
     now.timestamp().div_euclid(60) as u64
@@ -322,7 +329,8 @@ fn acting_on(store: &mut Store, id: i64, now: DateTime<Utc>, write: impl FnOnce(
     Ok(())
 }
 
-fn compute_all(store: &mut Store, now: DateTime<Utc>) -> Result<All> {
+/// The suggestions, most important first: the first `keep` of them.
+fn compute_all(store: &mut Store, now: DateTime<Utc>, keep: usize) -> Result<All> {
     // The inbox and the praise to thank for do not depend on the insight: when that has to be
     // computed, they are read meanwhile on a connection of their own (see `insight::compute`).
     let (shop, (inbox, praise)) = std::thread::scope(|scope| {
@@ -382,6 +390,8 @@ fn compute_all(store: &mut Store, now: DateTime<Utc>) -> Result<All> {
         kept.push(c);
     }
 
+    let complete = kept.len() <= keep;
+    kept.truncate(keep);
     let merges = kept.iter().map(|c| c.merge.or(Some(Merge::Plain))).collect();
     let list = kept
         .into_iter()
@@ -403,7 +413,7 @@ fn compute_all(store: &mut Store, now: DateTime<Utc>) -> Result<All> {
             }
         })
         .collect();
-    Ok(All { list, merges })
+    Ok(All { list, merges, complete })
 }
 
 fn replies(inbox: listening::Inbox, shop: &Shop, out: &mut Vec<Candidate>) {
@@ -739,7 +749,11 @@ pub fn done(store: &mut Store, id: i64, text: Option<&str>, now: DateTime<Utc>) 
     if row.status == "done" {
         return Err(Error::conflict(format!("suggestion #{id} is already done")));
     }
-    let position = all_suggestions(store, now)?.list.iter().position(|s| s.id == id);
+    // Handed out, it is among the first suggestions, unless the list has changed much since.
+    let position = match all_suggestions(store, now, KEEP)?.list.iter().position(|s| s.id == id) {
+        Some(p) => Some(p),
+        None => all_suggestions(store, now, usize::MAX)?.list.iter().position(|s| s.id == id),
+    };
     let current = match position {
         Some(p) => suggest(store, now, p + 1)?.pop(),
         None => None,
@@ -829,6 +843,38 @@ mod tests {
             "mailto:x@y.com?body=hi", "sms:+44;rm", "https://instagram.com/", "https://instagram.com.evil.example/a", "--help"] {
             assert!(checked_address(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Only the first suggestions are kept between calls; asking for more, or acting on one further
+    /// down, works on the whole list as if it were all kept.
+    #[test]
+    fn the_kept_first_suggestions_answer_as_the_whole_list_would() {
+        let mut store = Store::open_in_memory().unwrap();
+        let now: DateTime<Utc> = "2026-11-24T10:00:00Z".parse().unwrap();
+        let change = crate::customers::Change { now, region: crate::normalize::Region::parse("GB").unwrap(), source: "test".into() };
+        crate::demo::load(&mut store, 3000, 7, &change).unwrap();
+        let whole = {
+            let mut fresh = store.copy_in_memory().unwrap();
+            suggest(&mut fresh, now, usize::MAX).unwrap()
+        };
+        assert!(whole.len() > KEEP + 100, "the demo shop has more suggestions than are kept ({})", whole.len());
+        let keys = |list: &[Suggestion]| list.iter().map(|s| s.key.clone()).collect::<Vec<_>>();
+        assert_eq!(keys(&suggest(&mut store, now, 50).unwrap()), keys(&whole[..50]));
+        let kept = store.memo_get::<All>(minute(now)).unwrap().expect("kept");
+        assert!(!kept.complete && kept.list.len() == KEEP, "only the first {KEEP} are kept");
+        let longer = suggest(&mut store, now, KEEP + 100).unwrap();
+        assert_eq!(keys(&longer), keys(&whole[..KEEP + 100]));
+        // One handed out beyond the kept ones, then the list kept short again (a new minute).
+        let far = longer[KEEP + 1..].iter().find(|s| s.customer_id.is_some() && s.channel.is_some()).expect("one to act on").clone();
+        let later = now + Duration::minutes(1);
+        assert_eq!(suggest(&mut store, later, 10).unwrap().len(), 10);
+        assert!(store.memo_get::<All>(minute(later)).unwrap().is_some_and(|all| !all.complete));
+        let logged = done(&mut store, far.id, Some("Thank you!"), later).unwrap().expect("what was sent is logged");
+        assert_eq!((logged.text.as_str(), logged.customer_id), ("Thank you!", far.customer_id));
+        assert_eq!(store.db().suggestion(far.id).unwrap().unwrap().status, "done");
+        let after = suggest(&mut store, later, usize::MAX).unwrap();
+        assert!(after.iter().all(|s| s.key != far.key), "done is gone from the list");
+        assert_eq!(after.len(), whole.len() - 1);
     }
 
     #[test]
