@@ -130,7 +130,7 @@ fn first_name(b: &BaseRow) -> String {
     if b.first_name.trim().is_empty() {
         b.display_name.split_whitespace().next().unwrap_or("there").trim_start_matches('@').to_string()
     } else {
-        b.first_name.clone()
+        b.first_name.to_string()
     }
 }
 
@@ -172,15 +172,15 @@ fn channel_name(c: Channel) -> &'static str {
 /// Where marketing may reach this customer: their preferred channel if allowed, else email, text
 /// or WhatsApp with consent, else in person if they shop in store; `None` if nowhere.
 pub fn marketing_channel(b: &BaseRow, shops_in_store: bool) -> Option<Channel> {
-    let email = b.consent_email == "yes" && b.email.is_some();
-    let sms = b.consent_sms == "yes" && b.phone.is_some();
+    let email = b.consent_email == crate::model::ConsentStatus::Yes && b.email.is_some();
+    let sms = b.consent_sms == crate::model::ConsentStatus::Yes && b.phone.is_some();
     let allowed = |c: Channel| match c {
         Channel::Email => email,
         Channel::Sms | Channel::Whatsapp => sms,
         Channel::InStore => shops_in_store,
         _ => false,
     };
-    let preferred = b.preferred_channel.as_deref().and_then(|c| c.parse::<Channel>().ok());
+    let preferred = b.preferred_channel;
     preferred
         .filter(|&c| allowed(c))
         .or_else(|| [Channel::Email, Channel::Sms].into_iter().find(|&c| allowed(c)))
@@ -538,12 +538,12 @@ fn fill_merge_fields(store: &Store, shop: &Shop, now: DateTime<Utc>, shop_name: 
     for (c, merge) in list.iter_mut().zip(merges) {
         let Some(merge) = *merge else { continue };
         let Some((b, i)) = c.customer_id.and_then(|id| shop.get(id)) else { continue };
-        c.customer_name = b.display_name.clone();
+        c.customer_name = b.display_name.to_string();
         c.address = address(b, c.channel);
         let id = b.id;
         let name = first_name(b);
         let item = items.get(&id);
-        let reason = |label: &str| capitalise(i.reasons.iter().find(|r| r.starts_with(label)).map(String::as_str).unwrap_or(label));
+        let reason = |label: &str| capitalise(i.reasons.iter().find(|r| r.starts_with(label)).map(|r| &**r).unwrap_or(label));
         match merge {
             Merge::Plain => {}
             Merge::Recognize => {
@@ -620,7 +620,7 @@ fn people(shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) -> Result<(
         }
         if i.labels.contains(&Label::AtRisk) && (i.value.monetary >= 3 || i.value.frequency >= 4) {
             out.push(Candidate {
-                key: format!("win_back:c{}:{}", b.id, b.last_purchase.as_deref().unwrap_or("").get(..10).unwrap_or("")),
+                key: format!("win_back:c{}:{}", b.id, b.last_purchase.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()),
                 customer: Some(b.id),
                 kind: Kind::WinBack,
                 channel: None,
@@ -632,7 +632,7 @@ fn people(shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) -> Result<(
                 merge: Some(Merge::WinBack),
             });
         }
-        if let Some(first) = b.first_purchase.as_deref().and_then(crate::model::parse_utc) {
+        if let Some(first) = b.first_purchase {
             let days = (now - first).num_days();
             if (WELCOME_AFTER_DAYS..=WELCOME_UNTIL_DAYS).contains(&days) && i.value.orders <= 1 {
                 out.push(Candidate {
@@ -649,7 +649,7 @@ fn people(shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) -> Result<(
                 });
             }
         }
-        if let Some(next) = b.birthday.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).and_then(|d| next_birthday(d, today)) {
+        if let Some(next) = b.birthday.and_then(|d| next_birthday(d, today)) {
             let days = (next - today).num_days();
             if days <= BIRTHDAY_AHEAD_DAYS {
                 out.push(Candidate {
@@ -704,7 +704,7 @@ fn rally(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate
         .customers
         .iter()
         .filter(|(_, i)| i.labels.contains(&Label::Advocate) && !i.labels.contains(&Label::Detractor))
-        .map(|(b, i)| (i.activity.positive, b.display_name.as_str()))
+        .map(|(b, i)| (i.activity.positive, &*b.display_name))
         .collect();
     advocates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     let names: Vec<&str> = advocates.iter().take(3).map(|a| a.1).collect();
@@ -815,9 +815,9 @@ mod tests {
 
     fn base(consent_email: &str, consent_sms: &str, preferred: Option<&str>) -> BaseRow {
         BaseRow {
-            consent_email: consent_email.into(),
-            consent_sms: consent_sms.into(),
-            preferred_channel: preferred.map(str::to_string),
+            consent_email: consent_email.parse().unwrap(),
+            consent_sms: consent_sms.parse().unwrap(),
+            preferred_channel: preferred.map(|p| p.parse().unwrap()),
             email: Some("a@example.com".into()),
             phone: Some("+447911123456".into()),
             ..BaseRow::default()

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
@@ -29,7 +29,7 @@ pub struct Value {
     pub frequency: u8,
     pub monetary: u8,
     /// The three scores as one code, "545".
-    pub rfm: String,
+    pub rfm: Box<str>,
     pub days_since_purchase: Option<i64>,
     pub orders: u32,
     pub spend: f64,
@@ -102,7 +102,7 @@ pub struct Insight {
     pub labels: Vec<Label>,
     pub activity: Activity,
     /// One sentence per label, with figures: why it was given.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Box<str>>,
 }
 
 /// The shop's participation pyramid against the 1/9/90 reference.
@@ -134,11 +134,6 @@ impl Shop {
 }
 
 const PUBLIC: &[&str] = &["instagram", "facebook", "tiktok", "x", "youtube", "google_reviews", "community", "website"];
-
-fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
-    crate::model::parse_utc(text)
-        .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(12, 0, 0)).map(|d| d.and_utc()))
-}
 
 fn median(values: &mut [f64]) -> Option<f64> {
     if values.is_empty() {
@@ -272,7 +267,7 @@ fn compute_with(
     let raw: Vec<(Option<i64>, f64, f64)> = base
         .iter()
         .map(|b| {
-            let days = b.last_purchase.as_deref().and_then(parse_instant).map(|t| (now - t).num_days().max(0));
+            let days = b.last_purchase.map(|t| (now - t).num_days().max(0));
             (days, b.orders.unwrap_or(0).max(0) as f64, b.spend_cents.unwrap_or(0).max(0) as f64 / 100.0)
         })
         .collect();
@@ -296,7 +291,7 @@ fn compute_with(
                     recency: r,
                     frequency: f,
                     monetary: m,
-                    rfm: format!("{r}{f}{m}"),
+                    rfm: format!("{r}{f}{m}").into(),
                     days_since_purchase: days,
                     orders: orders as u32,
                     spend,
@@ -321,6 +316,7 @@ fn compute_with(
                 Role::Lurker => pyramid.lurkers += 1,
             }
             let (labels, reasons) = labels(&b, &value, &a, usual, shop_interval_days, now);
+            let reasons = reasons.into_iter().map(String::into_boxed_str).collect();
             let insight = Insight { customer_id: b.id, value, role, labels, activity: a, reasons };
             (b, insight)
         })
@@ -350,8 +346,7 @@ fn labels(b: &BaseRow, v: &Value, a: &Activity, usual: Option<f64>, shop_interva
         labels.push(Label::SuperUser);
         reasons.push(format!("super-user: answered other customers {} times", a.answers));
     }
-    let first = b.first_purchase.as_deref().and_then(parse_instant);
-    let created = parse_instant(&b.since);
+    let (first, created) = (b.first_purchase, b.since);
     let is_new = match first {
         Some(t) => now - t <= Duration::days(NEW_DAYS),
         None => v.orders == 0 && created.is_some_and(|t| now - t <= Duration::days(NEW_DAYS)),

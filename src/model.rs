@@ -531,6 +531,11 @@ pub struct PurchaseDraft {
 /// Reads an RFC 3339 time. The form the store writes ("2026-11-24T10:00:00Z": UTC, whole
 /// seconds) is read digit by digit, about ten times faster than the general parser, which
 /// everything else falls back to: insight reads half a million of them at a time.
+/// A stored time (RFC 3339) or date (taken at noon UTC).
+pub fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
+    parse_utc(text).or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(12, 0, 0)).map(|d| d.and_utc()))
+}
+
 pub fn parse_utc(text: &str) -> Option<DateTime<Utc>> {
     let b = text.as_bytes();
     let shaped = b.len() == 20

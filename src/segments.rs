@@ -41,7 +41,7 @@ impl Filter {
             && self.min_reach.is_none_or(|r| i.activity.max_reach >= r)
             && (self.tags.is_empty() || self.tags.iter().any(|t| b.tags.iter().any(|bt| bt.eq_ignore_ascii_case(t))))
             && self.city.as_ref().is_none_or(|c| b.city.eq_ignore_ascii_case(c))
-            && (!self.email_consent || (b.consent_email == "yes" && b.email.is_some()))
+            && (!self.email_consent || (b.consent_email == crate::model::ConsentStatus::Yes && b.email.is_some()))
     }
 }
 
@@ -97,7 +97,7 @@ pub fn show(store: &Store, name: &str, now: DateTime<Utc>) -> Result<(Segment, V
         .find(|(n, _, _)| n.eq_ignore_ascii_case(name.trim()))
         .ok_or_else(|| Error::not_found(format!("there is no segment “{}”", name.trim())))?;
     let shop = insight::compute_cached(store, now)?;
-    let mut kept: Vec<(&str, CustomerId)> = members(&shop, &filter).iter().map(|(b, _)| (b.display_name.as_str(), b.id)).collect();
+    let mut kept: Vec<(&str, CustomerId)> = members(&shop, &filter).iter().map(|(b, _)| (&*b.display_name, b.id)).collect();
     kept.sort_by(|a, b| crate::normalize::fold(a.0).cmp(&crate::normalize::fold(b.0)).then(a.1.cmp(&b.1)));
     let ids = kept.into_iter().map(|(_, id)| id).collect::<Vec<_>>();
     Ok((Segment { name, count: ids.len(), filter, built_in }, ids))

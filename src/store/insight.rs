@@ -3,39 +3,39 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::{parse_time, time_text, Db, WriteDb};
 use crate::error::Result;
-use crate::model::CustomerId;
+use crate::model::{parse_instant, Channel, ConsentStatus, CustomerId};
 
-/// What insight needs of one live customer.
+/// What insight needs of one live customer. Kept for every customer while nothing changes (a
+/// chain has a million), so held compactly: values parsed, texts without spare capacity.
 #[derive(Debug, Clone, Default)]
 pub struct BaseRow {
     pub id: CustomerId,
-    pub display_name: String,
-    pub first_name: String,
-    pub birthday: Option<String>,
-    pub consent_email: String,
-    pub consent_sms: String,
-    pub preferred_channel: Option<String>,
+    pub display_name: Box<str>,
+    pub first_name: Box<str>,
+    pub birthday: Option<NaiveDate>,
+    pub consent_email: ConsentStatus,
+    pub consent_sms: ConsentStatus,
+    pub preferred_channel: Option<Channel>,
     /// Spend in cents and orders: from purchases when there are any, else the imported totals.
     pub spend_cents: Option<i64>,
     pub orders: Option<i64>,
-    /// Last purchase (RFC 3339) from purchases, else the imported last visit (a date).
-    pub last_purchase: Option<String>,
-    pub first_purchase: Option<String>,
+    /// Last purchase from purchases, else the imported last visit (a date, taken at noon UTC).
+    pub last_purchase: Option<DateTime<Utc>>,
+    pub first_purchase: Option<DateTime<Utc>>,
     pub purchases_count: i64,
-    /// When they became a customer: "customer since" if known, else when they were added (a date
-    /// or RFC 3339).
-    pub since: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
+    /// When they became a customer: "customer since" if known, else when they were added.
+    pub since: Option<DateTime<Utc>>,
+    pub email: Option<Box<str>>,
+    pub phone: Option<Box<str>>,
     /// "platform:handle" for each handle.
-    pub handles: Vec<String>,
-    pub tags: Vec<String>,
-    pub city: String,
+    pub handles: Vec<Box<str>>,
+    pub tags: Vec<Box<str>>,
+    pub city: Box<str>,
 }
 
 /// One customer's inbound touchpoints of one kind, channel and sentiment since a time (borrowed
@@ -124,21 +124,23 @@ impl Db<'_> {
              FROM customers c WHERE c.deleted_at IS NULL ORDER BY c.id",
         )?;
         let rows = stmt.query_map([], |r| {
+            let text = |i: usize| r.get_ref(i).map(|v| v.as_str().unwrap_or_default());
+            let instant = |i: usize| text(i).map(parse_instant);
             Ok(BaseRow {
                 id: r.get(0)?,
-                display_name: r.get(1)?,
-                first_name: r.get(2)?,
-                birthday: r.get(3)?,
-                consent_email: r.get(4)?,
-                consent_sms: r.get(5)?,
-                preferred_channel: r.get(6)?,
+                display_name: text(1)?.into(),
+                first_name: text(2)?.into(),
+                birthday: text(3)?.parse().ok(),
+                consent_email: text(4)?.parse().unwrap_or_default(),
+                consent_sms: text(5)?.parse().unwrap_or_default(),
+                preferred_channel: text(6)?.parse().ok(),
                 spend_cents: r.get(7)?,
                 orders: r.get(8)?,
-                last_purchase: r.get(9)?,
-                first_purchase: r.get(10)?,
+                last_purchase: instant(9)?,
+                first_purchase: instant(10)?,
                 purchases_count: r.get(11)?,
-                since: r.get(12)?,
-                city: r.get(13)?,
+                since: instant(12)?,
+                city: text(13)?.into(),
                 ..BaseRow::default()
             })
         })?;
@@ -155,23 +157,27 @@ impl Db<'_> {
         let emails = by_customer("SELECT customer_id, position, email FROM customer_emails")?;
         for (id, _, email) in emails.into_iter().rev() {
             if let Some(i) = slot(&mut customers, id) {
-                customers[i].email = Some(email);
+                customers[i].email = Some(email.into());
             }
         }
         for (id, _, phone) in by_customer("SELECT customer_id, position, e164 FROM customer_phones")?.into_iter().rev() {
             if let Some(i) = slot(&mut customers, id) {
-                customers[i].phone = Some(phone);
+                customers[i].phone = Some(phone.into());
             }
         }
         for (id, _, handle) in by_customer("SELECT customer_id, 0, platform || ':' || handle FROM customer_handles")? {
             if let Some(i) = slot(&mut customers, id) {
-                customers[i].handles.push(handle);
+                customers[i].handles.push(handle.into());
             }
         }
         for (id, _, tag) in by_customer("SELECT customer_id, position, tag FROM customer_tags")? {
             if let Some(i) = slot(&mut customers, id) {
-                customers[i].tags.push(tag);
+                customers[i].tags.push(tag.into());
             }
+        }
+        for c in &mut customers {
+            c.handles.shrink_to_fit();
+            c.tags.shrink_to_fit();
         }
         Ok(customers)
     }
