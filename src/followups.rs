@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::insight::{self, Label, Shop};
 use crate::listening;
 use crate::model::{Channel, CustomerId, TouchpointId};
-use crate::store::{BaseRow, Store};
+use crate::store::{BaseRow, Contact, Store};
 
 /// What a suggestion is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -172,8 +172,8 @@ fn channel_name(c: Channel) -> &'static str {
 /// Where marketing may reach this customer: their preferred channel if allowed, else email, text
 /// or WhatsApp with consent, else in person if they shop in store; `None` if nowhere.
 pub fn marketing_channel(b: &BaseRow, shops_in_store: bool) -> Option<Channel> {
-    let email = b.consent_email == crate::model::ConsentStatus::Yes && b.email.is_some();
-    let sms = b.consent_sms == crate::model::ConsentStatus::Yes && b.phone.is_some();
+    let email = b.consent_email == crate::model::ConsentStatus::Yes && b.has_email;
+    let sms = b.consent_sms == crate::model::ConsentStatus::Yes && b.has_phone;
     let allowed = |c: Channel| match c {
         Channel::Email => email,
         Channel::Sms | Channel::Whatsapp => sms,
@@ -222,8 +222,8 @@ pub fn checked_address(address: &str) -> Result<String> {
 }
 
 /// An address to write to a customer on a channel, when there is one.
-fn address(b: &BaseRow, channel: Option<Channel>) -> Option<String> {
-    let handle = |platform: &str| b.handles.iter().find_map(|h| h.strip_prefix(&format!("{platform}:")).map(str::to_string));
+fn address(b: &Contact, channel: Option<Channel>) -> Option<String> {
+    let handle = |platform: &str| b.handles.iter().find(|(p, _)| p == platform).map(|(_, h)| h.clone());
     match channel? {
         Channel::Email => b.email.as_ref().map(|e| format!("mailto:{e}")),
         Channel::Sms => b.phone.as_ref().map(|p| format!("sms:{p}")),
@@ -535,19 +535,21 @@ fn fill_merge_fields(store: &Store, shop: &Shop, now: DateTime<Utc>, shop_name: 
     } else {
         (store.db().last_items(&wanted)?, store.db().latest_praise(&wanted)?)
     };
+    let filled: Vec<CustomerId> = list.iter().zip(merges).filter(|(_, m)| m.is_some()).filter_map(|(c, _)| c.customer_id).collect();
+    let contacts = store.db().contacts(&filled)?;
     for (c, merge) in list.iter_mut().zip(merges) {
         let Some(merge) = *merge else { continue };
         let Some((b, i)) = c.customer_id.and_then(|id| shop.get(id)) else { continue };
         c.customer_name = b.display_name.to_string();
-        c.address = address(b, c.channel);
+        c.address = contacts.get(&b.id).and_then(|contact| address(contact, c.channel));
         let id = b.id;
         let name = first_name(b);
         let item = items.get(&id);
-        let reason = |label: &str| capitalise(i.reasons.iter().find(|r| r.starts_with(label)).map(|r| &**r).unwrap_or(label));
+        let reason = |label: Label, name: &str| capitalise(&i.reasons.iter().find(|r| r.label() == label).map_or(name.to_string(), ToString::to_string));
         match merge {
             Merge::Plain => {}
             Merge::Recognize => {
-                c.why = reason("super-user");
+                c.why = reason(Label::SuperUser, "super-user");
                 c.draft = format!("Hi {name}, thank you for helping other customers with their questions. It means a lot to us, and to them.");
             }
             Merge::Birthday { next } => {
@@ -561,15 +563,15 @@ fn fill_merge_fields(store: &Store, shop: &Shop, now: DateTime<Utc>, shop_name: 
             }
             Merge::Invite => {
                 let reach = if i.activity.max_reach >= insight::INFLUENCER_REACH { format!(", {} followers", i.activity.max_reach) } else { String::new() };
-                c.why = format!("{}{reach}", reason("advocate"));
+                c.why = format!("{}{reach}", reason(Label::Advocate, "advocate"));
                 let review = praise.get(&id).map(|t| format!(" Your words ({}) meant a lot to us.", quote(t))).unwrap_or_default();
                 c.draft = format!(
                     "Hi {name}, thank you for being such a friend to {shop_name}.{review} We'd love to invite you to an early look at our new collection, and to bring a friend. Would you like to come?"
                 );
             }
             Merge::WinBack => {
-                let how = i.reasons.iter().find(|r| r.starts_with("at risk")).map(|r| r.trim_start_matches("at risk: ")).unwrap_or_default();
-                c.why = format!("{}; spent {:.2} over {} orders (value {} of 5)", capitalise(how), i.value.spend, i.value.orders, i.value.monetary);
+                let how = i.reasons.iter().find(|r| r.label() == Label::AtRisk).map(insight::Reason::detail).unwrap_or_default();
+                c.why = format!("{}; spent {:.2} over {} orders (value {} of 5)", capitalise(&how), i.value.spend, i.value.orders, i.value.monetary);
                 c.draft = match item {
                     Some(item) => format!("Hi {name}, we've missed you! There's something new to go with your {item}: pop in this week and take 10% off."),
                     None => format!("Hi {name}, we've missed you! Pop in this week and take 10% off anything you like."),
@@ -818,8 +820,8 @@ mod tests {
             consent_email: consent_email.parse().unwrap(),
             consent_sms: consent_sms.parse().unwrap(),
             preferred_channel: preferred.map(|p| p.parse().unwrap()),
-            email: Some("a@example.com".into()),
-            phone: Some("+447911123456".into()),
+            has_email: true,
+            has_phone: true,
             ..BaseRow::default()
         }
     }

@@ -94,15 +94,15 @@ pub struct Activity {
 }
 
 /// One customer, differentiated.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Insight {
     pub customer_id: CustomerId,
     pub value: Value,
     pub role: Role,
     pub labels: Vec<Label>,
     pub activity: Activity,
-    /// One sentence per label, with figures: why it was given.
-    pub reasons: Vec<Box<str>>,
+    /// One per label, with figures: why it was given.
+    pub reasons: Vec<Reason>,
 }
 
 /// The shop's participation pyramid against the 1/9/90 reference.
@@ -316,7 +316,6 @@ fn compute_with(
                 Role::Lurker => pyramid.lurkers += 1,
             }
             let (labels, reasons) = labels(&b, &value, &a, usual, shop_interval_days, now);
-            let reasons = reasons.into_iter().map(String::into_boxed_str).collect();
             let insight = Insight { customer_id: b.id, value, role, labels, activity: a, reasons };
             (b, insight)
         })
@@ -325,26 +324,99 @@ fn compute_with(
     Ok(Shop { customers, pyramid, shop_interval_days, in_store, ids })
 }
 
-fn labels(b: &BaseRow, v: &Value, a: &Activity, usual: Option<f64>, shop_interval: f64, now: DateTime<Utc>) -> (Vec<Label>, Vec<String>) {
+/// Why a label was given, with its figures: shown as one sentence ("at risk: usually buys every
+/// 30 days; nothing for 75 days"). Kept as its figures (the insight of a chain's every customer is
+/// held in memory), written out when shown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reason {
+    Advocate { positive: u32, referrals: u32 },
+    Detractor { negative: u32, positive: u32 },
+    Influencer { reach: u64 },
+    SuperUser { answers: u32 },
+    New { bought: bool },
+    /// `usual`: their own usual interval between purchases, if known, else the shop's (`shop`).
+    Lapsed { usual: Option<f64>, shop: f64, days: i64 },
+    AtRisk { usual: Option<f64>, shop: f64, days: i64 },
+}
+
+impl Reason {
+    /// The sentence after its label ("usually buys every 30 days; nothing for 75 days").
+    pub fn detail(&self) -> String {
+        let plural = |n: u32| if n == 1 { "" } else { "s" };
+        let how = |usual: &Option<f64>, shop: &f64| match usual {
+            Some(u) => format!("usually buys every {u:.0} days"),
+            None => format!("the shop's customers usually come back within {shop:.0} days"),
+        };
+        match self {
+            Reason::Advocate { positive, referrals } => {
+                let referred = if *referrals > 0 { format!(" and referred {referrals} customer{}", plural(*referrals)) } else { String::new() };
+                format!("{positive} positive message{} in the last year{referred}", plural(*positive))
+            }
+            Reason::Detractor { negative, positive } => format!("{negative} negative and {positive} positive messages in the last year"),
+            Reason::Influencer { reach } => format!("{reach} followers"),
+            Reason::SuperUser { answers } => format!("answered other customers {answers} times"),
+            Reason::New { bought } => format!("{} in the last {NEW_DAYS} days", if *bought { "first purchase" } else { "added" }),
+            Reason::Lapsed { usual, shop, days } | Reason::AtRisk { usual, shop, days } => format!("{}; nothing for {days} days", how(usual, shop)),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Reason::Advocate { .. } => "advocate",
+            Reason::Detractor { .. } => "detractor",
+            Reason::Influencer { .. } => "influencer",
+            Reason::SuperUser { .. } => "super-user",
+            Reason::New { .. } => "new",
+            Reason::Lapsed { .. } => "lapsed",
+            Reason::AtRisk { .. } => "at risk",
+        }
+    }
+
+    /// The label it explains.
+    pub fn label(&self) -> Label {
+        match self {
+            Reason::Advocate { .. } => Label::Advocate,
+            Reason::Detractor { .. } => Label::Detractor,
+            Reason::Influencer { .. } => Label::Influencer,
+            Reason::SuperUser { .. } => Label::SuperUser,
+            Reason::New { .. } => Label::New,
+            Reason::Lapsed { .. } => Label::Lapsed,
+            Reason::AtRisk { .. } => Label::AtRisk,
+        }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.name(), self.detail())
+    }
+}
+
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+fn labels(b: &BaseRow, v: &Value, a: &Activity, usual: Option<f64>, shop_interval: f64, now: DateTime<Utc>) -> (Vec<Label>, Vec<Reason>) {
     let mut labels = Vec::new();
     let mut reasons = Vec::new();
     let positive = a.positive + a.referrals;
     if positive >= 2 && positive >= 2 * a.negative {
         labels.push(Label::Advocate);
-        let referred = if a.referrals > 0 { format!(" and referred {} customer{}", a.referrals, if a.referrals == 1 { "" } else { "s" }) } else { String::new() };
-        reasons.push(format!("advocate: {} positive message{} in the last year{referred}", a.positive, if a.positive == 1 { "" } else { "s" }));
+        reasons.push(Reason::Advocate { positive: a.positive, referrals: a.referrals });
     }
     if a.negative >= 1 && a.negative > a.positive {
         labels.push(Label::Detractor);
-        reasons.push(format!("detractor: {} negative and {} positive messages in the last year", a.negative, a.positive));
+        reasons.push(Reason::Detractor { negative: a.negative, positive: a.positive });
     }
     if a.max_reach >= INFLUENCER_REACH {
         labels.push(Label::Influencer);
-        reasons.push(format!("influencer: {} followers", a.max_reach));
+        reasons.push(Reason::Influencer { reach: a.max_reach });
     }
     if a.answers >= 2 {
         labels.push(Label::SuperUser);
-        reasons.push(format!("super-user: answered other customers {} times", a.answers));
+        reasons.push(Reason::SuperUser { answers: a.answers });
     }
     let (first, created) = (b.first_purchase, b.since);
     let is_new = match first {
@@ -353,22 +425,18 @@ fn labels(b: &BaseRow, v: &Value, a: &Activity, usual: Option<f64>, shop_interva
     };
     if is_new {
         labels.push(Label::New);
-        reasons.push(format!("new: {} in the last {NEW_DAYS} days", if first.is_some() { "first purchase" } else { "added" }));
+        reasons.push(Reason::New { bought: first.is_some() });
     }
     if let Some(days) = v.days_since_purchase.filter(|_| v.orders > 0) {
         let interval = usual.unwrap_or(shop_interval);
         let lapsed_after = (4.0 * interval).max(365.0);
         let risk_after = (2.0 * interval).max(interval + 30.0);
-        let how = match usual {
-            Some(u) => format!("usually buys every {:.0} days", u),
-            None => format!("the shop's customers usually come back within {:.0} days", shop_interval),
-        };
         if days as f64 > lapsed_after {
             labels.push(Label::Lapsed);
-            reasons.push(format!("lapsed: {how}; nothing for {days} days"));
+            reasons.push(Reason::Lapsed { usual, shop: shop_interval, days });
         } else if days as f64 > risk_after {
             labels.push(Label::AtRisk);
-            reasons.push(format!("at risk: {how}; nothing for {days} days"));
+            reasons.push(Reason::AtRisk { usual, shop: shop_interval, days });
         } else if !is_new {
             labels.push(Label::Active);
         }

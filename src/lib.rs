@@ -15,6 +15,7 @@ pub mod followups;
 pub mod import;
 pub mod insight;
 pub mod listening;
+pub mod memory;
 pub mod model;
 pub mod normalize;
 pub mod purchases;

@@ -41,7 +41,7 @@ impl Filter {
             && self.min_reach.is_none_or(|r| i.activity.max_reach >= r)
             && (self.tags.is_empty() || self.tags.iter().any(|t| b.tags.iter().any(|bt| bt.eq_ignore_ascii_case(t))))
             && self.city.as_ref().is_none_or(|c| b.city.eq_ignore_ascii_case(c))
-            && (!self.email_consent || (b.consent_email == crate::model::ConsentStatus::Yes && b.email.is_some()))
+            && (!self.email_consent || (b.consent_email == crate::model::ConsentStatus::Yes && b.has_email))
     }
 }
 

@@ -56,7 +56,7 @@ impl AppState {
     fn with<T>(&self, f: impl FnOnce(&mut Store) -> regulars::Result<T>) -> CmdResult<T> {
         let store = self.store.as_ref().map_err(|m| IpcError { code: "unavailable", message: m.clone(), fields: vec![] })?;
         let mut guard = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        f(&mut guard).map_err(IpcError::from)
+        heavy_work(&mut guard, false, f).map_err(IpcError::from)
     }
 
     /// Like `with`, on the analysis connection; on the main one while the database is damaged
@@ -69,13 +69,29 @@ impl AppState {
         if guard.is_none() {
             *guard = Some(Store::open(&self.db_path)?);
         }
-        f(guard.as_mut().expect("opened above")).map_err(IpcError::from)
+        heavy_work(guard.as_mut().expect("opened above"), true, f).map_err(IpcError::from)
     }
 
     /// After a backup replaced the file: the analysis connection reopens on next use.
     fn reopen_analysis(&self) {
         *self.analysis.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
+}
+
+/// Runs `work`; when it took long enough to have been heavy (an import, Today's suggestions on a
+/// big shop), gives the memory it freed back to the system rather than holding it while the app
+/// stays open, and with `drop_cache` the page cache it filled too (not the main connection's,
+/// which the customer list and search read from).
+fn heavy_work<T>(store: &mut Store, drop_cache: bool, work: impl FnOnce(&mut Store) -> T) -> T {
+    let started = std::time::Instant::now();
+    let value = work(store);
+    if started.elapsed() > std::time::Duration::from_millis(200) {
+        if drop_cache {
+            store.release_memory();
+        }
+        regulars::memory::give_back_freed();
+    }
+    value
 }
 
 #[derive(Debug, Serialize)]
@@ -465,7 +481,9 @@ pub fn run() {
                 // The search index first (as-you-type must be quick from the first letter on a
                 // file the system has not cached), then every page.
                 let _ = Store::open_read_only(&state.db_path).and_then(|s| s.db().warm_search());
-                let Ok(Some(damage)) = regulars::backup::check(&state.db_path) else { return };
+                let check = regulars::backup::check(&state.db_path);
+                regulars::memory::give_back_freed();
+                let Ok(Some(damage)) = check else { return };
                 if let (Ok(store), Ok(read_only)) = (&state.store, Store::open_read_only(&state.db_path)) {
                     *store.lock().unwrap_or_else(|p| p.into_inner()) = read_only;
                 }

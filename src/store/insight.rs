@@ -1,7 +1,8 @@
 //! The SQL behind insight and follow-ups: whole-shop reads in a few passes (customers, purchase
 //! times, touchpoint roll-ups), and the suggestions' state, referrals and saved segments.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension};
@@ -30,12 +31,21 @@ pub struct BaseRow {
     pub purchases_count: i64,
     /// When they became a customer: "customer since" if known, else when they were added.
     pub since: Option<DateTime<Utc>>,
-    pub email: Option<Box<str>>,
-    pub phone: Option<Box<str>>,
-    /// "platform:handle" for each handle.
-    pub handles: Vec<Box<str>>,
-    pub tags: Vec<Box<str>>,
-    pub city: Box<str>,
+    /// Whether they have an email address, a phone number (the addresses themselves are read
+    /// for the suggestions handed out: `Db::contacts`).
+    pub has_email: bool,
+    pub has_phone: bool,
+    /// Tags and cities repeat across a shop: each distinct one is held once, and shared.
+    pub tags: Vec<Arc<str>>,
+    pub city: Arc<str>,
+}
+
+/// Where to write to a customer: their first email and phone, and their handles by platform.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub handles: Vec<(String, String)>,
 }
 
 /// One customer's inbound touchpoints of one kind, channel and sentiment since a time (borrowed
@@ -123,6 +133,15 @@ impl Db<'_> {
                     c.first_purchase_at, c.purchases_count, coalesce(c.customer_since, c.created_at), c.city
              FROM customers c WHERE c.deleted_at IS NULL ORDER BY c.id",
         )?;
+        let mut shared: HashSet<Arc<str>> = HashSet::new();
+        let mut share = move |text: &str| match shared.get(text) {
+            Some(known) => known.clone(),
+            None => {
+                let new: Arc<str> = text.into();
+                shared.insert(new.clone());
+                new
+            }
+        };
         let rows = stmt.query_map([], |r| {
             let text = |i: usize| r.get_ref(i).map(|v| v.as_str().unwrap_or_default());
             let instant = |i: usize| text(i).map(parse_instant);
@@ -140,7 +159,7 @@ impl Db<'_> {
                 first_purchase: instant(10)?,
                 purchases_count: r.get(11)?,
                 since: instant(12)?,
-                city: text(13)?.into(),
+                city: share(text(13)?),
                 ..BaseRow::default()
             })
         })?;
@@ -154,29 +173,22 @@ impl Db<'_> {
             out.sort_by_key(|r| (r.0, r.1));
             Ok(out)
         };
-        let emails = by_customer("SELECT customer_id, position, email FROM customer_emails")?;
-        for (id, _, email) in emails.into_iter().rev() {
+        for (id, _, _) in by_customer("SELECT customer_id, 0, '' FROM customer_emails WHERE position = 0")? {
             if let Some(i) = slot(&mut customers, id) {
-                customers[i].email = Some(email.into());
+                customers[i].has_email = true;
             }
         }
-        for (id, _, phone) in by_customer("SELECT customer_id, position, e164 FROM customer_phones")?.into_iter().rev() {
+        for (id, _, _) in by_customer("SELECT customer_id, 0, '' FROM customer_phones WHERE position = 0")? {
             if let Some(i) = slot(&mut customers, id) {
-                customers[i].phone = Some(phone.into());
-            }
-        }
-        for (id, _, handle) in by_customer("SELECT customer_id, 0, platform || ':' || handle FROM customer_handles")? {
-            if let Some(i) = slot(&mut customers, id) {
-                customers[i].handles.push(handle.into());
+                customers[i].has_phone = true;
             }
         }
         for (id, _, tag) in by_customer("SELECT customer_id, position, tag FROM customer_tags")? {
             if let Some(i) = slot(&mut customers, id) {
-                customers[i].tags.push(tag.into());
+                customers[i].tags.push(share(&tag));
             }
         }
         for c in &mut customers {
-            c.handles.shrink_to_fit();
             c.tags.shrink_to_fit();
         }
         Ok(customers)
@@ -276,6 +288,28 @@ impl Db<'_> {
         let mut stmt = self.conn.prepare_cached("SELECT referrer_id, count(*) FROM referrals GROUP BY referrer_id")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u32)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Where to write to each of these customers.
+    pub fn contacts(&self, ids: &[CustomerId]) -> Result<HashMap<CustomerId, Contact>> {
+        let mut out: HashMap<CustomerId, Contact> = ids.iter().map(|&id| (id, Contact::default())).collect();
+        let list = super::id_list(ids);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT customer_id, 'email', email FROM customer_emails WHERE customer_id IN rarray(?1) AND position = 0
+             UNION ALL SELECT customer_id, 'phone', e164 FROM customer_phones WHERE customer_id IN rarray(?1) AND position = 0
+             UNION ALL SELECT customer_id, platform, handle FROM customer_handles WHERE customer_id IN rarray(?1)",
+        )?;
+        let rows = stmt.query_map([list], |r| Ok((r.get::<_, CustomerId>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (id, what, value) = row?;
+            let Some(c) = out.get_mut(&id) else { continue };
+            match what.as_str() {
+                "email" => c.email = Some(value),
+                "phone" => c.phone = Some(value),
+                _ => c.handles.push((what, value)),
+            }
+        }
+        Ok(out)
     }
 
     /// The items of each customer's latest purchase.

@@ -11,7 +11,7 @@ mod insight;
 mod touchpoints;
 
 pub use imports::{Holders, ImportChange};
-pub use insight::{BaseRow, Said, SuggestionRow, TouchpointRollup};
+pub use insight::{BaseRow, Contact, Said, SuggestionRow, TouchpointRollup};
 pub use touchpoints::{AuthorKey, Waiting};
 
 use std::collections::{BTreeMap, HashMap};
@@ -259,8 +259,6 @@ impl Store {
         Ok(value)
     }
 
-    /// Runs `f` exactly as `write` would, then rolls everything back: a rehearsal whose answer is
-    /// what the change would do (an import's preview), with nothing stored.
     /// Runs bulk work (an import, generated activity) with a large page cache, which it needs
     /// because it touches every index, and gives the memory back afterwards.
     pub fn bulk<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
@@ -271,6 +269,15 @@ impl Store {
         value
     }
 
+    /// Lets go of the memory of the page cache (up to `EVERYDAY_CACHE_KB`; it fills again from the
+    /// operating system's file cache as pages are read): after heavy work, so that a long-running
+    /// process does not go on holding it. Best effort: nothing is lost if it does not.
+    pub fn release_memory(&self) {
+        let _ = self.conn.execute_batch("PRAGMA shrink_memory");
+    }
+
+    /// Runs `f` exactly as `write` would, then rolls everything back: a rehearsal whose answer is
+    /// what the change would do (an import's preview), with nothing stored.
     pub fn rehearse<T>(&mut self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = f(&WriteDb { db: Db { conn: &tx } });
