@@ -23,18 +23,100 @@ pub const INFLUENCER_REACH: u64 = 5_000;
 pub const NEW_DAYS: i64 = 30;
 
 /// Value from purchases: each score is 1 (lowest fifth of the shop) to 5 (highest), 0 with no data.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Value {
     pub recency: u8,
     pub frequency: u8,
     pub monetary: u8,
     /// The three scores as one code, "545".
-    pub rfm: Box<str>,
+    pub rfm: Rfm,
     pub days_since_purchase: Option<i64>,
     pub orders: u32,
     pub spend: f64,
     /// Median days between their purchases (two or more purchases).
     pub usual_interval_days: Option<f64>,
+}
+
+/// The three value scores as one code ("545"; "000" with no purchases), held in three bytes and
+/// written as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rfm([u8; 3]);
+
+impl Rfm {
+    pub fn new(recency: u8, frequency: u8, monetary: u8) -> Rfm {
+        Rfm([recency, frequency, monetary].map(|s| b'0' + s.min(9)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("000")
+    }
+}
+
+impl Default for Rfm {
+    fn default() -> Rfm {
+        Rfm(*b"000")
+    }
+}
+
+impl Serialize for Rfm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// A customer's labels, as a set (of eight, one bit each), in the labels' order; written as a list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Labels(u8);
+
+impl Labels {
+    pub fn contains(&self, label: &Label) -> bool {
+        self.0 & (1 << *label as u8) != 0
+    }
+
+    pub fn iter(&self) -> LabelsIter {
+        LabelsIter { labels: *self, next: 0 }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl FromIterator<Label> for Labels {
+    fn from_iter<I: IntoIterator<Item = Label>>(labels: I) -> Labels {
+        Labels(labels.into_iter().fold(0, |bits, l| bits | 1 << l as u8))
+    }
+}
+
+/// The labels of a set, in their order.
+pub struct LabelsIter {
+    labels: Labels,
+    next: usize,
+}
+
+impl Iterator for LabelsIter {
+    type Item = Label;
+
+    fn next(&mut self) -> Option<Label> {
+        let found = Label::ALL[self.next.min(Label::ALL.len())..].iter().position(|l| self.labels.contains(l))?;
+        let label = Label::ALL[self.next + found];
+        self.next += found + 1;
+        Some(label)
+    }
+}
+
+impl IntoIterator for &Labels {
+    type Item = Label;
+    type IntoIter = LabelsIter;
+    fn into_iter(self) -> LabelsIter {
+        self.iter()
+    }
+}
+
+impl Serialize for Labels {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
 
 /// Participation by the 1-9-90 rule.
@@ -63,6 +145,10 @@ pub enum Label {
 }
 
 impl Label {
+    /// Every label, in their order.
+    pub const ALL: [Label; 8] =
+        [Label::Advocate, Label::Detractor, Label::Influencer, Label::SuperUser, Label::New, Label::Active, Label::AtRisk, Label::Lapsed];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Label::Advocate => "advocate",
@@ -99,7 +185,7 @@ pub struct Insight {
     pub customer_id: CustomerId,
     pub value: Value,
     pub role: Role,
-    pub labels: Vec<Label>,
+    pub labels: Labels,
     pub activity: Activity,
     /// One per label, with figures: why it was given.
     pub reasons: Vec<Reason>,
@@ -291,14 +377,14 @@ fn compute_with(
                     recency: r,
                     frequency: f,
                     monetary: m,
-                    rfm: format!("{r}{f}{m}").into(),
+                    rfm: Rfm::new(r, f, m),
                     days_since_purchase: days,
                     orders: orders as u32,
                     spend,
                     usual_interval_days: usual.map(|u| (u * 10.0).round() / 10.0),
                 }
             } else {
-                Value { rfm: "000".into(), days_since_purchase: days, ..Value::default() }
+                Value { days_since_purchase: days, ..Value::default() }
             };
             // Both in id order: walk along.
             while activity.next_if(|(id, _)| *id < b.id).is_some() {}
@@ -316,6 +402,7 @@ fn compute_with(
                 Role::Lurker => pyramid.lurkers += 1,
             }
             let (labels, reasons) = labels(&b, &value, &a, usual, shop_interval_days, now);
+            let labels = labels.into_iter().collect();
             let insight = Insight { customer_id: b.id, value, role, labels, activity: a, reasons };
             (b, insight)
         })
@@ -469,4 +556,26 @@ pub fn is_cached(store: &Store, now: DateTime<Utc>) -> bool {
 /// One customer's insight (computed with the whole shop, since scores are relative to it).
 pub fn of_customer(store: &Store, id: CustomerId, now: DateTime<Utc>) -> Result<Option<Insight>> {
     Ok(compute_cached(store, now)?.get(id).map(|(_, i)| i.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_and_scores_are_held_small_and_written_as_before() {
+        let labels: Labels = [Label::Lapsed, Label::Advocate, Label::Influencer].into_iter().collect();
+        assert!(labels.contains(&Label::Advocate) && !labels.contains(&Label::Detractor));
+        assert_eq!(labels.iter().collect::<Vec<_>>(), vec![Label::Advocate, Label::Influencer, Label::Lapsed], "in the labels' order");
+        assert_eq!(serde_json::to_string(&labels).unwrap(), r#"["advocate","influencer","lapsed"]"#);
+        assert_eq!(serde_json::to_string(&Labels::default()).unwrap(), "[]");
+        let every: Labels = Label::ALL.into_iter().collect();
+        assert_eq!(every.iter().count(), 8);
+        assert_eq!(serde_json::to_string(&Rfm::new(5, 4, 3)).unwrap(), r#""543""#);
+        assert_eq!(Value::default().rfm.as_str(), "000");
+        let reason = Reason::AtRisk { usual: Some(29.6), shop: 90.0, days: 75 };
+        assert_eq!(reason.to_string(), "at risk: usually buys every 30 days; nothing for 75 days");
+        assert_eq!(serde_json::to_value(Reason::Advocate { positive: 1, referrals: 2 }).unwrap(), "advocate: 1 positive message in the last year and referred 2 customers");
+        assert!(std::mem::size_of::<(BaseRow, Insight)>() <= 400, "{} bytes a customer, before their texts", std::mem::size_of::<(BaseRow, Insight)>());
+    }
 }

@@ -466,7 +466,8 @@ fn app_launch(bench: &mut Bench, n: usize, db: &Path) {
         .status();
     let figures: serde_json::Value = std::fs::read_to_string(&out).ok().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
     let list = |key: &str| figures[key].as_array().map(|a| a.iter().filter_map(|v| v.as_f64()).collect::<Vec<_>>()).unwrap_or_default();
-    let (launch, rss, private, web) = (list("list_seconds"), list("app_peak_bytes"), list("app_private_bytes"), list("webview_rss_bytes"));
+    let (launch, rss, private, private_peak, web) =
+        (list("list_seconds"), list("app_peak_bytes"), list("app_private_bytes"), list("app_private_peak_bytes"), list("webview_rss_bytes"));
     if launch.is_empty() {
         eprintln!("  app: the launch test did not report ({status:?})");
         return;
@@ -475,20 +476,43 @@ fn app_launch(bench: &mut Bench, n: usize, db: &Path) {
     let goal = n == 100_000;
     let met = goal.then(|| launch.median() < 1.0);
     bench.push(Line { section, what: "launch to an interactive customer list".into(), size: Some(n), ours: launch, peer: Peer::None, goal: if goal { "under 1 s".into() } else { String::new() }, met });
-    let rss = Stats::new(Unit::Bytes, rss);
-    let met = goal.then(|| rss.median() < 150.0 * (1 << 20) as f64);
-    bench.push(Line { section, what: "peak memory of the app's Rust process (all resident pages)".into(), size: Some(n), ours: rss, peer: Peer::None, goal: if goal { "under 150 MB".into() } else { String::new() }, met });
+    let under_150 = |s: &Stats| goal.then(|| s.median() < 150.0 * (1 << 20) as f64);
+    let goal_text = || if goal { "under 150 MB".to_string() } else { String::new() };
     if !private.is_empty() {
+        let own = Stats::new(Unit::Bytes, private);
+        let met = under_150(&own);
         bench.push(Line {
             section,
-            what: "of which its own memory (heap; the rest is WebKitGTK and system libraries mapped from disk)".into(),
+            what: "memory of the app's Rust process: its own (heap and stacks), settled (8 s after Today's suggestions show)".into(),
             size: Some(n),
-            ours: Stats::new(Unit::Bytes, private),
+            ours: own,
+            peer: Peer::None,
+            goal: goal_text(),
+            met,
+        });
+    }
+    if !private_peak.is_empty() {
+        bench.push(Line {
+            section,
+            what: "its own memory at the highest sample while launching (every 20 ms, until settled)".into(),
+            size: Some(n),
+            ours: Stats::new(Unit::Bytes, private_peak),
             peer: Peer::None,
             goal: String::new(),
             met: None,
         });
     }
+    let rss = Stats::new(Unit::Bytes, rss);
+    let met = under_150(&rss);
+    bench.push(Line {
+        section,
+        what: "peak of all its resident pages (with WebKitGTK and the system libraries it maps from disk: 165 MB in an empty app here)".into(),
+        size: Some(n),
+        ours: rss,
+        peer: Peer::None,
+        goal: goal_text(),
+        met,
+    });
     if !web.is_empty() {
         bench.push(Line { section, what: "memory of the web view process (WebKit; for information)".into(), size: Some(n), ours: Stats::new(Unit::Bytes, web), peer: Peer::None, goal: String::new(), met: None });
     }

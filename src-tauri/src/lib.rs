@@ -78,17 +78,18 @@ impl AppState {
     }
 }
 
-/// Runs `work`; when it took long enough to have been heavy (an import, Today's suggestions on a
-/// big shop), gives the memory it freed back to the system rather than holding it while the app
-/// stays open, and with `drop_cache` the page cache it filled too (not the main connection's,
-/// which the customer list and search read from).
-fn heavy_work<T>(store: &mut Store, drop_cache: bool, work: impl FnOnce(&mut Store) -> T) -> T {
+/// Runs `work`, then gives the memory it freed back to the system rather than holding it while
+/// the app stays open: after analysis (`analysis`: Today's suggestions, the dashboard, the
+/// listening overview, all seldom asked for and heavy on a big shop) always, with that connection's
+/// page cache; on the main connection (the customer list, search and every edit: its cache is
+/// theirs) when the work took long enough to have been heavy (an import).
+fn heavy_work<T>(store: &mut Store, analysis: bool, work: impl FnOnce(&mut Store) -> T) -> T {
     let started = std::time::Instant::now();
     let value = work(store);
-    if started.elapsed() > std::time::Duration::from_millis(200) {
-        if drop_cache {
-            store.release_memory();
-        }
+    if analysis {
+        store.release_memory();
+    }
+    if analysis || started.elapsed() > std::time::Duration::from_millis(100) {
         regulars::memory::give_back_freed();
     }
     value
