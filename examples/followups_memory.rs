@@ -26,9 +26,15 @@ fn main() {
     println!("Today's 50 suggestions (the rest kept): {}", own_mb());
     segments::list(&mut store, now).expect("segments");
     println!("segments: {}", own_mb());
+    let started = std::time::Instant::now();
     store.release_memory();
     regulars::memory::give_back_freed();
-    println!("given back: {}", own_mb());
+    println!("given back in {:.1?}: {}", started.elapsed(), own_mb());
+    let started = std::time::Instant::now();
+    followups::suggest(&mut store, now, 50).expect("suggest");
+    store.release_memory();
+    regulars::memory::give_back_freed();
+    println!("Today's suggestions again, then given back, in {:.1?}: {}", started.elapsed(), own_mb());
     drop(store);
     println!("closed: {}", own_mb());
     regulars::memory::give_back_freed();
