@@ -76,10 +76,6 @@ impl Labels {
     pub fn iter(&self) -> LabelsIter {
         LabelsIter { labels: *self, next: 0 }
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.0 == 0
-    }
 }
 
 impl FromIterator<Label> for Labels {

@@ -486,6 +486,11 @@ impl Token {
     fn has(&self, f: u32) -> bool {
         self.flags & f != 0
     }
+
+    /// Where its text is in `Scratch::text`.
+    fn range(&self) -> std::ops::Range<usize> {
+        self.at as usize..(self.at + self.len) as usize
+    }
 }
 
 /// What scoring works in, kept from one text to the next so that a text costs no allocation.
@@ -505,16 +510,22 @@ struct Scratch {
 
 impl Scratch {
     fn text_of(&self, t: &Token) -> &str {
-        &self.text[t.at as usize..(t.at + t.len) as usize]
+        &self.text[t.range()]
     }
 
-    /// Adds a token whose text is `self.text[at..]`.
-    fn push(&mut self, at: usize, mut token: Token) {
+    /// `token`, its text being `self.text[at..]`: where that is, and what its text says of it.
+    fn placed(&self, at: usize, mut token: Token) -> Token {
         let text = &self.text[at..];
         if text.ends_with("n't") {
             token.flags |= flag::NOT_SUFFIX;
         }
         (token.at, token.len) = (at as u32, text.len() as u32);
+        token
+    }
+
+    /// Adds a token whose text is `self.text[at..]`.
+    fn push(&mut self, at: usize, token: Token) {
+        let token = self.placed(at, token);
         self.tokens.push(token);
     }
 }
@@ -550,36 +561,34 @@ fn tokens(text: &str, lex: &Lexicon, s: &mut Scratch) {
 
 /// The tokens of a chunk of any text (between white space).
 fn any_chunk(chunk: &str, lex: &Lexicon, s: &mut Scratch) {
-    {
-        let lower: String = chunk.chars().flat_map(char::to_lowercase).map(|c| if is_quote(c) { '\'' } else { c }).collect();
-        // An emoticon such as ":)", ":-(" or "<3", kept whole.
-        let punct = lower.chars().any(|c| c.is_ascii_punctuation());
-        if punct && (!lower.chars().any(char::is_alphanumeric) || lower.len() <= 3) {
-            if let Some(v) = lex.valence(&lower) {
-                return push_symbol(&lower, v, lex, s);
-            }
+    let lower: String = chunk.chars().flat_map(char::to_lowercase).map(|c| if is_quote(c) { '\'' } else { c }).collect();
+    // An emoticon such as ":)", ":-(" or "<3", kept whole.
+    let punct = lower.chars().any(|c| c.is_ascii_punctuation());
+    if punct && (!lower.chars().any(char::is_alphanumeric) || lower.len() <= 3) {
+        if let Some(v) = lex.valence(&lower) {
+            return push_symbol(&lower, v, lex, s);
         }
-        // Emoji inside the chunk become tokens of their own.
-        let mut from = 0;
-        for (at, c) in chunk.char_indices() {
-            if c.is_alphanumeric() || c.is_ascii() || is_quote(c) {
-                continue;
-            }
-            let mut buf = [0u8; 4];
-            let emoji = c.encode_utf8(&mut buf);
-            if let Some(v) = lex.valence(emoji) {
-                let part = &chunk[from..at];
-                push_word(part, &part.to_lowercase().replace(is_quote, "'"), lex, s);
-                push_symbol(emoji, v, lex, s);
-                from = at + c.len_utf8();
-            }
+    }
+    // Emoji inside the chunk become tokens of their own.
+    let mut from = 0;
+    for (at, c) in chunk.char_indices() {
+        if c.is_alphanumeric() || c.is_ascii() || is_quote(c) {
+            continue;
         }
-        if from > 0 {
-            let part = &chunk[from..];
+        let mut buf = [0u8; 4];
+        let emoji = c.encode_utf8(&mut buf);
+        if let Some(v) = lex.valence(emoji) {
+            let part = &chunk[from..at];
             push_word(part, &part.to_lowercase().replace(is_quote, "'"), lex, s);
-        } else {
-            push_word(chunk, &lower, lex, s);
+            push_symbol(emoji, v, lex, s);
+            from = at + c.len_utf8();
         }
+    }
+    if from > 0 {
+        let part = &chunk[from..];
+        push_word(part, &part.to_lowercase().replace(is_quote, "'"), lex, s);
+    } else {
+        push_word(chunk, &lower, lex, s);
     }
 }
 
@@ -933,11 +942,11 @@ fn merge_phrases(s: &mut Scratch, lex: &Lexicon) {
         }
         let mut matched = None;
         s.phrase.clear();
-        s.phrase.push_str(&s.text[first.at as usize..(first.at + first.len) as usize]);
+        s.phrase.push_str(&s.text[first.range()]);
         for len in 2..=s.tokens.len() - i {
             let next = s.tokens[i + len - 1];
             s.phrase.push(' ');
-            s.phrase.push_str(&s.text[next.at as usize..(next.at + next.len) as usize]);
+            s.phrase.push_str(&s.text[next.range()]);
             let Some(part) = lex.phrases.get(&s.phrase) else { break };
             if let Some(v) = part.value {
                 matched = Some((len, s.phrase.len(), v));
@@ -953,8 +962,7 @@ fn merge_phrases(s: &mut Scratch, lex: &Lexicon) {
             let at = s.text.len();
             s.text.push_str(&s.phrase[..bytes]);
             let merged = Token { at: 0, len: 0, caps, ends_clause, stretched: false, symbol: false, valence: Some(v), role: Role::Plain, ends_question: false, flags: 0 };
-            s.push(at, merged);
-            let merged = s.tokens.pop().expect("just pushed");
+            let merged = s.placed(at, merged);
             s.tokens.splice(i..i + len, [merged]);
         }
         i += 1;
