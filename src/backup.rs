@@ -51,6 +51,7 @@ pub fn create(store: &Store, reason: &str, now: DateTime<Utc>) -> Result<Backup>
 fn make(store: &Store, db: &Path, reason: &str, now: DateTime<Utc>) -> Result<Backup> {
     let dir = folder(db);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(format!("cannot create the backup folder {}", dir.display()), e))?;
+    sweep(&dir);
     // One id per second: a second backup in the same second takes the next free one.
     let mut id = now.timestamp();
     while list_in(&dir)?.iter().any(|b| b.id == id) {
@@ -67,6 +68,22 @@ fn make(store: &Store, db: &Path, reason: &str, now: DateTime<Utc>) -> Result<Ba
         .into_iter()
         .find(|b| b.id == id)
         .ok_or_else(|| Error::not_found(format!("the backup {} vanished", path.display())))
+}
+
+/// What a killed or failed backup, or a reader of an old backup, left in the folder: unfinished
+/// copies (`.partial`) and SQLite's side files. Only those untouched for ten minutes go, so a
+/// backup that another process is making right now is left alone. Best effort.
+pub fn sweep(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let stale = std::time::Duration::from_secs(600);
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let leftover = [".partial", ".db-wal", ".db-shm", ".db-journal", ".partial-journal", ".partial-wal", ".partial-shm"].iter().any(|s| name.ends_with(s));
+        let old = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok()).is_some_and(|age| age >= stale);
+        if leftover && old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Before a schema migration: called by the store as it opens an older database.
@@ -153,7 +170,7 @@ fn rotate(dir: &Path, now: DateTime<Utc>) -> Result<()> {
 pub fn describe_restore(store: &Store, id: i64) -> Result<String> {
     let b = find(store, id)?;
     let current = store.db().customer_count()?;
-    let other = Store::open_read_only(&b.path)?.db().customer_count()?;
+    let other = Store::open_backup(&b.path)?.db().customer_count()?;
     Ok(format!(
         "Restoring backup #{id} ({}, {}) replaces everything now in {} ({current} customers) with what it held then ({other} customers). A backup of the current state is made first.",
         b.at.format("%Y-%m-%d %H:%M UTC"),
@@ -166,12 +183,17 @@ fn find(store: &Store, id: i64) -> Result<Backup> {
     list(store)?.into_iter().find(|b| b.id == id).ok_or_else(|| Error::not_found(format!("there is no backup #{id}")))
 }
 
-/// Restores backup `id` into the open database, after backing up the current state.
+/// Restores backup `id` into the open database, after backing up the current state. The write
+/// lock is taken first: the safety backup holds exactly what the restore replaces, so a change
+/// that another process (an import in the app) commits meanwhile is in it, never lost.
 pub fn restore(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<Backup> {
     let b = find(store, id)?;
-    let safety = create(store, BEFORE_RESTORE, now)?;
-    store.restore_from(&b.path)?;
-    Ok(safety)
+    let db = database_path(store)?;
+    store.replace_with(&b.path, || {
+        // A connection of its own: the store's holds the write lock, and sees the same state.
+        let reader = Store::open_read_only(&db)?;
+        make(&reader, &db, BEFORE_RESTORE, now)
+    })
 }
 
 #[cfg(test)]
@@ -250,7 +272,7 @@ pub fn check(path: &Path) -> Result<Option<Damage>> {
 fn damage(path: &Path, problems: Vec<String>) -> Result<Damage> {
     let newest_sound_backup = list_in(&folder(path))?
         .into_iter()
-        .find(|b| Store::open_read_only(&b.path).and_then(|s| s.quick_check()).is_ok_and(|p| p.is_empty()));
+        .find(|b| Store::open_backup(&b.path).and_then(|s| s.quick_check()).is_ok_and(|p| p.is_empty()));
     Ok(Damage { problems: problems.into_iter().take(5).collect(), newest_sound_backup })
 }
 

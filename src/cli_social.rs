@@ -114,7 +114,7 @@ fn parse_now(now: Option<&str>) -> anyhow::Result<DateTime<Utc>> {
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    say!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
@@ -164,7 +164,7 @@ pub fn touchpoints_command(store: &mut Store, cmd: TouchpointsCommand, change: &
                 None => format!("from {} (not linked to a customer yet)", t.author),
             };
             let verb = if logged.duplicate { "already logged" } else { "logged" };
-            println!("{verb} {} #{} {whose}: {} ({:+.2}), {}", t.kind.as_str(), t.id, t.sentiment_label.as_str(), t.sentiment, t.status.as_str().replace('_', " "));
+            say!("{verb} {} #{} {whose}: {} ({:+.2}), {}", t.kind.as_str(), t.id, t.sentiment_label.as_str(), t.sentiment, t.status.as_str().replace('_', " "));
             Ok(())
         }
         TouchpointsCommand::List { customer, limit } => {
@@ -177,7 +177,7 @@ pub fn touchpoints_command(store: &mut Store, cmd: TouchpointsCommand, change: &
                 eprintln!("no touchpoints yet");
             }
             for t in &list {
-                println!("{}", touchpoint_line(t));
+                say!("{}", touchpoint_line(t));
             }
             Ok(())
         }
@@ -187,7 +187,7 @@ pub fn touchpoints_command(store: &mut Store, cmd: TouchpointsCommand, change: &
             if json {
                 return print_json(&reply);
             }
-            println!("replied to #{id} (reply #{})", reply.id);
+            say!("replied to #{id} (reply #{})", reply.id);
             Ok(())
         }
         TouchpointsCommand::Mark { id, status } => {
@@ -196,7 +196,7 @@ pub fn touchpoints_command(store: &mut Store, cmd: TouchpointsCommand, change: &
             if json {
                 return print_json(&t);
             }
-            println!("#{id} is now: {}", t.status.as_str().replace('_', " "));
+            say!("#{id} is now: {}", t.status.as_str().replace('_', " "));
             Ok(())
         }
         TouchpointsCommand::Sentiment { id, label } => {
@@ -208,7 +208,7 @@ pub fn touchpoints_command(store: &mut Store, cmd: TouchpointsCommand, change: &
             if json {
                 return print_json(&t);
             }
-            println!("#{id} is {} ({:+.2}){}", t.sentiment_label.as_str(), t.sentiment, if t.sentiment_by_owner { ", set by you" } else { "" });
+            say!("#{id} is {} ({:+.2}){}", t.sentiment_label.as_str(), t.sentiment, if t.sentiment_by_owner { ", set by you" } else { "" });
             Ok(())
         }
         TouchpointsCommand::Link { id, customer } => {
@@ -217,7 +217,7 @@ pub fn touchpoints_command(store: &mut Store, cmd: TouchpointsCommand, change: &
             if json {
                 return print_json(&t);
             }
-            println!("#{id} now belongs to customer #{customer}");
+            say!("#{id} now belongs to customer #{customer}");
             Ok(())
         }
         TouchpointsCommand::Import { file, dry_run } => {
@@ -232,12 +232,12 @@ fn print_records(report: &records::Report, json: bool) -> anyhow::Result<()> {
         return print_json(report);
     }
     let verb = if report.dry_run { "would add" } else { "added" };
-    println!(
+    say!(
         "{} rows: {verb} {}, {} already there, {} rejected",
         report.rows, report.added, report.unchanged, report.rejected
     );
     for p in report.problems.iter().take(50) {
-        println!("  row {}{}: {}", p.row, if p.column.is_empty() { String::new() } else { format!(", {}", p.column) }, p.message);
+        say!("  row {}{}: {}", p.row, if p.column.is_empty() { String::new() } else { format!(", {}", p.column) }, p.message);
     }
     Ok(())
 }
@@ -255,7 +255,7 @@ pub fn purchases_command(store: &mut Store, cmd: PurchasesCommand, change: &Chan
             let c = customers::get(store, p.customer_id)?;
             let what = if p.is_return { "return" } else { "purchase" };
             let verb = if added { "recorded" } else { "already recorded:" };
-            println!("{verb} {what} #{} of {} {} for {} (#{})", p.id, p.amount, p.currency, c.display_name, c.id);
+            say!("{verb} {what} #{} of {} {} for {} (#{})", p.id, p.amount, p.currency, c.display_name, c.id);
             Ok(())
         }
         PurchasesCommand::List { customer } => {
@@ -265,7 +265,7 @@ pub fn purchases_command(store: &mut Store, cmd: PurchasesCommand, change: &Chan
                 return print_json(&list);
             }
             for p in &list {
-                println!("#{:<5} {}  {:>10} {}  {:<8} {}", p.id, p.at.format("%Y-%m-%d"), p.amount.to_string(), p.currency, p.channel.as_str(), p.items);
+                say!("#{:<5} {}  {:>10} {}  {:<8} {}", p.id, p.at.format("%Y-%m-%d"), p.amount.to_string(), p.currency, p.channel.as_str(), p.items);
             }
             Ok(())
         }
@@ -284,14 +284,14 @@ pub fn inbox_command(store: &Store, now: Option<&str>, limit: Option<usize>, jso
     }
     let people: std::collections::HashSet<String> = inbox.items.iter().map(|i| i.touchpoint.customer_id.map_or_else(|| i.who.clone(), |c| c.to_string())).collect();
     match (inbox.total, people.len()) {
-        (0, _) => println!("Nobody is waiting for a reply."),
-        (1, _) => println!("1 message needs a reply{}.", if inbox.overdue > 0 { " (overdue)" } else { "" }),
-        (n, _) if inbox.items.len() < n => println!("{n} messages need a reply ({} overdue); the {} most urgent:", inbox.overdue, inbox.items.len()),
-        (n, p) => println!("{n} messages from {p} {} need a reply ({} overdue).", if p == 1 { "person" } else { "people" }, inbox.overdue),
+        (0, _) => say!("Nobody is waiting for a reply."),
+        (1, _) => say!("1 message needs a reply{}.", if inbox.overdue > 0 { " (overdue)" } else { "" }),
+        (n, _) if inbox.items.len() < n => say!("{n} messages need a reply ({} overdue); the {} most urgent:", inbox.overdue, inbox.items.len()),
+        (n, p) => say!("{n} messages from {p} {} need a reply ({} overdue).", if p == 1 { "person" } else { "people" }, inbox.overdue),
     }
     for item in &inbox.items {
         let text: String = item.touchpoint.text.chars().take(60).collect();
-        println!("#{:<5} {:<20} {:<14} {}\n       “{text}”", item.touchpoint.id, item.who, item.touchpoint.channel.as_str(), item.why);
+        say!("#{:<5} {:<20} {:<14} {}\n       “{text}”", item.touchpoint.id, item.who, item.touchpoint.channel.as_str(), item.why);
     }
     Ok(())
 }
@@ -303,11 +303,11 @@ pub fn timeline_command(store: &Store, reference: &str, change: &Change, json: b
         return print_json(&entries);
     }
     let c = customers::get(store, id)?;
-    println!("{} (#{id})", c.display_name);
+    say!("{} (#{id})", c.display_name);
     for e in &entries {
         match e {
-            TimelineEntry::Touchpoint(t) => println!("  {}", touchpoint_line(t)),
-            TimelineEntry::Purchase(p) => println!(
+            TimelineEntry::Touchpoint(t) => say!("  {}", touchpoint_line(t)),
+            TimelineEntry::Purchase(p) => say!(
                 "  {}  {} {} {} {}",
                 p.at.format("%Y-%m-%d %H:%M"),
                 if p.is_return { "return  " } else { "purchase" },
@@ -326,16 +326,16 @@ pub fn listening_command(store: &Store, now: Option<&str>, days: u32, json: bool
     if json {
         return print_json(&o);
     }
-    println!("Last {days} days: {} messages in ({} positive, {} neutral, {} negative); {} need a reply.", o.inbound, o.positive, o.neutral, o.negative, o.needs_reply);
+    say!("Last {days} days: {} messages in ({} positive, {} neutral, {} negative); {} need a reply.", o.inbound, o.positive, o.neutral, o.negative, o.needs_reply);
     if let Some(m) = o.median_reply_minutes {
-        println!("Median time to reply: {}", listening::minutes_text(m));
+        say!("Median time to reply: {}", listening::minutes_text(m));
     }
     if !o.pain_points.is_empty() {
         let points: Vec<String> = o.pain_points.iter().map(|p| format!("{} ({})", p.phrase, p.count)).collect();
-        println!("Pain points: {}", points.join(", "));
+        say!("Pain points: {}", points.join(", "));
     }
     for t in o.talkers.iter().take(5) {
-        println!("  {} — {} messages, reach {}", t.name, t.count, t.reach);
+        say!("  {} — {} messages, reach {}", t.name, t.count, t.reach);
     }
     Ok(())
 }
@@ -352,7 +352,7 @@ pub fn reply_targets_command(store: &mut Store, kind: Option<String>, minutes: O
         return print_json(&targets);
     }
     for (kind, minutes) in targets {
-        println!("{:<10} {}", kind.as_str(), listening::minutes_text(minutes as i64));
+        say!("{:<10} {}", kind.as_str(), listening::minutes_text(minutes as i64));
     }
     Ok(())
 }
@@ -402,11 +402,11 @@ pub fn suggest_command(store: &mut Store, now: Option<&str>, limit: usize, json:
         return print_json(&out);
     }
     if list.is_empty() {
-        println!("Nothing to do today.");
+        say!("Nothing to do today.");
     }
     for s in &list {
         let channel = s.channel.map(|c| c.as_str()).unwrap_or("-");
-        println!("#{:<5} {:<16} {:<20} {:<14} {}\n       {}\n       “{}”", s.id, s.kind.as_str(), s.customer_name, channel, s.due.format("%Y-%m-%d %H:%M"), s.why, s.draft);
+        say!("#{:<5} {:<16} {:<20} {:<14} {}\n       {}\n       “{}”", s.id, s.kind.as_str(), s.customer_name, channel, s.due.format("%Y-%m-%d %H:%M"), s.why, s.draft);
     }
     Ok(())
 }
@@ -421,8 +421,8 @@ pub fn suggestions_command(store: &mut Store, cmd: SuggestionsCommand, json: boo
                 return print_json(&serde_json::json!({ "id": id, "status": "done", "touchpoint": logged }));
             }
             match logged {
-                Some(t) => println!("done; logged {} #{} on {}", t.kind.as_str(), t.id, t.channel.as_str()),
-                None => println!("done"),
+                Some(t) => say!("done; logged {} #{} on {}", t.kind.as_str(), t.id, t.channel.as_str()),
+                None => say!("done"),
             }
         }
         SuggestionsCommand::Snooze { id, until, now } => {
@@ -435,7 +435,7 @@ pub fn suggestions_command(store: &mut Store, cmd: SuggestionsCommand, json: boo
             if json {
                 return print_json(&serde_json::json!({ "id": id, "status": "snoozed", "until": until }));
             }
-            println!("snoozed #{id} until {}", until.format("%Y-%m-%d %H:%M"));
+            say!("snoozed #{id} until {}", until.format("%Y-%m-%d %H:%M"));
         }
         SuggestionsCommand::Dismiss { id, now } => {
             let now = parse_now(now.as_deref())?;
@@ -443,7 +443,7 @@ pub fn suggestions_command(store: &mut Store, cmd: SuggestionsCommand, json: boo
             if json {
                 return print_json(&serde_json::json!({ "id": id, "status": "dismissed" }));
             }
-            println!("dismissed #{id}");
+            say!("dismissed #{id}");
         }
     }
     Ok(())
@@ -456,7 +456,7 @@ pub fn referral_command(store: &mut Store, referred: &str, referrer: &str, chang
     if json {
         return print_json(&serde_json::json!({ "referred": referred, "referrer": referrer }));
     }
-    println!("#{referred} was referred by #{referrer}");
+    say!("#{referred} was referred by #{referrer}");
     Ok(())
 }
 
@@ -505,7 +505,7 @@ pub fn segments_command(store: &mut Store, cmd: SegmentsCommand, json: bool) -> 
                 return print_json(&list);
             }
             for s in list {
-                println!("{:>6}  {}", s.count, s.name);
+                say!("{:>6}  {}", s.count, s.name);
             }
         }
         SegmentsCommand::Show { name } => {
@@ -514,9 +514,9 @@ pub fn segments_command(store: &mut Store, cmd: SegmentsCommand, json: bool) -> 
             if json {
                 return print_json(&serde_json::json!({ "segment": segment, "customers": people }));
             }
-            println!("{}: {} customers", segment.name, segment.count);
+            say!("{}: {} customers", segment.name, segment.count);
             for p in people {
-                println!("#{:<6} {}", p.id, p.display_name);
+                say!("#{:<6} {}", p.id, p.display_name);
             }
         }
         SegmentsCommand::Save { name, labels, role, min_value, min_reach, tags } => {
@@ -537,7 +537,7 @@ pub fn segments_command(store: &mut Store, cmd: SegmentsCommand, json: bool) -> 
             if json {
                 return print_json(&segment);
             }
-            println!("saved “{}”: {} customers now", segment.name, segment.count);
+            say!("saved “{}”: {} customers now", segment.name, segment.count);
         }
         SegmentsCommand::Export { name, format, out } => {
             let mut sink: Box<dyn std::io::Write> = match &out {

@@ -11,6 +11,7 @@ use crate::error::{Error, FieldProblem, Result};
 use crate::model::{
     Channel, ConsentChannel, ConsentEvent, Customer, CustomerDraft, CustomerId, Platform,
 };
+use crate::model::TouchpointId;
 use crate::normalize::{self, Region};
 use crate::search;
 use crate::store::{Owner, Presence, Store, WriteDb};
@@ -48,6 +49,9 @@ pub fn profile(store: &Store, id: CustomerId) -> Result<Profile> {
 }
 
 /// Checks and normalises a draft into a customer (id 0, times set to `now`), or lists every problem.
+/// The longest notes a customer may have, in characters.
+pub const MAX_NOTES_CHARS: usize = 20_000;
+
 pub fn validate(draft: &CustomerDraft, region: Region, now: DateTime<Utc>) -> Result<Customer, Vec<FieldProblem>> {
     let mut problems = Vec::new();
     let text = |s: &str| s.trim().to_string();
@@ -136,10 +140,35 @@ pub fn validate(draft: &CustomerDraft, region: Region, now: DateTime<Utc>) -> Re
         }
         return Err(problems);
     };
-    for (field, value) in [("first_name", &first_name), ("last_name", &last_name), ("display_name", &display_name)] {
-        if value.chars().count() > 200 {
-            problems.push(FieldProblem::new(field, "this is longer than 200 characters"));
+    // Every field has a sane length: a pasted book is a mistake, not a name.
+    let limits: [(&str, &str, usize); 10] = [
+        ("first_name", &first_name, 200),
+        ("last_name", &last_name, 200),
+        ("display_name", &display_name, 200),
+        ("company", &company, 200),
+        ("address.street", &draft.address.street, 500),
+        ("address.city", &draft.address.city, 200),
+        ("address.region", &draft.address.region, 200),
+        ("address.postal_code", &draft.address.postal_code, 40),
+        ("address.country", &draft.address.country, 100),
+        ("notes", &draft.notes, MAX_NOTES_CHARS),
+    ];
+    for (field, value, max) in limits {
+        if value.trim().chars().count() > max {
+            problems.push(FieldProblem::new(field, format!("this is longer than {max} characters")));
         }
+    }
+    if let Some(tag) = tags.iter().find(|t| t.chars().count() > 100) {
+        problems.push(FieldProblem::new("tags", format!("the tag “{tag}” is longer than 100 characters")));
+    }
+    if tags.len() > 200 {
+        problems.push(FieldProblem::new("tags", format!("{} tags is too many; a customer has at most 200", tags.len())));
+    }
+    if let Some((key, _)) = custom.iter().find(|(k, v)| k.chars().count() > 200 || v.chars().count() > 5_000) {
+        problems.push(FieldProblem::new("custom", format!("the detail “{key}” is too long (200 characters for its name, 5,000 for its value)")));
+    }
+    if custom.len() > 500 {
+        problems.push(FieldProblem::new("custom", format!("{} details is too many; a customer has at most 500", custom.len())));
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -659,20 +688,194 @@ pub struct Erased {
     pub display_name: String,
     /// Backups made before the erasure: they still hold the customer's details.
     pub older_backups: Vec<crate::backup::Backup>,
+    /// Touchpoints never linked to them but logged under one of their emails, phones, handles or
+    /// their name: erased with them.
+    pub unlinked_touchpoints: usize,
+    /// Import reports that quoted them (a problem with their row, a sample value): scrubbed.
+    pub import_reports_scrubbed: usize,
+    /// The old copy of their details still in the database's log, because another program was
+    /// reading the database: it goes at the next chance (any open of the database), on its own.
+    pub purge_pending: bool,
 }
 
-/// Erases a customer for good (the right to erasure): their profile, touchpoints, purchases,
-/// consent record and every trace in the search index and the database files. Unlike `delete`,
-/// there is no undo.
+/// What erasing a customer will remove, and what it will not but the owner should look at.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ErasePlan {
+    pub id: CustomerId,
+    pub display_name: String,
+    pub touchpoints: usize,
+    pub purchases: usize,
+    pub consent_records: usize,
+    /// Unlinked touchpoints logged under their email, phone, handle or name: erased too.
+    pub unlinked_touchpoints: Vec<TouchpointId>,
+    /// Other unlinked touchpoints whose text mentions their name, email, phone or handle: not
+    /// erased, listed for the owner to check (id, author, an excerpt).
+    pub mentions: Vec<(TouchpointId, String, String)>,
+}
+
+/// What identifies a person in text: lower-case words and, for phones, their digits.
+struct Traces {
+    words: Vec<String>,
+    digits: Vec<String>,
+}
+
+impl Traces {
+    fn of(c: &Customer) -> Traces {
+        let mut words: Vec<String> = c.emails.clone();
+        words.extend(c.handles.values().filter(|h| h.len() >= 3).map(|h| h.to_lowercase()));
+        let full = format!("{} {}", c.first_name.trim(), c.last_name.trim()).trim().to_lowercase();
+        for name in [c.display_name.to_lowercase(), full] {
+            if name.contains(' ') && name.len() >= 5 && !words.contains(&name) {
+                words.push(name);
+            }
+        }
+        // Longer values of theirs are theirs too wherever they appear (a report's sample of a column).
+        for value in [&c.notes, &c.address.street] {
+            let value = value.trim().to_lowercase();
+            if value.chars().count() >= 8 && !words.contains(&value) {
+                words.push(value);
+            }
+        }
+        // A phone appears as "+44 7911 123456", "07911 123456" or "7911123456": its last nine digits.
+        let digits = c.phones.iter().map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>()).map(|d| d[d.len().saturating_sub(9)..].to_string()).filter(|d| d.len() >= 7).collect();
+        Traces { words, digits }
+    }
+
+    fn found_in(&self, text: &str) -> bool {
+        let lower = text.to_lowercase();
+        if self.words.iter().any(|w| lower.contains(w.as_str())) {
+            return true;
+        }
+        if self.digits.is_empty() {
+            return false;
+        }
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        self.digits.iter().any(|d| digits.contains(d.as_str()))
+    }
+
+    /// A stored import report with every problem about their `row` (or that names them) dropped,
+    /// and every other value that names them blanked; `None` when nothing in it is about them.
+    fn scrub(&self, report: &str, row: Option<u64>) -> Option<String> {
+        let mut value: serde_json::Value = serde_json::from_str(report).ok()?;
+        let mut changed = false;
+        if let (Some(row), Some(problems)) = (row, value.get_mut("problems").and_then(|p| p.as_array_mut())) {
+            let before = problems.len();
+            problems.retain(|p| p.get("row").and_then(|r| r.as_u64()) != Some(row));
+            changed = problems.len() != before;
+        }
+        // The first values of each column may be theirs: an import that brought them in keeps
+        // its mapping, without the samples.
+        if row.is_some() {
+            if let Some(columns) = value.pointer_mut("/layout/columns").and_then(|c| c.as_array_mut()) {
+                for column in columns {
+                    if let Some(samples) = column.get_mut("samples").and_then(|s| s.as_array_mut()) {
+                        changed |= !samples.is_empty();
+                        samples.clear();
+                    }
+                }
+            }
+        }
+        changed |= self.scrub_value(&mut value);
+        changed.then(|| value.to_string())
+    }
+
+    fn scrub_value(&self, value: &mut serde_json::Value) -> bool {
+        use serde_json::Value;
+        match value {
+            Value::String(s) if self.found_in(s) => {
+                *s = "(erased)".into();
+                true
+            }
+            Value::Array(items) => {
+                let before = items.len();
+                // A problem about their row goes whole; counts elsewhere stay as they were.
+                items.retain(|item| !(item.get("row").is_some() && item.get("message").is_some_and(|m| m.as_str().is_some_and(|m| self.found_in(m)))));
+                let mut changed = items.len() != before;
+                for item in items.iter_mut() {
+                    changed |= self.scrub_value(item);
+                }
+                changed
+            }
+            Value::Object(map) => {
+                let mut changed = false;
+                for v in map.values_mut() {
+                    changed |= self.scrub_value(v);
+                }
+                changed
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The unlinked touchpoints that are the person's by their keys, and those that only mention them.
+fn unlinked_of(store: &Store, c: &Customer, traces: &Traces) -> Result<(Vec<TouchpointId>, Vec<(TouchpointId, String, String)>)> {
+    let handles: Vec<(String, String)> = c.handles.iter().map(|(p, h)| (p.as_str().to_string(), h.clone())).collect();
+    let names: Vec<String> = [c.display_name.clone(), format!("{} {}", c.first_name.trim(), c.last_name.trim())]
+        .iter()
+        .map(|n| normalize::fold(n.trim()))
+        .filter(|n| n.contains(' '))
+        .collect();
+    let theirs = store.db().unlinked_by_author(&c.emails, &c.phones, &handles, &names)?;
+    let mentions = store
+        .db()
+        .unlinked_texts()?
+        .into_iter()
+        .filter(|(id, author, text)| !theirs.contains(id) && (traces.found_in(author) || traces.found_in(text)))
+        .map(|(id, author, text)| (id, author, crate::import::values::excerpt(&text).into_owned()))
+        .collect();
+    Ok((theirs, mentions))
+}
+
+/// What erasing customer `id` will remove, for the owner's confirmation.
+pub fn erase_plan(store: &Store, id: CustomerId) -> Result<ErasePlan> {
+    let record = record(store, id)?;
+    let traces = Traces::of(&record.customer);
+    let (unlinked_touchpoints, mentions) = unlinked_of(store, &record.customer, &traces)?;
+    Ok(ErasePlan {
+        id,
+        display_name: record.customer.display_name.clone(),
+        touchpoints: record.touchpoints.len(),
+        purchases: record.purchases.len(),
+        consent_records: record.consent_history.len(),
+        unlinked_touchpoints,
+        mentions,
+    })
+}
+
+/// Erases a customer for good (the right to erasure): their profile, touchpoints (also those
+/// logged under their email, phone, handle or name but never linked), purchases, consent record,
+/// what import reports quoted of them, and every trace in the search index and the database files.
+/// Unlike `delete`, there is no undo. It all happens in one transaction, which also records that
+/// the files still need purging: if the purge is cut short (a kill, another program reading), it
+/// is finished at the next open of the database.
 pub fn erase(store: &mut Store, id: CustomerId, now: DateTime<Utc>) -> Result<Erased> {
     let customer = store.db().customer(id)?.ok_or_else(|| no_customer(id))?;
-    store.write(|w| w.erase_customer(id))?;
-    store.purge()?;
+    let traces = Traces::of(&customer);
+    let (unlinked, _) = unlinked_of(store, &customer, &traces)?;
+    let rows: std::collections::HashMap<i64, u64> = store.db().import_rows_of(id)?.into_iter().collect();
+    let reports: Vec<(i64, String)> = store.db().import_reports()?.into_iter().filter_map(|(i, r)| traces.scrub(&r, rows.get(&i).copied()).map(|s| (i, s))).collect();
+    store.write(|w| {
+        w.erase_customer(id)?;
+        w.delete_touchpoints(&unlinked)?;
+        for (import, report) in &reports {
+            w.set_import_report(*import, report)?;
+        }
+        w.set_setting(crate::store::PURGE_PENDING, "1")
+    })?;
+    let purged = store.purge(std::time::Duration::from_secs(3))?;
     let older_backups = match store.path() {
         Some(_) => crate::backup::list(store)?.into_iter().filter(|b| b.at <= now).collect(),
         None => Vec::new(),
     };
-    Ok(Erased { id, display_name: customer.display_name, older_backups })
+    Ok(Erased {
+        id,
+        display_name: customer.display_name,
+        older_backups,
+        unlinked_touchpoints: unlinked.len(),
+        import_reports_scrubbed: reports.len(),
+        purge_pending: !purged,
+    })
 }
 
 /// One customer's whole record (the right of access and portability): profile, consent history,

@@ -72,7 +72,13 @@ impl Rng {
 
 /// Adds `count` demo customers made from `seed`, with their purchases and what they said on social
 /// media (some of it waiting for a reply), in two transactions; returns how many customers.
+/// The most customers a demo shop may have.
+pub const MAX_COUNT: usize = 1_000_000;
+
 pub fn load(store: &mut crate::Store, count: usize, seed: u64, change: &crate::customers::Change) -> crate::Result<usize> {
+    if count > MAX_COUNT {
+        return Err(crate::Error::invalid_field("count", format!("a demo shop has at most {MAX_COUNT} customers")));
+    }
     let drafts = drafts(count, seed, change.now.date_naive());
     let ids = crate::customers::create_many(store, &drafts, change)?;
     let customers = store.db().customers(&ids)?;
@@ -296,9 +302,10 @@ fn draft(rng: &mut Rng, i: usize, today: NaiveDate) -> CustomerDraft {
         d.emails.push(format!("{slug}{}@{}", i, rng.pick(DOMAINS)));
     }
     if rng.chance(70) {
-        // 071-073 are UK mobile ranges; the index makes the number unique.
+        // 071-073 are UK mobile ranges; the index makes the number unique. Written with the country
+        // code, so that the numbers are valid whatever the shop's country.
         let scrambled = (i as u64).wrapping_mul(7919) % 100_000_000;
-        d.phones.push(format!("07{}{:02} {:06}", 1 + rng.below(3), scrambled / 1_000_000, scrambled % 1_000_000));
+        d.phones.push(format!("+44 7{}{:02} {:06}", 1 + rng.below(3), scrambled / 1_000_000, scrambled % 1_000_000));
     }
     if rng.chance(45) {
         d.handles.insert("instagram".into(), format!("{}_{}{}", ascii_slug(first), ascii_slug(last), i));

@@ -16,8 +16,45 @@ pub struct FieldProblem {
 
 impl FieldProblem {
     pub fn new(field: &str, message: impl Into<String>) -> FieldProblem {
-        FieldProblem { field: field.to_string(), message: message.into() }
+        FieldProblem { field: field.to_string(), message: shorten_quotes(message.into()) }
     }
+}
+
+/// The most characters of a value a message quotes (between “ and ”); the rest becomes “…”.
+pub const QUOTED_CHARS: usize = 60;
+
+/// Shortens every value quoted in `message` to an excerpt, so that a megabyte of bad cell makes a
+/// line of problem, not a megabyte of report.
+pub fn shorten_quotes(message: String) -> String {
+    if message.len() <= 200 {
+        return message;
+    }
+    let mut out = String::with_capacity(200);
+    let mut rest = message.as_str();
+    while let Some(open) = rest.find('“') {
+        let (before, after) = rest.split_at(open + '“'.len_utf8());
+        out.push_str(before);
+        let (quoted, tail) = match after.find('”') {
+            Some(close) => after.split_at(close),
+            None => (after, ""),
+        };
+        match quoted.char_indices().nth(QUOTED_CHARS) {
+            Some((at, _)) => {
+                out.push_str(&quoted[..at]);
+                out.push('…');
+            }
+            None => out.push_str(quoted),
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    // A message with a long unquoted part (a path, a list) is cut too, at a character boundary.
+    if out.len() > 2_000 {
+        let at = out.char_indices().nth(1_000).map_or(out.len(), |(i, _)| i);
+        out.truncate(at);
+        out.push('…');
+    }
+    out
 }
 
 #[derive(Debug)]

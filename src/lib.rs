@@ -42,6 +42,15 @@ pub fn default_db_path() -> PathBuf {
     dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("Regulars").join("regulars.db")
 }
 
+/// Makes the default data folder on a first run. A path given explicitly (`--db`, `REGULARS_DB`)
+/// gets no folders made for it: a mistyped folder is an error, not a new place nobody looks.
+pub fn prepare_db_folder(path: &std::path::Path) -> Result<()> {
+    if path == default_db_path() {
+        Store::create_folder_of(path)?;
+    }
+    Ok(())
+}
+
 /// The database to open: an explicit path, else `REGULARS_DB` (passed in as `env`), else the default.
 pub fn db_path(explicit: Option<PathBuf>, env: Option<std::ffi::OsString>) -> PathBuf {
     explicit

@@ -1,6 +1,15 @@
 //! `regulars`: the command line over the same core as the desktop app, for scripting and automation.
 //! Every command that prints data takes `--json`, which prints the shared customer JSON.
 
+/// Writes a line to standard output. A failed write (a full disk, a closed pipe) is an error that
+/// says so, never a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*).map_err(|e| regulars::Error::io("cannot write the output", e))?
+    }};
+}
+
 mod cli_social;
 
 use std::collections::BTreeMap;
@@ -121,8 +130,9 @@ enum Command {
     Sentiment,
     /// Fill the database with a made-up demo shop
     Demo {
-        #[arg(long, default_value_t = 300)]
-        count: usize,
+        /// How many customers (1 to 1,000,000)
+        #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=regulars::demo::MAX_COUNT as u64))]
+        count: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -312,6 +322,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         return sentiment_lines(cli.json);
     }
     let path = regulars::db_path(cli.db, std::env::var_os(regulars::DB_ENV));
+    regulars::prepare_db_folder(&path)?;
     let mut store = Store::open(&path).with_context(|| format!("cannot open the database {}", path.display()))?;
     let locale = std::env::var("LC_ALL").or_else(|_| std::env::var("LANG")).ok();
     settings::ensure_country(&mut store, locale.as_deref())?;
@@ -344,12 +355,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 values.insert(k.to_string(), settings::get(&store, k)?);
             }
             if json {
-                println!("{}", serde_json::to_string_pretty(&values)?);
+                say!("{}", serde_json::to_string_pretty(&values)?);
             } else if let (Some(k), 1) = (&key, values.len()) {
-                println!("{}", values[k]);
+                say!("{}", values[k]);
             } else {
                 for (k, v) in values {
-                    println!("{k} = {v}");
+                    say!("{k} = {v}");
                 }
             }
             Ok(())
@@ -357,9 +368,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Settings(SettingsCommand::Set { key, value }) => {
             let stored = settings::set(&mut store, &key, &value)?;
             if json {
-                println!("{}", serde_json::json!({ key: stored }));
+                say!("{}", serde_json::json!({ key: stored }));
             } else {
-                println!("{key} = {stored}");
+                say!("{key} = {stored}");
             }
             Ok(())
         }
@@ -375,7 +386,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let options = import::Options { region: change.region, sheet, mapping, dry_run };
             let report = import::run(&mut store, &file, &options, change.now, &mut |_| true)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                say!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 print_import(&report)?;
             }
@@ -384,13 +395,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Imports(ImportsCommand::List) => {
             let imports = import::history(&store)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&imports)?);
+                say!("{}", serde_json::to_string_pretty(&imports)?);
             } else if imports.is_empty() {
                 eprintln!("no imports yet");
             } else {
                 for i in imports {
                     let undone = i.undone_at.map(|t| format!("  (undone {})", t.format("%Y-%m-%d %H:%M"))).unwrap_or_default();
-                    println!(
+                    say!(
                         "#{:<4} {}  {:<32} {} rows: {} new, {} merged, {} unchanged, {} rejected{undone}",
                         i.id, i.at.format("%Y-%m-%d %H:%M"), i.file_name, i.counts.rows, i.counts.created, i.counts.merged,
                         i.counts.unchanged, i.counts.rejected
@@ -403,9 +414,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let region = settings::region(&store)?;
             let undone = import::undo(&mut store, id, Utc::now(), region)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&undone)?);
+                say!("{}", serde_json::to_string_pretty(&undone)?);
             } else {
-                println!("undid import #{id}: removed {} customers it added, restored {} it changed", undone.removed, undone.restored);
+                say!("undid import #{id}: removed {} customers it added, restored {} it changed", undone.removed, undone.restored);
             }
             Ok(())
         }
@@ -435,11 +446,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ReplyTargets { kind, minutes } => cli_social::reply_targets_command(&mut store, kind, minutes, json),
         Command::Demo { count, seed } => {
             let change = change(&store, None)?;
-            let created = regulars::demo::load(&mut store, count, seed, &change)?;
+            let created = regulars::demo::load(&mut store, count as usize, seed, &change)?;
             if json {
-                println!("{}", serde_json::json!({ "created": created }));
+                say!("{}", serde_json::json!({ "created": created }));
             } else {
-                println!("added {created} demo customers");
+                say!("added {created} demo customers");
             }
             Ok(())
         }
@@ -452,21 +463,21 @@ fn backup_command(store: &mut Store, cmd: BackupCommand, json: bool) -> anyhow::
         BackupCommand::Create => {
             let b = backup::create(store, backup::MANUAL, Utc::now())?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&b)?);
+                say!("{}", serde_json::to_string_pretty(&b)?);
             } else {
-                println!("backup #{} made: {} ({} KB)", b.id, b.path.display(), b.size_bytes / 1024);
+                say!("backup #{} made: {} ({} KB)", b.id, b.path.display(), b.size_bytes / 1024);
             }
         }
         BackupCommand::List => {
             let list = backup::list(store)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                say!("{}", serde_json::to_string_pretty(&list)?);
             } else if list.is_empty() {
                 eprintln!("no backups yet");
             }
             if !json {
                 for b in list {
-                    println!("#{}  {}  {:<24} {:>8} KB", b.id, b.at.format("%Y-%m-%d %H:%M:%S"), b.reason.replace('-', " "), b.size_bytes / 1024);
+                    say!("#{}  {}  {:<24} {:>8} KB", b.id, b.at.format("%Y-%m-%d %H:%M:%S"), b.reason.replace('-', " "), b.size_bytes / 1024);
                 }
             }
         }
@@ -477,9 +488,9 @@ fn backup_command(store: &mut Store, cmd: BackupCommand, json: bool) -> anyhow::
             }
             let safety = backup::restore(store, id, Utc::now())?;
             if json {
-                println!("{}", serde_json::json!({ "restored": id, "backup_of_previous_state": safety }));
+                say!("{}", serde_json::json!({ "restored": id, "backup_of_previous_state": safety }));
             } else {
-                println!("restored backup #{id}; the state before is kept as backup #{}", safety.id);
+                say!("restored backup #{id}; the state before is kept as backup #{}", safety.id);
             }
         }
     }
@@ -573,9 +584,9 @@ fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -> an
             let page = store.db().list_page(offset, limit)?;
             if json {
                 let ids: Vec<i64> = page.items.iter().map(|s| s.id).collect();
-                println!("{}", serde_json::to_string_pretty(&store.db().customers(&ids)?)?);
+                say!("{}", serde_json::to_string_pretty(&store.db().customers(&ids)?)?);
             } else {
-                print_summaries(&page.items);
+                print_summaries(&page.items)?;
                 eprintln!("{} of {} customers", page.items.len(), page.total);
             }
             Ok(())
@@ -585,11 +596,11 @@ fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -> an
             let hits = search::search(store, &query, limit, change.region)?;
             if json {
                 let ids: Vec<i64> = hits.iter().map(|s| s.id).collect();
-                println!("{}", serde_json::to_string_pretty(&store.db().customers(&ids)?)?);
+                say!("{}", serde_json::to_string_pretty(&store.db().customers(&ids)?)?);
             } else if hits.is_empty() {
                 eprintln!("no customer matches “{query}”");
             } else {
-                print_summaries(&hits);
+                print_summaries(&hits)?;
             }
             Ok(())
         }
@@ -598,9 +609,9 @@ fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -> an
             let id = customers::resolve(store, &reference, region)?;
             let c = customers::delete(store, id, Utc::now())?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&c)?);
+                say!("{}", serde_json::to_string_pretty(&c)?);
             } else {
-                println!("moved {} (#{}) to the trash; undo with: regulars customers restore {}", c.display_name, c.id, c.id);
+                say!("moved {} (#{}) to the trash; undo with: regulars customers restore {}", c.display_name, c.id, c.id);
             }
             Ok(())
         }
@@ -611,25 +622,45 @@ fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -> an
         CustomersCommand::Erase { reference, yes } => {
             let region = settings::region(store)?;
             let id = customers::resolve_any(store, &reference, region)?;
-            let record = customers::record(store, id)?;
             if !yes {
-                bail!(
-                    "Erasing {} (#{id}) removes their profile, {} touchpoints, {} purchases and {} consent records for good; there is no undo.\nRun again with --yes to erase them.",
-                    record.customer.display_name,
-                    record.touchpoints.len(),
-                    record.purchases.len(),
-                    record.consent_history.len()
+                let plan = customers::erase_plan(store, id)?;
+                let mut said = format!(
+                    "Erasing {} (#{id}) removes their profile, {} touchpoints, {} purchases and {} consent records for good; there is no undo.",
+                    plan.display_name, plan.touchpoints, plan.purchases, plan.consent_records
                 );
+                if !plan.unlinked_touchpoints.is_empty() {
+                    said.push_str(&format!(
+                        "\nAlso {} touchpoints never linked to them but logged under their email, phone, handle or name.",
+                        plan.unlinked_touchpoints.len()
+                    ));
+                }
+                if !plan.mentions.is_empty() {
+                    said.push_str(&format!("\n{} other touchpoints mention them and are not erased; look at them first:", plan.mentions.len()));
+                    for (tid, author, excerpt) in &plan.mentions {
+                        said.push_str(&format!("\n  #{tid} {author}: {excerpt}"));
+                    }
+                }
+                bail!("{said}\nRun again with --yes to erase them.");
             }
             let erased = customers::erase(store, id, Utc::now())?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&erased)?);
+                say!("{}", serde_json::to_string_pretty(&erased)?);
             } else {
-                println!("erased {} (#{id})", erased.display_name);
+                say!("erased {} (#{id})", erased.display_name);
+                if erased.unlinked_touchpoints > 0 {
+                    say!("  with {} touchpoints logged under their details but never linked", erased.unlinked_touchpoints);
+                }
+                if erased.import_reports_scrubbed > 0 {
+                    say!("  and what {} import reports quoted of them", erased.import_reports_scrubbed);
+                }
+                if erased.purge_pending {
+                    say!("Another program has the database open, so an old copy of their details is still in its log file.");
+                    say!("It is removed the next time Regulars opens the database (close the app, then run any regulars command).");
+                }
                 if !erased.older_backups.is_empty() {
-                    println!("{} older backups still hold their details:", erased.older_backups.len());
+                    say!("{} older backups still hold their details:", erased.older_backups.len());
                     for b in &erased.older_backups {
-                        println!("  #{} {}", b.id, b.path.display());
+                        say!("  #{} {}", b.id, b.path.display());
                     }
                 }
             }
@@ -721,36 +752,37 @@ fn print_customer_at(store: &Store, c: &Customer, json: bool, headline: &str, no
             value["labels"] = serde_json::to_value(&i.labels)?;
             value["label_reasons"] = serde_json::to_value(&i.reasons)?;
         }
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        say!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(());
     }
     if !headline.is_empty() {
-        println!("{headline}");
+        say!("{headline}");
     }
-    println!("{} (#{})", c.display_name, c.id);
-    let line = |label: &str, value: String| {
+    say!("{} (#{})", c.display_name, c.id);
+    let line = |label: &str, value: String| -> regulars::Result<()> {
         if !value.is_empty() {
-            println!("  {label:<16}{value}");
+            say!("  {label:<16}{value}");
         }
+        Ok(())
     };
-    line("email", c.emails.join(", "));
-    line("phone", c.phones.iter().map(|p| normalize::phone_display(p)).collect::<Vec<_>>().join(", "));
+    line("email", c.emails.join(", "))?;
+    line("phone", c.phones.iter().map(|p| normalize::phone_display(p)).collect::<Vec<_>>().join(", "))?;
     for (platform, handle) in &c.handles {
-        line(platform.as_str(), format!("@{handle}"));
+        line(platform.as_str(), format!("@{handle}"))?;
     }
-    line("company", c.company.clone());
+    line("company", c.company.clone())?;
     let a = &c.address;
     let address: Vec<&str> = [&a.street, &a.city, &a.region, &a.postal_code, &a.country].into_iter().map(String::as_str).filter(|s| !s.is_empty()).collect();
-    line("address", address.join(", "));
-    line("birthday", c.birthday.map(|d| d.to_string()).unwrap_or_default());
-    line("customer since", c.customer_since.map(|d| d.to_string()).unwrap_or_default());
-    line("tags", c.tags.join(", "));
-    line("consent", format!("email {}, sms {}", c.consent.email, c.consent.sms));
-    line("prefers", c.preferred_channel.map(|p| p.to_string()).unwrap_or_default());
+    line("address", address.join(", "))?;
+    line("birthday", c.birthday.map(|d| d.to_string()).unwrap_or_default())?;
+    line("customer since", c.customer_since.map(|d| d.to_string()).unwrap_or_default())?;
+    line("tags", c.tags.join(", "))?;
+    line("consent", format!("email {}, sms {}", c.consent.email, c.consent.sms))?;
+    line("prefers", c.preferred_channel.map(|p| p.to_string()).unwrap_or_default())?;
     for (k, v) in &c.custom {
-        line(k, v.clone());
+        line(k, v.clone())?;
     }
-    line("notes", c.notes.replace('\n', "\n                  "));
+    line("notes", c.notes.replace('\n', "\n                  "))?;
     Ok(())
 }
 
@@ -787,8 +819,9 @@ fn print_import(r: &import::Report) -> std::io::Result<()> {
     Ok(())
 }
 
-fn print_summaries(items: &[regulars::model::CustomerSummary]) {
+fn print_summaries(items: &[regulars::model::CustomerSummary]) -> regulars::Result<()> {
     for s in items {
-        println!("#{:<6} {:<28} {:<32} {:<18} {}", s.id, s.display_name, s.email.as_deref().unwrap_or(""), s.phone_display.as_deref().unwrap_or(""), s.city);
+        say!("#{:<6} {:<28} {:<32} {:<18} {}", s.id, s.display_name, s.email.as_deref().unwrap_or(""), s.phone_display.as_deref().unwrap_or(""), s.city);
     }
+    Ok(())
 }

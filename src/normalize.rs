@@ -61,6 +61,9 @@ pub fn words(folded: &str) -> impl Iterator<Item = &str> {
 
 pub fn email(raw: &str) -> Result<String, String> {
     let trimmed = raw.trim();
+    if trimmed.chars().count() > 254 {
+        return Err(format!("“{trimmed}” is too long for an email address (at most 254 characters)"));
+    }
     let e = trimmed.strip_prefix("mailto:").unwrap_or(trimmed).trim().to_lowercase();
     let valid = match e.split_once('@') {
         Some((local, domain)) => {
@@ -103,6 +106,12 @@ pub fn phone(raw: &str, region: Region) -> Result<String, String> {
             region.code()
         )),
     }
+}
+
+/// Whether an E.164 number is known to be a mobile (one person's), rather than a landline, an
+/// office or shared number, or one whose kind the numbering plan does not tell (US numbers).
+pub fn is_mobile(e164: &str) -> bool {
+    PhoneNumber::parse(e164, None).is_ok_and(|n| matches!(n.get_type(), rlibphonenumber::PhoneNumberType::Mobile))
 }
 
 /// Formats an E.164 number for people: `+44 7911 123456`.

@@ -48,14 +48,25 @@ pub fn validate(
             problems.push(FieldProblem::new("amount", "say how much it was"));
             None
         }
-        a => values::parse_money(a).map_err(|m| problems.push(FieldProblem::new("amount", m))).ok(),
+        a => values::parse_amount(a, values::DecimalMark::Either).map_err(|m| problems.push(FieldProblem::new("amount", m))).ok(),
     };
+    // A currency written with the amount ("USD 12") is the purchase's, never quietly the shop's.
+    let prefer = match draft.currency.trim() {
+        "" => shop_currency.to_string(),
+        c => c.to_ascii_uppercase(),
+    };
+    let written = amount.and_then(|a| a.currency).map(|sign| values::currency_code(sign, &prefer));
+    let amount = amount.map(|a| a.amount);
     let channel = match draft.channel.trim() {
         "" => Some(PurchaseChannel::InStore),
         c => c.parse::<PurchaseChannel>().map_err(|m| problems.push(FieldProblem::new("channel", m))).ok(),
     };
     let currency = match draft.currency.trim() {
-        "" => shop_currency.to_string(),
+        "" => written.unwrap_or(shop_currency).to_string(),
+        c if written.is_some_and(|w| !w.eq_ignore_ascii_case(c)) => {
+            problems.push(FieldProblem::new("currency", format!("the amount is in {}, but the currency says {c}", written.unwrap_or_default())));
+            String::new()
+        }
         c if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => c.to_ascii_uppercase(),
         c => {
             problems.push(FieldProblem::new("currency", format!("“{c}” is not a currency code like EUR or USD")));

@@ -327,6 +327,7 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
         }
     }
     let mut drafts: Vec<(u64, Result<PurchaseDraft, Problem>)> = Vec::new();
+    let shop_currency = crate::purchases::shop_currency(store)?;
     for order in &orders {
         let get = |k: &str| order.fields.get(k).map(|(v, _)| v.clone()).unwrap_or_default();
         let customer = resolve_customer(store, &order.fields, change);
@@ -346,7 +347,16 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
                 let refunded = order.fields.get("refunded").and_then(|(v, _)| values::parse_money(v).ok()).map_or(0, |m| m.cents());
                 let event = words(&get("event"));
                 let is_return = event.contains("refund") || event.contains("return");
-                let amount = match order.fields.get("amount").map(|(v, h)| (values::parse_money(v), h)) {
+                let parsed = order.fields.get("amount").map(|(v, h)| (values::parse_amount(v, values::DecimalMark::Either), h));
+                // "USD 12" in a column of amounts: the purchase is in dollars, whatever the shop's currency.
+                let written = match &parsed {
+                    Some((Ok(a), _)) => a.currency.map(|sign| {
+                        let prefer = get("currency");
+                        values::currency_code(sign, if prefer.trim().is_empty() { &shop_currency } else { prefer.trim() })
+                    }),
+                    _ => None,
+                };
+                let amount = match parsed.map(|(a, h)| (a.map(|a| a.amount), h)) {
                     Some((Ok(m), _)) => Ok(m.cents() - refunded),
                     Some((Err(msg), h)) => Err(Problem::error(order.row, h, msg)),
                     None => Err(Problem::error(order.row, "", "no amount: add a “Total” or “Amount” column")),
@@ -356,7 +366,10 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
                         customer: id.to_string(),
                         at,
                         amount: crate::model::Money::from_cents(cents).to_string(),
-                        currency: get("currency"),
+                        currency: match get("currency") {
+                            c if c.trim().is_empty() => written.map(str::to_string).unwrap_or_default(),
+                            c => c,
+                        },
                         items: order.items.join(", "),
                         channel: match words(&get("channel")).as_str() {
                             "" => String::new(),

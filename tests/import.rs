@@ -192,7 +192,10 @@ Total: 5 customers;;;;;;;\n";
     assert_eq!((ana["first_name"].as_str(), ana["last_name"].as_str()), (Some("Ana"), Some("Abbott")), "“Last, First” split");
     assert_eq!(ana["handles"]["instagram"], "ana.abbott");
     assert_eq!(ana["birthday"], "1988-05-13", "13/05 decides day-first for the column");
-    assert_eq!(ana["lifetime_spend"], 1234.5);
+    // “1.234,50 €” is read with its column's decimal comma, and refused, never counted as pounds in a GB shop.
+    assert_eq!(ana["lifetime_spend"], serde_json::Value::Null);
+    let euro = r["problems"].as_array().unwrap().iter().any(|p| p["message"].as_str().unwrap().contains("“1.234,50 €” is in EUR, but the shop counts in GBP"));
+    assert!(euro, "{}", r["problems"]);
     assert_eq!(ana["consent"]["email"], "yes");
     assert_eq!(ana["phones"], json!(["+447911123456", "+447912900123"]), "Dee's row shares Ana's email: merged, phone added");
     assert_eq!(ana["tags"], json!(["VIP", "local", "newsletter"]));

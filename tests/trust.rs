@@ -160,7 +160,7 @@ fn damage_that_still_lets_the_file_open_is_found_by_the_full_check_not_the_quick
         let now: chrono::DateTime<chrono::Utc> = "2026-11-24T10:00:00Z".parse().unwrap();
         let change = Change { now, region: Region::parse("GB").unwrap(), source: "test".into() };
         customers::create_many(&mut store, &regulars::demo::drafts(2_000, 7, now.date_naive()), &change).unwrap();
-        store.purge().unwrap();
+        store.purge(std::time::Duration::ZERO).unwrap();
     }
     assert!(backup::open_quick(&path).unwrap().1.is_none());
     assert!(backup::check(&path).unwrap().is_none(), "a sound file passes");
@@ -179,4 +179,164 @@ fn damage_that_still_lets_the_file_open_is_found_by_the_full_check_not_the_quick
     let damage = backup::check(&path).unwrap().expect("the full check reads every page");
     assert!(!damage.problems.is_empty());
     assert!(backup::open_checked(&path).unwrap().1.is_some(), "open and check together still refuse it");
+}
+
+/// The adversarial run's finding: a restore that backed up first and took the write lock only
+/// afterwards overwrote an import that committed in between, and no backup held it.
+#[test]
+fn a_restore_waits_for_an_import_in_progress_and_its_safety_backup_holds_it() {
+    use regulars::import::{self, Options};
+    use regulars::normalize::Region;
+    use regulars::Store;
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Ann", "--email", "ann@example.com"]);
+    let id = shop.json(&["backup", "create"])["id"].as_i64().unwrap();
+    let file = shop.dir().join("new.csv");
+    let mut text = String::from("Name,Email\n");
+    for i in 0..5_000 {
+        text.push_str(&format!("Person {i},p{i}@example.com\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+
+    // An import (the app, say) inside its transaction, holding on for a while before it commits.
+    let (started_tx, started) = std::sync::mpsc::channel();
+    let db = shop.db.clone();
+    let importer = std::thread::spawn(move || {
+        let mut store = Store::open(&db).unwrap();
+        let options = Options { region: Region::parse("GB").unwrap(), sheet: None, mapping: Vec::new(), dry_run: false };
+        let mut first = true;
+        import::run(&mut store, &file, &options, chrono::Utc::now(), &mut |_| {
+            if std::mem::take(&mut first) {
+                started_tx.send(()).unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(1_500));
+            }
+            true
+        })
+        .unwrap()
+    });
+    started.recv().unwrap();
+    let restored = shop.json(&["backup", "restore", &id.to_string(), "--yes"]);
+    let report = importer.join().unwrap();
+    assert_eq!(report.counts.created, 5_000);
+
+    // The restore came after the import: the shop is as the backup was, and the import is in the
+    // backup of the state it replaced.
+    assert_eq!(names(&shop), ["Ann"]);
+    let safety = std::path::PathBuf::from(restored["backup_of_previous_state"]["path"].as_str().unwrap());
+    let held = Store::open_backup(&safety).unwrap().db().customer_count().unwrap();
+    assert_eq!(held, 5_001, "the safety backup holds the import");
+    // Reading a backup leaves nothing beside it.
+    let dir = safety.parent().unwrap();
+    let leftovers: Vec<String> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| !n.ends_with(".db")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_backup_from_an_older_schema_restores_and_leftovers_of_killed_backups_are_swept() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Ann", "--email", "ann@example.com"]);
+    let backup = shop.json(&["backup", "create"]);
+    let dir = std::path::Path::new(backup["path"].as_str().unwrap()).parent().unwrap().to_path_buf();
+    // What a killed backup and an old reader leave: stale for an hour.
+    let stale = std::time::SystemTime::now() - std::time::Duration::from_secs(3_600);
+    for name in ["1700000000-before-import.db.partial", "1700000000-daily.db-wal", "1700000000-daily.db-shm"] {
+        let f = std::fs::File::create(dir.join(name)).unwrap();
+        f.set_modified(stale).unwrap();
+    }
+    // A fresh one may be another process's backup in progress: it stays.
+    std::fs::write(dir.join("1800000000-manual.db.partial"), b"in progress").unwrap();
+    shop.ok(&["backup", "create"]);
+    let mut names: Vec<String> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert!(names.iter().all(|n| n.ends_with(".db") || n == "1800000000-manual.db.partial"), "{names:?}");
+    assert!(names.contains(&"1800000000-manual.db.partial".to_string()));
+}
+
+#[test]
+fn a_database_from_a_newer_regulars_is_left_byte_for_byte_untouched() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Ann"]);
+    // A newer Regulars's file: a schema version past this build's, in rollback-journal mode.
+    {
+        let conn = rusqlite::Connection::open(&shop.db).unwrap();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        conn.pragma_update(None, "user_version", 999).unwrap();
+    }
+    let before = std::fs::read(&shop.db).unwrap();
+    let err = shop.fails(&["customers", "list"]);
+    assert!(err.contains("newer Regulars"), "{err}");
+    assert_eq!(std::fs::read(&shop.db).unwrap(), before, "not even switched to WAL");
+    assert!(!std::path::Path::new(&format!("{}-wal", shop.db.display())).exists());
+}
+
+#[test]
+fn a_database_path_in_a_missing_folder_is_refused_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no-such-folder").join("shop.db");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_regulars")).arg("--db").arg(&path).args(["customers", "list"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("does not exist"), "{err}");
+    assert!(!path.parent().unwrap().exists(), "no folder was made");
+}
+
+#[test]
+fn every_field_has_a_sane_length() {
+    let shop = Shop::new();
+    let long_email = format!("{}@example.com", "a".repeat(100_000));
+    let err = shop.fails(&["customers", "add", "--first-name", "Ann", "--email", &long_email]);
+    assert!(err.contains("too long") && err.len() < 1_000, "{}", &err[..err.len().min(300)]);
+    let err = shop.fails(&["customers", "add", "--first-name", "Ann", "--tag", &"t".repeat(100_000)]);
+    assert!(err.contains("100 characters") && err.len() < 1_000, "{}", &err[..err.len().min(300)]);
+    let err = shop.fails(&["customers", "add", "--first-name", "Ann", "--notes", &"n".repeat(30_000)]);
+    assert!(err.contains("20000 characters"), "{}", &err[..err.len().min(300)]);
+}
+
+#[test]
+fn erasure_reaches_unlinked_touchpoints_and_import_reports_and_lists_what_only_mentions_them() {
+    let shop = Shop::new();
+    let file = shop.dir().join("list.csv");
+    // Her row has a phone that cannot be read: the report quotes her row; the layout samples her.
+    std::fs::write(&file, "Name,Email,Phone,Notes\nZelda Quixotic,zelda.quixotic@example.com,12ab,Loves xylophone music\nKeep Me,keep@example.com,,\n").unwrap();
+    shop.ok(&["import", file.to_str().unwrap()]);
+    // A review under her name only (never linked: names do not link) and one by her email before she
+    // was a customer... and someone else's comment that mentions her.
+    shop.ok(&["touchpoints", "add", "--author", "Zelda Quixotic", "--channel", "google_reviews", "--kind", "review", "--rating", "2", "--text", "Marzipan voyage was late"]);
+    shop.ok(&["touchpoints", "add", "--author", "@someone.else", "--channel", "instagram", "--kind", "comment", "--text", "Tell Zelda Quixotic the periwinkle teapot is back"]);
+    let bytes = database_bytes(&shop);
+    assert!(contains(&bytes, "marzipan") && contains(&bytes, "xylophone"), "the test can see what it looks for");
+
+    let said = shop.fails(&["customers", "erase", "zelda.quixotic@example.com"]);
+    assert!(said.contains("Also 1 touchpoints never linked"), "{said}");
+    assert!(said.contains("1 other touchpoints mention them") && said.contains("@someone.else") && said.contains("periwinkle"), "{said}");
+    let erased = shop.json(&["customers", "erase", "zelda.quixotic@example.com", "--yes"]);
+    assert_eq!(erased["unlinked_touchpoints"], 1);
+    assert_eq!(erased["import_reports_scrubbed"], 1);
+    assert_eq!(erased["purge_pending"], false);
+    let bytes = database_bytes(&shop);
+    for trace in ["zelda.quixotic@", "xylophone", "marzipan", "12ab"] {
+        assert!(!contains(&bytes, trace), "“{trace}” is still in the database files");
+    }
+    assert!(contains(&bytes, "periwinkle"), "what only mentions her is the owner's to decide");
+    let imports = shop.json(&["imports", "list"]);
+    assert_eq!(imports[0]["rows"], 2, "the import's counts stay");
+}
+
+#[test]
+fn an_erasure_under_a_reader_says_what_is_pending_and_finishes_at_the_next_open() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Zelda", "--last-name", "Quixotic", "--notes", "Loves xylophone music"]);
+    shop.ok(&["customers", "add", "--first-name", "Keep", "--last-name", "Me"]);
+    // Another program (the app's analysis connection, say) in the middle of a read.
+    let reader = rusqlite::Connection::open_with_flags(&shop.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    reader.execute_batch("BEGIN").unwrap();
+    let _: i64 = reader.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).unwrap();
+    let out = shop.ok(&["customers", "erase", "Zelda Quixotic", "--yes"]);
+    assert!(out.contains("still in its log") && out.contains("next time"), "{out}");
+    assert!(contains(&database_bytes(&shop), "xylophone"), "the reader kept the log from being emptied");
+    reader.execute_batch("COMMIT").unwrap();
+    drop(reader);
+    // Any next open finishes it.
+    assert_eq!(names(&shop), ["Keep Me"]);
+    assert!(!contains(&database_bytes(&shop), "xylophone"), "purged at the next open");
+    assert!(!contains(&database_bytes(&shop), "quixotic"));
 }

@@ -443,6 +443,7 @@ fn db_path() -> PathBuf {
 /// wrong.
 fn open_store(path: &std::path::Path) -> Result<(Store, Option<regulars::backup::Damage>), String> {
     let cannot = |e: regulars::Error| format!("Regulars could not open its database {}: {e}", path.display());
+    regulars::prepare_db_folder(path).map_err(cannot)?;
     let (mut store, damage) = regulars::backup::open_quick(path).map_err(cannot)?;
     if damage.is_none() {
         let locale = std::env::var("LC_ALL").or_else(|_| std::env::var("LANG")).ok();

@@ -133,7 +133,7 @@ impl<'w, 'c> Applier<'w, 'c> {
                 self.note(p);
             }
             let row = incoming.row;
-            let index = incoming.index;
+            let mut index = incoming.index;
             let mut customer = match incoming.customer {
                 Ok(c) => c,
                 Err(problem) => {
@@ -150,6 +150,35 @@ impl<'w, 'c> Applier<'w, 'c> {
                 if let Some(h) = holder {
                     owners.push((key, h));
                 }
+            }
+            // A landline (a household's, an office's) is no identity: two people with other first
+            // names who share only such a number stay two customers. Mobiles are one person's.
+            let mut shared_lines: Vec<(String, CustomerId)> = Vec::new();
+            let mut kept = Vec::with_capacity(owners.len());
+            for (key, holder) in owners {
+                if let Key::Phone(p) = &key {
+                    if !normalize::is_mobile(p) && self.names_differ(&customer, holder.0)? {
+                        shared_lines.push((p.clone(), holder.0));
+                        continue;
+                    }
+                }
+                kept.push((key, holder));
+            }
+            let owners = kept;
+            if !shared_lines.is_empty() {
+                index = None; // its search words are made again without the number
+            }
+            for (phone, id) in &shared_lines {
+                let holder = self.w.customer(*id)?.map(|c| c.display_name).unwrap_or_default();
+                let shown = normalize::phone_display(phone);
+                customer.phones.retain(|x| x != phone);
+                let label = (1..).map(|n| if n == 1 { "Shared phone".to_string() } else { format!("Shared phone {n}") }).find(|k| !customer.custom.contains_key(k)).expect("a free label");
+                customer.custom.insert(label, shown.clone());
+                self.note(Problem::review(
+                    row,
+                    "",
+                    format!("{shown} is a landline that {holder} (#{id}) also has, and the names differ: kept apart (the number is kept as “Shared phone”); merge them by hand if they are one person"),
+                ));
             }
             if let Some((key, (id, _))) = owners.iter().find(|(_, (_, trashed))| *trashed) {
                 let name = self.w.customer(*id)?.map(|c| c.display_name).unwrap_or_default();
@@ -183,9 +212,17 @@ impl<'w, 'c> Applier<'w, 'c> {
         Ok(())
     }
 
+    /// Whether the row's person and customer `id` have first names that cannot be one person's
+    /// ("Ann" and "Bob"; "Rob" and "Robert" may be).
+    fn names_differ(&self, row: &Customer, id: CustomerId) -> Result<bool> {
+        let Some(other) = self.w.customer(id)? else { return Ok(false) };
+        let (a, b) = (fold(row.first_name.trim()), fold(other.first_name.trim()));
+        Ok(!a.is_empty() && !b.is_empty() && !a.starts_with(&b) && !b.starts_with(&a))
+    }
+
     fn create(&mut self, row: u64, customer: Customer, index: (String, crate::store::SearchDoc), namesakes: &HashMap<String, (CustomerId, String)>) -> Result<()> {
         let id = customers::insert_checked(self.w, &customer, &index, &self.change)?;
-        self.w.record_import_change(self.import_id, id, None)?;
+        self.w.record_import_change(self.import_id, id, None, row)?;
         for key in keys(&customer) {
             self.written.insert(key, id);
         }
@@ -221,7 +258,7 @@ impl<'w, 'c> Applier<'w, 'c> {
         merged.updated_at = self.change.now;
         let before = serde_json::to_string(&existing).unwrap_or_default();
         customers::replace_checked(self.w, &existing, &merged, &self.change)?;
-        self.w.record_import_change(self.import_id, id, Some(&before))?;
+        self.w.record_import_change(self.import_id, id, Some(&before), row)?;
         if self.reindex_seen.insert(id) {
             self.reindex.push(id);
         }

@@ -310,6 +310,10 @@ const KEYWORDS: &[(Field, &[&str], &[&str])] = &[
 
 /// The field a header names, if its words say so.
 pub fn field_of_header(header: &str) -> Option<Field> {
+    // No heading is a paragraph long; a long cell is data (and not worth a hundred scans).
+    if header.len() > 200 {
+        return None;
+    }
     let words = header_words(header);
     if words.is_empty() {
         return None;
@@ -360,6 +364,10 @@ pub fn shape(cell: &Cell) -> Shape {
 }
 
 fn text_shape(t: &str) -> Shape {
+    // No email, link, phone, date or amount is this long: a long text is prose (or junk).
+    if t.len() > 500 {
+        return if t.contains(' ') { Shape::Words } else { Shape::Other };
+    }
     if t.contains('@') && !t.starts_with('@') && normalize::email(t).is_ok() {
         return Shape::Email;
     }

@@ -66,15 +66,15 @@ pub struct Problem {
 
 impl Problem {
     pub fn error(row: u64, column: &str, message: impl Into<String>) -> Problem {
-        Problem { row, column: column.to_string(), message: message.into(), level: "error" }
+        Problem { row, column: column.to_string(), message: crate::error::shorten_quotes(message.into()), level: "error" }
     }
 
     pub fn warning(row: u64, column: &str, message: impl Into<String>) -> Problem {
-        Problem { row, column: column.to_string(), message: message.into(), level: "warning" }
+        Problem { row, column: column.to_string(), message: crate::error::shorten_quotes(message.into()), level: "warning" }
     }
 
     pub fn review(row: u64, column: &str, message: impl Into<String>) -> Problem {
-        Problem { row, column: column.to_string(), message: message.into(), level: "review" }
+        Problem { row, column: column.to_string(), message: crate::error::shorten_quotes(message.into()), level: "review" }
     }
 }
 
@@ -114,6 +114,12 @@ pub struct Layout {
     pub columns: Vec<Column>,
     #[serde(skip)]
     date_orders: Vec<Option<DateOrder>>,
+    /// Each money column's decimal mark, decided from its values, else the shop's country.
+    #[serde(skip)]
+    money_marks: Vec<values::DecimalMark>,
+    /// The shop's currency: an amount that names another is refused.
+    #[serde(skip)]
+    currency: String,
 }
 
 /// What became of one row.
@@ -187,12 +193,9 @@ pub fn run(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<Report> {
-    if !options.dry_run {
-        crate::backup::before(store, crate::backup::BEFORE_IMPORT, now)?;
-    }
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
     let mut source = read::open(path)?;
-    let (layout, sample, rest, total) = match source.workbook.take() {
+    let (mut layout, sample, rest, total) = match source.workbook.take() {
         Some(book) => {
             let index = choose_sheet(&book, options.sheet.as_deref())?;
             let name = book.names().swap_remove(index);
@@ -209,6 +212,11 @@ pub fn run(
             (plan_layout(&sample, None, options)?, sample, rows, std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)))
         }
     };
+    layout.currency = crate::purchases::shop_currency(store)?;
+    // Only now that the file is open and recognised: the backup, which takes a while on a big shop.
+    if !options.dry_run {
+        crate::backup::before(store, crate::backup::BEFORE_IMPORT, now)?;
+    }
     let header_index = layout.header_row.and_then(|n| sample.iter().position(|r| r.number == n));
     let data_start = header_index.map_or(0, |i| i + 1);
     let change = Change { now, region: options.region, source: format!("import of {file_name}") };
@@ -365,6 +373,7 @@ pub fn plan_layout(sample: &[Row], sheet: Option<String>, options: &Options) -> 
 
     let mut columns = Vec::with_capacity(width);
     let mut date_orders = vec![None; width];
+    let mut money_marks = vec![values::DecimalMark::Either; width];
     for (c, header) in header_cells.iter().enumerate() {
         let (field, mapped_by) = if let Some(f) = chosen[c] {
             (f, MappedBy::Choice)
@@ -380,7 +389,10 @@ pub fn plan_layout(sample: &[Row], sheet: Option<String>, options: &Options) -> 
         if matches!(field, Field::Birthday | Field::CustomerSince | Field::LastVisit) {
             date_orders[c] = Some(date_order(column_cells(c), options.region));
         }
-        let samples = column_cells(c).filter(|v| !v.is_empty()).take(3).map(|v| v.text().into_owned()).collect();
+        if field == Field::LifetimeSpend {
+            money_marks[c] = money_mark(column_cells(c), options.region);
+        }
+        let samples = column_cells(c).filter(|v| !v.is_empty()).take(3).map(|v| values::excerpt(&v.text()).into_owned()).collect();
         columns.push(Column { index: c, letter: column_letters(c), header: header.clone(), field, mapped_by, samples });
     }
     // A headerless list of names: the first column of names is the full name.
@@ -402,7 +414,28 @@ pub fn plan_layout(sample: &[Row], sheet: Option<String>, options: &Options) -> 
     if width == 0 || data.is_empty() {
         return Err(Error::invalid_field("file", "the file has no rows of customers"));
     }
-    Ok(Layout { sheet, header_row: header_index.map(|i| sample[i].number), columns, date_orders })
+    Ok(Layout { sheet, header_row: header_index.map(|i| sample[i].number), columns, date_orders, money_marks, currency: String::new() })
+}
+
+/// A money column's decimal mark: the one its values show when they agree, else the country's.
+fn money_mark<'a>(cells: impl Iterator<Item = &'a Cell>, region: Region) -> values::DecimalMark {
+    use values::DecimalMark;
+    let (mut point, mut comma) = (0, 0);
+    for cell in cells {
+        if let Cell::Text(t) = cell {
+            match DecimalMark::shown_by(t) {
+                Some(DecimalMark::Point) => point += 1,
+                Some(DecimalMark::Comma) => comma += 1,
+                _ => {}
+            }
+        }
+    }
+    match (point, comma) {
+        (0, 0) => DecimalMark::for_country(region.code()),
+        (_, 0) => DecimalMark::Point,
+        (0, _) => DecimalMark::Comma,
+        _ => DecimalMark::Either,
+    }
 }
 
 /// Day or month first, from the values that can only be read one way; else the country's custom.

@@ -167,8 +167,15 @@ fn xlsx_rows(bytes: Arc<Vec<u8>>, sheet: String, total: Option<Arc<AtomicU64>>) 
                 if c as usize >= MAX_COLUMNS {
                     return Err(format!("row {} has more than {MAX_COLUMNS} columns; Regulars reads at most {MAX_COLUMNS}", row.number));
                 }
-                row.cells.resize(c as usize, Cell::Empty);
-                row.cells.push(cell_of(&Data::from(cell.get_value().clone())));
+                // Cells are placed by their reference: a valid file may write them in any order.
+                let value = cell_of(&Data::from(cell.get_value().clone()));
+                match row.cells.get_mut(c as usize) {
+                    Some(slot) => *slot = value,
+                    None => {
+                        row.cells.resize(c as usize, Cell::Empty);
+                        row.cells.push(value);
+                    }
+                }
             }
             if let Some(row) = current {
                 let _ = tx.send(Ok(row));
@@ -192,6 +199,12 @@ fn unreadable(path: &Path, why: impl std::fmt::Display) -> Error {
 
 /// Opens a file and finds out what it is.
 pub fn open(path: &Path) -> Result<Source> {
+    // A pipe, a device or a folder is not a file to import: reading one may never end.
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() { "a folder" } else { "not an ordinary file (a pipe or a device)" };
+        return Err(unreadable(path, format!("it is {what}; choose a saved spreadsheet or CSV file")));
+    }
     let mut file = File::open(path).map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut head = vec![0u8; 64 * 1024];
@@ -264,7 +277,13 @@ struct Decoding<R> {
     hasher: Sha256,
     hash: Arc<std::sync::Mutex<Option<String>>>,
     progress: Arc<AtomicU64>,
+    /// Decoded bytes handed out since the last record ended: a row (an unclosed quote, an endless
+    /// line) is refused once this passes `MAX_ROW_BYTES`, before it is held whole in memory.
+    since_record: usize,
 }
+
+/// The longest row Regulars reads, in decoded bytes.
+pub const MAX_ROW_BYTES: usize = 16 << 20;
 
 impl<R: Read> Decoding<R> {
     fn fill(&mut self) -> std::io::Result<()> {
@@ -308,6 +327,13 @@ impl<R: Read> Read for Decoding<R> {
             self.fill()?;
         }
         let n = buf.len().min(self.out.len() - self.out_at);
+        self.since_record += n;
+        if self.since_record > MAX_ROW_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "it is longer than 16 MB (a quote that is never closed?); Regulars reads rows of up to 16 MB",
+            ));
+        }
         buf[..n].copy_from_slice(&self.out[self.out_at..self.out_at + n]);
         self.out_at += n;
         Ok(n)
@@ -386,6 +412,7 @@ fn open_text(path: &Path, file: File, head: Vec<u8>, size: u64) -> Result<Source
         hasher,
         hash: hash.clone(),
         progress: progress.clone(),
+        since_record: 0,
     };
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -427,7 +454,7 @@ struct TextRows<R> {
     failed: bool,
 }
 
-impl<R: Read> Iterator for TextRows<R> {
+impl<R: Read> Iterator for TextRows<Decoding<R>> {
     type Item = Result<Row>;
 
     fn next(&mut self) -> Option<Result<Row>> {
@@ -441,6 +468,10 @@ impl<R: Read> Iterator for TextRows<R> {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => None,
             Ok(true) => {
+                // The budget counts from the end of this record (what the reader holds ahead is
+                // already counted, so the limit is a little stricter than it says, never looser).
+                let held = self.reader.get_ref().since_record.min(256 * 1024);
+                self.reader.get_mut().since_record = held;
                 // The lines this read consumed, less the record's own, are blank lines it skipped.
                 let after = self.reader.position().line();
                 let own = 1 + self.record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
@@ -503,19 +534,16 @@ fn open_workbook(path: &Path, size: u64) -> Result<Source> {
     })
 }
 
-/// Which workbook a zip file holds, after checking that it does not unpack to something absurd.
+/// Which workbook a zip file holds, after inflating every part once to measure it: the sizes a
+/// zip's directory declares can lie, so only what actually comes out counts. A part that inflates
+/// far beyond its compressed size (a "zip bomb") or a workbook over 1 GB is refused as it streams,
+/// with memory flat; an ODS sheet's repeated rows and columns are counted before anything expands
+/// them.
 fn zip_format(bytes: &[u8]) -> std::result::Result<&'static str, String> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| format!("it is damaged or not a workbook ({e})"))?;
-    let mut total: u64 = 0;
     let mut kind = None;
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(|e| format!("it is damaged ({e})"))?;
-        total = total.saturating_add(entry.size());
-        let ratio = entry.size() / entry.compressed_size().max(1);
-        // Real sheets compress 10 to 30 times; a bomb, hundreds or thousands of times.
-        if total > MAX_UNPACKED_BYTES || (ratio > 200 && entry.size() > 50 << 20) {
-            return Err("it would unpack to an absurd size (a “zip bomb”), so it was not opened".into());
-        }
         kind = match entry.name() {
             "xl/workbook.xml" => Some("xlsx"),
             "xl/workbook.bin" => Some("xlsb"),
@@ -523,7 +551,97 @@ fn zip_format(bytes: &[u8]) -> std::result::Result<&'static str, String> {
             _ => kind,
         };
     }
-    kind.ok_or_else(|| "it is a zip file, not a spreadsheet".to_string())
+    let kind = kind.ok_or_else(|| "it is a zip file, not a spreadsheet".to_string())?;
+    let bomb = || "it would unpack to an absurd size (a “zip bomb”), so it was not opened".to_string();
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive.by_index(i).map_err(|e| format!("it is damaged ({e})"))?;
+        let name = entry.name().to_string();
+        let compressed = entry.compressed_size().max(1);
+        let mut measured = Measured { inner: entry, read: 0, compressed, total_before: total };
+        if kind == "ods" && name == "content.xml" {
+            check_ods_repeats(std::io::BufReader::new(&mut measured)).map_err(|e| if e.contains("zip bomb") { bomb() } else { e })?;
+        }
+        let drained = std::io::copy(&mut measured, &mut std::io::sink());
+        if let Err(e) = drained {
+            return Err(if e.kind() == std::io::ErrorKind::OutOfMemory { bomb() } else { format!("it is damaged ({e})") });
+        }
+        total += measured.read;
+    }
+    Ok(kind)
+}
+
+/// A part of a zip as it inflates, refusing to go on past the limits (an `OutOfMemory` error).
+struct Measured<R> {
+    inner: R,
+    read: u64,
+    compressed: u64,
+    total_before: u64,
+}
+
+impl<R: Read> Read for Measured<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        // Real sheets compress 10 to 50 times; a bomb, hundreds or thousands of times.
+        let ratio = self.read / self.compressed;
+        if self.total_before + self.read > MAX_UNPACKED_BYTES || (self.read > 32 << 20 && ratio > 200) {
+            return Err(std::io::Error::new(std::io::ErrorKind::OutOfMemory, "zip bomb"));
+        }
+        Ok(n)
+    }
+}
+
+/// The most cells a loaded sheet (ODS, XLS, XLSB) may expand to.
+pub const MAX_SHEET_CELLS: u64 = 20_000_000;
+
+/// Counts the cells an ODS sheet expands to (`number-rows-repeated`, `number-columns-repeated`)
+/// without expanding them: an 831-byte file may ask for a hundred million rows.
+fn check_ods_repeats(reader: impl std::io::BufRead) -> std::result::Result<(), String> {
+    use quick_xml::events::Event;
+    let mut xml = quick_xml::Reader::from_reader(reader);
+    let mut buf = Vec::new();
+    let too_big = || format!("a sheet in it would expand to more than {MAX_SHEET_CELLS} cells (rows or columns repeated absurdly often), so it was not opened");
+    let repeats = |e: &quick_xml::events::BytesStart, key: &[u8]| -> u64 {
+        e.try_get_attribute(key).ok().flatten().and_then(|a| std::str::from_utf8(&a.value).ok()?.trim().parse::<u64>().ok()).unwrap_or(1)
+    };
+    // Per table: rows up to the last row with content, and the widest row with content.
+    let (mut rows, mut rows_to_last, mut widest) = (0u64, 0u64, 0u64);
+    let (mut row_repeat, mut row_width, mut row_filled) = (1u64, 0u64, 0u64);
+    loop {
+        let event = xml.read_event_into(&mut buf).map_err(|e| if e.to_string().contains("zip bomb") { "zip bomb".to_string() } else { format!("it is damaged ({e})") })?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => match e.name().as_ref() {
+                b"table:table" => (rows, rows_to_last, widest) = (0, 0, 0),
+                b"table:table-row" => {
+                    row_repeat = repeats(e, b"table:number-rows-repeated");
+                    (row_width, row_filled) = (0, 0);
+                }
+                b"table:table-cell" | b"table:covered-table-cell" => {
+                    let n = repeats(e, b"table:number-columns-repeated");
+                    row_width = row_width.saturating_add(n);
+                    let filled = matches!(event, Event::Start(_)) || e.try_get_attribute(b"office:value-type").ok().flatten().is_some();
+                    if filled {
+                        row_filled = row_width;
+                    }
+                }
+                _ => {}
+            },
+            Event::End(ref e) if e.name().as_ref() == b"table:table-row" => {
+                rows = rows.saturating_add(row_repeat);
+                if row_filled > 0 {
+                    rows_to_last = rows;
+                    widest = widest.max(row_filled);
+                }
+                if rows_to_last.saturating_mul(widest) > MAX_SHEET_CELLS {
+                    return Err(too_big());
+                }
+            }
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 fn load_sheets(bytes: Vec<u8>, format: &str) -> std::result::Result<Vec<(String, Range<Data>)>, String> {

@@ -160,7 +160,10 @@ pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) 
             Field::LifetimeSpend => {
                 let amount = match cell {
                     Cell::Number(n) if n.is_finite() && n.abs() < 1e13 => Ok(Money::from_cents((n * 100.0).round() as i64)),
-                    _ => values::parse_money(raw),
+                    _ => {
+                        let mark = layout.money_marks.get(column.index).copied().unwrap_or_default();
+                        values::parse_money_in(raw, mark, &layout.currency)
+                    }
                 };
                 match amount {
                     Ok(m) => spend = Some(spend.map_or(m, |s| s.max(m))),

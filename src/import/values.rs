@@ -190,56 +190,262 @@ pub fn parse_date(raw: &str, order: DateOrder, today: NaiveDate) -> Result<Naive
     }
 }
 
-/// An amount of money: `$1,234.50`, `1.234,50 €`, `120,40 €`, `£12`, `EUR 99`, `(12.00)`, `-5`.
-pub fn parse_money(raw: &str) -> Result<Money, String> {
-    let trimmed = raw.trim();
-    let bad = || format!("“{trimmed}” is not an amount of money");
-    let negative = trimmed.starts_with('-') || (trimmed.starts_with('(') && trimmed.ends_with(')')) || trimmed.ends_with('-');
-    let mut number = String::with_capacity(trimmed.len());
-    for c in trimmed.chars() {
-        match c {
-            '0'..='9' | '.' | ',' => number.push(c),
-            // Thousands spaces of every kind, apostrophes (Swiss 1'234.50), signs and currency words.
-            ' ' | '\u{a0}' | '\u{202f}' | '\'' | '’' | '(' | ')' | '-' | '+' => {}
-            c if c.is_alphabetic() || "$€£¥₹₩₽₺₪₫₱฿₴₦₲₵₡".contains(c) => {}
-            _ => return Err(bad()),
+/// Which mark separates the units from the cents in a column of amounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DecimalMark {
+    /// `1,234.50`: a point; commas (and spaces, apostrophes) group thousands.
+    Point,
+    /// `1.234,50`: a comma; points (and spaces) group thousands.
+    Comma,
+    /// Decided for each value: the last of two different marks, a mark that appears once unless it
+    /// is followed by exactly three digits of a valid thousands group (`1,234`, `12.345`).
+    #[default]
+    Either,
+}
+
+impl DecimalMark {
+    /// The mark the shop's country writes (for a column whose values do not decide it).
+    pub fn for_country(country: &str) -> DecimalMark {
+        const COMMA: &[&str] = &[
+            "AR", "AT", "BA", "BE", "BG", "BO", "BR", "CL", "CO", "CR", "CZ", "DE", "DK", "EC", "EE", "ES", "FI", "FR", "GR",
+            "HR", "HU", "ID", "IS", "IT", "LT", "LU", "LV", "NL", "NO", "PL", "PT", "PY", "RO", "RS", "RU", "SE", "SI", "SK",
+            "TR", "UA", "UY", "VE", "VN",
+        ];
+        if COMMA.contains(&country) { DecimalMark::Comma } else { DecimalMark::Point }
+    }
+
+    /// What one value says about its column's mark: `Some` only when the value can be read one way.
+    pub fn shown_by(raw: &str) -> Option<DecimalMark> {
+        let (point, comma) = (parse_amount(raw, DecimalMark::Point).ok(), parse_amount(raw, DecimalMark::Comma).ok());
+        match (point, comma) {
+            (Some(_), None) => Some(DecimalMark::Point),
+            (None, Some(_)) => Some(DecimalMark::Comma),
+            (Some(p), Some(c)) if p.amount != c.amount => {
+                // "12.50" reads as 1250 under a comma only through a bad group, which parse refuses,
+                // so two readings that differ mean a lone mark before three digits: undecided.
+                None
+            }
+            _ => None,
         }
     }
-    if !number.bytes().any(|b| b.is_ascii_digit()) {
+}
+
+/// An amount as written: its value, and the currency it names, if it names one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Amount {
+    pub amount: Money,
+    /// An ISO code (`USD`), or a sign several currencies share (`$`, `¥`, `kr`).
+    pub currency: Option<&'static str>,
+}
+
+/// Amounts above this many whole units are refused as mistakes (ten billion).
+const MAX_UNITS: i64 = 10_000_000_000;
+
+/// Currency signs and the codes they stand for; a sign several currencies share stands for itself.
+const SIGNS: &[(&str, &str)] = &[
+    ("US$", "USD"), ("CA$", "CAD"), ("C$", "CAD"), ("AU$", "AUD"), ("A$", "AUD"), ("NZ$", "NZD"), ("HK$", "HKD"),
+    ("S$", "SGD"), ("R$", "BRL"), ("$", "$"), ("£", "GBP"), ("€", "EUR"), ("¥", "¥"), ("￥", "¥"), ("₹", "INR"),
+    ("₩", "KRW"), ("₽", "RUB"), ("₺", "TRY"), ("₪", "ILS"), ("₫", "VND"), ("₱", "PHP"), ("฿", "THB"), ("₴", "UAH"),
+    ("₦", "NGN"), ("₲", "PYG"), ("₵", "GHS"), ("₡", "CRC"), ("zł", "PLN"), ("Kč", "CZK"), ("kr.", "kr"), ("kr", "kr"),
+    ("Fr.", "CHF"), ("Ft", "HUF"), ("lei", "RON"), ("R", "ZAR"),
+];
+
+/// The currencies a shared sign may stand for.
+fn family(sign: &str) -> &'static [&'static str] {
+    match sign {
+        "$" => &["USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN", "ARS", "CLP", "COP", "TWD"],
+        "¥" => &["JPY", "CNY"],
+        "kr" => &["SEK", "NOK", "DKK", "ISK"],
+        _ => &[],
+    }
+}
+
+/// The ISO code an amount's currency sign means in a shop that counts in `shop`: a shared sign is
+/// the shop's own currency when it can be (`$` in a Canadian shop is CAD).
+pub fn currency_code(sign: &'static str, shop: &str) -> &'static str {
+    let options = family(sign);
+    if options.is_empty() {
+        return sign;
+    }
+    options.iter().copied().find(|c| c.eq_ignore_ascii_case(shop)).unwrap_or(options[0])
+}
+
+/// A currency sign or ISO code at the start (`prefix`) or the end of `text`: the code, and the rest.
+fn take_currency(text: &str, prefix: bool) -> (Option<&'static str>, &str) {
+    for &(sign, code) in SIGNS {
+        let rest = if prefix { text.strip_prefix(sign) } else { text.strip_suffix(sign) };
+        if let Some(rest) = rest {
+            // A letter sign must stand apart from other letters ("R" is not the start of "Rabbit").
+            let next = if prefix { rest.chars().next() } else { rest.chars().next_back() };
+            if sign.chars().all(char::is_alphabetic) && next.is_some_and(char::is_alphabetic) {
+                continue;
+            }
+            return (Some(code), rest.trim_matches(SPACES));
+        }
+    }
+    let word: String = if prefix { text.chars().take(4).collect() } else { text.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect() };
+    let letters = if prefix { word.chars().take_while(char::is_ascii_alphabetic).count() } else { word.chars().rev().take_while(char::is_ascii_alphabetic).count() };
+    if letters == 3 {
+        let (code, rest) = if prefix { (&text[..3], &text[3..]) } else { (&text[text.len() - 3..], &text[..text.len() - 3]) };
+        if let Some(code) = iso_code(code) {
+            return (Some(code), rest.trim_matches(SPACES));
+        }
+    }
+    (None, text)
+}
+
+/// A three-letter code, upper-cased, as a `&'static str` (the codes Regulars knows, else none).
+fn iso_code(code: &str) -> Option<&'static str> {
+    const CODES: &[&str] = &[
+        "AED", "ARS", "AUD", "BGN", "BRL", "CAD", "CHF", "CLP", "CNY", "COP", "CZK", "DKK", "EGP", "EUR", "GBP", "GHS",
+        "HKD", "HUF", "IDR", "ILS", "INR", "ISK", "JPY", "KES", "KRW", "MAD", "MXN", "MYR", "NGN", "NOK", "NZD", "PEN",
+        "PHP", "PKR", "PLN", "RON", "RSD", "RUB", "SAR", "SEK", "SGD", "THB", "TRY", "TWD", "UAH", "USD", "UYU", "VND",
+        "ZAR",
+    ];
+    CODES.iter().copied().find(|c| c.eq_ignore_ascii_case(code))
+}
+
+const SPACES: &[char] = &[' ', '\u{a0}', '\u{202f}'];
+
+/// An amount of money, read strictly: an optional sign in front (or accounting brackets), an
+/// optional currency sign or code before or after, digits in thousands groups that are real groups,
+/// and one decimal mark (`mark`, or decided from the value). Anything else is refused with a reason.
+pub fn parse_amount(raw: &str, mark: DecimalMark) -> Result<Amount, String> {
+    let trimmed = raw.trim();
+    let bad = || format!("“{}” is not an amount of money", excerpt(trimmed));
+    let mut text = trimmed;
+    let mut negative = false;
+    if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        negative = true;
+        text = inner.trim();
+    }
+    fn sign(t: &str) -> Option<(bool, &str)> {
+        t.strip_prefix(['-', '−']).map(|r| (true, r)).or_else(|| t.strip_prefix('+').map(|r| (false, r)))
+    }
+    if let Some((minus, rest)) = sign(text) {
+        negative |= minus;
+        text = rest.trim_start_matches(SPACES);
+    }
+    let (before, rest) = take_currency(text, true);
+    text = rest;
+    if before.is_some() {
+        if let Some((minus, rest)) = sign(text) {
+            negative |= minus;
+            text = rest.trim_start_matches(SPACES);
+        }
+    }
+    let (after, rest) = take_currency(text, false);
+    text = rest;
+    let currency = match (before, after) {
+        (Some(a), Some(b)) if a != b => return Err(format!("“{}” names two currencies", excerpt(trimmed))),
+        (a, b) => a.or(b),
+    };
+    let number = text;
+    if number.is_empty() || !number.bytes().any(|b| b.is_ascii_digit()) {
         return Err(bad());
     }
-    let last_dot = number.rfind('.');
-    let last_comma = number.rfind(',');
-    let decimal = match (last_dot, last_comma) {
-        (Some(d), Some(c)) => Some(d.max(c)),
-        (Some(p), None) | (None, Some(p)) => {
-            let mark = number.as_bytes()[p];
-            let after = number.len() - p - 1;
-            let repeated = number.bytes().filter(|&b| b == mark).count() > 1;
-            // "1,234" and "1.234.567" group thousands; "12,5" and "12.50" have decimals.
-            if repeated || after == 3 { None } else { Some(p) }
+    // Digit groups and the one separator between each pair.
+    let mut groups: Vec<&str> = Vec::new();
+    let mut seps: Vec<char> = Vec::new();
+    let mut start = None;
+    for (i, c) in number.char_indices() {
+        if c.is_ascii_digit() {
+            start.get_or_insert(i);
+            continue;
         }
-        (None, None) => None,
-    };
-    let (whole, fraction) = match decimal {
-        Some(p) => (&number[..p], &number[p + 1..]),
-        None => (number.as_str(), ""),
-    };
-    let whole: String = whole.chars().filter(char::is_ascii_digit).collect();
-    if fraction.len() > 2 && !fraction.bytes().skip(2).all(|b| b == b'0') {
-        // More than cents: round to the nearest cent.
-        let value: f64 = format!("{}.{}", if whole.is_empty() { "0" } else { &whole }, fraction).parse().map_err(|_| bad())?;
-        let cents = (value * 100.0).round() as i64;
-        return Ok(Money::from_cents(if negative { -cents } else { cents }));
+        if !matches!(c, '.' | ',' | ' ' | '\u{a0}' | '\u{202f}' | '\'' | '’') {
+            return Err(bad());
+        }
+        match start.take() {
+            Some(s) => groups.push(&number[s..i]),
+            // Only a decimal mark may lead (".50"), and never two separators in a row.
+            None if i == 0 && matches!(c, '.' | ',') => groups.push(""),
+            None => return Err(bad()),
+        }
+        seps.push(c);
     }
-    if whole.len() > 13 {
-        return Err(format!("“{trimmed}” is too large an amount"));
+    match start {
+        Some(s) => groups.push(&number[s..]),
+        None => return Err(bad()),
+    }
+    let count = |m: char| seps.iter().filter(|&&s| s == m).count();
+    let first_is_group = |g: &str| (1..=3).contains(&g.len()) && !g.starts_with('0');
+    let decimal_at = match (seps.last().copied(), mark) {
+        (None, _) => None,
+        (Some('.'), DecimalMark::Point) | (Some(','), DecimalMark::Comma) => Some(seps.len() - 1),
+        (Some(_), DecimalMark::Point | DecimalMark::Comma) => None,
+        (Some(last @ ('.' | ',')), DecimalMark::Either) => {
+            let other = if last == '.' { ',' } else { '.' };
+            if count(other) > 0 || (count(last) == 1 && !(groups.len() == 2 && groups[1].len() == 3 && first_is_group(groups[0]))) {
+                Some(seps.len() - 1)
+            } else {
+                None
+            }
+        }
+        (Some(_), DecimalMark::Either) => None,
+    };
+    let (whole_groups, whole_seps, fraction) = match decimal_at {
+        Some(at) => (&groups[..=at], &seps[..at], groups[at + 1]),
+        None => (&groups[..], &seps[..], ""),
+    };
+    if let Some(&thousands) = whole_seps.first() {
+        let decimal = decimal_at.map(|at| seps[at]);
+        let valid = whole_seps.iter().all(|&s| s == thousands)
+            && Some(thousands) != decimal
+            && first_is_group(whole_groups[0])
+            && whole_groups[1..].iter().all(|g| g.len() == 3);
+        if !valid {
+            return Err(bad());
+        }
+    }
+    let whole: String = whole_groups.concat();
+    let whole = whole.trim_start_matches('0');
+    if whole.len() > 11 {
+        return Err(format!("“{}” is too large an amount", excerpt(trimmed)));
     }
     let units: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
-    let cents_text = format!("{:0<2}", &fraction[..fraction.len().min(2)]);
-    let cents: i64 = cents_text.parse().map_err(|_| bad())?;
+    if units >= MAX_UNITS {
+        return Err(format!("“{}” is too large an amount", excerpt(trimmed)));
+    }
+    let fraction = fraction.get(..fraction.len().min(12)).unwrap_or(fraction);
+    // Cents, rounded half up from the digits after them.
+    let mut cents: i64 = 0;
+    for (i, d) in fraction.bytes().take(2).enumerate() {
+        cents += i64::from(d - b'0') * if i == 0 { 10 } else { 1 };
+    }
+    if fraction.len() > 2 && fraction.as_bytes()[2] >= b'5' {
+        cents += 1;
+    }
     let total = units * 100 + cents;
-    Ok(Money::from_cents(if negative { -total } else { total }))
+    Ok(Amount { amount: Money::from_cents(if negative { -total } else { total }), currency })
+}
+
+/// An amount of money whatever its currency, its mark decided from the value: `$1,234.50`,
+/// `1.234,50 €`, `120,40 €`, `£12`, `EUR 99`, `(12.00)`, `-5`.
+pub fn parse_money(raw: &str) -> Result<Money, String> {
+    parse_amount(raw, DecimalMark::Either).map(|a| a.amount)
+}
+
+/// An amount in the shop's currency (`shop`, an ISO code): one that names another currency is
+/// refused, since counting dollars as pounds would be quietly wrong.
+pub fn parse_money_in(raw: &str, mark: DecimalMark, shop: &str) -> Result<Money, String> {
+    let a = parse_amount(raw, mark)?;
+    match a.currency.map(|c| currency_code(c, shop)) {
+        Some(code) if !code.eq_ignore_ascii_case(shop) => Err(format!(
+            "“{}” is in {code}, but the shop counts in {shop}; convert it, or set the shop's currency",
+            excerpt(raw.trim())
+        )),
+        _ => Ok(a.amount),
+    }
+}
+
+/// A short excerpt of a value for a message: a problem quotes at most 60 characters of it.
+pub fn excerpt(value: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 60;
+    match value.char_indices().nth(MAX) {
+        None => value.into(),
+        Some((at, _)) => format!("{}…", &value[..at]).into(),
+    }
 }
 
 /// A whole number of orders or visits: `3`, `3.0`, `1,204`.
@@ -430,6 +636,38 @@ mod tests {
         assert_eq!(excel_serial_date(61.0), Some(d(1900, 3, 1)));
         assert_eq!(excel_serial_date(45292.0), Some(d(2024, 1, 1)));
         assert_eq!(excel_serial_date(-3.0), None);
+    }
+
+    #[test]
+    fn money_is_read_strictly_or_refused() {
+        // Each of these was once quietly changed into another amount (2E3 into 23.00).
+        for bad in ["2E3", "1.5E+3", "12.5.6", "5-3", "1e308", "12,34,5", "1..5", "1,2345.6", "0,050.00", "12 apples",
+                    "99999999999999", "EUR 5 USD", "1 000 000,5.5", "5-"] {
+            assert!(parse_money(bad).is_err(), "{bad} should be refused, got {:?}", parse_money(bad));
+        }
+        assert_eq!(parse_money("0.050"), Ok(Money::from_cents(5)), "a leading zero is never a thousands group");
+        assert_eq!(parse_money("0,5"), Ok(Money::from_cents(50)));
+        assert_eq!(parse_money("$-5"), Ok(Money::from_cents(-500)));
+        assert_eq!(parse_money("-£1,000"), Ok(Money::from_cents(-100_000)));
+        assert_eq!(parse_money("12.9951"), Ok(Money::from_cents(1_300)), "fractions of a cent round");
+        // The column's mark decides what a lone mark before three digits means.
+        assert_eq!(parse_amount("1.234", DecimalMark::Point).map(|a| a.amount), Ok(Money::from_cents(123)));
+        assert_eq!(parse_amount("1.234", DecimalMark::Comma).map(|a| a.amount), Ok(Money::from_cents(123_400)));
+        assert!(parse_amount("1.234,5", DecimalMark::Point).is_err());
+        assert_eq!(DecimalMark::shown_by("12,50"), Some(DecimalMark::Comma));
+        assert_eq!(DecimalMark::shown_by("1,234.50"), Some(DecimalMark::Point));
+        assert_eq!(DecimalMark::shown_by("1,234"), None);
+        assert_eq!(DecimalMark::for_country("DE"), DecimalMark::Comma);
+        // Another currency than the shop's is refused, never counted as the shop's.
+        assert!(parse_money_in("USD 12", DecimalMark::Either, "GBP").unwrap_err().contains("USD"));
+        assert!(parse_money_in("$12", DecimalMark::Either, "EUR").is_err());
+        assert_eq!(parse_money_in("$12", DecimalMark::Either, "CAD"), Ok(Money::from_cents(1_200)));
+        assert_eq!(parse_money_in("12 £", DecimalMark::Either, "GBP"), Ok(Money::from_cents(1_200)));
+        assert_eq!(parse_amount("R$ 5,00", DecimalMark::Either).unwrap().currency, Some("BRL"));
+        assert_eq!(parse_amount("100 kr", DecimalMark::Either).map(|a| currency_code(a.currency.unwrap(), "NOK")), Ok("NOK"));
+        // A huge bad value is quoted as a short excerpt.
+        let huge = "x".repeat(1 << 20);
+        assert!(parse_money(&huge).unwrap_err().chars().count() < 120);
     }
 
     #[test]

@@ -192,18 +192,28 @@ impl WriteDb<'_> {
 
     /// Records that an import created (`before` None) or changed a customer. A customer changed
     /// twice by one import keeps the first `before`.
-    pub fn record_import_change(&self, id: ImportId, customer: CustomerId, before: Option<&str>) -> Result<()> {
+    /// Records that `row` of import `id` created (`before` none) or changed `customer`.
+    pub fn record_import_change(&self, id: ImportId, customer: CustomerId, before: Option<&str>, row: u64) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT INTO import_changes (import_id, customer_id, action, before) VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO import_changes (import_id, customer_id, action, before, row) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (import_id, customer_id) DO NOTHING",
             )?
-            .execute(params![id, customer, if before.is_some() { "merged" } else { "created" }, before])?;
+            .execute(params![id, customer, if before.is_some() { "merged" } else { "created" }, before, row as i64])?;
         Ok(())
     }
 
     pub fn mark_import_undone(&self, id: ImportId, at: chrono::DateTime<chrono::Utc>) -> Result<()> {
         self.conn.prepare_cached("UPDATE imports SET undone_at = ?2 WHERE id = ?1")?.execute(params![id, time_text(at)])?;
         Ok(())
+    }
+}
+
+impl Db<'_> {
+    /// The rows of each import that created or changed `customer`: (import, row).
+    pub fn import_rows_of(&self, customer: CustomerId) -> Result<Vec<(ImportId, u64)>> {
+        let mut stmt = self.conn.prepare_cached("SELECT import_id, row FROM import_changes WHERE customer_id = ?1 AND row IS NOT NULL")?;
+        let rows = stmt.query_map([customer], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 }

@@ -35,7 +35,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_touchpoints.sql"),
     include_str!("migrations/0004_followups.sql"),
     include_str!("migrations/0005_rollup_index.sql"),
+    include_str!("migrations/0006_import_change_rows.sql"),
 ];
+
+/// The setting that says an erasure's purge has not finished (see `Store::purge`).
+pub const PURGE_PENDING: &str = "erasure_purge_pending";
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -85,13 +89,33 @@ struct Memo {
 
 impl Store {
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
+    /// The folder must exist: a mistyped path is an error, not a new folder (`create_folder_of`
+    /// makes the default one).
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::io(format!("cannot create the folder {}", dir.display()), e))?;
+            if !dir.is_dir() {
+                return Err(Error::not_found(format!(
+                    "the folder {} does not exist; create it first, or choose another place for the database",
+                    dir.display()
+                )));
+            }
         }
         let conn = Connection::open(path)?;
-        Store::init(conn, Some(path.to_path_buf()))
+        let store = Store::init(conn, Some(path.to_path_buf())).map_err(|e| plain_open_error(e, path))?;
+        // An erasure whose purge was cut short is finished now (without waiting for readers).
+        if store.purge_pending()? {
+            store.purge(std::time::Duration::ZERO)?;
+        }
+        Ok(store)
+    }
+
+    /// Creates the folder that will hold the database at `path` (the default data folder on a
+    /// first run).
+    pub fn create_folder_of(path: &Path) -> Result<()> {
+        match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            Some(dir) => std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("cannot create the folder {}", dir.display()), e)),
+            None => Ok(()),
+        }
     }
 
     /// Opens a database file only to read it (a backup being described), without migrating it.
@@ -110,6 +134,12 @@ impl Store {
     }
 
     fn init(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        // A database from a newer Regulars is refused before anything touches it (not even the
+        // journal mode): it stays byte for byte as it was.
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(newer_schema(version));
+        }
         // WAL lets the app read while the CLI writes. synchronous=FULL makes every committed
         // transaction survive a power cut, not only an application crash: a shop owner's saved
         // edit must not vanish, and the cost (one fsync per transaction) is invisible at human pace
@@ -136,9 +166,7 @@ impl Store {
     fn migrate(&mut self) -> Result<()> {
         let current: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if current > SCHEMA_VERSION {
-            return Err(Error::conflict(format!(
-                "this database was written by a newer Regulars (schema {current}, this one knows {SCHEMA_VERSION}); update Regulars to open it"
-            )));
+            return Err(newer_schema(current));
         }
         if current > 0 && current < SCHEMA_VERSION {
             if let Some(path) = self.path.clone() {
@@ -167,6 +195,8 @@ impl Store {
     pub fn backup_to(&self, to: &Path) -> Result<()> {
         let mut dest = Connection::open(to)?;
         rusqlite::backup::Backup::new(&self.conn, &mut dest)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+        // A backup is a plain file: in rollback mode, so reading it never leaves a -wal or -shm.
+        dest.pragma_update(None, "journal_mode", "DELETE")?;
         let check: String = dest.pragma_query_value(None, "quick_check", |r| r.get(0))?;
         if check != "ok" {
             return Err(Error::conflict(format!("the backup {} did not check out: {check}", to.display())));
@@ -174,8 +204,79 @@ impl Store {
         Ok(())
     }
 
+    /// Opens a backup file to read it, without leaving anything beside it (no `-wal` or `-shm`)
+    /// and without taking a lock: backups never change once made.
+    pub fn open_backup(path: &Path) -> Result<Store> {
+        let uri = format!("file:{}?immutable=1", uri_path(path));
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(uri, flags)?;
+        rusqlite::vtab::array::load_module(&conn)?;
+        Ok(Store { conn, path: Some(path.to_path_buf()), memo: std::cell::RefCell::new(Vec::new()) })
+    }
+
+    /// Replaces this database's content with the backup at `from`, holding the write lock from
+    /// before `before_replacing` runs until the content is replaced: `before_replacing` (the
+    /// safety backup, on a connection of its own) sees exactly what is replaced, and nothing that
+    /// another process commits can fall in between and be lost. The backup is checked first, and
+    /// one from an older Regulars is brought up to date in a copy before anything is locked.
+    pub fn replace_with<T>(&mut self, from: &Path, before_replacing: impl FnOnce() -> Result<T>) -> Result<T> {
+        let src = Store::open_backup(from)?;
+        let problems = src.quick_check()?;
+        if !problems.is_empty() {
+            return Err(Error::conflict(format!("the backup {} is damaged ({}); nothing was replaced", from.display(), problems.join("; "))));
+        }
+        let version: i64 = src.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::conflict(format!("the backup {} was made by a newer Regulars; nothing was replaced", from.display())));
+        }
+        // An older backup is brought up to date in a private copy, never in place.
+        let upgraded = if version < SCHEMA_VERSION {
+            let dir = self.path.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));
+            let tmp = tempfile_in(dir, "restoring")?;
+            {
+                let mut conn = Connection::open(tmp.path())?;
+                rusqlite::backup::Backup::new(&src.conn, &mut conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+                Store::init(conn, None)?;
+            }
+            Some(tmp)
+        } else {
+            None
+        };
+        drop(src);
+        let source = upgraded.as_ref().map_or(from, |t| t.path());
+        let uri = format!("file:{}?immutable=1", uri_path(source));
+        self.conn.execute("ATTACH DATABASE ?1 AS restore_src", [uri])?;
+        let outcome = self.replace_attached(before_replacing);
+        let detached = self.conn.execute_batch("DETACH DATABASE restore_src");
+        self.memo.borrow_mut().clear();
+        let value = outcome?;
+        detached?;
+        Ok(value)
+    }
+
+    fn replace_attached<T>(&mut self, before_replacing: impl FnOnce() -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = before_replacing()?;
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        let tables: Vec<String> = tx
+            .prepare("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' AND (name NOT LIKE 'sqlite%' OR name = 'sqlite_sequence') ORDER BY name")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for table in &tables {
+            let quoted = format!("\"{}\"", table.replace('"', "\"\""));
+            let exists: bool = tx.query_row("SELECT count(*) FROM restore_src.sqlite_schema WHERE name = ?1", [table], |r| r.get(0))?;
+            tx.execute(&format!("DELETE FROM main.{quoted}"), [])?;
+            if exists {
+                tx.execute(&format!("INSERT INTO main.{quoted} SELECT * FROM restore_src.{quoted}"), [])?;
+            }
+        }
+        tx.commit()?;
+        Ok(value)
+    }
+
     /// Replaces this database's content with the backup at `from` (checked first), in one step,
-    /// then brings its schema up to date.
+    /// then brings its schema up to date. Only for a fresh file (recovering a damaged one): a
+    /// database in use is replaced with `replace_with`, under the write lock.
     pub fn restore_from(&mut self, from: &Path) -> Result<()> {
         let src = Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         let check: String = src.pragma_query_value(None, "quick_check", |r| r.get(0))?;
@@ -195,11 +296,40 @@ impl Store {
     }
 
     /// After an erasure: rewrites the search index without the erased words, and moves everything
-    /// from the write-ahead log into the main file and empties the log.
-    pub fn purge(&self) -> Result<()> {
+    /// from the write-ahead log into the main file and empties the log. Another connection reading
+    /// (the app's analysis, another process) stops the log from being emptied: it is tried again
+    /// for up to `patience`, then left for later. Returns whether everything left the log.
+    /// `PURGE_PENDING` is set by the erasure's own transaction and cleared here once done, so a
+    /// purge that was cut short (a kill, a reader that never let go) is finished at the next open.
+    pub fn purge(&self, patience: std::time::Duration) -> Result<bool> {
         self.conn.execute("INSERT INTO customer_search (customer_search) VALUES ('optimize')", [])?;
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
+        let start = std::time::Instant::now();
+        loop {
+            if self.checkpoint_truncate()? {
+                break;
+            }
+            if start.elapsed() >= patience {
+                return Ok(false);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        if self.db().setting(PURGE_PENDING)?.is_some() {
+            self.conn.execute("DELETE FROM settings WHERE key = ?1", [PURGE_PENDING])?;
+            // The log now holds only the settings page; emptied too when nobody reads.
+            self.checkpoint_truncate()?;
+        }
+        Ok(true)
+    }
+
+    /// One `wal_checkpoint(TRUNCATE)`: whether it copied every frame and emptied the log.
+    fn checkpoint_truncate(&self) -> Result<bool> {
+        let (busy, log, done): (i64, i64, i64) = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(busy == 0 && log <= 0 && done <= 0)
+    }
+
+    /// Whether an erasure's purge is still to finish (see `purge`).
+    pub fn purge_pending(&self) -> Result<bool> {
+        Ok(self.db().setting(PURGE_PENDING)?.is_some())
     }
 
     /// What identifies the database's content: rows changed through this connection, and other
@@ -318,6 +448,65 @@ impl<'a> std::ops::Deref for WriteDb<'a> {
     fn deref(&self) -> &Db<'a> {
         &self.db
     }
+}
+
+/// SQLite's words for a file that cannot be written, in plain ones.
+fn plain_open_error(e: Error, path: &Path) -> Error {
+    let code = match &e.kind {
+        crate::error::ErrorKind::Storage(rusqlite::Error::SqliteFailure(f, _)) => Some(f.code),
+        _ => None,
+    };
+    match code {
+        Some(rusqlite::ErrorCode::ReadOnly) => Error::conflict(format!(
+            "the database {} cannot be written: the file or its folder is read-only. Give yourself permission to change it, or copy it somewhere you can write",
+            path.display()
+        )),
+        Some(rusqlite::ErrorCode::CannotOpen) => Error::conflict(format!("the database {} cannot be opened: check that you may read and write it and its folder", path.display())),
+        _ => e,
+    }
+}
+
+fn newer_schema(version: i64) -> Error {
+    Error::conflict(format!(
+        "this database was written by a newer Regulars (schema {version}, this one knows {SCHEMA_VERSION}); update Regulars to open it"
+    ))
+}
+
+/// A path as the `file:` URI SQLite reads (`?` `#` `%` escaped).
+fn uri_path(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A temporary file beside the database, removed when dropped.
+pub(crate) struct TempFile(PathBuf);
+
+impl TempFile {
+    pub(crate) fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        for suffix in ["", "-journal", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
+        }
+    }
+}
+
+fn tempfile_in(dir: &Path, what: &str) -> Result<TempFile> {
+    let name = format!(".regulars-{what}-{}-{}.db", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    Ok(TempFile(dir.join(name)))
 }
 
 fn id_list(ids: &[CustomerId]) -> Rc<Vec<Value>> {
@@ -652,6 +841,11 @@ impl WriteDb<'_> {
         Ok(())
     }
 
+    pub fn remove_setting(&self, key: &str) -> Result<()> {
+        self.conn.execute("DELETE FROM settings WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         self.conn.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -878,7 +1072,7 @@ mod tests {
     #[test]
     fn migrations_are_append_only() {
         let frozen: Vec<u64> = MIGRATIONS.iter().map(|m| checksum(m)).collect();
-        let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8, 0xd9c8_160c_2b85_5455, 0x2bb2_2a9e_5ac1_673c, 0x0c17_76f5_8f21_9cd1, 0xc01a_9b1e_6a92_58d4];
+        let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8, 0xd9c8_160c_2b85_5455, 0x2bb2_2a9e_5ac1_673c, 0x0c17_76f5_8f21_9cd1, 0xc01a_9b1e_6a92_58d4, 0xa7bb_2afe_760f_d6b7];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "a new migration needs its checksum pinned here");
         for (i, (got, want)) in frozen.iter().zip(pinned).enumerate() {
             assert_eq!(got, want, "migration {} was edited after release (checksum {got:#x})", i + 1);
@@ -894,6 +1088,8 @@ mod tests {
     fn migrations_apply_cleanly_and_reopen_is_a_no_op() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested/regulars.db");
+        assert!(Store::open(&path).is_err(), "a missing folder is not made quietly");
+        Store::create_folder_of(&path).unwrap();
         let store = Store::open(&path).unwrap();
         assert_eq!(store.db().schema_version().unwrap(), SCHEMA_VERSION);
         assert_eq!(store.db().integrity_problems().unwrap(), Vec::<String>::new());

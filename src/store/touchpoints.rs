@@ -277,3 +277,74 @@ impl WriteDb<'_> {
         Ok(())
     }
 }
+
+/// Erasure's look-ups and deletes: touchpoints that were never linked to the person, and the
+/// import reports that quote them.
+impl Db<'_> {
+    /// Unlinked touchpoints whose author key is one of the person's: an email, a phone, a
+    /// (platform, handle), or a name given exactly (case and accents aside, as folded by the caller).
+    pub fn unlinked_by_author(&self, emails: &[String], phones: &[String], handles: &[(String, String)], names: &[String]) -> Result<Vec<TouchpointId>> {
+        let mut ids = Vec::new();
+        let mut by = |kind: &str, platform: Option<&str>, value: &str| -> Result<()> {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id FROM touchpoints WHERE customer_id IS NULL AND author_kind = ?1 AND author_value = ?2
+                 AND (?3 IS NULL OR author_platform = ?3)",
+            )?;
+            for id in stmt.query_map(rusqlite::params![kind, value, platform], |r| r.get(0))? {
+                ids.push(id?);
+            }
+            Ok(())
+        };
+        for e in emails {
+            by("email", None, e)?;
+        }
+        for p in phones {
+            by("phone", None, p)?;
+        }
+        for (platform, handle) in handles {
+            by("handle", Some(platform), handle)?;
+        }
+        if !names.is_empty() {
+            let mut stmt = self.conn.prepare_cached("SELECT id, author_value FROM touchpoints WHERE customer_id IS NULL AND author_kind = 'name'")?;
+            for row in stmt.query_map([], |r| Ok((r.get::<_, TouchpointId>(0)?, r.get::<_, String>(1)?)))? {
+                let (id, value) = row?;
+                if names.contains(&crate::normalize::fold(value.trim())) {
+                    ids.push(id);
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// Every unlinked touchpoint's author and text: (id, author, text).
+    pub fn unlinked_texts(&self) -> Result<Vec<(TouchpointId, String, String)>> {
+        let mut stmt = self.conn.prepare_cached("SELECT id, author, text FROM touchpoints WHERE customer_id IS NULL ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Every import's stored report: (import, report JSON).
+    pub fn import_reports(&self) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.conn.prepare("SELECT id, report FROM imports ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
+
+impl WriteDb<'_> {
+    pub fn delete_touchpoints(&self, ids: &[TouchpointId]) -> Result<usize> {
+        let mut n = 0;
+        let mut stmt = self.conn.prepare_cached("DELETE FROM touchpoints WHERE id = ?1")?;
+        for id in ids {
+            n += stmt.execute([id])?;
+        }
+        Ok(n)
+    }
+
+    pub fn set_import_report(&self, id: i64, report: &str) -> Result<()> {
+        self.conn.prepare_cached("UPDATE imports SET report = ?2 WHERE id = ?1")?.execute(rusqlite::params![id, report])?;
+        Ok(())
+    }
+}
