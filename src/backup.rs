@@ -189,10 +189,12 @@ fn find(store: &Store, id: i64) -> Result<Backup> {
 pub fn restore(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<Backup> {
     let b = find(store, id)?;
     let db = database_path(store)?;
-    store.replace_with(&b.path, || {
-        // A connection of its own: the store's holds the write lock, and sees the same state.
-        let reader = Store::open_read_only(&db)?;
-        make(&reader, &db, BEFORE_RESTORE, now)
+    store.announce(&format!("the restore of backup #{id}"), |store| {
+        store.replace_with(&b.path, || {
+            // A connection of its own: the store's holds the write lock, and sees the same state.
+            let reader = Store::open_read_only(&db)?;
+            make(&reader, &db, BEFORE_RESTORE, now)
+        })
     })
 }
 

@@ -324,6 +324,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let path = regulars::db_path(cli.db, std::env::var_os(regulars::DB_ENV));
     regulars::prepare_db_folder(&path)?;
     let mut store = Store::open(&path).with_context(|| format!("cannot open the database {}", path.display()))?;
+    store.on_wait(|what| eprintln!("Waiting for {what} to finish…"));
     let locale = std::env::var("LC_ALL").or_else(|_| std::env::var("LANG")).ok();
     settings::ensure_country(&mut store, locale.as_deref())?;
     let json = cli.json;

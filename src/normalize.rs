@@ -87,6 +87,10 @@ pub fn email(raw: &str) -> Result<String, String> {
 /// country code are read as numbers of `region`.
 pub fn phone(raw: &str, region: Region) -> Result<String, String> {
     let trimmed = raw.trim();
+    // The longest number written with spaces and an extension is far shorter than this.
+    if trimmed.len() > 64 {
+        return Err(format!("“{trimmed}” is not a phone number"));
+    }
     let digits = trimmed.chars().filter(char::is_ascii_digit).count();
     let looks_like_phone = trimmed
         .chars()

@@ -340,3 +340,36 @@ fn an_erasure_under_a_reader_says_what_is_pending_and_finishes_at_the_next_open(
     assert!(!contains(&database_bytes(&shop), "xylophone"), "purged at the next open");
     assert!(!contains(&database_bytes(&shop), "quixotic"));
 }
+
+/// Another process's edit during a long import waits for it, saying so, instead of failing after
+/// five seconds with SQLite's "database is locked".
+#[test]
+fn a_writer_waits_for_an_import_in_another_process_and_says_what_it_waits_for() {
+    use regulars::import::{self, Options};
+    use regulars::normalize::Region;
+    use regulars::Store;
+    let shop = Shop::new();
+    let file = shop.dir().join("customers.csv");
+    std::fs::write(&file, "Name,Email\nAnn Abbott,ann@example.com\n").unwrap();
+    let (started_tx, started) = std::sync::mpsc::channel();
+    let db = shop.db.clone();
+    let importer = std::thread::spawn(move || {
+        let mut store = Store::open(&db).unwrap();
+        let options = Options { region: Region::parse("GB").unwrap(), sheet: None, mapping: Vec::new(), dry_run: false };
+        import::run(&mut store, &file, &options, chrono::Utc::now(), &mut |_| {
+            started_tx.send(()).unwrap();
+            // Longer than the five seconds a writer used to wait before failing.
+            std::thread::sleep(std::time::Duration::from_millis(6_500));
+            true
+        })
+        .unwrap()
+    });
+    started.recv().unwrap();
+    let out = shop.run(&["customers", "add", "--first-name", "Ben", "--email", "ben@example.com"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("Waiting for the import of customers.csv to finish"), "{err}");
+    importer.join().unwrap();
+    assert_eq!(names(&shop), ["Ann Abbott", "Ben"]);
+    assert!(!std::path::Path::new(&format!("{}.busy", shop.db.display())).exists(), "the marker goes with the work");
+}

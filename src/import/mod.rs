@@ -32,6 +32,8 @@ use values::DateOrder;
 
 /// How many rows are read to find the header, map columns and decide date orders.
 const SAMPLE_ROWS: usize = 2_000;
+/// The most cell text the sample holds.
+const SAMPLE_BYTES: usize = 8 << 20;
 /// Rows per batch between the reading thread and the writing one.
 const BATCH: usize = 2_000;
 /// How many problems a report lists (all are counted).
@@ -281,7 +283,8 @@ pub fn run(
             w.finish_import(import_id, &hash, &record, &stored.to_string())?;
             Ok((c, problems, applier.preview, import_id, hash))
         };
-        store.bulk(|store| if options.dry_run { store.rehearse(work) } else { store.write(work) })
+        let what = format!("the {} of {file_name}", if options.dry_run { "preview" } else { "import" });
+        store.announce(&what, |store| store.bulk(|store| if options.dry_run { store.rehearse(work) } else { store.write(work) }))
     })?;
 
     let import_id = (!options.dry_run).then_some(import_id);
@@ -299,11 +302,16 @@ pub fn run(
     })
 }
 
+/// The first rows, for finding the header and deciding the columns: up to `SAMPLE_ROWS`, or fewer
+/// when their cells hold more than `SAMPLE_BYTES` (a file of megabyte cells is not held whole).
 fn take_sample(rows: &mut Box<dyn Iterator<Item = Result<Row>> + Send>) -> Result<Vec<Row>> {
     let mut sample = Vec::new();
+    let mut bytes = 0usize;
     for r in rows.by_ref() {
-        sample.push(r?);
-        if sample.len() == SAMPLE_ROWS {
+        let r = r?;
+        bytes += r.cells.iter().map(|c| if let Cell::Text(t) = c { t.len() } else { 8 }).sum::<usize>();
+        sample.push(r);
+        if sample.len() == SAMPLE_ROWS || bytes > SAMPLE_BYTES {
             break;
         }
     }
@@ -508,7 +516,7 @@ pub fn undo(store: &mut Store, id: ImportId, now: DateTime<Utc>, region: Region)
     }
     let change = Change { now, region, source: format!("undo of import #{id}") };
     crate::backup::before(store, crate::backup::BEFORE_UNDO, now)?;
-    store.write(|w| {
+    store.announce(&format!("the undo of import #{id}"), |store| store.bulk(|store| store.write(|w| {
         let (mut removed, mut restored) = (0, 0);
         for c in &changes {
             let Some(now_customer) = current.get(&c.customer_id) else { continue };
@@ -529,5 +537,5 @@ pub fn undo(store: &mut Store, id: ImportId, now: DateTime<Utc>, region: Region)
         customers::reindex(w, &restored_ids)?;
         w.mark_import_undone(id, now)?;
         Ok(Undone { import_id: id, removed, restored })
-    })
+    })))
 }

@@ -593,7 +593,7 @@ impl<R: Read> Read for Measured<R> {
 }
 
 /// The most cells a loaded sheet (ODS, XLS, XLSB) may expand to.
-pub const MAX_SHEET_CELLS: u64 = 20_000_000;
+pub const MAX_SHEET_CELLS: u64 = 5_000_000;
 
 /// Counts the cells an ODS sheet expands to (`number-rows-repeated`, `number-columns-repeated`)
 /// without expanding them: an 831-byte file may ask for a hundred million rows.

@@ -76,6 +76,8 @@ pub enum Presence {
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Told what this store waits for, when another process's long work holds the write lock.
+    waiting: Option<Box<dyn Fn(&str) + Send>>,
     /// Derived values kept between calls (the shop's insight, the suggestion list), one per type:
     /// valid while nothing in the database changed (see `memoized`).
     memo: std::cell::RefCell<Vec<Memo>>,
@@ -125,7 +127,7 @@ impl Store {
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
         rusqlite::vtab::array::load_module(&conn)?;
-        Ok(Store { conn, path: Some(path.to_path_buf()), memo: std::cell::RefCell::new(Vec::new()) })
+        Ok(Store { conn, path: Some(path.to_path_buf()), waiting: None, memo: std::cell::RefCell::new(Vec::new()) })
     }
 
     /// A private database in memory, for tests and previews.
@@ -158,7 +160,7 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(64);
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         rusqlite::vtab::array::load_module(&conn)?;
-        let mut store = Store { conn, path, memo: std::cell::RefCell::new(Vec::new()) };
+        let mut store = Store { conn, path, waiting: None, memo: std::cell::RefCell::new(Vec::new()) };
         store.migrate()?;
         Ok(store)
     }
@@ -211,7 +213,7 @@ impl Store {
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(uri, flags)?;
         rusqlite::vtab::array::load_module(&conn)?;
-        Ok(Store { conn, path: Some(path.to_path_buf()), memo: std::cell::RefCell::new(Vec::new()) })
+        Ok(Store { conn, path: Some(path.to_path_buf()), waiting: None, memo: std::cell::RefCell::new(Vec::new()) })
     }
 
     /// Replaces this database's content with the backup at `from`, holding the write lock from
@@ -255,7 +257,7 @@ impl Store {
     }
 
     fn replace_attached<T>(&mut self, before_replacing: impl FnOnce() -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.begin_write()?;
         let value = before_replacing()?;
         tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
         let tables: Vec<String> = tx
@@ -381,9 +383,71 @@ impl Store {
         Db { conn: &self.conn }
     }
 
+    /// Says what to do while waiting for another process's long work (an import, an undo, a
+    /// restore) to let go of the database: the CLI prints it.
+    pub fn on_wait(&mut self, notice: impl Fn(&str) + Send + 'static) {
+        self.waiting = Some(Box::new(notice));
+    }
+
+    /// The file beside the database that names the long work holding its write lock.
+    fn busy_marker(&self) -> Option<PathBuf> {
+        self.path.as_ref().map(|p| PathBuf::from(format!("{}.busy", p.display())))
+    }
+
+    /// Runs long work (`what`: "the import of customers.csv") so that other processes that want
+    /// to write wait for it, saying what they wait for, instead of failing after a few seconds.
+    pub fn announce<T>(&mut self, what: &str, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        let marker = self.busy_marker();
+        if let Some(m) = &marker {
+            let _ = std::fs::write(m, what);
+        }
+        let value = f(self);
+        if let Some(m) = &marker {
+            let _ = std::fs::remove_file(m);
+        }
+        value
+    }
+
+    /// Waits while another process's announced long work holds the write lock (at most an hour),
+    /// telling `on_wait` once what it waits for. A marker left by a killed process is ignored: the
+    /// lock it names is free.
+    fn wait_for_long_work(&self) -> Result<()> {
+        let Some(marker) = self.busy_marker() else { return Ok(()) };
+        let start = std::time::Instant::now();
+        let mut told = false;
+        while let Ok(what) = std::fs::read_to_string(&marker) {
+            self.conn.busy_timeout(std::time::Duration::ZERO)?;
+            let free = self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK").is_ok();
+            self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            if free || start.elapsed() > std::time::Duration::from_secs(3_600) {
+                break;
+            }
+            if !told {
+                if let Some(notice) = &self.waiting {
+                    notice(what.trim());
+                }
+                told = true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        Ok(())
+    }
+
+    /// Opens a write transaction, after any announced long work: a writer that still finds the
+    /// database locked after five seconds gets a sentence, not SQLite's "database is locked".
+    fn begin_write(&mut self) -> Result<rusqlite::Transaction<'_>> {
+        self.wait_for_long_work()?;
+        self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => Error::conflict(
+                "the database is busy: another program (the app, or another regulars command) is writing to it; try again in a moment",
+            ),
+            _ => e.into(),
+        })
+    }
+
     /// Runs `f` in one transaction: committed if it returns `Ok`, rolled back otherwise.
     pub fn write<T>(&mut self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.begin_write()?;
         let value = f(&WriteDb { db: Db { conn: &tx } })?;
         tx.commit()?;
         Ok(value)
@@ -409,7 +473,7 @@ impl Store {
     /// Runs `f` exactly as `write` would, then rolls everything back: a rehearsal whose answer is
     /// what the change would do (an import's preview), with nothing stored.
     pub fn rehearse<T>(&mut self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.begin_write()?;
         let value = f(&WriteDb { db: Db { conn: &tx } });
         tx.rollback()?;
         value
