@@ -1,4 +1,4 @@
-//! The sentiment scorer against the human-rated sets in `../shared/data/sentiment`, under their
+//! The sentiment scorer against the human-rated sets in `tests/data/sentiment`, under their
 //! fixed protocol: the figures may not fall below these floors (each above the VADER reference in
 //! Pearson r), and no text makes the scorer panic or leave [-1, 1].
 
@@ -16,7 +16,7 @@ const FLOORS: &[(&str, f64, f64, f64)] = &[
 
 #[test]
 fn figures_stay_above_their_floors_on_every_rated_set() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/sentiment");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/sentiment");
     for &(name, r_floor, f1_floor, vader_r) in FLOORS {
         let content = std::fs::read_to_string(dir.join(format!("{name}.tsv")))
             .unwrap_or_else(|e| panic!("the rated set {name} must be readable: {e}"));

@@ -357,7 +357,7 @@ fn follow_ups(bench: &mut Bench, n: usize, db: &Path) {
 }
 
 fn sentiment_sets(bench: &mut Bench) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/sentiment");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/sentiment");
     /// VADER 3.3.2's figures under the sets' protocol (from their README): r, weighted F1, macro F1, accuracy.
     const REFERENCE: &[(&str, [f64; 4])] = &[
         ("tweets", [0.872, 0.877, 0.726, 0.885]),
@@ -366,7 +366,7 @@ fn sentiment_sets(bench: &mut Bench) {
     ];
     let mut texts = Vec::new();
     let mut table = String::from(
-        "## Sentiment accuracy\n\nThe human-rated sets in `../shared/data/sentiment/` under their fixed protocol; \
+        "## Sentiment accuracy\n\nThe human-rated sets in `tests/data/sentiment/` under their fixed protocol; \
          VADER's reference figures in brackets.\n\n| set | snippets | Pearson r | weighted F1 | macro F1 | accuracy |\n|---|---|---|---|---|---|\n",
     );
     for (name, reference) in REFERENCE {
@@ -384,7 +384,7 @@ fn sentiment_sets(bench: &mut Bench) {
     }
     bench.notes.push_str(&table);
     if texts.is_empty() {
-        eprintln!("  sentiment: ../shared/data/sentiment is missing; skipped");
+        eprintln!("  sentiment: tests/data/sentiment is missing; skipped");
         return;
     }
     let _ = sentiment::score("warm up");

@@ -1,4 +1,4 @@
-//! The fixed protocol that sentiment figures are measured under (see `shared/data/sentiment`):
+//! The fixed protocol that sentiment figures are measured under (see `tests/data/sentiment`):
 //! human ratings from -4 to +4 become classes at ±0.05 after dividing by 4, predicted compounds
 //! become classes at ±0.05, and the figures are Pearson r, support-weighted and macro F1, and
 //! accuracy. Shared by the test that keeps the floors and the benchmark that prints the table.

@@ -60,7 +60,7 @@ impl Shop {
 }
 
 
-/// The shared sample exports (`../shared/samples/imports/` beside the project).
+/// The sample exports (`tests/data/imports/`, copied from the shared folder with their README).
 pub fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples/imports")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/imports")
 }

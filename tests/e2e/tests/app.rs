@@ -257,7 +257,7 @@ fn quick_log_a_complaint_and_mark_it_replied_from_the_inbox() {
 fn import_a_spreadsheet_through_the_wizard_then_undo_it() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let app = App::start();
-    let sample = regulars_e2e::workspace().join("../shared/samples/imports/shopify_legacy_template.csv");
+    let sample = regulars_e2e::workspace().join("tests/data/imports/shopify_legacy_template.csv");
     assert!(sample.exists(), "{} is missing", sample.display());
 
     // First run: "Bring in my customer list" opens the import screen.
@@ -313,7 +313,7 @@ fn import_a_spreadsheet_through_the_wizard_then_undo_it() {
     assert_eq!(app.count("#import-rows img, #import-mapping img"), 0);
 
     // A messy workbook: title row, phones stored as numbers, a "Total" line named as not a customer.
-    let messy = regulars_e2e::workspace().join("../shared/samples/imports/messy_regulars.xlsx");
+    let messy = regulars_e2e::workspace().join("tests/data/imports/messy_regulars.xlsx");
     app.find("#import-back").click();
     let path = app.find("#import-path");
     path.clear();
