@@ -709,26 +709,32 @@ pub struct ErasePlan {
     /// Unlinked touchpoints logged under their email, phone, handle or name: erased too.
     pub unlinked_touchpoints: Vec<TouchpointId>,
     /// Other unlinked touchpoints whose text mentions their name, email, phone or handle: not
-    /// erased, listed for the owner to check (id, author, an excerpt).
-    pub mentions: Vec<(TouchpointId, String, String)>,
+    /// erased, listed for the owner to check.
+    pub mentions: Vec<Mention>,
 }
 
-/// What identifies a person in text: lower-case words and, for phones, their digits.
+/// A touchpoint that mentions someone: its id, its author, an excerpt of its text.
+pub type Mention = (TouchpointId, String, String);
+
+/// What identifies a person in text: lower-case words and, for phones, their digits; and their
+/// full names folded, as unlinked touchpoints keep an author's name.
 struct Traces {
     words: Vec<String>,
     digits: Vec<String>,
+    names: Vec<String>,
 }
 
 impl Traces {
     fn of(c: &Customer) -> Traces {
         let mut words: Vec<String> = c.emails.clone();
         words.extend(c.handles.values().filter(|h| h.len() >= 3).map(|h| h.to_lowercase()));
-        let full = format!("{} {}", c.first_name.trim(), c.last_name.trim()).trim().to_lowercase();
-        for name in [c.display_name.to_lowercase(), full] {
+        let full_names = [c.display_name.trim().to_string(), format!("{} {}", c.first_name.trim(), c.last_name.trim()).trim().to_string()];
+        for name in full_names.iter().map(|n| n.to_lowercase()) {
             if name.contains(' ') && name.len() >= 5 && !words.contains(&name) {
                 words.push(name);
             }
         }
+        let names = full_names.iter().map(|n| normalize::fold(n)).filter(|n| n.contains(' ')).collect();
         // Longer values of theirs are theirs too wherever they appear (a report's sample of a column).
         for value in [&c.notes, &c.address.street] {
             let value = value.trim().to_lowercase();
@@ -738,7 +744,7 @@ impl Traces {
         }
         // A phone appears as "+44 7911 123456", "07911 123456" or "7911123456": its last nine digits.
         let digits = c.phones.iter().map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>()).map(|d| d[d.len().saturating_sub(9)..].to_string()).filter(|d| d.len() >= 7).collect();
-        Traces { words, digits }
+        Traces { words, digits, names }
     }
 
     fn found_in(&self, text: &str) -> bool {
@@ -809,20 +815,15 @@ impl Traces {
 }
 
 /// The unlinked touchpoints that are the person's by their keys, and those that only mention them.
-fn unlinked_of(store: &Store, c: &Customer, traces: &Traces) -> Result<(Vec<TouchpointId>, Vec<(TouchpointId, String, String)>)> {
+fn unlinked_of(store: &Store, c: &Customer, traces: &Traces) -> Result<(Vec<TouchpointId>, Vec<Mention>)> {
     let handles: Vec<(String, String)> = c.handles.iter().map(|(p, h)| (p.as_str().to_string(), h.clone())).collect();
-    let names: Vec<String> = [c.display_name.clone(), format!("{} {}", c.first_name.trim(), c.last_name.trim())]
-        .iter()
-        .map(|n| normalize::fold(n.trim()))
-        .filter(|n| n.contains(' '))
-        .collect();
-    let theirs = store.db().unlinked_by_author(&c.emails, &c.phones, &handles, &names)?;
+    let theirs = store.db().unlinked_by_author(&c.emails, &c.phones, &handles, &traces.names)?;
     let mentions = store
         .db()
         .unlinked_texts()?
         .into_iter()
         .filter(|(id, author, text)| !theirs.contains(id) && (traces.found_in(author) || traces.found_in(text)))
-        .map(|(id, author, text)| (id, author, crate::import::values::excerpt(&text).into_owned()))
+        .map(|(id, author, text)| (id, author, crate::error::excerpt(&text).into_owned()))
         .collect();
     Ok((theirs, mentions))
 }

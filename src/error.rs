@@ -23,6 +23,14 @@ impl FieldProblem {
 /// The most characters of a value a message quotes (between “ and ”); the rest becomes “…”.
 pub const QUOTED_CHARS: usize = 60;
 
+/// At most `QUOTED_CHARS` of a value, for a message: the rest becomes “…”.
+pub fn excerpt(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(QUOTED_CHARS) {
+        None => value.into(),
+        Some((at, _)) => format!("{}…", &value[..at]).into(),
+    }
+}
+
 /// Shortens every value quoted in `message` to an excerpt, so that a megabyte of bad cell makes a
 /// line of problem, not a megabyte of report.
 pub fn shorten_quotes(message: String) -> String {
@@ -38,13 +46,7 @@ pub fn shorten_quotes(message: String) -> String {
             Some(close) => after.split_at(close),
             None => (after, ""),
         };
-        match quoted.char_indices().nth(QUOTED_CHARS) {
-            Some((at, _)) => {
-                out.push_str(&quoted[..at]);
-                out.push('…');
-            }
-            None => out.push_str(quoted),
-        }
+        out.push_str(&excerpt(quoted));
         rest = tail;
     }
     out.push_str(rest);

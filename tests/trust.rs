@@ -181,12 +181,34 @@ fn damage_that_still_lets_the_file_open_is_found_by_the_full_check_not_the_quick
     assert!(backup::open_checked(&path).unwrap().1.is_some(), "open and check together still refuse it");
 }
 
+/// Imports `file` into the shop on a thread of its own (as the app would), holding its transaction
+/// open for `hold` after the first batch; returns once the import is inside its transaction.
+fn import_holding_on(shop: &Shop, file: std::path::PathBuf, hold: std::time::Duration) -> std::thread::JoinHandle<regulars::import::Report> {
+    use regulars::import::{self, Options};
+    use regulars::normalize::Region;
+    let (started_tx, started) = std::sync::mpsc::channel();
+    let db = shop.db.clone();
+    let importer = std::thread::spawn(move || {
+        let mut store = regulars::Store::open(&db).unwrap();
+        let options = Options { region: Region::parse("GB").unwrap(), sheet: None, mapping: Vec::new(), dry_run: false };
+        let mut first = true;
+        import::run(&mut store, &file, &options, chrono::Utc::now(), &mut |_| {
+            if std::mem::take(&mut first) {
+                started_tx.send(()).unwrap();
+                std::thread::sleep(hold);
+            }
+            true
+        })
+        .unwrap()
+    });
+    started.recv().unwrap();
+    importer
+}
+
 /// The adversarial run's finding: a restore that backed up first and took the write lock only
 /// afterwards overwrote an import that committed in between, and no backup held it.
 #[test]
 fn a_restore_waits_for_an_import_in_progress_and_its_safety_backup_holds_it() {
-    use regulars::import::{self, Options};
-    use regulars::normalize::Region;
     use regulars::Store;
     let shop = Shop::new();
     shop.ok(&["customers", "add", "--first-name", "Ann", "--email", "ann@example.com"]);
@@ -199,22 +221,7 @@ fn a_restore_waits_for_an_import_in_progress_and_its_safety_backup_holds_it() {
     std::fs::write(&file, text).unwrap();
 
     // An import (the app, say) inside its transaction, holding on for a while before it commits.
-    let (started_tx, started) = std::sync::mpsc::channel();
-    let db = shop.db.clone();
-    let importer = std::thread::spawn(move || {
-        let mut store = Store::open(&db).unwrap();
-        let options = Options { region: Region::parse("GB").unwrap(), sheet: None, mapping: Vec::new(), dry_run: false };
-        let mut first = true;
-        import::run(&mut store, &file, &options, chrono::Utc::now(), &mut |_| {
-            if std::mem::take(&mut first) {
-                started_tx.send(()).unwrap();
-                std::thread::sleep(std::time::Duration::from_millis(1_500));
-            }
-            true
-        })
-        .unwrap()
-    });
-    started.recv().unwrap();
+    let importer = import_holding_on(&shop, file, std::time::Duration::from_millis(1_500));
     let restored = shop.json(&["backup", "restore", &id.to_string(), "--yes"]);
     let report = importer.join().unwrap();
     assert_eq!(report.counts.created, 5_000);
@@ -345,26 +352,11 @@ fn an_erasure_under_a_reader_says_what_is_pending_and_finishes_at_the_next_open(
 /// five seconds with SQLite's "database is locked".
 #[test]
 fn a_writer_waits_for_an_import_in_another_process_and_says_what_it_waits_for() {
-    use regulars::import::{self, Options};
-    use regulars::normalize::Region;
-    use regulars::Store;
     let shop = Shop::new();
     let file = shop.dir().join("customers.csv");
     std::fs::write(&file, "Name,Email\nAnn Abbott,ann@example.com\n").unwrap();
-    let (started_tx, started) = std::sync::mpsc::channel();
-    let db = shop.db.clone();
-    let importer = std::thread::spawn(move || {
-        let mut store = Store::open(&db).unwrap();
-        let options = Options { region: Region::parse("GB").unwrap(), sheet: None, mapping: Vec::new(), dry_run: false };
-        import::run(&mut store, &file, &options, chrono::Utc::now(), &mut |_| {
-            started_tx.send(()).unwrap();
-            // Longer than the five seconds a writer used to wait before failing.
-            std::thread::sleep(std::time::Duration::from_millis(6_500));
-            true
-        })
-        .unwrap()
-    });
-    started.recv().unwrap();
+    // Longer than the five seconds a writer used to wait before failing.
+    let importer = import_holding_on(&shop, file, std::time::Duration::from_millis(6_500));
     let out = shop.run(&["customers", "add", "--first-name", "Ben", "--email", "ben@example.com"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");

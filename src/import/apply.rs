@@ -153,13 +153,15 @@ impl<'w, 'c> Applier<'w, 'c> {
             }
             // A landline (a household's, an office's) is no identity: two people with other first
             // names who share only such a number stay two customers. Mobiles are one person's.
-            let mut shared_lines: Vec<(String, CustomerId)> = Vec::new();
+            let mut shared_lines: Vec<(String, CustomerId, String)> = Vec::new();
             let mut kept = Vec::with_capacity(owners.len());
             for (key, holder) in owners {
                 if let Key::Phone(p) = &key {
-                    if !normalize::is_mobile(p) && self.names_differ(&customer, holder.0)? {
-                        shared_lines.push((p.clone(), holder.0));
-                        continue;
+                    if !normalize::is_mobile(p) {
+                        if let Some(name) = self.other_person(&customer, holder.0)? {
+                            shared_lines.push((p.clone(), holder.0, name));
+                            continue;
+                        }
                     }
                 }
                 kept.push((key, holder));
@@ -168,8 +170,7 @@ impl<'w, 'c> Applier<'w, 'c> {
             if !shared_lines.is_empty() {
                 index = None; // its search words are made again without the number
             }
-            for (phone, id) in &shared_lines {
-                let holder = self.w.customer(*id)?.map(|c| c.display_name).unwrap_or_default();
+            for (phone, id, holder) in &shared_lines {
                 let shown = normalize::phone_display(phone);
                 customer.phones.retain(|x| x != phone);
                 let label = (1..).map(|n| if n == 1 { "Shared phone".to_string() } else { format!("Shared phone {n}") }).find(|k| !customer.custom.contains_key(k)).expect("a free label");
@@ -212,12 +213,13 @@ impl<'w, 'c> Applier<'w, 'c> {
         Ok(())
     }
 
-    /// Whether the row's person and customer `id` have first names that cannot be one person's
-    /// ("Ann" and "Bob"; "Rob" and "Robert" may be).
-    fn names_differ(&self, row: &Customer, id: CustomerId) -> Result<bool> {
-        let Some(other) = self.w.customer(id)? else { return Ok(false) };
+    /// Customer `id`'s name when their first name and the row's cannot be one person's ("Ann"
+    /// and "Bob"; "Rob" and "Robert" may be).
+    fn other_person(&self, row: &Customer, id: CustomerId) -> Result<Option<String>> {
+        let Some(other) = self.w.customer(id)? else { return Ok(None) };
         let (a, b) = (fold(row.first_name.trim()), fold(other.first_name.trim()));
-        Ok(!a.is_empty() && !b.is_empty() && !a.starts_with(&b) && !b.starts_with(&a))
+        let differ = !a.is_empty() && !b.is_empty() && !a.starts_with(&b) && !b.starts_with(&a);
+        Ok(differ.then_some(other.display_name))
     }
 
     fn create(&mut self, row: u64, customer: Customer, index: (String, crate::store::SearchDoc), namesakes: &HashMap<String, (CustomerId, String)>) -> Result<()> {

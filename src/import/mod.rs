@@ -400,7 +400,7 @@ pub fn plan_layout(sample: &[Row], sheet: Option<String>, options: &Options) -> 
         if field == Field::LifetimeSpend {
             money_marks[c] = money_mark(column_cells(c), options.region);
         }
-        let samples = column_cells(c).filter(|v| !v.is_empty()).take(3).map(|v| values::excerpt(&v.text()).into_owned()).collect();
+        let samples = column_cells(c).filter(|v| !v.is_empty()).take(3).map(|v| crate::error::excerpt(&v.text()).into_owned()).collect();
         columns.push(Column { index: c, letter: column_letters(c), header: header.clone(), field, mapped_by, samples });
     }
     // A headerless list of names: the first column of names is the full name.
@@ -425,20 +425,25 @@ pub fn plan_layout(sample: &[Row], sheet: Option<String>, options: &Options) -> 
     Ok(Layout { sheet, header_row: header_index.map(|i| sample[i].number), columns, date_orders, money_marks, currency: String::new() })
 }
 
-/// A money column's decimal mark: the one its values show when they agree, else the country's.
-fn money_mark<'a>(cells: impl Iterator<Item = &'a Cell>, region: Region) -> values::DecimalMark {
-    use values::DecimalMark;
-    let (mut point, mut comma) = (0, 0);
+/// How many of a column's text values are evidence for `a`, and how many for `b`.
+fn votes<'a, T: PartialEq>(cells: impl Iterator<Item = &'a Cell>, evidence: impl Fn(&str) -> Option<T>, a: T, b: T) -> (usize, usize) {
+    let (mut for_a, mut for_b) = (0, 0);
     for cell in cells {
         if let Cell::Text(t) = cell {
-            match DecimalMark::shown_by(t) {
-                Some(DecimalMark::Point) => point += 1,
-                Some(DecimalMark::Comma) => comma += 1,
+            match evidence(t) {
+                Some(v) if v == a => for_a += 1,
+                Some(v) if v == b => for_b += 1,
                 _ => {}
             }
         }
     }
-    match (point, comma) {
+    (for_a, for_b)
+}
+
+/// A money column's decimal mark: the one its values show when they agree, else the country's.
+fn money_mark<'a>(cells: impl Iterator<Item = &'a Cell>, region: Region) -> values::DecimalMark {
+    use values::DecimalMark;
+    match votes(cells, DecimalMark::shown_by, DecimalMark::Point, DecimalMark::Comma) {
         (0, 0) => DecimalMark::for_country(region.code()),
         (_, 0) => DecimalMark::Point,
         (0, _) => DecimalMark::Comma,
@@ -448,16 +453,7 @@ fn money_mark<'a>(cells: impl Iterator<Item = &'a Cell>, region: Region) -> valu
 
 /// Day or month first, from the values that can only be read one way; else the country's custom.
 fn date_order<'a>(cells: impl Iterator<Item = &'a Cell>, region: Region) -> DateOrder {
-    let (mut day_first, mut month_first) = (0, 0);
-    for cell in cells {
-        if let Cell::Text(t) = cell {
-            match values::order_evidence(t) {
-                Some(DateOrder::DayFirst) => day_first += 1,
-                Some(DateOrder::MonthFirst) => month_first += 1,
-                None => {}
-            }
-        }
-    }
+    let (day_first, month_first) = votes(cells, values::order_evidence, DateOrder::DayFirst, DateOrder::MonthFirst);
     match day_first.cmp(&month_first) {
         std::cmp::Ordering::Greater => DateOrder::DayFirst,
         std::cmp::Ordering::Less => DateOrder::MonthFirst,

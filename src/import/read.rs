@@ -558,25 +558,28 @@ fn zip_format(bytes: &[u8]) -> std::result::Result<&'static str, String> {
         let entry = archive.by_index(i).map_err(|e| format!("it is damaged ({e})"))?;
         let name = entry.name().to_string();
         let compressed = entry.compressed_size().max(1);
-        let mut measured = Measured { inner: entry, read: 0, compressed, total_before: total };
+        let mut measured = Measured { inner: entry, read: 0, compressed, total_before: total, over: false };
+        let mut checked = Ok(());
         if kind == "ods" && name == "content.xml" {
-            check_ods_repeats(std::io::BufReader::new(&mut measured)).map_err(|e| if e.contains("zip bomb") { bomb() } else { e })?;
+            checked = check_ods_repeats(std::io::BufReader::new(&mut measured));
         }
-        let drained = std::io::copy(&mut measured, &mut std::io::sink());
-        if let Err(e) = drained {
-            return Err(if e.kind() == std::io::ErrorKind::OutOfMemory { bomb() } else { format!("it is damaged ({e})") });
+        let checked = checked.and_then(|()| std::io::copy(&mut measured, &mut std::io::sink()).map(drop).map_err(|e| format!("it is damaged ({e})")));
+        if measured.over {
+            return Err(bomb());
         }
+        checked?;
         total += measured.read;
     }
     Ok(kind)
 }
 
-/// A part of a zip as it inflates, refusing to go on past the limits (an `OutOfMemory` error).
+/// A part of a zip as it inflates, refusing to go on past the limits (`over` says it did).
 struct Measured<R> {
     inner: R,
     read: u64,
     compressed: u64,
     total_before: u64,
+    over: bool,
 }
 
 impl<R: Read> Read for Measured<R> {
@@ -586,7 +589,8 @@ impl<R: Read> Read for Measured<R> {
         // Real sheets compress 10 to 50 times; a bomb, hundreds or thousands of times.
         let ratio = self.read / self.compressed;
         if self.total_before + self.read > MAX_UNPACKED_BYTES || (self.read > 32 << 20 && ratio > 200) {
-            return Err(std::io::Error::new(std::io::ErrorKind::OutOfMemory, "zip bomb"));
+            self.over = true;
+            return Err(std::io::Error::new(std::io::ErrorKind::OutOfMemory, "a zip bomb"));
         }
         Ok(n)
     }
@@ -609,7 +613,7 @@ fn check_ods_repeats(reader: impl std::io::BufRead) -> std::result::Result<(), S
     let (mut rows, mut rows_to_last, mut widest) = (0u64, 0u64, 0u64);
     let (mut row_repeat, mut row_width, mut row_filled) = (1u64, 0u64, 0u64);
     loop {
-        let event = xml.read_event_into(&mut buf).map_err(|e| if e.to_string().contains("zip bomb") { "zip bomb".to_string() } else { format!("it is damaged ({e})") })?;
+        let event = xml.read_event_into(&mut buf).map_err(|e| format!("it is damaged ({e})"))?;
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => match e.name().as_ref() {
                 b"table:table" => (rows, rows_to_last, widest) = (0, 0, 0),

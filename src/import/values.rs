@@ -6,6 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::model::{ConsentStatus, Money};
+use crate::error::excerpt;
 use crate::normalize::fold;
 
 /// How a column writes its all-numeric dates: decided per column from the values that can only be
@@ -216,15 +217,10 @@ impl DecimalMark {
 
     /// What one value says about its column's mark: `Some` only when the value can be read one way.
     pub fn shown_by(raw: &str) -> Option<DecimalMark> {
-        let (point, comma) = (parse_amount(raw, DecimalMark::Point).ok(), parse_amount(raw, DecimalMark::Comma).ok());
-        match (point, comma) {
-            (Some(_), None) => Some(DecimalMark::Point),
-            (None, Some(_)) => Some(DecimalMark::Comma),
-            (Some(p), Some(c)) if p.amount != c.amount => {
-                // "12.50" reads as 1250 under a comma only through a bad group, which parse refuses,
-                // so two readings that differ mean a lone mark before three digits: undecided.
-                None
-            }
+        match (parse_amount(raw, DecimalMark::Point).is_ok(), parse_amount(raw, DecimalMark::Comma).is_ok()) {
+            (true, false) => Some(DecimalMark::Point),
+            (false, true) => Some(DecimalMark::Comma),
+            // Both readings (a lone mark before three digits, or no mark at all): undecided.
             _ => None,
         }
     }
@@ -439,14 +435,6 @@ pub fn parse_money_in(raw: &str, mark: DecimalMark, shop: &str) -> Result<Money,
     }
 }
 
-/// A short excerpt of a value for a message: a problem quotes at most 60 characters of it.
-pub fn excerpt(value: &str) -> std::borrow::Cow<'_, str> {
-    const MAX: usize = 60;
-    match value.char_indices().nth(MAX) {
-        None => value.into(),
-        Some((at, _)) => format!("{}…", &value[..at]).into(),
-    }
-}
 
 /// A whole number of orders or visits: `3`, `3.0`, `1,204`.
 pub fn parse_count(raw: &str) -> Result<u32, String> {

@@ -38,6 +38,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_import_change_rows.sql"),
 ];
 
+/// How long a write waits for another connection's transaction before it gives up (announced
+/// long work is waited for apart from this: see `Store::announce`).
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The setting that says an erasure's purge has not finished (see `Store::purge`).
 pub const PURGE_PENDING: &str = "erasure_purge_pending";
 
@@ -102,8 +106,10 @@ impl Store {
                 )));
             }
         }
-        let conn = Connection::open(path)?;
-        let store = Store::init(conn, Some(path.to_path_buf())).map_err(|e| plain_open_error(e, path))?;
+        let store = Connection::open(path)
+            .map_err(Error::from)
+            .and_then(|conn| Store::init(conn, Some(path.to_path_buf())))
+            .map_err(|e| plain_open_error(e, path))?;
         // An erasure whose purge was cut short is finished now (without waiting for readers).
         if store.purge_pending()? {
             store.purge(std::time::Duration::ZERO)?;
@@ -158,7 +164,7 @@ impl Store {
         // for its duration (`Store::bulk`).
         conn.pragma_update(None, "cache_size", -EVERYDAY_CACHE_KB)?;
         conn.set_prepared_statement_cache_capacity(64);
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         rusqlite::vtab::array::load_module(&conn)?;
         let mut store = Store { conn, path, waiting: None, memo: std::cell::RefCell::new(Vec::new()) };
         store.migrate()?;
@@ -209,7 +215,7 @@ impl Store {
     /// Opens a backup file to read it, without leaving anything beside it (no `-wal` or `-shm`)
     /// and without taking a lock: backups never change once made.
     pub fn open_backup(path: &Path) -> Result<Store> {
-        let uri = format!("file:{}?immutable=1", uri_path(path));
+        let uri = immutable_uri(path);
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(uri, flags)?;
         rusqlite::vtab::array::load_module(&conn)?;
@@ -222,11 +228,7 @@ impl Store {
     /// another process commits can fall in between and be lost. The backup is checked first, and
     /// one from an older Regulars is brought up to date in a copy before anything is locked.
     pub fn replace_with<T>(&mut self, from: &Path, before_replacing: impl FnOnce() -> Result<T>) -> Result<T> {
-        let src = Store::open_backup(from)?;
-        let problems = src.quick_check()?;
-        if !problems.is_empty() {
-            return Err(Error::conflict(format!("the backup {} is damaged ({}); nothing was replaced", from.display(), problems.join("; "))));
-        }
+        let src = Store::open_sound_backup(from)?;
         let version: i64 = src.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version > SCHEMA_VERSION {
             return Err(Error::conflict(format!("the backup {} was made by a newer Regulars; nothing was replaced", from.display())));
@@ -234,7 +236,7 @@ impl Store {
         // An older backup is brought up to date in a private copy, never in place.
         let upgraded = if version < SCHEMA_VERSION {
             let dir = self.path.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));
-            let tmp = tempfile_in(dir, "restoring")?;
+            let tmp = temp_file_in(dir, "restoring");
             {
                 let mut conn = Connection::open(tmp.path())?;
                 rusqlite::backup::Backup::new(&src.conn, &mut conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
@@ -246,8 +248,7 @@ impl Store {
         };
         drop(src);
         let source = upgraded.as_ref().map_or(from, |t| t.path());
-        let uri = format!("file:{}?immutable=1", uri_path(source));
-        self.conn.execute("ATTACH DATABASE ?1 AS restore_src", [uri])?;
+        self.conn.execute("ATTACH DATABASE ?1 AS restore_src", [immutable_uri(source)])?;
         let outcome = self.replace_attached(before_replacing);
         let detached = self.conn.execute_batch("DETACH DATABASE restore_src");
         self.memo.borrow_mut().clear();
@@ -280,14 +281,20 @@ impl Store {
     /// then brings its schema up to date. Only for a fresh file (recovering a damaged one): a
     /// database in use is replaced with `replace_with`, under the write lock.
     pub fn restore_from(&mut self, from: &Path) -> Result<()> {
-        let src = Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let check: String = src.pragma_query_value(None, "quick_check", |r| r.get(0))?;
-        if check != "ok" {
-            return Err(Error::conflict(format!("the backup {} is damaged ({check}); nothing was replaced", from.display())));
-        }
-        rusqlite::backup::Backup::new(&src, &mut self.conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+        let src = Store::open_sound_backup(from)?;
+        rusqlite::backup::Backup::new(&src.conn, &mut self.conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
         self.memo.borrow_mut().clear();
         self.migrate()
+    }
+
+    /// A backup opened to read (`open_backup`), refused when SQLite's check finds it damaged.
+    fn open_sound_backup(from: &Path) -> Result<Store> {
+        let src = Store::open_backup(from)?;
+        let problems = src.quick_check()?;
+        if !problems.is_empty() {
+            return Err(Error::conflict(format!("the backup {} is damaged ({}); nothing was replaced", from.display(), problems.join("; "))));
+        }
+        Ok(src)
     }
 
     /// SQLite's quick integrity check: empty when the file is sound, else what is wrong.
@@ -418,7 +425,7 @@ impl Store {
         while let Ok(what) = std::fs::read_to_string(&marker) {
             self.conn.busy_timeout(std::time::Duration::ZERO)?;
             let free = self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK").is_ok();
-            self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            self.conn.busy_timeout(BUSY_TIMEOUT)?;
             if free || start.elapsed() > std::time::Duration::from_secs(3_600) {
                 break;
             }
@@ -536,6 +543,11 @@ fn newer_schema(version: i64) -> Error {
     ))
 }
 
+/// The `file:` URI that opens `path` as immutable: no lock taken, no side file made.
+fn immutable_uri(path: &Path) -> String {
+    format!("file:{}?immutable=1", uri_path(path))
+}
+
 /// A path as the `file:` URI SQLite reads (`?` `#` `%` escaped).
 fn uri_path(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
@@ -568,9 +580,9 @@ impl Drop for TempFile {
     }
 }
 
-fn tempfile_in(dir: &Path, what: &str) -> Result<TempFile> {
+fn temp_file_in(dir: &Path, what: &str) -> TempFile {
     let name = format!(".regulars-{what}-{}-{}.db", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
-    Ok(TempFile(dir.join(name)))
+    TempFile(dir.join(name))
 }
 
 fn id_list(ids: &[CustomerId]) -> Rc<Vec<Value>> {
@@ -902,11 +914,6 @@ impl WriteDb<'_> {
     /// Merges the search index's pieces into one (after bulk work).
     pub fn optimize_search(&self) -> Result<()> {
         self.conn.execute("INSERT INTO customer_search (customer_search) VALUES ('optimize')", [])?;
-        Ok(())
-    }
-
-    pub fn remove_setting(&self, key: &str) -> Result<()> {
-        self.conn.execute("DELETE FROM settings WHERE key = ?1", [key])?;
         Ok(())
     }
 
