@@ -167,8 +167,19 @@ fn rotate(dir: &Path, now: DateTime<Utc>) -> Result<()> {
 }
 
 /// What restoring backup `id` would replace, in words, for the confirmation.
-pub fn describe_restore(store: &Store, id: i64) -> Result<String> {
+pub fn describe_restore(store: &Store, id: i64, now: DateTime<Utc>) -> Result<String> {
     let b = find(store, id)?;
+    let db = database_path(store)?;
+    if let Some(damage) = check(&db)? {
+        return Ok(format!(
+            "The database {} is damaged ({}). Restoring backup #{id} ({}, {}) sets the damaged file aside as {} (it is kept, not deleted) and puts the backup in its place.",
+            db.display(),
+            damage.problems.join("; "),
+            b.at.format("%Y-%m-%d %H:%M UTC"),
+            b.reason.replace('-', " "),
+            damaged_copy(&db, now).display(),
+        ));
+    }
     let current = store.db().customer_count()?;
     let other = Store::open_backup(&b.path)?.db().customer_count()?;
     Ok(format!(
@@ -278,11 +289,42 @@ fn damage(path: &Path, problems: Vec<String>) -> Result<Damage> {
     Ok(Damage { problems: problems.into_iter().take(5).collect(), newest_sound_backup })
 }
 
+/// Where `recover` sets a damaged database aside.
+pub fn damaged_copy(path: &Path, now: DateTime<Utc>) -> PathBuf {
+    path.with_extension(format!("damaged-{}.db", now.timestamp()))
+}
+
+/// What `restore_checked` did.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Restored {
+    /// The database was sound: replaced under the write lock, its state kept as this backup.
+    Replaced { backup_of_previous_state: Backup },
+    /// The database was damaged: set aside (renamed, never deleted), the backup in its place.
+    Recovered { damaged_kept_as: PathBuf },
+}
+
+/// Restores backup `id` into the database `store` has open. A sound database is replaced under
+/// the write lock, after a safety backup (`restore`). A damaged one, whose pages SQLite's full
+/// check does not pass (so no safety backup of it could be trusted), is set aside and the backup
+/// put in its place (`recover`), as the app does. Returns the store to go on with.
+pub fn restore_checked(mut store: Store, id: i64, now: DateTime<Utc>) -> Result<(Store, Restored)> {
+    let path = database_path(&store)?;
+    find(&store, id)?;
+    if check(&path)?.is_none() {
+        let safety = restore(&mut store, id, now)?;
+        return Ok((store, Restored::Replaced { backup_of_previous_state: safety }));
+    }
+    drop(store);
+    let store = recover(&path, id, now)?;
+    Ok((store, Restored::Recovered { damaged_kept_as: damaged_copy(&path, now) }))
+}
+
 /// Replaces a damaged database at `path` with backup `id`: the damaged file is kept beside it
 /// (renamed, never deleted), and the backup's content becomes the database.
 pub fn recover(path: &Path, id: i64, now: DateTime<Utc>) -> Result<Store> {
     let b = list_in(&folder(path))?.into_iter().find(|b| b.id == id).ok_or_else(|| Error::not_found(format!("there is no backup #{id}")))?;
-    let kept = path.with_extension(format!("damaged-{}.db", now.timestamp()));
+    let kept = damaged_copy(path, now);
     for suffix in ["", "-wal", "-shm"] {
         let from = PathBuf::from(format!("{}{suffix}", path.display()));
         if from.exists() {

@@ -121,6 +121,11 @@ impl Error {
         matches!(&self.kind, ErrorKind::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 
+    /// Whether SQLite found the database file damaged.
+    pub fn is_damage(&self) -> bool {
+        matches!(&self.kind, ErrorKind::Storage(e) if matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)))
+    }
+
     pub fn code(&self) -> &'static str {
         match self.kind {
             ErrorKind::Invalid(_) => "invalid",

@@ -152,7 +152,10 @@ enum BackupCommand {
     Create,
     /// Every backup, newest first
     List,
-    /// Replace the database with backup ID (a backup of the current state is made first)
+    /// Read every page of the database: is it sound, and if not, which backup is
+    Check,
+    /// Replace the database with backup ID (a backup of the current state is made first; a
+    /// damaged database is set aside instead)
     Restore {
         id: i64,
         /// Do it: without this, only say what would be replaced
@@ -312,6 +315,10 @@ fn main() -> ExitCode {
                 }
                 _ => eprintln!("error: {err:#}"),
             }
+            if err.chain().any(|e| e.downcast_ref::<regulars::Error>().is_some_and(regulars::Error::is_damage)) {
+                eprintln!("The database looks damaged. `regulars backup check` says what is wrong and which backup is sound;");
+                eprintln!("`regulars backup restore ID --yes` puts that backup in its place and keeps the damaged file beside it.");
+            }
             ExitCode::FAILURE
         }
     }
@@ -422,7 +429,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Sentiment => sentiment_lines(json),
-        Command::Backup(cmd) => backup_command(&mut store, cmd, json),
+        Command::Backup(cmd) => backup_command(store, cmd, json),
         Command::Touchpoints(cmd) => {
             let change = change(&store, None)?;
             cli_social::touchpoints_command(&mut store, cmd, &change, json)
@@ -458,11 +465,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn backup_command(store: &mut Store, cmd: BackupCommand, json: bool) -> anyhow::Result<()> {
+fn backup_command(store: Store, cmd: BackupCommand, json: bool) -> anyhow::Result<()> {
     use regulars::backup;
     match cmd {
         BackupCommand::Create => {
-            let b = backup::create(store, backup::MANUAL, Utc::now())?;
+            let b = backup::create(&store, backup::MANUAL, Utc::now())?;
             if json {
                 say!("{}", serde_json::to_string_pretty(&b)?);
             } else {
@@ -470,7 +477,7 @@ fn backup_command(store: &mut Store, cmd: BackupCommand, json: bool) -> anyhow::
             }
         }
         BackupCommand::List => {
-            let list = backup::list(store)?;
+            let list = backup::list(&store)?;
             if json {
                 say!("{}", serde_json::to_string_pretty(&list)?);
             } else if list.is_empty() {
@@ -483,15 +490,47 @@ fn backup_command(store: &mut Store, cmd: BackupCommand, json: bool) -> anyhow::
             }
         }
         BackupCommand::Restore { id, yes } => {
-            let what = backup::describe_restore(store, id)?;
+            let now = Utc::now();
+            let what = backup::describe_restore(&store, id, now)?;
             if !yes {
                 bail!("{what}\nRun again with --yes to restore it.");
             }
-            let safety = backup::restore(store, id, Utc::now())?;
+            let (_, restored) = backup::restore_checked(store, id, now)?;
+            match restored {
+                backup::Restored::Replaced { backup_of_previous_state: safety } if json => {
+                    say!("{}", serde_json::json!({ "restored": id, "backup_of_previous_state": safety }));
+                }
+                backup::Restored::Replaced { backup_of_previous_state: safety } => {
+                    say!("restored backup #{id}; the state before is kept as backup #{}", safety.id);
+                }
+                backup::Restored::Recovered { damaged_kept_as } if json => {
+                    say!("{}", serde_json::json!({ "restored": id, "damaged_kept_as": damaged_kept_as }));
+                }
+                backup::Restored::Recovered { damaged_kept_as } => {
+                    say!("restored backup #{id}; the damaged database is kept as {}", damaged_kept_as.display());
+                }
+            }
+        }
+        BackupCommand::Check => {
+            let path = store.path().map(std::path::Path::to_path_buf).context("a database in memory has nothing to check")?;
+            drop(store);
+            let damage = backup::check(&path)?;
             if json {
-                say!("{}", serde_json::json!({ "restored": id, "backup_of_previous_state": safety }));
+                say!("{}", serde_json::json!({ "sound": damage.is_none(), "damage": damage }));
             } else {
-                say!("restored backup #{id}; the state before is kept as backup #{}", safety.id);
+                match damage {
+                    None => say!("{} is sound: every page passed SQLite's check", path.display()),
+                    Some(d) => {
+                        say!("{} is damaged:", path.display());
+                        for p in &d.problems {
+                            say!("  {p}");
+                        }
+                        match d.newest_sound_backup {
+                            Some(b) => say!("the newest sound backup is #{} ({}); restore it with: regulars backup restore {} --yes", b.id, b.at.format("%Y-%m-%d %H:%M UTC"), b.id),
+                            None => say!("no backup passes the check; copy the file somewhere safe before anything else"),
+                        }
+                    }
+                }
             }
         }
     }

@@ -365,3 +365,64 @@ fn a_writer_waits_for_an_import_in_another_process_and_says_what_it_waits_for() 
     assert_eq!(names(&shop), ["Ann Abbott", "Ben"]);
     assert!(!std::path::Path::new(&format!("{}.busy", shop.db.display())).exists(), "the marker goes with the work");
 }
+
+/// A database the user may not write to gets a sentence, not SQLite's "attempt to write a readonly
+/// database". Root may write anything, so as root the command runs as `nobody` (util-linux's
+/// setpriv), where file permissions apply.
+#[test]
+fn a_read_only_database_is_refused_in_plain_words() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Ann"]);
+    let dir = shop.db.parent().unwrap();
+    // Readable and listable by everyone, writable by nobody else.
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let mut perms = entry.metadata().unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o444);
+        std::fs::set_permissions(entry.path(), perms).unwrap();
+    }
+    std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o555)).unwrap();
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut command = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_regulars")]);
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_regulars"))
+    };
+    let out = command.arg("--db").arg(&shop.db).args(["customers", "add", "--first-name", "Ben"]).env_remove("REGULARS_DB").output().unwrap();
+    std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("read-only") && !err.contains("attempt to write"), "{err}");
+}
+
+/// The CLI's way back from a damaged database is the app's: `backup check` says what is wrong and
+/// which backup is sound, and `backup restore` sets the damaged file aside (never deletes it) and
+/// puts the backup in its place, where it used to refuse because the safety backup failed its check.
+#[test]
+fn the_cli_recovers_a_damaged_database_from_its_newest_sound_backup() {
+    let shop = Shop::new();
+    shop.ok(&["demo", "--count", "2000"]);
+    let sound = shop.json(&["backup", "create"]);
+    assert_eq!(shop.json(&["backup", "check"])["sound"], true);
+    // A failing disk: the last pages of the file overwritten; the first pages still read.
+    let mut bytes = std::fs::read(&shop.db).unwrap();
+    let n = bytes.len();
+    for b in &mut bytes[n - 3 * 16_384..] {
+        *b = 0xA5;
+    }
+    std::fs::write(&shop.db, bytes).unwrap();
+
+    let check = shop.json(&["backup", "check"]);
+    assert_eq!(check["sound"], false, "{check}");
+    assert_eq!(check["damage"]["newest_sound_backup"]["id"], sound["id"], "{check}");
+    let id = sound["id"].to_string();
+    let said = shop.fails(&["backup", "restore", &id]);
+    assert!(said.contains("is damaged") && said.contains("kept, not deleted"), "{said}");
+    let restored = shop.json(&["backup", "restore", &id, "--yes"]);
+    let kept = std::path::PathBuf::from(restored["damaged_kept_as"].as_str().expect("set aside"));
+    assert!(kept.exists(), "the damaged file is kept");
+    assert_eq!(shop.json(&["backup", "check"])["sound"], true);
+    let listed = String::from_utf8(shop.run(&["customers", "list"]).stderr).unwrap();
+    assert!(listed.contains("of 2000 customers"), "{listed}");
+}

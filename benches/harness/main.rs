@@ -56,6 +56,9 @@ fn main() {
     if let Some(i) = args.iter().position(|a| a == "--child-import") {
         return child_import(&args[i + 1], &args[i + 2]);
     }
+    if let Some(i) = args.iter().position(|a| a == "--child-undo") {
+        return child_undo(&args[i + 1]);
+    }
     // The generated customer CSV alone, for profiling an import by hand: `--write-csv N FILE`.
     if let Some(i) = args.iter().position(|a| a == "--write-csv") {
         return data::write_csv(Path::new(&args[i + 2]), args[i + 1].parse().expect("a number of rows"));
@@ -117,9 +120,43 @@ fn child_import(file: &str, db: &str) {
     let started = Instant::now();
     let report = import::run(&mut store, Path::new(file), &options, NOW.parse().unwrap(), &mut |_| true).expect("import");
     let took = started.elapsed().as_secs_f64();
+    println!("{took} {} {} {}", peak_bytes(), report.counts.created, report.counts.merged);
+}
+
+/// Runs in a child process: undoes import #1 of `db` and prints the seconds it took and the
+/// process's peak resident memory in bytes.
+fn child_undo(db: &str) {
+    let mut store = Store::open(Path::new(db)).expect("database");
+    let started = Instant::now();
+    let undone = import::undo(&mut store, 1, NOW.parse().unwrap(), Region::parse("GB").unwrap()).expect("undo");
+    let took = started.elapsed().as_secs_f64();
+    println!("{took} {} {}", peak_bytes(), undone.removed);
+}
+
+/// The process's peak resident memory (Linux; 0 elsewhere).
+fn peak_bytes() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kb: u64 = status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()).unwrap_or(0);
-    println!("{took} {} {} {}", kb * 1024, report.counts.created, report.counts.merged);
+    kb * 1024
+}
+
+/// Undoes the import in `db` (a copy each run), in a child process: (seconds, peak bytes).
+fn undo_runs(db: &Path, scratch: &Path, runs: usize) -> (Vec<f64>, Vec<f64>) {
+    let (mut times, mut peaks) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        std::fs::copy(db, scratch).expect("a copy of the imported shop");
+        let out = Command::new(std::env::current_exe().unwrap()).args(["--child-undo", scratch.to_str().unwrap()]).output().expect("child undo");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let parts: Vec<&str> = text.split_whitespace().collect();
+        assert!(out.status.success() && parts.len() == 3, "undo failed: {}", String::from_utf8_lossy(&out.stderr));
+        times.push(parts[0].parse().unwrap());
+        peaks.push(parts[1].parse().unwrap());
+        let _ = std::fs::remove_dir_all(regulars::backup::folder(scratch));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", scratch.display()));
+        }
+    }
+    (times, peaks)
 }
 
 /// Imports `file` into `db` in a child process, `runs` times: (seconds, peak bytes) of each run.
@@ -168,7 +205,7 @@ fn import_csv(bench: &mut Bench, n: usize, db: &Path) {
         Peer::Missing("sqlite3 is not installed".into())
     };
     let _ = std::fs::remove_file(&raw);
-    let ours = Stats::new(Unit::Seconds, times);
+    let ours = Stats::new(Unit::Seconds, times.clone());
     let mut line = Line {
         section: "Importing a customer CSV (20 columns; normalised, de-duplicated, indexed for search)",
         what: format!("CSV import, end to end ({counts})"),
@@ -191,7 +228,31 @@ fn import_csv(bench: &mut Bench, n: usize, db: &Path) {
         ours: Stats::new(Unit::Bytes, peaks.clone()),
         peer: Peer::None,
         goal: if n >= 1_000_000 { "under 200 MB".into() } else { String::new() },
-        met: (n >= 1_000_000).then(|| Stats::new(Unit::Bytes, peaks).median() < 200.0 * (1 << 20) as f64),
+        met: (n >= 1_000_000).then(|| Stats::new(Unit::Bytes, peaks.clone()).median() < 200.0 * (1 << 20) as f64),
+    });
+    // Undoing it: every customer it created removed, beside the import itself.
+    let (undo_times, undo_peaks) = undo_runs(db, &bench.dir.join("undo-scratch.db"), bench.runs);
+    let mut line = Line {
+        section: "Importing a customer CSV (20 columns; normalised, de-duplicated, indexed for search)",
+        what: "Undoing that import (every customer it created removed; its backup first)".into(),
+        size: Some(n),
+        ours: Stats::new(Unit::Seconds, undo_times),
+        peer: Peer::Ran { name: "the import itself".into(), stats: Stats::new(Unit::Seconds, times) },
+        goal: "as fast as the import (at most 1.2x)".into(),
+        met: None,
+    };
+    line.met = line.ratio().map(|r| r <= 1.2);
+    bench.push(line);
+    let import_peak = Stats::new(Unit::Bytes, peaks).median();
+    let undo_peak = Stats::new(Unit::Bytes, undo_peaks);
+    bench.push(Line {
+        section: "Importing a customer CSV (20 columns; normalised, de-duplicated, indexed for search)",
+        what: "Undoing that import, peak memory of the process".into(),
+        size: Some(n),
+        met: Some(undo_peak.median() <= import_peak * 1.1),
+        ours: undo_peak,
+        peer: Peer::None,
+        goal: format!("no more than the import's ({:.0} MB)", import_peak / (1 << 20) as f64),
     });
     let _ = std::fs::remove_file(&csv);
 }

@@ -2,8 +2,9 @@
 //! Each command locks the store, calls the core, and maps the error to `{code, message, fields}`;
 //! no SQL and no business rules live here.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use chrono::Utc;
@@ -50,13 +51,62 @@ pub struct AppState {
     db_path: PathBuf,
     /// Set by `cancel_import`, read by a running import between batches (it needs no lock).
     cancel: AtomicBool,
+    /// Files the person chose in the file dialog or dropped on the window, by the token the page
+    /// holds for each: the page never names a path, so a page that misbehaves cannot read a file
+    /// the person did not give it.
+    chosen: Mutex<HashMap<String, PathBuf>>,
+    /// A read-only connection for search and the list while the main one is busy (an import).
+    reader: Mutex<Option<Store>>,
+}
+
+/// A file the person gave the app, as the page knows it: an opaque token and the file's name.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChosenFile {
+    token: String,
+    name: String,
 }
 
 impl AppState {
     fn with<T>(&self, f: impl FnOnce(&mut Store) -> regulars::Result<T>) -> CmdResult<T> {
         let store = self.store.as_ref().map_err(|m| IpcError { code: "unavailable", message: m.clone(), fields: vec![] })?;
-        let mut guard = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Waiting for the lock (behind an import) must not hold up the runtime's few threads, or
+        // nothing else (cancel, search) would run until the import ends.
+        let mut guard = tokio::task::block_in_place(|| store.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
         heavy_work(&mut guard, false, f).map_err(IpcError::from)
+    }
+
+    /// For reads that must answer at once (search as you type, the list): on the main connection
+    /// when it is free, else (an import holds it) on a read-only one, which sees what was saved
+    /// before the import and answers without waiting for it.
+    fn read<T>(&self, f: impl FnOnce(&mut Store) -> regulars::Result<T>) -> CmdResult<T> {
+        let store = self.store.as_ref().map_err(|m| IpcError { code: "unavailable", message: m.clone(), fields: vec![] })?;
+        if let Ok(mut guard) = store.try_lock() {
+            return f(&mut guard).map_err(IpcError::from);
+        }
+        let mut reader = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        if reader.is_none() {
+            *reader = Some(Store::open_read_only(&self.db_path)?);
+        }
+        f(reader.as_mut().expect("opened above")).map_err(IpcError::from)
+    }
+
+    /// Gives the page a token for a file the person chose or dropped.
+    fn choose(&self, path: PathBuf) -> ChosenFile {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        let token = format!("file-{}-{nanos:x}", NEXT.fetch_add(1, Ordering::Relaxed));
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+        self.chosen.lock().unwrap_or_else(|p| p.into_inner()).insert(token.clone(), path);
+        ChosenFile { token, name }
+    }
+
+    /// The file behind a token, or a refusal: the page cannot name a file of its own.
+    fn chosen_path(&self, token: &str) -> CmdResult<PathBuf> {
+        self.chosen.lock().unwrap_or_else(|p| p.into_inner()).get(token).cloned().ok_or_else(|| IpcError {
+            code: "invalid",
+            message: "that file was not chosen in Regulars: choose it with “Choose a file…” or drop it on the window".into(),
+            fields: vec![],
+        })
     }
 
     /// Like `with`, on the analysis connection; on the main one while the database is damaged
@@ -72,9 +122,10 @@ impl AppState {
         heavy_work(guard.as_mut().expect("opened above"), true, f).map_err(IpcError::from)
     }
 
-    /// After a backup replaced the file: the analysis connection reopens on next use.
+    /// After a backup replaced the file: the analysis and reading connections reopen on next use.
     fn reopen_analysis(&self) {
         *self.analysis.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.reader.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 }
 
@@ -133,12 +184,12 @@ async fn set_setting(state: State<'_, AppState>, key: String, value: String) -> 
 
 #[tauri::command]
 async fn list_customers(state: State<'_, AppState>, offset: u64, limit: u64) -> CmdResult<Page<CustomerSummary>> {
-    state.with(|s| s.db().list_page(offset, limit.min(500)))
+    state.read(|s| s.db().list_page(offset, limit.min(500)))
 }
 
 #[tauri::command]
 async fn search_customers(state: State<'_, AppState>, query: String, limit: usize) -> CmdResult<Vec<CustomerSummary>> {
-    state.with(|s| search::search(s, &query, limit.min(500), settings::region(s)?))
+    state.read(|s| search::search(s, &query, limit.min(500), settings::region(s)?))
 }
 
 #[tauri::command]
@@ -186,6 +237,17 @@ fn import_options(s: &Store, choice: ImportChoice, dry_run: bool) -> regulars::R
 
 /// Asks for a file with the system's file dialog (on the main thread, as GTK requires).
 fn pick_file(app: &AppHandle, save: Option<String>) -> Result<Option<PathBuf>, IpcError> {
+    // The end-to-end tests cannot click in GTK's dialog: `REGULARS_TEST_CHOOSE` names a file whose
+    // first line is the file the person picks next (taken off as it is picked; none left is a
+    // cancel). It is the process's environment, which no page can set.
+    if let (None, Some(queue)) = (&save, std::env::var_os("REGULARS_TEST_CHOOSE")) {
+        let text = std::fs::read_to_string(&queue).unwrap_or_default();
+        let mut lines = text.lines();
+        let next = lines.next().filter(|l| !l.trim().is_empty()).map(PathBuf::from);
+        let rest: Vec<&str> = lines.collect();
+        let _ = std::fs::write(&queue, rest.join("\n"));
+        return Ok(next);
+    }
     let (tx, rx) = std::sync::mpsc::channel();
     app.run_on_main_thread(move || {
         let dialog = rfd::FileDialog::new();
@@ -203,8 +265,8 @@ fn pick_file(app: &AppHandle, save: Option<String>) -> Result<Option<PathBuf>, I
 }
 
 #[tauri::command]
-async fn choose_import_file(app: AppHandle) -> CmdResult<Option<String>> {
-    Ok(pick_file(&app, None)?.map(|p| p.display().to_string()))
+async fn choose_import_file(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Option<ChosenFile>> {
+    Ok(pick_file(&app, None)?.map(|p| state.choose(p)))
 }
 
 #[tauri::command]
@@ -213,12 +275,13 @@ async fn import_fields() -> CmdResult<Vec<&'static str>> {
 }
 
 /// Runs an import (or its preview) off the async runtime's threads; the page hears its progress.
-fn import_blocking(app: &AppHandle, path: String, choice: ImportChoice, dry_run: bool, progress: Option<Channel<Progress>>) -> CmdResult<Report> {
+fn import_blocking(app: &AppHandle, file: String, choice: ImportChoice, dry_run: bool, progress: Option<Channel<Progress>>) -> CmdResult<Report> {
     let state = app.state::<AppState>();
+    let path = state.chosen_path(&file)?;
     state.cancel.store(false, Ordering::Relaxed);
     state.with(|s| {
         let options = import_options(s, choice, dry_run)?;
-        import::run(s, std::path::Path::new(&path), &options, Utc::now(), &mut |p| {
+        import::run(s, &path, &options, Utc::now(), &mut |p| {
             if let Some(channel) = &progress {
                 let _ = channel.send(p);
             }
@@ -228,15 +291,15 @@ fn import_blocking(app: &AppHandle, path: String, choice: ImportChoice, dry_run:
 }
 
 #[tauri::command]
-async fn preview_import(app: AppHandle, path: String, choice: ImportChoice, on_progress: Channel<Progress>) -> CmdResult<Report> {
-    tauri::async_runtime::spawn_blocking(move || import_blocking(&app, path, choice, true, Some(on_progress)))
+async fn preview_import(app: AppHandle, file: String, choice: ImportChoice, on_progress: Channel<Progress>) -> CmdResult<Report> {
+    tauri::async_runtime::spawn_blocking(move || import_blocking(&app, file, choice, true, Some(on_progress)))
         .await
         .map_err(|e| IpcError { code: "unavailable", message: e.to_string(), fields: vec![] })?
 }
 
 #[tauri::command]
-async fn run_import(app: AppHandle, path: String, choice: ImportChoice, on_progress: Channel<Progress>) -> CmdResult<Report> {
-    tauri::async_runtime::spawn_blocking(move || import_blocking(&app, path, choice, false, Some(on_progress)))
+async fn run_import(app: AppHandle, file: String, choice: ImportChoice, on_progress: Channel<Progress>) -> CmdResult<Report> {
+    tauri::async_runtime::spawn_blocking(move || import_blocking(&app, file, choice, false, Some(on_progress)))
         .await
         .map_err(|e| IpcError { code: "unavailable", message: e.to_string(), fields: vec![] })?
 }
@@ -378,7 +441,7 @@ async fn create_backup(state: State<'_, AppState>) -> CmdResult<regulars::backup
 /// What restoring backup `id` would replace, in words, for the confirmation.
 #[tauri::command]
 async fn describe_restore(state: State<'_, AppState>, id: i64) -> CmdResult<String> {
-    state.with(|s| regulars::backup::describe_restore(s, id))
+    state.with(|s| regulars::backup::describe_restore(s, id, Utc::now()))
 }
 
 /// Restores backup `id` (the current state is backed up first); returns that safety backup.
@@ -464,12 +527,28 @@ pub fn run() {
         Ok((store, damage)) => (Ok(Mutex::new(store)), damage),
         Err(message) => (Err(message), None),
     };
-    let state = AppState { store, analysis: Mutex::new(None), damage: Mutex::new(damage), db_path, cancel: AtomicBool::new(false) };
+    let state = AppState {
+        store,
+        analysis: Mutex::new(None),
+        damage: Mutex::new(damage),
+        db_path,
+        cancel: AtomicBool::new(false),
+        chosen: Mutex::new(HashMap::new()),
+        reader: Mutex::new(None),
+    };
     if let Err(message) = &state.store {
         eprintln!("{message}");
     }
     tauri::Builder::default()
         .manage(state)
+        // Files dropped on the window become tokens here; the page hears their names and tokens.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                let state = window.state::<AppState>();
+                let files: Vec<ChosenFile> = paths.iter().cloned().map(|p| state.choose(p)).collect();
+                let _ = window.emit("files-dropped", files);
+            }
+        })
         .setup(|app| {
             // Every page of the file is checked in the background (seconds on a chain's file, so
             // not before the first screen), after the search index is read into the cache. Damage

@@ -318,6 +318,13 @@ impl Db<'_> {
         Ok(ids)
     }
 
+    /// Which of `ids` have purchases recorded.
+    pub fn with_purchases(&self, ids: &[CustomerId]) -> Result<std::collections::HashSet<CustomerId>> {
+        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT customer_id FROM purchases WHERE customer_id IN rarray(?1)")?;
+        let rows = stmt.query_map([super::id_list(ids)], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Every unlinked touchpoint's author and text: (id, author, text).
     pub fn unlinked_texts(&self) -> Result<Vec<(TouchpointId, String, String)>> {
         let mut stmt = self.conn.prepare_cached("SELECT id, author, text FROM touchpoints WHERE customer_id IS NULL ORDER BY id")?;

@@ -42,8 +42,10 @@ export const api = {
   chooseImportFile: () => call('choose_import_file'),
   importFields: () => call('import_fields'),
   /** choice: {sheet, mapping: [[header, field], …]}; onProgress({rows, fraction}) while it reads. */
-  previewImport: (path, choice, onProgress) => call('preview_import', { path, choice, onProgress: channel(onProgress) }),
-  runImport: (path, choice, onProgress) => call('run_import', { path, choice, onProgress: channel(onProgress) }),
+  // `file` is the token of a file the person chose or dropped (`chooseImportFile`, `onFileDrop`):
+  // the page never names a path.
+  previewImport: (file, choice, onProgress) => call('preview_import', { file, choice, onProgress: channel(onProgress) }),
+  runImport: (file, choice, onProgress) => call('run_import', { file, choice, onProgress: channel(onProgress) }),
   cancelImport: () => call('cancel_import'),
   listImports: () => call('list_imports'),
   undoImport: (id) => call('undo_import', { id }),
@@ -82,9 +84,9 @@ export async function onDamage(handler) {
   return listen('damage-found', (event) => handler(event.payload));
 }
 
-/** Calls `handler(paths)` when files are dropped on the window; resolves to a function that stops listening. */
+/** Calls `handler(files)` ({token, name} each) when files are dropped on the window; resolves to a function that stops listening. */
 export async function onFileDrop(handler) {
   const listen = window.__TAURI__?.event?.listen;
   if (!listen) return () => {};
-  return listen('tauri://drag-drop', (event) => handler(event.payload?.paths ?? []));
+  return listen('files-dropped', (event) => handler(event.payload ?? []));
 }

@@ -120,6 +120,7 @@ impl App {
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("DISPLAY", display.as_deref().unwrap_or(":0"))
             .env("LANG", "en_GB.UTF-8")
+            .env("REGULARS_TEST_CHOOSE", db_dir.path().join("chosen.txt"))
             .env_remove("REGULARS_DB")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -144,6 +145,13 @@ impl App {
     }
 
     /// The first element matching a CSS selector, waiting up to 10 s for it to appear.
+    /// Chooses `file` as the person would in the file dialog that "Choose a file…" opens (GTK's
+    /// dialog cannot be driven here: the app takes the pick from `REGULARS_TEST_CHOOSE`).
+    pub fn choose_file(&self, file: &Path) {
+        std::fs::write(self.db_dir.path().join("chosen.txt"), file.to_str().unwrap()).unwrap();
+        self.find("#import-choose").click();
+    }
+
     pub fn find(&self, css: &str) -> Element<'_> {
         let mut found = None;
         wait_until(Duration::from_secs(10), &format!("an element {css}"), || {

@@ -260,11 +260,19 @@ fn import_a_spreadsheet_through_the_wizard_then_undo_it() {
     let sample = regulars_e2e::workspace().join("tests/data/imports/shopify_legacy_template.csv");
     assert!(sample.exists(), "{} is missing", sample.display());
 
+    // The page cannot name a file of its own: a made-up path (or token) is refused.
+    let refused = app.script(
+        "const { invoke, Channel } = window.__TAURI__.core;
+         return invoke('preview_import', { file: '/etc/passwd', choice: { sheet: null, mapping: [] }, onProgress: new Channel() })
+           .then(() => 'read it', (e) => e.message);",
+    );
+    assert!(refused.as_str().is_some_and(|m| m.contains("was not chosen in Regulars")), "{refused}");
+
     // First run: "Bring in my customer list" opens the import screen.
     app.find("#start-import");
     app.screenshot("welcome");
     app.find("#start-import").click();
-    app.find("#import-path").type_text(&format!("{}{}", sample.display(), keys::ENTER));
+    app.choose_file(&sample);
     app.wait_text("#import-file", "the file's name", |t| t == "shopify_legacy_template.csv");
     app.wait_text("#import-detected", "what the file is", |t| t.starts_with("CSV · UTF-8 · comma-separated") && t.contains("headings on row 1"));
     app.wait_text("#count-created strong", "20 new customers", |t| t == "20");
@@ -305,9 +313,7 @@ fn import_a_spreadsheet_through_the_wizard_then_undo_it() {
     let hostile = app.db_dir.path().join("hostile.csv");
     std::fs::write(&hostile, format!("Name,Email\n\"{}\",pwned@example.com\n", HOSTILE.replace('"', "\"\""))).unwrap();
     app.find("#nav-import").click();
-    let path = app.find("#import-path");
-    path.clear();
-    path.type_text(&format!("{}{}", hostile.display(), keys::ENTER));
+    app.choose_file(&hostile);
     // (Names typed all in lower case get capitals, so compare without case.)
     app.wait_text("#import-rows tbody tr td:nth-child(2)", "the hostile name as text", |t| t.to_lowercase() == HOSTILE.to_lowercase());
     assert_eq!(app.count("#import-rows img, #import-mapping img"), 0);
@@ -315,9 +321,7 @@ fn import_a_spreadsheet_through_the_wizard_then_undo_it() {
     // A messy workbook: title row, phones stored as numbers, a "Total" line named as not a customer.
     let messy = regulars_e2e::workspace().join("tests/data/imports/messy_regulars.xlsx");
     app.find("#import-back").click();
-    let path = app.find("#import-path");
-    path.clear();
-    path.type_text(&format!("{}{}", messy.display(), keys::ENTER));
+    app.choose_file(&messy);
     app.wait_text("#import-detected", "the sheet and header row", |t| t == "XLSX · sheet “Regulars” · headings on row 2");
     app.wait_text("#count-rejected strong", "the Total line", |t| t == "1");
     app.wait_text("#import-problems", "why", |t| t.contains("Row 24") && t.contains("looks like a summary line"));
@@ -351,11 +355,20 @@ fn a_long_import_shows_progress_and_cancel_stores_nothing() {
     }
     std::fs::write(&big, text).unwrap();
     app.find("#start-import").click();
-    app.find("#import-path").type_text(&format!("{}{}", big.display(), keys::ENTER));
+    app.choose_file(&big);
 
     // The preview reads the whole file, with a progress bar; cancelling it goes back to the start.
     app.wait_text("#import-progress-label", "rows read", |t| t.contains("rows read"));
     app.screenshot("import-progress");
+    // Meanwhile search and the list answer at once (from what was saved before), instead of
+    // waiting for the import to let go of the database.
+    let waited = app.script(
+        "const invoke = window.__TAURI__.core.invoke; const t = performance.now();
+         return Promise.all([invoke('search_customers', { query: 'customer', limit: 20 }), invoke('list_customers', { offset: 0, limit: 50 })])
+           .then(() => performance.now() - t, (e) => 'failed: ' + e.message);",
+    );
+    assert!(waited.as_f64().is_some_and(|ms| ms < 3_000.0), "search waited {waited} ms behind the import");
+    assert!(app.count("#import-progress-label") == 1, "the import was still running");
     app.find("#import-cancel").click();
     app.wait_text(".dropzone", "the start screen again", |t| t.contains("Drop a spreadsheet here"));
     assert_eq!(app.count("#import-error"), 0, "a cancel is not an error");

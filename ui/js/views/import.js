@@ -20,10 +20,9 @@ const FIELD_LABELS = {
 const OUTCOME_WORDS = { created: 'New', merged: 'Adds to a customer', unchanged: 'Already known', rejected: 'Not imported' };
 const LEVEL_WORDS = { error: 'Not imported', warning: 'Left out', review: 'Worth a look' };
 
-const state = { path: '', choice: { sheet: null, mapping: [] }, report: null, fields: [], busy: false, unlisten: null };
+const state = { file: null, choice: { sheet: null, mapping: [] }, report: null, fields: [], busy: false, unlisten: null };
 
 const when = (iso) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
-const fileName = (path) => String(path).split(/[\\/]/).pop();
 
 /** Shows the import screen in `el`; `onChanged` is called after customers were added or removed. */
 export async function renderImport(el, { onChanged, onShowCustomers }) {
@@ -31,15 +30,18 @@ export async function renderImport(el, { onChanged, onShowCustomers }) {
   state.onChanged = onChanged;
   state.onShowCustomers = onShowCustomers;
   if (!state.fields.length) state.fields = await api.importFields();
-  state.unlisten ??= await onFileDrop((paths) => { if (paths.length && !state.busy) choose(paths[0]); });
+  state.unlisten ??= await onFileDrop((files) => { if (files.length && !state.busy) choose(files[0]); });
   await showStart();
 }
 
 async function showStart(message) {
   state.report = null;
-  const pathInput = h('input', { id: 'import-path', type: 'text', value: state.path, placeholder: '/home/you/Documents/customers.csv', autocomplete: 'off', spellcheck: 'false' });
-  const go = () => { if (pathInput.value.trim()) choose(pathInput.value.trim()); };
-  pathInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') go(); });
+  const chooseButton = h('button', { class: 'btn primary', type: 'button', id: 'import-choose', onclick: async () => {
+    try {
+      const file = await api.chooseImportFile();
+      if (file) choose(file);
+    } catch (error) { toast(error.message, { error: true }); }
+  } }, 'Choose a file…');
   const history = h('section', { class: 'card wide', id: 'import-history' }, h('h3', {}, 'Past imports'), h('p', { class: 'muted' }, 'Loading…'));
   render(state.el,
     h('div', { class: 'import' },
@@ -50,18 +52,10 @@ async function showStart(message) {
         h('div', { class: 'drop-icon', 'aria-hidden': 'true' }, '⇪'),
         h('strong', {}, 'Drop a spreadsheet here'),
         h('span', { class: 'muted' }, 'CSV, Excel (.xlsx, .xls), LibreOffice (.ods) or a text list'),
-        h('button', { class: 'btn primary', type: 'button', id: 'import-choose', onclick: async () => {
-          try {
-            const path = await api.chooseImportFile();
-            if (path) choose(path);
-          } catch (error) { toast(error.message, { error: true }); }
-        } }, 'Choose a file…'),
-        h('div', { class: 'path-row' },
-          h('label', { for: 'import-path' }, 'or type where it is'),
-          pathInput,
-          h('button', { class: 'btn', type: 'button', id: 'import-preview', onclick: go }, 'Preview'))),
+        chooseButton,
+        h('span', { class: 'muted choose-hint' }, 'In the window that opens you can also type where the file is.')),
       h('div', { class: 'cards' }, history, exportCard(), backupsCard())));
-  pathInput.focus();
+  chooseButton.focus();
   renderHistory(history);
   renderBackups();
 }
@@ -157,8 +151,8 @@ async function undo(i) {
   }
 }
 
-async function choose(path) {
-  state.path = path;
+async function choose(file) {
+  state.file = file;
   state.choice = { sheet: null, mapping: [] };
   await preview();
 }
@@ -182,9 +176,9 @@ function progressView(title, intro) {
 
 async function preview() {
   state.busy = true;
-  const onProgress = progressView(fileName(state.path), 'Reading the file…');
+  const onProgress = progressView(state.file.name, 'Reading the file…');
   try {
-    state.report = await api.previewImport(state.path, state.choice, onProgress);
+    state.report = await api.previewImport(state.file.token, state.choice, onProgress);
     showPreview();
   } catch (error) {
     if (error.code === 'cancelled') showStart();
@@ -289,7 +283,7 @@ async function runImport() {
   state.busy = true;
   const onProgress = progressView(`Importing ${state.report.file_name}`, 'Starting…');
   try {
-    const report = await api.runImport(state.path, state.choice, onProgress);
+    const report = await api.runImport(state.file.token, state.choice, onProgress);
     state.report = report;
     await state.onChanged?.();
     showDone(report);
