@@ -181,16 +181,16 @@ fn damage_that_still_lets_the_file_open_is_found_by_the_full_check_not_the_quick
     assert!(backup::open_checked(&path).unwrap().1.is_some(), "open and check together still refuse it");
 }
 
-/// Imports `file` into the shop on a thread of its own (as the app would), holding its transaction
-/// open for `hold` after the first batch; returns once the import is inside its transaction.
-fn import_holding_on(shop: &Shop, file: std::path::PathBuf, hold: std::time::Duration) -> std::thread::JoinHandle<regulars::import::Report> {
+/// Imports (or with `dry_run` previews) `file` into the shop on a thread of its own, as the app
+/// would, holding on for `hold` after the first batch; returns once it is under way.
+fn import_holding_on(shop: &Shop, file: std::path::PathBuf, hold: std::time::Duration, dry_run: bool) -> std::thread::JoinHandle<regulars::import::Report> {
     use regulars::import::{self, Options};
     use regulars::normalize::Region;
     let (started_tx, started) = std::sync::mpsc::channel();
     let db = shop.db.clone();
     let importer = std::thread::spawn(move || {
         let mut store = regulars::Store::open(&db).unwrap();
-        let options = Options { region: Region::parse("GB").unwrap(), sheet: None, mapping: Vec::new(), dry_run: false };
+        let options = Options { region: Region::parse("GB").unwrap(), sheet: None, mapping: Vec::new(), dry_run };
         let mut first = true;
         import::run(&mut store, &file, &options, chrono::Utc::now(), &mut |_| {
             if std::mem::take(&mut first) {
@@ -221,7 +221,7 @@ fn a_restore_waits_for_an_import_in_progress_and_its_safety_backup_holds_it() {
     std::fs::write(&file, text).unwrap();
 
     // An import (the app, say) inside its transaction, holding on for a while before it commits.
-    let importer = import_holding_on(&shop, file, std::time::Duration::from_millis(1_500));
+    let importer = import_holding_on(&shop, file, std::time::Duration::from_millis(1_500), false);
     let restored = shop.json(&["backup", "restore", &id.to_string(), "--yes"]);
     let report = importer.join().unwrap();
     assert_eq!(report.counts.created, 5_000);
@@ -356,7 +356,7 @@ fn a_writer_waits_for_an_import_in_another_process_and_says_what_it_waits_for() 
     let file = shop.dir().join("customers.csv");
     std::fs::write(&file, "Name,Email\nAnn Abbott,ann@example.com\n").unwrap();
     // Longer than the five seconds a writer used to wait before failing.
-    let importer = import_holding_on(&shop, file, std::time::Duration::from_millis(6_500));
+    let importer = import_holding_on(&shop, file, std::time::Duration::from_millis(6_500), false);
     let out = shop.run(&["customers", "add", "--first-name", "Ben", "--email", "ben@example.com"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
@@ -425,4 +425,20 @@ fn the_cli_recovers_a_damaged_database_from_its_newest_sound_backup() {
     assert_eq!(shop.json(&["backup", "check"])["sound"], true);
     let listed = String::from_utf8(shop.run(&["customers", "list"]).stderr).unwrap();
     assert!(listed.contains("of 2000 customers"), "{listed}");
+}
+
+/// A preview holds no lock on a shop small enough to copy: an edit from another process during a
+/// long preview goes through at once, with nothing to wait for.
+#[test]
+fn a_preview_holds_no_lock_on_a_small_shop() {
+    let shop = Shop::new();
+    let file = shop.dir().join("customers.csv");
+    std::fs::write(&file, "Name,Email\nAnn Abbott,ann@example.com\n").unwrap();
+    let previewer = import_holding_on(&shop, file, std::time::Duration::from_millis(6_500), true);
+    let out = shop.run(&["customers", "add", "--first-name", "Ben", "--email", "ben@example.com"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !err.contains("Waiting"), "{err}");
+    let report = previewer.join().unwrap();
+    assert_eq!(report.counts.created, 1, "the preview still says what the import would do");
+    assert_eq!(names(&shop), ["Ben"], "and stores nothing");
 }

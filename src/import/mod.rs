@@ -143,6 +143,9 @@ pub struct PreviewRow {
     pub reason: Option<String>,
 }
 
+/// The largest database whose import previews run on a copy in memory (about 50,000 customers).
+const PREVIEW_ON_A_COPY_UP_TO: u64 = 64 << 20;
+
 /// Customers an undo reads at a time.
 const UNDO_CHUNK: usize = 2_000;
 
@@ -198,6 +201,12 @@ pub fn run(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<Report> {
+    // A preview is the import rolled back, which holds the write lock while it runs: on a shop
+    // small enough to copy, it runs on a private copy in memory instead, and nobody waits for it.
+    if options.dry_run && store.path().is_some() && store.db().size_bytes()? <= PREVIEW_ON_A_COPY_UP_TO {
+        let mut copy = store.copy_in_memory()?;
+        return run(&mut copy, path, options, now, progress);
+    }
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
     let mut source = read::open(path)?;
     let (mut layout, sample, rest, total) = match source.workbook.take() {

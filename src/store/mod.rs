@@ -645,6 +645,13 @@ impl Db<'_> {
         Ok(value)
     }
 
+    /// The database's size in bytes (its pages, as SQLite counts them).
+    pub fn size_bytes(&self) -> Result<u64> {
+        let pages: i64 = self.conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
+        let size: i64 = self.conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+        Ok((pages * size).max(0) as u64)
+    }
+
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
