@@ -491,8 +491,8 @@ fn backup_command(store: Store, cmd: BackupCommand, json: bool) -> anyhow::Resul
         }
         BackupCommand::Restore { id, yes } => {
             let now = Utc::now();
-            let what = backup::describe_restore(&store, id, now)?;
             if !yes {
+                let what = backup::describe_restore(&store, id, now)?;
                 bail!("{what}\nRun again with --yes to restore it.");
             }
             let (_, restored) = backup::restore_checked(store, id, now)?;

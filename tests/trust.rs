@@ -442,3 +442,35 @@ fn a_preview_holds_no_lock_on_a_small_shop() {
     assert_eq!(report.counts.created, 1, "the preview still says what the import would do");
     assert_eq!(names(&shop), ["Ben"], "and stores nothing");
 }
+
+/// An erasure killed while it purges (here: while a reader keeps the log from being emptied) is
+/// finished by the next open of the database, from the record its own transaction left.
+#[test]
+fn an_erasure_killed_while_it_purges_is_finished_at_the_next_open() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Zelda", "--last-name", "Quixotic", "--notes", "Loves xylophone music"]);
+    shop.ok(&["customers", "add", "--first-name", "Keep", "--last-name", "Me"]);
+    let reader = rusqlite::Connection::open_with_flags(&shop.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    reader.execute_batch("BEGIN").unwrap();
+    let _: i64 = reader.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).unwrap();
+    let mut erasing = std::process::Command::new(env!("CARGO_BIN_EXE_regulars"))
+        .arg("--db")
+        .arg(&shop.db)
+        .args(["customers", "erase", "Zelda Quixotic", "--yes"])
+        .env_remove("REGULARS_DB")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The erasure commits at once, then tries to empty the log for three seconds: kill it then.
+    std::thread::sleep(std::time::Duration::from_millis(1_500));
+    erasing.kill().unwrap();
+    erasing.wait().unwrap();
+    reader.execute_batch("COMMIT").unwrap();
+    drop(reader);
+    assert!(contains(&database_bytes(&shop), "xylophone"), "the killed purge left the old copy in the log");
+    assert_eq!(names(&shop), ["Keep Me"], "the erasure itself was committed");
+    assert!(!contains(&database_bytes(&shop), "xylophone"), "the next open finished the purge");
+    let err = shop.fails(&["customers", "erase", "Zelda Quixotic", "--yes"]);
+    assert!(err.contains("no customer"), "{err}");
+}
