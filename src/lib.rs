@@ -7,6 +7,7 @@
 //! module that speaks SQL. See ARCHITECTURE.md.
 
 pub mod backup;
+pub mod countries;
 pub mod customers;
 pub mod demo;
 pub mod error;

@@ -391,7 +391,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 };
                 mapping.push((header.to_string(), field.to_string()));
             }
-            let options = import::Options { region: change.region, sheet, mapping, dry_run };
+            let phones_as = region.is_some().then_some(change.region);
+            let options = import::Options { region: change.region, phones_as, sheet, mapping, dry_run };
             let report = import::run(&mut store, &file, &options, change.now, &mut |_| true)?;
             if json {
                 say!("{}", serde_json::to_string_pretty(&report)?);
@@ -839,6 +840,17 @@ fn print_import(r: &import::Report) -> std::io::Result<()> {
     writeln!(out, "{verb} {} ({})", r.file_name, what.join(", "))?;
     let c = &r.counts;
     writeln!(out, "  {} rows: {} new, {} merged, {} unchanged, {} rejected", c.rows, c.created, c.merged, c.unchanged, c.rejected)?;
+    if c.repeats > 0 {
+        writeln!(out, "  {} rows repeat a customer of an earlier row, and were added to them", c.repeats)?;
+    }
+    if c.left_out > 0 {
+        writeln!(out, "  {} values left out (listed below)", c.left_out)?;
+    }
+    let p = &r.layout.phones;
+    if p.sampled > 0 {
+        let why = match p.by { "choice" => "as you chose", "file" => "from the file's numbers", _ => "the shop's country" };
+        writeln!(out, "  phone numbers without a country code read as {} ({why}; {} of {} valid)", p.country, p.valid, p.sampled)?;
+    }
     for col in &r.layout.columns {
         let header = if col.header.is_empty() { format!("column {}", col.letter) } else { col.header.clone() };
         writeln!(out, "  {:<32} → {}", header, col.field)?;

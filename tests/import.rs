@@ -20,7 +20,7 @@ fn import(shop: &Shop, file: &Path, extra: &[&str]) -> Value {
     args.extend_from_slice(extra);
     let report = shop.json(&args);
     let n = |k: &str| report[k].as_u64().unwrap_or_else(|| panic!("{k} missing from {report}"));
-    assert_eq!(n("rows"), n("created") + n("merged") + n("unchanged") + n("rejected"), "every row is accounted for: {report}");
+    assert_eq!(n("rows"), n("created") + n("merged") + n("unchanged") + n("rejected") + n("repeats"), "every row is accounted for: {report}");
     report
 }
 
@@ -186,7 +186,8 @@ Total: 5 customers;;;;;;;\n";
     assert_eq!(r["detected"]["delimiter"], ";");
     assert_eq!(r["layout"]["header_row"], 3);
     assert_eq!(r["blank_rows"], 1, "the blank row is passed over, not counted");
-    assert_eq!((r["rows"].as_u64(), r["created"].as_u64(), r["merged"].as_u64(), r["rejected"].as_u64()), (Some(6), Some(4), Some(1), Some(1)), "{r}");
+    assert_eq!((r["rows"].as_u64(), r["created"].as_u64(), r["repeats"].as_u64(), r["rejected"].as_u64()), (Some(6), Some(4), Some(1), Some(1)), "Ana's second row adds to her first: {r}");
+    assert_eq!(r["left_out"], 6, "each value left out is counted: {r}");
 
     let ana = by_email(&shop, "ana@example.com");
     assert_eq!((ana["first_name"].as_str(), ana["last_name"].as_str()), (Some("Ana"), Some("Abbott")), "“Last, First” split");
@@ -424,7 +425,7 @@ fn a_cancelled_import_stores_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = regulars::Store::open(&dir.path().join("shop.db")).unwrap();
     let options = regulars::import::Options {
-        region: regulars::normalize::Region::parse("GB").unwrap(), sheet: None, mapping: Vec::new(), dry_run: false,
+        region: regulars::normalize::Region::parse("GB").unwrap(), phones_as: None, sheet: None, mapping: Vec::new(), dry_run: false,
     };
     let now = "2026-11-24T10:00:00Z".parse().unwrap();
     let mut calls = 0;

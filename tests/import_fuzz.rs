@@ -118,7 +118,7 @@ proptest! {
         file.write_all(&body).unwrap();
         drop(file);
         let mut store = Store::open_in_memory().unwrap();
-        let options = Options { region: Region::parse("GB").unwrap(), sheet: None, mapping: Vec::new(), dry_run: false };
+        let options = Options { region: Region::parse("GB").unwrap(), phones_as: None, sheet: None, mapping: Vec::new(), dry_run: false };
         let now = "2026-11-24T10:00:00Z".parse().unwrap();
         if let Ok(report) = import_mod::run(&mut store, &path, &options, now, &mut |_| true) {
             let c = report.counts;
@@ -160,7 +160,7 @@ proptest! {
         let total_rows: u64 = 1 + rows.iter().map(|r| r.0).sum::<u64>();
         let widest: u64 = rows.iter().map(|r| if r.2 { 1 + r.1 } else { 1 }).max().unwrap_or(1).max(2);
         let mut store = Store::open_in_memory().unwrap();
-        let options = Options { region: Region::parse("GB").unwrap(), sheet: None, mapping: Vec::new(), dry_run: true };
+        let options = Options { region: Region::parse("GB").unwrap(), phones_as: None, sheet: None, mapping: Vec::new(), dry_run: true };
         let now = "2026-11-24T10:00:00Z".parse().unwrap();
         match import_mod::run(&mut store, &path, &options, now, &mut |_| true) {
             Ok(_) => prop_assert!(total_rows.saturating_mul(widest) <= read::MAX_SHEET_CELLS, "{} rows x {} read", total_rows, widest),

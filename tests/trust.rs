@@ -190,7 +190,7 @@ fn import_holding_on(shop: &Shop, file: std::path::PathBuf, hold: std::time::Dur
     let db = shop.db.clone();
     let importer = std::thread::spawn(move || {
         let mut store = regulars::Store::open(&db).unwrap();
-        let options = Options { region: Region::parse("GB").unwrap(), sheet: None, mapping: Vec::new(), dry_run };
+        let options = Options { region: Region::parse("GB").unwrap(), phones_as: None, sheet: None, mapping: Vec::new(), dry_run };
         let mut first = true;
         import::run(&mut store, &file, &options, chrono::Utc::now(), &mut |_| {
             if std::mem::take(&mut first) {

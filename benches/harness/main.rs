@@ -116,7 +116,7 @@ fn main() {
 fn child_import(file: &str, db: &str) {
     let _ = std::fs::remove_file(db);
     let mut store = Store::open(Path::new(db)).expect("database");
-    let options = Options { region: Region::parse("GB").unwrap(), sheet: None, mapping: Vec::new(), dry_run: false };
+    let options = Options { region: Region::parse("GB").unwrap(), phones_as: None, sheet: None, mapping: Vec::new(), dry_run: false };
     let started = Instant::now();
     let report = import::run(&mut store, Path::new(file), &options, NOW.parse().unwrap(), &mut |_| true).expect("import");
     let took = started.elapsed().as_secs_f64();

@@ -229,10 +229,16 @@ pub struct ImportChoice {
     sheet: Option<String>,
     /// Header (or column letter) to field name.
     mapping: Vec<(String, String)>,
+    /// The country for phone numbers without a country code, when the person chose one.
+    phones_as: Option<String>,
 }
 
 fn import_options(s: &Store, choice: ImportChoice, dry_run: bool) -> regulars::Result<import::Options> {
-    Ok(import::Options { region: settings::region(s)?, sheet: choice.sheet, mapping: choice.mapping, dry_run })
+    let phones_as = match choice.phones_as.as_deref() {
+        Some(code) => Some(regulars::normalize::Region::parse(code).map_err(|m| regulars::Error::invalid_field("phones_as", m))?),
+        None => None,
+    };
+    Ok(import::Options { region: settings::region(s)?, phones_as, sheet: choice.sheet, mapping: choice.mapping, dry_run })
 }
 
 /// Asks for a file with the system's file dialog (on the main thread, as GTK requires).
@@ -272,6 +278,11 @@ async fn choose_import_file(app: AppHandle, state: State<'_, AppState>) -> CmdRe
 #[tauri::command]
 async fn import_fields() -> CmdResult<Vec<&'static str>> {
     Ok(import::layout::Field::all().into_iter().map(|f| f.name()).collect())
+}
+
+#[tauri::command]
+async fn countries() -> CmdResult<Vec<(&'static str, &'static str)>> {
+    Ok(regulars::countries::all())
 }
 
 /// Runs an import (or its preview) off the async runtime's threads; the page hears its progress.
@@ -603,6 +614,7 @@ pub fn run() {
             list_imports,
             undo_import,
             import_fields,
+            countries,
             export_customers,
             log_touchpoint,
             inbox,

@@ -55,6 +55,8 @@ pub(super) struct Applier<'w, 'c> {
     /// Customers merged into, whose search words are renewed once, at the end.
     reindex: Vec<CustomerId>,
     reindex_seen: std::collections::HashSet<CustomerId>,
+    /// Customers an earlier row of this file created or changed: a later row for them is a repeat.
+    touched: std::collections::HashSet<CustomerId>,
 }
 
 impl<'w, 'c> Applier<'w, 'c> {
@@ -70,6 +72,7 @@ impl<'w, 'c> Applier<'w, 'c> {
             created_names: HashMap::new(),
             reindex: Vec::new(),
             reindex_seen: std::collections::HashSet::new(),
+            touched: std::collections::HashSet::new(),
         }
     }
 
@@ -81,6 +84,9 @@ impl<'w, 'c> Applier<'w, 'c> {
 
     pub fn note(&mut self, problem: Problem) {
         self.counts.problems_total += 1;
+        if problem.level == "warning" {
+            self.counts.left_out += 1;
+        }
         if self.problems.len() < PROBLEMS_LISTED {
             self.problems.push(problem);
         }
@@ -239,6 +245,7 @@ impl<'w, 'c> Applier<'w, 'c> {
             ));
         }
         self.created_names.entry(name).or_insert((id, row));
+        self.touched.insert(id);
         self.counts.created += 1;
         self.preview_row(row, Outcome::Created, Some(Customer { id, ..customer }), None);
         Ok(())
@@ -252,9 +259,17 @@ impl<'w, 'c> Applier<'w, 'c> {
         for note in notes {
             self.note(Problem::review(row, "", note));
         }
+        // A row for someone an earlier row of the file already brought in is counted apart, so
+        // that the counts are of customers: "2 new" for a file listing one person twice is wrong.
+        let repeat = self.touched.contains(&id);
         if customers::same_data(&existing, &merged) {
-            self.counts.unchanged += 1;
-            self.preview_row(row, Outcome::Unchanged, Some(existing), None);
+            if repeat {
+                self.counts.repeats += 1;
+                self.preview_row(row, Outcome::Repeat, Some(existing), None);
+            } else {
+                self.counts.unchanged += 1;
+                self.preview_row(row, Outcome::Unchanged, Some(existing), None);
+            }
             return Ok(());
         }
         merged.updated_at = self.change.now;
@@ -267,8 +282,14 @@ impl<'w, 'c> Applier<'w, 'c> {
         for key in keys(&merged) {
             self.written.insert(key, id);
         }
-        self.counts.merged += 1;
-        self.preview_row(row, Outcome::Merged, Some(merged), None);
+        if repeat {
+            self.counts.repeats += 1;
+            self.preview_row(row, Outcome::Repeat, Some(merged), None);
+        } else {
+            self.touched.insert(id);
+            self.counts.merged += 1;
+            self.preview_row(row, Outcome::Merged, Some(merged), None);
+        }
         Ok(())
     }
 

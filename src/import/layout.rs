@@ -157,7 +157,7 @@ const EXACT: &[(Field, &[&str])] = &[
         "client name", "nom complet", "nom et prenom", "prenom et nom", "nom prenom", "name vorname", "vollstandiger name",
         "kunde", "kundenname", "nombre completo", "nombre y apellidos", "cliente", "nome completo", "nome e cognome",
         "naam", "volledige naam", "klant", "klantnaam", "billing name", "shipping name", "member", "person"]),
-    (DisplayName, &["display name", "displayname", "shown as", "nickname", "known as"]),
+    (DisplayName, &["display name", "displayname", "shown as", "known as"]),
     (Email, &["email", "e mail", "email address", "e mail address", "mail", "emails", "courriel", "adresse email",
         "adresse e mail", "adresse mail", "e mail adresse", "email adresse", "mailadresse", "correo", "correo electronico",
         "email principal", "posta elettronica", "indirizzo email", "indirizzo e mail", "e mail adres", "emailadres",
@@ -181,13 +181,14 @@ const EXACT: &[(Field, &[&str])] = &[
     (Handle(Platform::Whatsapp), &["whatsapp", "whats app", "whatsapp number"]),
     (Company, &["company", "company name", "organisation", "organization", "organization name", "organisation name",
         "business", "business name", "societe", "entreprise", "firma", "unternehmen", "firmenname", "empresa", "azienda",
-        "societa", "ditta", "bedrijf", "bedrijfsnaam", "default address company", "billing company", "organization title"]),
+        "societa", "ditta", "bedrijf", "bedrijfsnaam", "default address company", "billing company"]),
     (Street, &["address", "address1", "address 1", "street", "street address", "street address 1", "address line 1",
         "adresse", "rue", "strasse", "anschrift", "direccion", "calle", "indirizzo", "via", "adres", "straat", "endereco",
         "morada", "rua", "home street", "business street", "default address address1", "billing address 1",
         "address street", "billing address", "street 1", "address line", "adresse postale"]),
     (Street2, &["address2", "address 2", "address line 2", "street address 2", "default address address2",
-        "billing address 2", "complement d adresse", "adresszusatz", "street 2", "home street 2"]),
+        "billing address 2", "complement d adresse", "adresszusatz", "street 2", "home street 2", "address extended address",
+        "extended address"]),
     (City, &["city", "town", "town city", "ville", "localite", "stadt", "ort", "wohnort", "ciudad", "localidad", "citta",
         "comune", "plaats", "stad", "woonplaats", "cidade", "localidade", "home city", "business city",
         "default address city", "billing city", "address city", "suburb"]),
@@ -218,7 +219,7 @@ const EXACT: &[(Field, &[&str])] = &[
     (Notes, &["notes", "note", "comments", "comment", "memo", "remarks", "remarques", "remarque", "commentaire",
         "commentaires", "notizen", "notiz", "bemerkung", "bemerkungen", "notas", "nota", "comentarios", "note cliente",
         "opmerkingen", "opmerking", "notities", "observacoes", "description", "customer note"]),
-    (EmailConsent, &["accepts email marketing", "accepts marketing", "email marketing", "email subscription status",
+    (EmailConsent, &["confirm time", "unsub time", "cleaned time", "accepts email marketing", "accepts marketing", "email marketing", "email subscription status",
         "email subscribed", "email opt in", "newsletter", "subscribed", "subscription status", "marketing consent",
         "opt in", "email consent", "consent email", "accepts newsletter", "newsletter abonniert", "inscrit newsletter",
         "abonne newsletter", "optin", "email marketing consent", "marketing emails", "subscriber", "email status",
@@ -237,10 +238,103 @@ const EXACT: &[(Field, &[&str])] = &[
         "bestellingen", "aantal bestellingen", "encomendas", "orders total"]),
     (Ignore, &["id", "created at", "updated at", "updated", "last changed", "tax exempt", "instant profile",
         "creation source", "member rating", "euid", "leid", "e mail type", "e mail label", "phone type", "phone label",
-        "address type", "address label", "address formatted", "gmtoff", "dstoff", "timezone", "cc", "confirm time",
+        "address type", "address label", "address formatted", "gmtoff", "dstoff", "timezone", "cc",
         "confirm ip", "optin ip", "latitude", "longitude", "notes type", "website type", "relation type", "event type",
         "im type", "row", "no", "nr", "n", "#", "accepts email marketing updated at", "accepts sms marketing updated at"]),
 ];
+
+/// Headers of the standard contact exports (Outlook, Google Contacts) that are details about a
+/// person, not one of the customer's fields: kept as extra details, under a plainer name where the
+/// first entry gives one. Read before the fields, so that "Assistant's Phone" is no phone of the
+/// customer's, "IMAddress" no street and "Phonetic First Name" no phone.
+const DETAILS: &[(&str, &[&str])] = &[
+    ("Job title", &["job title", "organization title", "organisation title", "title at work", "position", "poste", "beruf",
+        "berufsbezeichnung", "cargo", "funzione", "functie", "occupation", "profession"]),
+    ("Department", &["department", "organization department", "organisation department", "abteilung", "service"]),
+    ("IM address", &["imaddress", "im address", "im value", "im service", "instant messenger"]),
+    ("Website", &["web page", "webpage", "website", "website value", "personal web page", "business web page", "homepage",
+        "site web", "sitio web"]),
+    ("Nickname", &["nickname", "short name"]),
+    ("Middle name", &["middle name", "additional name", "second name"]),
+    ("Title", &["title", "name prefix", "prefix", "anrede", "civilite"]),
+    ("Suffix", &["suffix", "name suffix"]),
+    ("Fax", &["fax", "business fax", "home fax", "other fax", "work fax", "telefax"]),
+    ("Pager", &["pager"]),
+    ("Assistant's phone", &["assistant s phone", "assistants phone", "assistant phone"]),
+    ("Company phone", &["company main phone"]),
+    ("", &["car phone", "callback", "radio phone", "telex", "tty tdd phone", "isdn", "assistant s name", "manager s name",
+        "office location", "spouse", "children", "schools", "hobby", "anniversary", "maiden name", "referred by",
+        "account", "organizational id number", "government id number", "user", "keywords", "language", "location",
+        "phonetic first name", "phonetic middle name", "phonetic last name", "given yomi", "surname yomi", "yomi name",
+        "given name yomi", "additional name yomi", "family name yomi", "company yomi", "organization yomi name",
+        "organization symbol", "organization location", "organization job description", "home address po box",
+        "business address po box", "other address po box", "address po box", "relation value", "event value",
+        "custom field value", "subject", "other street", "other street 2", "other street 3", "other city", "other state",
+        "other postal code", "other country region", "other country", "other address", "home address", "business address"]),
+];
+
+/// Headers that are the export's own bookkeeping, never worth keeping.
+const BOOKKEEPING: &[&str] = &["file as", "photo", "sensitivity", "priority", "private", "internet free busy",
+    "directory server", "billing information", "mileage", "initials", "gender", "e mail display name",
+    "e mail type", "e mail 2 type", "e mail 3 type", "e mail display name", "web page type"];
+
+/// The name a detail column is kept under: a plainer name for the standard exports' details
+/// ("Organization 1 - Title" is kept as "Job title"), else its header.
+pub fn detail_name(header: &str) -> Option<&'static str> {
+    let words = header_words(header);
+    DETAILS.iter().find(|(shown, names)| !shown.is_empty() && names.contains(&words.as_str())).map(|(shown, _)| *shown)
+}
+
+/// How much an address or phone column is the customer's own, best first: home before the
+/// unmarked, billing and default ones, then shipping, then work, then "other". Within a row the
+/// best-ranked address is kept whole (never a street from one and a town from another), and
+/// phones are listed in this order.
+pub fn rank(header: &str, field: Field) -> u8 {
+    let words = header_words(header);
+    let has = |w: &str| words.split(' ').any(|x| x == w);
+    if field == Phone {
+        return if ["mobile", "cell", "cellphone", "handy", "mobil", "portable", "movil", "celular", "cellulare", "mobiel", "telemovel"].iter().any(|w| has(w)) {
+            0
+        } else if has("primary") || has("main") {
+            1
+        } else if has("business") || has("work") || has("office") || has("company") {
+            4
+        } else if has("other") {
+            5
+        } else {
+            2
+        };
+    }
+    if has("home") || has("private") || has("privat") {
+        0
+    } else if has("shipping") || has("delivery") {
+        2
+    } else if has("business") || has("work") || has("office") || has("company") {
+        3
+    } else if has("other") {
+        4
+    } else {
+        // Google's numbered addresses: "Address 2 - City" after "Address 1 - City".
+        let number = fold(header).split(|c: char| !c.is_ascii_digit()).find(|d| !d.is_empty()).and_then(|d| d.parse::<u8>().ok());
+        match number {
+            Some(n) if n > 1 && fold(header).contains("address") => 1 + n.min(3),
+            _ => 1,
+        }
+    }
+}
+
+/// What a phone's label in the same row (Google's "Phone 1 - Label": "Mobile", "Work Fax",
+/// "* Home") says: its rank as in `rank`, or none when it is no phone of the customer's (a fax, a
+/// pager, an assistant's), with the label as it reads.
+pub fn phone_label_rank(label: &str) -> Result<u8, String> {
+    let label = label.trim().trim_start_matches('*').trim();
+    let words = header_words(label);
+    let has = |w: &str| words.split(' ').any(|x| x == w);
+    if has("fax") || has("pager") || has("assistant") || has("telex") {
+        return Err(label.to_string());
+    }
+    Ok(rank(label, Phone))
+}
 
 /// Words that, inside a longer header, point to a field: (field, words that must all appear, words that must not).
 const KEYWORDS: &[(Field, &[&str], &[&str])] = &[
@@ -318,10 +412,20 @@ pub fn field_of_header(header: &str) -> Option<Field> {
     if words.is_empty() {
         return None;
     }
-    // Numbered groups ("E-mail 2 Address") lose their number in header_words; keep "address 2".
+    if BOOKKEEPING.contains(&words.as_str()) {
+        return Some(Ignore);
+    }
+    if DETAILS.iter().any(|(_, names)| names.contains(&words.as_str())) {
+        return Some(Custom);
+    }
+    // Numbered groups ("E-mail 2 Address") lose their number in header_words; a street's second
+    // and third lines keep it ("Address line 2", "Home Street 3"; not "Address 2 - City").
     let raw = fold(header);
-    if raw.contains("address") && (raw.contains(" 2") || raw.ends_with('2')) && !raw.contains("mail") {
-        return Some(Street2);
+    let tokens: Vec<&str> = raw.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).collect();
+    if let [.., before, "2" | "3"] = tokens.as_slice() {
+        if ["street", "address", "line", "adresse", "strasse"].contains(before) && !raw.contains("mail") {
+            return Some(Street2);
+        }
     }
     for (field, names) in EXACT {
         if names.contains(&words.as_str()) {
@@ -330,7 +434,8 @@ pub fn field_of_header(header: &str) -> Option<Field> {
     }
     let padded = format!(" {words} ");
     for (field, all, none) in KEYWORDS {
-        let has = |w: &str| if w.len() <= 3 { padded.contains(&format!(" {w} ")) } else { padded.contains(w) };
+        // Short words and "phone" match whole words only ("phonetic" is no phone).
+        let has = |w: &str| if w.len() <= 3 || w == "phone" { padded.contains(&format!(" {w} ")) } else { padded.contains(w) };
         if all.iter().all(|w| has(w)) && !none.iter().any(|w| padded.contains(w)) {
             return Some(*field);
         }
@@ -559,6 +664,70 @@ mod tests {
                 assert_eq!(got, Some(*want), "{header}");
             }
         }
+    }
+
+    /// Every column of the standard contact exports, as their headers are today: Outlook (the
+    /// desktop app's and Outlook.com's), Google Contacts (the current set and the older one).
+    #[test]
+    fn every_column_of_the_contact_exports_is_mapped_deliberately() {
+        let kept = Custom;
+        let outlook: &[(&str, Field)] = &[
+            ("First Name", FirstName), ("Middle Name", kept), ("Last Name", LastName), ("Title", kept), ("Suffix", kept),
+            ("Nickname", kept), ("Given Yomi", kept), ("Surname Yomi", kept), ("E-mail Address", Email),
+            ("E-mail 2 Address", Email), ("E-mail 3 Address", Email), ("Home Phone", Phone), ("Home Phone 2", Phone),
+            ("Business Phone", Phone), ("Business Phone 2", Phone), ("Mobile Phone", Phone), ("Car Phone", kept),
+            ("Other Phone", Phone), ("Primary Phone", Phone), ("Pager", kept), ("Business Fax", kept), ("Home Fax", kept),
+            ("Other Fax", kept), ("Company Main Phone", kept), ("Callback", kept), ("Radio Phone", kept), ("Telex", kept),
+            ("TTY/TDD Phone", kept), ("IMAddress", kept), ("Job Title", kept), ("Department", kept), ("Company", Company),
+            ("Office Location", kept), ("Manager's Name", kept), ("Assistant's Name", kept), ("Assistant's Phone", kept),
+            ("Company Yomi", kept), ("Business Street", Street), ("Business City", City), ("Business State", Region),
+            ("Business Postal Code", PostalCode), ("Business Country/Region", Country), ("Home Street", Street),
+            ("Home City", City), ("Home State", Region), ("Home Postal Code", PostalCode), ("Home Country/Region", Country),
+            ("Other Street", kept), ("Other City", kept), ("Other State", kept), ("Other Postal Code", kept),
+            ("Other Country/Region", kept), ("Personal Web Page", kept), ("Spouse", kept), ("Schools", kept), ("Hobby", kept),
+            ("Location", kept), ("Web Page", kept), ("Birthday", Birthday), ("Anniversary", kept), ("Notes", Notes),
+            // The desktop app's older set adds these.
+            ("Home Street 2", Street2), ("Home Street 3", Street2), ("Business Street 2", Street2),
+            ("Home Address PO Box", kept), ("Home Country", Country), ("Business Country", Country), ("ISDN", kept),
+            ("Categories", Tags), ("Sensitivity", Ignore), ("Priority", Ignore), ("Private", Ignore),
+            ("Internet Free Busy", Ignore), ("Directory Server", Ignore), ("Billing Information", Ignore), ("Mileage", Ignore),
+            ("Initials", Ignore), ("Gender", Ignore), ("E-mail Display Name", Ignore), ("E-mail Type", Ignore),
+            ("E-mail 2 Display Name", Ignore), ("User 1", kept), ("Keywords", kept), ("Referred By", kept), ("Account", kept),
+        ];
+        let google: &[(&str, Field)] = &[
+            ("First Name", FirstName), ("Middle Name", kept), ("Last Name", LastName), ("Phonetic First Name", kept),
+            ("Phonetic Middle Name", kept), ("Phonetic Last Name", kept), ("Name Prefix", kept), ("Name Suffix", kept),
+            ("Nickname", kept), ("File As", Ignore), ("Organization Name", Company), ("Organization Title", kept),
+            ("Organization Department", kept), ("Birthday", Birthday), ("Notes", Notes), ("Photo", Ignore), ("Labels", Tags),
+            ("E-mail 1 - Label", Ignore), ("E-mail 1 - Value", Email), ("E-mail 2 - Label", Ignore), ("E-mail 2 - Value", Email),
+            ("Phone 1 - Label", Ignore), ("Phone 1 - Value", Phone), ("Phone 2 - Label", Ignore), ("Phone 2 - Value", Phone),
+            ("Address 1 - Label", Ignore), ("Address 1 - Formatted", Ignore), ("Address 1 - Street", Street),
+            ("Address 1 - City", City), ("Address 1 - PO Box", kept), ("Address 1 - Region", Region),
+            ("Address 1 - Postal Code", PostalCode), ("Address 1 - Country", Country), ("Address 1 - Extended Address", Street2),
+            ("Address 2 - City", City), ("Address 2 - Street", Street), ("Website 1 - Label", Ignore), ("Website 1 - Value", kept),
+            ("Relation 1 - Label", Ignore), ("Relation 1 - Value", kept), ("Event 1 - Label", Ignore), ("Event 1 - Value", kept),
+            ("Custom Field 1 - Label", Ignore), ("Custom Field 1 - Value", kept), ("IM 1 - Label", Ignore), ("IM 1 - Value", kept),
+            // The older set.
+            ("Name", FullName), ("Given Name", FirstName), ("Additional Name", kept), ("Family Name", LastName),
+            ("Yomi Name", kept), ("Given Name Yomi", kept), ("Additional Name Yomi", kept), ("Family Name Yomi", kept),
+            ("Short Name", kept), ("Maiden Name", kept), ("Occupation", kept), ("Subject", kept), ("Language", kept),
+            ("Group Membership", Tags), ("E-mail 1 - Type", Ignore), ("IM 1 - Type", Ignore), ("IM 1 - Service", kept),
+            ("Phone 1 - Type", Ignore), ("Address 1 - Type", Ignore), ("Organization 1 - Type", Ignore),
+            ("Organization 1 - Name", Company), ("Organization 1 - Yomi Name", kept), ("Organization 1 - Title", kept),
+            ("Organization 1 - Department", kept), ("Organization 1 - Symbol", kept), ("Organization 1 - Location", kept),
+            ("Organization 1 - Job Description", kept), ("Website 1 - Type", Ignore),
+        ];
+        for (header, want) in outlook.iter().chain(google) {
+            assert_eq!(field_of_header(header).unwrap_or(Custom), *want, "{header}");
+        }
+        assert_eq!(detail_name("Organization 1 - Title"), Some("Job title"));
+        assert_eq!(detail_name("IMAddress"), Some("IM address"));
+        assert_eq!(detail_name("Hobby"), None, "kept under its own header");
+        assert!(rank("Home Street", Street) < rank("Business Street", Street));
+        assert!(rank("Address 1 - Street", Street) < rank("Address 2 - Street", Street));
+        assert!(rank("Mobile Phone", Phone) < rank("Home Phone", Phone) && rank("Home Phone", Phone) < rank("Business Phone", Phone));
+        assert_eq!(phone_label_rank("Work Fax"), Err("Work Fax".into()));
+        assert_eq!(phone_label_rank("* Mobile"), Ok(0));
     }
 
     #[test]

@@ -44,8 +44,12 @@ pub const PREVIEW_ROWS: usize = 25;
 /// What the person chose for this import.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The country for phone numbers written without a country code.
+    /// The shop's country: dates, amounts and phones are read the way it writes them, unless the
+    /// file shows otherwise.
     pub region: Region,
+    /// The country for phone numbers without a country code, when the person chose one; else it is
+    /// decided from each row's country column and from the file's numbers (see `PhoneReading`).
+    pub phones_as: Option<Region>,
     /// The sheet to read; else the one that looks most like a customer list.
     pub sheet: Option<String>,
     /// Overrides of the automatic mapping: a header (or column letter) and a field name.
@@ -105,6 +109,26 @@ pub struct Column {
     pub mapped_by: MappedBy,
     /// The first few values, as the file has them.
     pub samples: Vec<String>,
+    /// For addresses and phones: how much the column is the customer's own (`layout::rank`).
+    #[serde(skip)]
+    pub rank: u8,
+    /// For Google's numbered phones: the column of the same number holding each row's label.
+    #[serde(skip)]
+    pub label: Option<usize>,
+}
+
+/// How phone numbers written without a country code are read, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhoneReading {
+    /// The country's code and name.
+    pub region: String,
+    pub country: String,
+    /// `choice`: the person chose it; `file`: most of the file's numbers are valid there and
+    /// fewer in the shop's country; `shop`: the shop's country.
+    pub by: &'static str,
+    /// Of the sampled numbers without a country code, how many are valid read this way.
+    pub valid: usize,
+    pub sampled: usize,
 }
 
 /// The file's layout: where its header is and what each column holds.
@@ -114,6 +138,10 @@ pub struct Layout {
     /// The header's row number, or none when the file has no header row.
     pub header_row: Option<u64>,
     pub columns: Vec<Column>,
+    /// How phone numbers without a country code are read.
+    pub phones: PhoneReading,
+    #[serde(skip)]
+    phone_region: Region,
     #[serde(skip)]
     date_orders: Vec<Option<DateOrder>>,
     /// Each money column's decimal mark, decided from its values, else the shop's country.
@@ -132,6 +160,8 @@ pub enum Outcome {
     Merged,
     Unchanged,
     Rejected,
+    /// The same person as an earlier row of the file: added to what that row brought in.
+    Repeat,
 }
 
 /// One row of the preview: the customer as it will be stored.
@@ -152,7 +182,8 @@ const UNDO_CHUNK: usize = 2_000;
 /// Imports that create or change at least this many customers merge the search index afterwards.
 const OPTIMIZE_SEARCH_AFTER: u64 = 5_000;
 
-/// Counts of an import; `rows = created + merged + unchanged + rejected`.
+/// Counts of an import; `rows = created + merged + unchanged + rejected + repeats`, and
+/// `created`, `merged` and `unchanged` count customers, each once.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub rows: u64,
@@ -160,6 +191,11 @@ pub struct Counts {
     pub merged: u64,
     pub unchanged: u64,
     pub rejected: u64,
+    /// Rows for a customer an earlier row of the file brought in.
+    pub repeats: u64,
+    /// Values that were left out of an imported row (a phone that is not valid, a date that is
+    /// not one), each also a problem.
+    pub left_out: u64,
     /// Problems found, listed or not.
     pub problems_total: u64,
     /// Blank rows passed over (not counted in `rows`).
@@ -240,7 +276,6 @@ pub fn run(
     let (counts, problems, preview, import_id, file_hash) = std::thread::scope(|scope| -> Result<_> {
         let (tx, rx) = mpsc::sync_channel::<Result<(Vec<row::Incoming>, u64)>>(4);
         let layout_ref = &layout;
-        let region = options.region;
         scope.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH);
             let mut blank = 0u64;
@@ -248,7 +283,7 @@ pub fn run(
             for item in rows {
                 match item {
                     Ok(r) if r.cells.iter().all(Cell::is_empty) => blank += 1,
-                    Ok(r) => batch.push(row::read_row(&r, layout_ref, region, now)),
+                    Ok(r) => batch.push(row::read_row(&r, layout_ref, now)),
                     Err(e) => {
                         let _ = tx.send(Err(e));
                         return;
@@ -354,7 +389,7 @@ fn choose_sheet(book: &read::Workbook, wanted: Option<&str>) -> Result<usize> {
 
 /// How much a sheet's first rows look like customers: mapped columns and contact-looking values.
 fn sheet_score(sample: &[Row]) -> i64 {
-    let Ok(layout) = plan_layout(sample, None, &Options { region: Region::parse("US").expect("US is a region"), sheet: None, mapping: Vec::new(), dry_run: true }) else {
+    let Ok(layout) = plan_layout(sample, None, &Options { region: Region::parse("US").expect("US is a region"), phones_as: None, sheet: None, mapping: Vec::new(), dry_run: true }) else {
         return 0;
     };
     let mapped = layout.columns.iter().filter(|c| !matches!(c.field, Field::Custom | Field::Ignore)).count() as i64;
@@ -413,7 +448,19 @@ pub fn plan_layout(sample: &[Row], sheet: Option<String>, options: &Options) -> 
             money_marks[c] = money_mark(column_cells(c), options.region);
         }
         let samples = column_cells(c).filter(|v| !v.is_empty()).take(3).map(|v| crate::error::excerpt(&v.text()).into_owned()).collect();
-        columns.push(Column { index: c, letter: column_letters(c), header: header.clone(), field, mapped_by, samples });
+        let rank = layout::rank(header, field);
+        columns.push(Column { index: c, letter: column_letters(c), header: header.clone(), field, mapped_by, samples, rank, label: None });
+    }
+    // Google's "Phone 1 - Value" is typed by "Phone 1 - Label" (or "- Type") in the same row.
+    for c in 0..columns.len() {
+        if columns[c].field != Field::Phone {
+            continue;
+        }
+        let Some(stem) = fold_lower(&header_cells[c]).strip_suffix("value").map(str::to_string) else { continue };
+        columns[c].label = header_cells.iter().position(|h| {
+            let h = fold_lower(h);
+            h.strip_prefix(stem.as_str()).is_some_and(|rest| rest == "label" || rest == "type")
+        });
     }
     // A headerless list of names: the first column of names is the full name.
     if header_index.is_none() && !columns.iter().any(|c| matches!(c.field, Field::FullName | Field::FirstName)) {
@@ -425,7 +472,8 @@ pub fn plan_layout(sample: &[Row], sheet: Option<String>, options: &Options) -> 
     // One-of fields taken by several columns keep the first; the rest become custom fields.
     let mut seen = std::collections::HashSet::new();
     for col in columns.iter_mut() {
-        let single = !col.field.is_list() && !matches!(col.field, Field::Ignore | Field::Region | Field::Country | Field::City | Field::Street | Field::PostalCode | Field::Company);
+        let single = !col.field.is_list()
+            && !matches!(col.field, Field::Ignore | Field::Region | Field::Country | Field::City | Field::Street | Field::Street2 | Field::PostalCode | Field::Company | Field::EmailConsent | Field::SmsConsent);
         if single && col.mapped_by != MappedBy::Choice && !seen.insert(col.field) {
             col.field = Field::Custom;
             col.mapped_by = MappedBy::Unmapped;
@@ -434,7 +482,84 @@ pub fn plan_layout(sample: &[Row], sheet: Option<String>, options: &Options) -> 
     if width == 0 || data.is_empty() {
         return Err(Error::invalid_field("file", "the file has no rows of customers"));
     }
-    Ok(Layout { sheet, header_row: header_index.map(|i| sample[i].number), columns, date_orders, money_marks, currency: String::new() })
+    let (phone_region, phones) = phone_reading(&columns, &data, options);
+    Ok(Layout {
+        sheet,
+        header_row: header_index.map(|i| sample[i].number),
+        columns,
+        phones,
+        phone_region,
+        date_orders,
+        money_marks,
+        currency: String::new(),
+    })
+}
+
+/// A header folded to its letters and digits alone ("Phone 1 - Value" → "phone1value").
+fn fold_lower(header: &str) -> String {
+    crate::normalize::fold(header).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Countries tried for a file's phone numbers besides the shop's and those its rows name.
+const LIKELY_REGIONS: &[&str] = &["US", "GB", "CA", "AU", "NZ", "IE", "DE", "FR", "ES", "IT", "NL", "BE", "PT", "BR",
+    "MX", "AT", "CH", "SE", "NO", "DK", "FI", "PL", "IN", "ZA", "SG", "JP"];
+/// Numbers sampled to decide the country.
+const PHONES_SAMPLED: usize = 400;
+
+/// The country for the file's phone numbers without a country code: the person's choice; else the
+/// one under which most of them are valid (sampled from rows that name no country of their own),
+/// where the shop's country wins a tie.
+fn phone_reading(columns: &[Column], data: &[&Row], options: &Options) -> (Region, PhoneReading) {
+    let phone_columns: Vec<usize> = columns.iter().filter(|c| c.field == Field::Phone).map(|c| c.index).collect();
+    let country_columns: Vec<usize> = columns.iter().filter(|c| c.field == Field::Country).map(|c| c.index).collect();
+    let mut numbers = Vec::new();
+    let mut named: Vec<&'static str> = Vec::new();
+    for row in data {
+        let row_country = country_columns.iter().filter_map(|&c| row.cells.get(c)).find_map(|cell| crate::countries::code_of(&cell.text()));
+        if let Some(code) = row_country {
+            if !named.contains(&code) {
+                named.push(code);
+            }
+            continue;
+        }
+        for &c in &phone_columns {
+            let Some(cell) = row.cells.get(c) else { continue };
+            let listed = match cell {
+                Cell::Number(n) => values::number_as_phone(*n).into_iter().collect(),
+                Cell::Text(t) => values::split_list(values::strip_formula_guard(t.trim()), &[';', ',']),
+                _ => Vec::new(),
+            };
+            numbers.extend(listed.into_iter().filter(|n| !n.starts_with('+') && !n.starts_with("00")));
+        }
+        if numbers.len() >= PHONES_SAMPLED {
+            break;
+        }
+    }
+    let valid_in = |region: Region| numbers.iter().filter(|n| crate::normalize::phone(n, region).is_ok()).count();
+    let reading = |region: Region, by: &'static str, valid: usize| {
+        let code = region.code().to_string();
+        let country = crate::countries::name(&code).unwrap_or(&code).to_string();
+        (region, PhoneReading { region: code, country, by, valid, sampled: numbers.len() })
+    };
+    if let Some(chosen) = options.phones_as {
+        return reading(chosen, "choice", valid_in(chosen));
+    }
+    let shop = options.region;
+    let mut best = (shop, valid_in(shop));
+    if best.1 < numbers.len() {
+        for code in named.iter().copied().chain(LIKELY_REGIONS.iter().copied()) {
+            let Ok(region) = Region::parse(code) else { continue };
+            if region == best.0 {
+                continue;
+            }
+            let valid = valid_in(region);
+            if valid > best.1 {
+                best = (region, valid);
+            }
+        }
+    }
+    let by = if best.0 == shop { "shop" } else { "file" };
+    reading(best.0, by, best.1)
 }
 
 /// How many of a column's text values are evidence for `a`, and how many for `b`.

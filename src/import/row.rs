@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::layout::{is_summary, Field};
+use super::layout::{self, is_summary, Field};
 use super::read::{has_undecodable, Cell, Row};
 use super::values::{self, DateOrder};
 use super::{Layout, Problem};
@@ -28,7 +28,7 @@ pub struct Incoming {
 }
 
 /// Reads one row with the layout's mapping.
-pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) -> Incoming {
+pub fn read_row(row: &Row, layout: &Layout, now: DateTime<Utc>) -> Incoming {
     let today = now.date_naive();
     let mut problems = Vec::new();
     let mut first = String::new();
@@ -36,10 +36,11 @@ pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) 
     let mut full = String::new();
     let mut given_display = String::new();
     let mut emails: Vec<String> = Vec::new();
-    let mut phones: Vec<String> = Vec::new();
+    // Phones are read once the row's country is known: (rank, value, column).
+    let mut phone_values: Vec<(u8, String, &str)> = Vec::new();
     let mut handles = BTreeMap::new();
-    let mut address = Address::default();
-    let mut street2 = String::new();
+    // Each address group's parts by rank (see `layout::rank`): the best-ranked is kept whole.
+    let mut addresses: BTreeMap<u8, (Address, String)> = BTreeMap::new();
     let mut company = String::new();
     let (mut birthday, mut since, mut last_visit) = (None, None, None);
     let mut tags: Vec<String> = Vec::new();
@@ -84,6 +85,16 @@ pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) 
                 }
             }
             Field::Phone => {
+                let label = column.label.and_then(|l| row.cells.get(l)).map(|c| c.text().trim().to_string()).unwrap_or_default();
+                let rank = if label.is_empty() { Ok(column.rank) } else { layout::phone_label_rank(&label) };
+                let rank = match rank {
+                    Ok(rank) => rank,
+                    // A fax or a pager in a phone column is kept as a detail, not as their phone.
+                    Err(label) => {
+                        keep_detail(&mut custom, &label, raw);
+                        continue;
+                    }
+                };
                 let listed = match cell {
                     Cell::Number(n) => values::number_as_phone(*n).into_iter().collect(),
                     _ if values::is_scientific(raw) => {
@@ -92,13 +103,7 @@ pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) 
                     }
                     _ => values::split_list(raw, &[';', ',']),
                 };
-                for value in listed {
-                    match normalize::phone(&value, region) {
-                        Ok(p) if !phones.contains(&p) => phones.push(p),
-                        Ok(_) => {}
-                        Err(m) => refuse(m),
-                    }
-                }
+                phone_values.extend(listed.into_iter().map(|v| (rank, v, column.header.as_str())));
             }
             Field::Handle(platform) => {
                 let value = match cell {
@@ -113,12 +118,18 @@ pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) 
                 }
             }
             Field::Company => set(&mut company, raw),
-            Field::Street => set(&mut address.street, raw),
-            Field::Street2 => set(&mut street2, raw),
-            Field::City => set(&mut address.city, raw),
-            Field::Region => set(&mut address.region, raw),
-            Field::PostalCode => set(&mut address.postal_code, raw),
-            Field::Country => set(&mut address.country, raw),
+            Field::Street | Field::Street2 | Field::City | Field::Region | Field::PostalCode | Field::Country => {
+                let (address, street2) = addresses.entry(column.rank).or_default();
+                let slot = match column.field {
+                    Field::Street => &mut address.street,
+                    Field::City => &mut address.city,
+                    Field::Region => &mut address.region,
+                    Field::PostalCode => &mut address.postal_code,
+                    Field::Country => &mut address.country,
+                    _ => street2,
+                };
+                set(slot, raw);
+            }
             Field::Birthday | Field::CustomerSince | Field::LastVisit => {
                 let order = layout.date_orders.get(column.index).copied().flatten().unwrap_or(DateOrder::DayFirst);
                 match read_date(cell, raw, order, today) {
@@ -145,11 +156,21 @@ pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) 
             Field::EmailConsent | Field::SmsConsent => {
                 let answer = match cell {
                     Cell::Bool(b) => Ok(if *b { ConsentStatus::Yes } else { ConsentStatus::No }),
-                    _ => values::parse_consent(raw),
+                    // A consent column holding a date says when they said yes (Mailchimp's
+                    // CONFIRM_TIME, the confirmed opt-in).
+                    // CONFIRM_TIME, the confirmed opt-in), or when they left (UNSUB_TIME).
+                    Cell::Date(_) => Ok(date_consent(&column.header)),
+                    _ => values::parse_consent(raw).or_else(|e| {
+                        let day = raw.get(..10).unwrap_or(raw);
+                        if crate::normalize::iso_date(day).is_ok() { Ok(date_consent(&column.header)) } else { Err(e) }
+                    }),
                 };
+                // Several answers: a no anywhere is a no, else a yes anywhere is a yes.
+                let slot = if column.field == Field::EmailConsent { &mut consent.email } else { &mut consent.sms };
                 match answer {
-                    Ok(a) if column.field == Field::EmailConsent => consent.email = a,
-                    Ok(a) => consent.sms = a,
+                    Ok(ConsentStatus::Unknown) => {}
+                    Ok(a) if *slot != ConsentStatus::No => *slot = a,
+                    Ok(_) => {}
                     Err(m) => refuse(m),
                 }
             }
@@ -181,9 +202,12 @@ pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) 
                 }
             }
             Field::Custom => {
-                let key = if column.header.trim().is_empty() { format!("Column {}", column.letter) } else { column.header.trim().to_string() };
-                let value: String = raw.chars().take(2_000).collect();
-                custom.entry(key).or_insert(value);
+                let key = match layout::detail_name(&column.header) {
+                    Some(name) => name.to_string(),
+                    None if column.header.trim().is_empty() => format!("Column {}", column.letter),
+                    None => column.header.trim().to_string(),
+                };
+                keep_detail(&mut custom, &key, raw);
             }
             Field::Ignore => {}
         }
@@ -192,8 +216,38 @@ pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) 
     if first.is_empty() && last.is_empty() && !full.is_empty() {
         (first, last) = values::split_name(&full);
     }
-    if !street2.is_empty() {
-        address.street = if address.street.is_empty() { street2 } else { format!("{}, {street2}", address.street) };
+    // The best-ranked address with a street, town or postcode, whole; else whatever there is.
+    let chosen = addresses
+        .iter()
+        .find(|(_, (a, s2))| !a.street.is_empty() || !s2.is_empty() || !a.city.is_empty() || !a.postal_code.is_empty())
+        .or_else(|| addresses.iter().next())
+        .map(|(rank, _)| *rank);
+    let row_country = chosen
+        .and_then(|r| addresses.get(&r))
+        .and_then(|(a, _)| crate::countries::code_of(&a.country))
+        .or_else(|| addresses.values().find_map(|(a, _)| crate::countries::code_of(&a.country)));
+    let mut address = Address::default();
+    if let Some((mut a, street2)) = chosen.and_then(|r| addresses.remove(&r)) {
+        if !street2.is_empty() {
+            a.street = if a.street.is_empty() { street2 } else { format!("{}, {street2}", a.street) };
+        }
+        address = a;
+    }
+    // A number without a country code is read as the row's country's, else as the file's
+    // (`Layout::phones`); mobiles first, then home, then work.
+    let row_region = row_country.and_then(|c| Region::parse(c).ok());
+    phone_values.sort_by_key(|(rank, _, _)| *rank);
+    let mut phones: Vec<String> = Vec::new();
+    for (_, value, header) in phone_values {
+        let read = match row_region {
+            Some(r) => normalize::phone(&value, r).or_else(|e| normalize::phone(&value, layout.phone_region).map_err(|_| e)),
+            None => normalize::phone(&value, layout.phone_region),
+        };
+        match read {
+            Ok(p) if !phones.contains(&p) => phones.push(p),
+            Ok(_) => {}
+            Err(m) => problems.push(Problem::warning(row.number, header, m)),
+        }
     }
     let notes = notes.join("\n");
     let display_name = customers::display_name(given_display.trim(), &first, &last, &company, &emails, &phones, &handles);
@@ -239,6 +293,32 @@ pub fn read_row(row: &Row, layout: &Layout, region: Region, now: DateTime<Utc>) 
     };
     let index = Some(customers::index_keys(&customer));
     Incoming { row: row.number, customer: Ok(customer), problems, index }
+}
+
+/// What a date in a consent column means: when they left, for "Unsubscribed at", "UNSUB_TIME" or
+/// "Cleaned"; else when they said yes.
+fn date_consent(header: &str) -> ConsentStatus {
+    let words = layout::header_words(header);
+    if ["unsub", "opt out", "optout", "cleaned", "revoked", "withdrawn"].iter().any(|w| words.contains(w)) {
+        ConsentStatus::No
+    } else {
+        ConsentStatus::Yes
+    }
+}
+
+/// Keeps a detail under `key`; a second value for the same key is added after the first.
+fn keep_detail(custom: &mut BTreeMap<String, String>, key: &str, raw: &str) {
+    let value: String = raw.chars().take(2_000).collect();
+    match custom.get_mut(key) {
+        Some(old) if !old.split(", ").any(|v| v == value) && old.len() < 2_000 => {
+            old.push_str(", ");
+            old.push_str(&value);
+        }
+        Some(_) => {}
+        None => {
+            custom.insert(key.to_string(), value);
+        }
+    }
 }
 
 fn read_date(cell: &Cell, raw: &str, order: DateOrder, today: NaiveDate) -> Result<NaiveDate, String> {

@@ -556,11 +556,12 @@ pub fn number_as_phone(n: f64) -> Option<String> {
     (n.fract() == 0.0 && n > 0.0 && n < 1e16).then(|| format!("{}", n as u64))
 }
 
-/// The apostrophe that spreadsheet-safe exports put before `=`, `+`, `-`, `@` (OWASP's rule) is not
-/// part of the value.
+/// The apostrophe that spreadsheet-safe exports put before `=`, `+`, `-`, `@` (OWASP's rule), and
+/// the one that keeps a long number as text (Shopify's `'7210000001`), are not part of the value.
 pub fn strip_formula_guard(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
         Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        Some(rest) if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit() || b == b' ') => rest,
         _ => cell,
     }
 }

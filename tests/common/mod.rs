@@ -64,3 +64,8 @@ impl Shop {
 pub fn samples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/imports")
 }
+
+/// The contact exports made for the tests (`tests/data/contacts/`, with their README).
+pub fn contacts() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/contacts")
+}

@@ -41,7 +41,9 @@ export const api = {
   loadDemo: (count) => call('load_demo', { count }),
   chooseImportFile: () => call('choose_import_file'),
   importFields: () => call('import_fields'),
-  /** choice: {sheet, mapping: [[header, field], …]}; onProgress({rows, fraction}) while it reads. */
+  /** Every country as [code, name], by name. */
+  countries: () => call('countries'),
+  /** choice: {sheet, mapping: [[header, field], …], phones_as}; onProgress({rows, fraction}) while it reads. */
   // `file` is the token of a file the person chose or dropped (`chooseImportFile`, `onFileDrop`):
   // the page never names a path.
   previewImport: (file, choice, onProgress) => call('preview_import', { file, choice, onProgress: channel(onProgress) }),

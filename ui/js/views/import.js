@@ -17,7 +17,7 @@ const FIELD_LABELS = {
   preferred_channel: 'Prefers to hear by', lifetime_spend: 'Total spent', orders_count: 'Number of orders',
   custom: 'Keep as extra detail', ignore: 'Don’t import',
 };
-const OUTCOME_WORDS = { created: 'New', merged: 'Adds to a customer', unchanged: 'Already known', rejected: 'Not imported' };
+const OUTCOME_WORDS = { created: 'New', merged: 'Adds to a customer', unchanged: 'Already known', rejected: 'Not imported', repeat: 'Same as an earlier row' };
 const LEVEL_WORDS = { error: 'Not imported', warning: 'Left out', review: 'Worth a look' };
 
 const state = { file: null, choice: { sheet: null, mapping: [] }, report: null, fields: [], busy: false, unlisten: null };
@@ -153,7 +153,7 @@ async function undo(i) {
 
 async function choose(file) {
   state.file = file;
-  state.choice = { sheet: null, mapping: [] };
+  state.choice = { sheet: null, mapping: [], phones_as: null };
   await preview();
 }
 
@@ -201,11 +201,35 @@ function describe(r) {
 
 function counts(r, done) {
   const chip = (n, label, cls, id) => h('div', { class: `count ${cls}`, id }, h('strong', {}, n.toLocaleString()), h('span', {}, label));
+  const one = (n, singular, many) => (n === 1 ? singular : many);
+  const toProblems = () => document.getElementById('import-problems')?.scrollIntoView({ block: 'start' });
+  const leftOut = chip(r.left_out, `${one(r.left_out, 'value', 'values')} left out`, r.left_out ? 'bad' : 'same', 'count-left-out');
+  if (r.left_out) {
+    leftOut.classList.add('link');
+    leftOut.title = 'See which, and why';
+    leftOut.addEventListener('click', toProblems);
+  }
   return h('div', { class: 'counts', id: 'import-counts' },
-    chip(r.created, done ? 'new customers' : 'new customers', 'new', 'count-created'),
-    chip(r.merged, done ? 'customers you had, updated' : 'add to customers you have', 'merged', 'count-merged'),
+    chip(r.created, one(r.created, 'new customer', 'new customers'), 'new', 'count-created'),
+    chip(r.merged, done ? one(r.merged, 'customer you had, updated', 'customers you had, updated') : one(r.merged, 'adds to a customer you have', 'add to customers you have'), 'merged', 'count-merged'),
     chip(r.unchanged, 'already known', 'same', 'count-unchanged'),
-    chip(r.rejected, 'not imported', r.rejected ? 'bad' : 'same', 'count-rejected'));
+    r.repeats ? chip(r.repeats, one(r.repeats, 'row repeats an earlier one', 'rows repeat earlier ones'), 'same', 'count-repeats') : null,
+    chip(r.rejected, one(r.rejected, 'row not imported', 'rows not imported'), r.rejected ? 'bad' : 'same', 'count-rejected'),
+    leftOut);
+}
+
+/** "Phone numbers without a country code read as German (31 of 31 valid)", with a way to change it. */
+async function phoneReading(r) {
+  const p = r.layout.phones;
+  if (!p || !p.sampled) return null;
+  state.countries ??= await api.countries().catch(() => []);
+  const why = { choice: 'as you chose', file: 'most of them are numbers there', shop: 'your shop’s country' }[p.by] ?? '';
+  const select = h('select', { id: 'import-phones-as', 'aria-label': 'Read phone numbers as numbers of' },
+    state.countries.map(([code, name]) => h('option', { value: code, selected: code === p.region }, name)));
+  select.addEventListener('change', () => { state.choice.phones_as = select.value; preview(); });
+  return h('p', { class: `phones-reading${p.valid < p.sampled ? ' warn' : ''}`, id: 'import-phones' },
+    `Phone numbers without a country code are read as numbers of ${p.country} (${p.valid.toLocaleString()} of ${p.sampled.toLocaleString()} valid; ${why}). `,
+    h('label', {}, 'Read them as ', select));
 }
 
 function mappingTable(r) {
@@ -254,8 +278,9 @@ function problemList(r) {
     more > 0 ? h('p', { class: 'muted' }, `…and ${plural(more, 'more problem')}.`) : null);
 }
 
-function showPreview() {
+async function showPreview() {
   const r = state.report;
+  const phones = await phoneReading(r);
   const usable = r.created + r.merged;
   const sheets = r.detected.sheets.length > 1
     ? h('label', { class: 'sheet-pick' }, 'Sheet ',
@@ -271,6 +296,7 @@ function showPreview() {
         h('button', { class: 'btn ghost', type: 'button', id: 'import-back', onclick: () => showStart() }, 'Choose another file'), run)),
     r.already_imported ? h('div', { class: 'notice' }, `You imported this same file on ${when(r.already_imported.at)}; importing it again changes only what is new.`) : null,
     counts(r, false),
+    phones,
     h('p', { class: 'muted', id: 'import-summary' }, `${plural(r.rows, 'row')} read${r.blank_rows ? `, ${plural(r.blank_rows, 'blank row')} skipped` : ''}. Nothing is saved until you press Import.`),
     h('div', { class: 'cards' },
       h('section', { class: 'card wide' }, h('h3', {}, 'What each column becomes'), mappingTable(r)),
