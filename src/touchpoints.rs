@@ -168,6 +168,14 @@ fn validate(
         "" => None,
         s => s.parse::<ReplyStatus>().map_err(|m| field("status", m)).ok(),
     };
+    // A message with nothing in it is no message (a star-only review, a visit or a call, and the
+    // shop's own note that it replied elsewhere, are).
+    let may_be_empty = matches!(kind, Some(TouchpointKind::Visit | TouchpointKind::Call | TouchpointKind::Reply))
+        || (kind == Some(TouchpointKind::Review) && rating.is_some())
+        || direction == Some(Direction::Out);
+    if text.is_empty() && kind.is_some() && !may_be_empty {
+        field("text", "say what they said: the message is empty".to_string());
+    }
     if customer.is_none() && draft.author.trim().is_empty() {
         field("customer", "say who it is from: a customer, or the author's handle, email or phone".to_string());
     }
@@ -269,7 +277,23 @@ pub fn add(store: &mut Store, draft: &TouchpointDraft, change: &Change) -> Resul
         let touchpoint = store.db().touchpoint(existing)?.ok_or_else(|| Error::not_found("the touchpoint vanished"))?;
         return Ok(Logged { touchpoint, created_customer, duplicate: true });
     }
-    touchpoint.id = store.write(|w| w.insert_touchpoint(&touchpoint, key.as_ref(), &print))?;
+    // The shop's message to a customer, on the channel they wrote on, after they wrote, answers
+    // what waits there: logged by hand, it counts as much as a reply made from the inbox.
+    let answers = match (touchpoint.direction, touchpoint.customer_id) {
+        (Direction::Out, Some(c)) => store.db().waiting_from(c, touchpoint.channel.as_str(), touchpoint.at)?,
+        _ => Vec::new(),
+    };
+    if touchpoint.in_reply_to.is_none() {
+        touchpoint.in_reply_to = answers.last().copied();
+    }
+    let at = touchpoint.at;
+    touchpoint.id = store.write(|w| {
+        let id = w.insert_touchpoint(&touchpoint, key.as_ref(), &print)?;
+        for &waiting in &answers {
+            w.set_touchpoint_status(waiting, ReplyStatus::Replied, Some((id, at)))?;
+        }
+        Ok(id)
+    })?;
     Ok(Logged { touchpoint, created_customer, duplicate: false })
 }
 

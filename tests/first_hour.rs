@@ -134,3 +134,41 @@ fn mailchimp_confirmations_shopify_ids_and_repeated_rows_are_read_as_meant() {
     let text = shop.ok(&["import", shopify.to_str().unwrap(), "--dry-run"]);
     assert!(!text.contains("1 customers"), "{text}");
 }
+
+#[test]
+fn a_reply_logged_by_hand_answers_what_waits_and_an_empty_message_is_refused() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Amelia", "--last-name", "Hart", "--email", "amelia@example.com", "--phone", "07911 123456"]);
+    let add = |args: &[&str]| {
+        let mut all = vec!["touchpoints", "add", "--customer", "amelia@example.com"];
+        all.extend_from_slice(args);
+        shop.json(&all)
+    };
+    let first = add(&["--channel", "whatsapp", "--kind", "question", "--at", "2026-11-30T09:00:00Z", "--text", "Do you have the blue vase?"]);
+    let second = add(&["--channel", "whatsapp", "--kind", "question", "--at", "2026-11-30T09:05:00Z", "--text", "Or the green one?"]);
+    let elsewhere = add(&["--channel", "instagram", "--kind", "dm", "--at", "2026-11-30T09:10:00Z", "--text", "Is the shop open Sunday?"]);
+    let waiting = |shop: &Shop| -> Vec<i64> {
+        shop.json(&["inbox", "--now", "2026-11-30T12:00:00Z"])["items"].as_array().unwrap().iter().map(|i| i["touchpoint"]["id"].as_i64().unwrap()).collect()
+    };
+    assert_eq!(waiting(&shop).len(), 3);
+
+    // The shop answered on WhatsApp and logs it after the fact.
+    let reply = add(&["--channel", "whatsapp", "--kind", "reply", "--direction", "out", "--at", "2026-11-30T10:00:00Z", "--text", "Yes, both are in!"]);
+    assert_eq!(reply["in_reply_to"], second["id"], "it answers the latest message waiting there");
+    assert_eq!(waiting(&shop), vec![elsewhere["id"].as_i64().unwrap()], "both WhatsApp questions are answered; Instagram still waits");
+    let answered = shop.json(&["touchpoints", "list", "--customer", "amelia@example.com"]);
+    let find = |id: &Value| answered.as_array().unwrap().iter().find(|t| t["id"] == *id).unwrap().clone();
+    assert_eq!((find(&first["id"])["status"].as_str(), find(&first["id"])["replied_at"].as_str()), (Some("replied"), Some("2026-11-30T10:00:00Z")));
+    assert_eq!(find(&second["id"])["reply_id"], reply["id"]);
+
+    // A message before the question does not answer it.
+    let early = add(&["--channel", "instagram", "--kind", "reply", "--direction", "out", "--at", "2026-11-30T08:00:00Z", "--text", "Morning!"]);
+    assert_eq!(early["in_reply_to"], Value::Null);
+    assert_eq!(waiting(&shop).len(), 1);
+
+    // Nothing said is nothing to log; a star-only review and a visit are something.
+    let err = shop.fails(&["touchpoints", "add", "--customer", "amelia@example.com", "--channel", "instagram", "--kind", "comment", "--text", "  "]);
+    assert!(err.contains("empty"), "{err}");
+    add(&["--channel", "google_reviews", "--kind", "review", "--rating", "5"]);
+    add(&["--channel", "in_store", "--kind", "visit"]);
+}

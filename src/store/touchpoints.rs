@@ -128,6 +128,17 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// A customer's messages on `channel` that wait for a reply and came at or before `by`, oldest
+    /// first.
+    pub fn waiting_from(&self, customer: CustomerId, channel: &str, by: chrono::DateTime<chrono::Utc>) -> Result<Vec<TouchpointId>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM touchpoints WHERE customer_id = ?1 AND channel = ?2 AND direction = 'in'
+               AND status = 'needs_reply' AND at <= ?3 ORDER BY at, id",
+        )?;
+        let rows = stmt.query_map(params![customer, channel, time_text(by)], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Inbound touchpoints that need a reply, with their authors' names and spend.
     pub fn waiting(&self) -> Result<Vec<Waiting>> {
         let sql = format!(

@@ -322,7 +322,8 @@ function bindKeys() {
     if (event.key === '/') { event.preventDefault(); search.focus(); search.select(); }
     if (event.key === 'j' || event.key === 'ArrowDown') { event.preventDefault(); moveSelection(1); }
     if (event.key === 'k' || event.key === 'ArrowUp') { event.preventDefault(); moveSelection(-1); }
-    if (event.key === 'e' && state.mode === 'profile') $('edit-customer')?.click();
+    // The key is spent on opening the form: it must not also type an "e" into its first field.
+    if (event.key === 'e' && state.mode === 'profile') { event.preventDefault(); $('edit-customer')?.click(); }
   });
   $('new-customer').addEventListener('click', () => { showView('customers'); newCustomer(); });
   $('nav-customers').addEventListener('click', () => showView('customers'));

@@ -190,6 +190,26 @@ impl App {
         panic!("waited 10 s for {css} to show {what}; it shows {last:?}");
     }
 
+    /// Presses keys on whatever has the focus (the page itself, when nothing focusable has it).
+    pub fn press(&self, keys: &str) {
+        let mut actions = Vec::new();
+        for key in keys.chars() {
+            actions.push(json!({ "type": "keyDown", "value": key.to_string() }));
+            actions.push(json!({ "type": "keyUp", "value": key.to_string() }));
+        }
+        let v = post(&self.url("/actions"), &json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] }));
+        assert!(v["value"].is_null(), "pressing keys failed: {v}");
+    }
+
+    /// Sets the window's size, as a person dragging its corner would.
+    pub fn resize(&self, width: u32, height: u32) {
+        post(&self.url("/window/rect"), &json!({ "width": width, "height": height }));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline && self.script("return window.innerWidth").as_u64() != Some(width as u64) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     pub fn script(&self, script: &str) -> Value {
         post(&self.url("/execute/sync"), &json!({ "script": script, "args": [] }))["value"].clone()
     }

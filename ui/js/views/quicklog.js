@@ -12,6 +12,11 @@ function field(label, control, hint) {
   return h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), control, hint ? h('span', { class: 'field-hint' }, hint) : null);
 }
 
+/** A field holding buttons: not a <label>, which would pass every click inside it on to its first button. */
+function group(label, id, content) {
+  return h('div', { class: 'field', role: 'group', 'aria-labelledby': id }, h('span', { class: 'field-label', id }, label), content);
+}
+
 /**
  * Opens the quick log. `customer` ({id, display_name}) pre-fills who; `onLogged(logged)` runs after
  * a save.
@@ -25,7 +30,7 @@ export function openQuickLog({ customer = null, onLogged } = {}) {
   const channel = h('select', { id: 'ql-channel' }, Object.entries(CHANNEL_NAMES).map(([value, name]) => h('option', { value }, name)));
   channel.value = 'instagram';
   const kind = h('select', { id: 'ql-kind' }, INBOUND_KINDS.map((value) => h('option', { value }, KIND_NAMES[value])));
-  const who = h('input', { id: 'ql-who', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: '@handle, name, email or phone' });
+  const who = h('input', { id: 'ql-who', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: '@handle, name, email or phone', 'aria-labelledby': 'ql-who-label' });
   const matches = h('div', { class: 'ql-matches', id: 'ql-matches', role: 'listbox', 'aria-label': 'Matching customers' });
   const whoChip = h('div', { class: 'ql-chosen', id: 'ql-chosen' });
   const create = h('input', { id: 'ql-create', type: 'checkbox' });
@@ -68,6 +73,11 @@ export function openQuickLog({ customer = null, onLogged } = {}) {
   });
   who.addEventListener('keydown', (event) => {
     if (event.key === 'ArrowDown') { event.preventDefault(); matches.querySelector('button')?.focus(); }
+    // Enter picks the first match, as in any search box; it never logs the message.
+    if (event.key === 'Enter' && !(event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      matches.querySelector('button')?.click();
+    }
   });
   matches.addEventListener('keydown', (event) => {
     const buttons = [...matches.querySelectorAll('button')];
@@ -82,7 +92,7 @@ export function openQuickLog({ customer = null, onLogged } = {}) {
     h('h2', {}, 'Log a touchpoint'),
     field('What they said', text),
     h('div', { class: 'row' }, field('Where', channel), field('What it was', kind)),
-    field('Who', h('div', {}, whoChip, who, matches, createRow)),
+    group('Who', 'ql-who-label', h('div', {}, whoChip, who, matches, createRow)),
     h('div', { class: 'row' }, field('Stars', rating), field('Their followers', reach, 'Optional')),
     error,
     h('div', { class: 'actions' },
@@ -94,6 +104,12 @@ export function openQuickLog({ customer = null, onLogged } = {}) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     error.textContent = '';
+    const starsOnly = kind.value === 'review' && rating.value;
+    if (!text.value.trim() && !starsOnly && !['visit', 'call'].includes(kind.value)) {
+      error.textContent = 'Say what they said: the message is empty.';
+      text.focus();
+      return;
+    }
     const draft = {
       customer: chosen ? `#${chosen.id}` : '',
       author: chosen ? '' : who.value.trim(),
@@ -116,7 +132,10 @@ export function openQuickLog({ customer = null, onLogged } = {}) {
     }
   });
   form.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) { event.preventDefault(); form.requestSubmit(); }
+    if (event.key !== 'Enter') return;
+    if (event.ctrlKey || event.metaKey) { event.preventDefault(); form.requestSubmit(); return; }
+    // A plain Enter in a one-line field would submit the form: only Ctrl+Enter or the button logs.
+    if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) event.preventDefault();
   });
 
   dialog = h('dialog', { class: 'sheet', id: 'quick-log' }, form);
