@@ -44,6 +44,14 @@ fn main() {
         "create_backup",
         "describe_restore",
         "restore_backup",
+        "countries",
+        "suggestion_reopen",
+        "suggestions_coming",
+        "segment_members",
+        "export_segment",
+        "start_over",
+        "link_touchpoint",
+        "author_as_customer",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build configuration");
 }

@@ -20,6 +20,7 @@ pub const BEFORE_UNDO: &str = "before-undo";
 pub const BEFORE_RESTORE: &str = "before-restore";
 pub const BEFORE_MIGRATION: &str = "before-migration";
 pub const DAILY: &str = "daily";
+pub const BEFORE_START_OVER: &str = "before-start-over";
 
 /// One backup file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,6 +44,14 @@ fn database_path(store: &Store) -> Result<PathBuf> {
 }
 
 /// Makes a backup now, for `reason`; rotates the automatic ones.
+/// Starts the shop over, empty (the demo shop gone, or a wrong first import): a backup is made
+/// first, and returned, so that nothing is lost that the owner may want back.
+pub fn start_over(store: &mut Store, now: DateTime<Utc>) -> Result<Backup> {
+    let backup = create(store, BEFORE_START_OVER, now)?;
+    store.write(|w| w.clear_shop())?;
+    Ok(backup)
+}
+
 pub fn create(store: &Store, reason: &str, now: DateTime<Utc>) -> Result<Backup> {
     let db = database_path(store)?;
     make(store, &db, reason, now)

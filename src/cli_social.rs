@@ -383,6 +383,8 @@ pub enum SuggestionsCommand {
         #[arg(long, value_name = "TIME")]
         now: Option<String>,
     },
+    /// Take back a dismissal or a snooze: the suggestion is open again
+    Reopen { id: i64 },
 }
 
 pub fn suggest_command(store: &mut Store, now: Option<&str>, limit: usize, json: bool) -> anyhow::Result<()> {
@@ -407,6 +409,14 @@ pub fn suggest_command(store: &mut Store, now: Option<&str>, limit: usize, json:
     for s in &list {
         let channel = s.channel.map(|c| c.as_str()).unwrap_or("-");
         say!("#{:<5} {:<16} {:<20} {:<14} {}\n       {}\n       “{}”", s.id, s.kind.as_str(), s.customer_name, channel, s.due.format("%Y-%m-%d %H:%M"), s.why, s.draft);
+    }
+    let coming = regulars::followups::coming(store, now)?;
+    if coming.marketing_later > 0 {
+        let days = if coming.days == 1 { "1 day".to_string() } else { format!("{} days", coming.days) };
+        say!(
+            "{} more marketing suggestions wait for the coming days ({} a day: about {days}); change the pace with `regulars settings set marketing_per_day N`.",
+            coming.marketing_later, coming.per_day
+        );
     }
     Ok(())
 }
@@ -443,7 +453,14 @@ pub fn suggestions_command(store: &mut Store, cmd: SuggestionsCommand, json: boo
             if json {
                 return print_json(&serde_json::json!({ "id": id, "status": "dismissed" }));
             }
-            say!("dismissed #{id}");
+            say!("dismissed #{id}; take it back with `regulars suggestions reopen {id}`");
+        }
+        SuggestionsCommand::Reopen { id } => {
+            followups::reopen(store, id)?;
+            if json {
+                return print_json(&serde_json::json!({ "id": id, "status": "open" }));
+            }
+            say!("#{id} is open again");
         }
     }
     Ok(())

@@ -379,6 +379,32 @@ pub(crate) fn replace_checked(w: &WriteDb<'_>, before: &Customer, after: &Custom
     record_consent(w, after.id, &before.consent, after, change)
 }
 
+/// The setting that says the search words were made by an older Regulars (see migration 0007).
+pub const SEARCH_WORDS_STALE: &str = "search_words_stale";
+
+/// Makes every customer's search words again when an upgrade asked for it (once, at the first
+/// open after it). Returns whether it did.
+pub fn refresh_search_words(store: &mut Store) -> Result<bool> {
+    if store.db().setting(SEARCH_WORDS_STALE)?.is_none() {
+        return Ok(false);
+    }
+    let mut ids = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.db().ids_after(after, 5_000)?;
+        let Some(last) = page.last().cloned() else { break };
+        ids.extend(page.into_iter().map(|(_, id)| id));
+        after = Some(last);
+    }
+    store.announce("making the search words again", |store| {
+        store.bulk(|store| store.write(|w| w.with_search_merging_deferred(|| {
+            reindex(w, &ids)?;
+            w.remove_setting(SEARCH_WORDS_STALE)
+        })))
+    })?;
+    Ok(true)
+}
+
 /// Renews the search words of these customers (those in the trash get none): all deletes first,
 /// then all inserts.
 pub(crate) fn reindex(w: &WriteDb<'_>, ids: &[CustomerId]) -> Result<()> {
@@ -567,6 +593,24 @@ mod tests {
             Ok(_) => vec![],
             Err(ps) => ps.into_iter().map(|p| (p.field, p.message)).collect(),
         }
+    }
+
+    /// A shop from before the other spellings: its search words are made again at the next open.
+    #[test]
+    fn stale_search_words_are_made_again_once() {
+        let mut store = Store::open_in_memory().unwrap();
+        let c = create(&mut store, &draft("Jonas", "Müller"), &change()).unwrap();
+        let old_words = crate::store::SearchDoc { name: "jonas muller jonas muller".into(), ..crate::search::document(&c) };
+        store.write(|w| {
+            w.remove_search_doc(c.id)?;
+            w.insert_search_doc(c.id, &old_words)?;
+            w.set_setting(SEARCH_WORDS_STALE, "true")
+        }).unwrap();
+        let gb = Region::parse("GB").unwrap();
+        assert!(crate::search::search(&store, "mueller", 5, gb).unwrap().is_empty(), "the old words lack the spelling");
+        assert!(refresh_search_words(&mut store).unwrap());
+        assert_eq!(crate::search::search(&store, "mueller", 5, gb).unwrap().len(), 1);
+        assert!(!refresh_search_words(&mut store).unwrap(), "once");
     }
 
     #[test]

@@ -502,9 +502,12 @@ fn labels(b: &BaseRow, v: &Value, a: &Activity, usual: Option<f64>, shop_interva
         reasons.push(Reason::SuperUser { answers: a.answers });
     }
     let (first, created) = (b.first_purchase, b.since);
+    // Someone imported with a history (orders, spend, a last visit) is no new customer, whenever
+    // they were added.
+    let history = v.orders > 0 || v.spend > 0.0 || b.last_purchase.is_some();
     let is_new = match first {
         Some(t) => now - t <= Duration::days(NEW_DAYS),
-        None => v.orders == 0 && created.is_some_and(|t| now - t <= Duration::days(NEW_DAYS)),
+        None => !history && created.is_some_and(|t| now - t <= Duration::days(NEW_DAYS)),
     };
     if is_new {
         labels.push(Label::New);

@@ -12,6 +12,7 @@ pub mod customers;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod format;
 pub mod followups;
 pub mod import;
 pub mod insight;

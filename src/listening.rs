@@ -110,6 +110,7 @@ pub fn inbox(store: &Store, now: DateTime<Utc>) -> Result<Inbox> {
 /// loading every waiting message into the page (a chain can have tens of thousands).
 pub fn inbox_first(store: &Store, now: DateTime<Utc>, limit: usize) -> Result<Inbox> {
     let targets = reply_targets(store)?;
+    let formats = crate::format::Formats::of(store)?;
     let mut scored: Vec<(Priority, bool, f64, InboxItem)> = store
         .db()
         .waiting()?
@@ -155,7 +156,7 @@ pub fn inbox_first(store: &Store, now: DateTime<Utc>, limit: usize) -> Result<In
     let items = scored
         .into_iter()
         .map(|(p, _, _, mut item)| {
-            item.why = why(p, &item.touchpoint, item.waiting_minutes, item.target_minutes, item.customer_spend);
+            item.why = why(p, &item.touchpoint, item.waiting_minutes, item.target_minutes, item.customer_spend, &formats);
             item
         })
         .collect();
@@ -174,7 +175,7 @@ pub fn minutes_text(minutes: i64) -> String {
     }
 }
 
-fn why(p: Priority, t: &Touchpoint, waiting: i64, target: u32, spend: f64) -> String {
+fn why(p: Priority, t: &Touchpoint, waiting: i64, target: u32, spend: f64, formats: &crate::format::Formats) -> String {
     let mut parts = vec![match p {
         Priority::Complaint if t.kind == TouchpointKind::Complaint => "Complaint".to_string(),
         Priority::Complaint => format!("Negative {}", t.kind.as_str()),
@@ -188,24 +189,12 @@ fn why(p: Priority, t: &Touchpoint, waiting: i64, target: u32, spend: f64) -> St
     };
     parts.push(clock);
     if let Some(reach) = t.reach.filter(|r| *r >= 1000) {
-        parts.push(format!("{} followers", thousands(reach)));
+        parts.push(format!("{} followers", formats.number(reach)));
     }
     if spend > 0.0 {
-        parts.push(format!("has spent {spend:.2}"));
+        parts.push(format!("has spent {}", formats.money(spend)));
     }
     parts.join(", ")
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// One line of a customer's timeline.
@@ -522,6 +511,5 @@ mod tests {
         assert_eq!(minutes_text(5), "5 min");
         assert_eq!(minutes_text(130), "2 h 10 min");
         assert_eq!(minutes_text(60 * 24 * 3), "3 days");
-        assert_eq!(thousands(12400), "12,400");
     }
 }

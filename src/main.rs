@@ -128,6 +128,12 @@ enum Command {
     /// Score the sentiment of each line of standard input, in order: the compound score (-1 to 1)
     /// and its label; with --json, one {"compound", "label"} object a line
     Sentiment,
+    /// Empty the shop (the demo shop, a wrong start) and keep its settings; a backup is made first
+    StartOver {
+        /// Do it: without this, only say what would go
+        #[arg(long)]
+        yes: bool,
+    },
     /// Fill the database with a made-up demo shop
     Demo {
         /// How many customers (1 to 1,000,000)
@@ -334,6 +340,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     store.on_wait(|what| eprintln!("Waiting for {what} to finish…"));
     let locale = std::env::var("LC_ALL").or_else(|_| std::env::var("LANG")).ok();
     settings::ensure_country(&mut store, locale.as_deref())?;
+    regulars::customers::refresh_search_words(&mut store)?;
     let json = cli.json;
     match cli.command {
         Command::Customers(cmd) => customers_command(&mut store, cmd, json),
@@ -453,6 +460,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cli_social::referral_command(&mut store, &reference, &by, &change, json)
         }
         Command::ReplyTargets { kind, minutes } => cli_social::reply_targets_command(&mut store, kind, minutes, json),
+        Command::StartOver { yes } => {
+            let customers = store.db().customer_count()?;
+            if !yes {
+                say!("starting over removes all {customers} customers, what they said and bought, and the import history; the settings stay. A backup is made first. Run again with --yes to do it.");
+                return Ok(());
+            }
+            let backup = regulars::backup::start_over(&mut store, Utc::now())?;
+            if json {
+                say!("{}", serde_json::json!({ "removed": customers, "backup": backup }));
+            } else {
+                say!("started over: {customers} customers removed; backup #{} holds them (regulars backup restore {})", backup.id, backup.id);
+            }
+            Ok(())
+        }
         Command::Demo { count, seed } => {
             let change = change(&store, None)?;
             let created = regulars::demo::load(&mut store, count as usize, seed, &change)?;

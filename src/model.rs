@@ -335,13 +335,19 @@ pub struct ImportCounts {
 }
 
 /// The shop's own settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// ISO 3166 alpha-2 code: the default region for phone numbers written without a country code.
     pub country: String,
     pub shop_name: String,
     /// Whether the first-run screen has been answered.
     pub onboarded: bool,
+    /// ISO 4217 code: the money the shop counts in.
+    pub currency: String,
+    /// At most this many marketing suggestions a day.
+    pub marketing_per_day: usize,
+    /// At most one marketing message per customer in this many days.
+    pub marketing_cap_days: i64,
 }
 
 #[cfg(test)]

@@ -54,6 +54,25 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// The other spellings of a text's words that people type for them, folded: German umlauts as
+/// "ae", "oe", "ue" ("Müller" is also "mueller") and those written out the other way ("Mueller" is
+/// also "muller"), Danish and Norwegian "ø" as "oe" and "å" as "aa". Empty when there are none.
+pub fn spelling_variants(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        let lower = word.to_lowercase();
+        if lower.contains(['ä', 'ö', 'ü', 'ø', 'å']) {
+            let written_out = lower.replace('ä', "ae").replace('ö', "oe").replace('ü', "ue").replace('ø', "oe").replace('å', "aa");
+            out.push(fold(&written_out));
+        }
+        let folded = fold(word);
+        if ["ae", "oe", "ue"].iter().any(|p| folded.contains(p)) {
+            out.push(folded.replace("ae", "a").replace("oe", "o").replace("ue", "u"));
+        }
+    }
+    out.join(" ")
+}
+
 /// Splits folded text into search words: runs of letters and digits.
 pub fn words(folded: &str) -> impl Iterator<Item = &str> {
     folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())

@@ -93,36 +93,6 @@ pub fn validate(
     })
 }
 
-/// The shop's currency: set in settings, else guessed from its country.
-pub fn shop_currency(store: &Store) -> Result<String> {
-    if let Some(c) = store.db().setting("currency")? {
-        return Ok(c);
-    }
-    let country = crate::settings::load(store)?.country;
-    Ok(currency_of_country(&country).to_string())
-}
-
-fn currency_of_country(country: &str) -> &'static str {
-    match country {
-        "GB" => "GBP",
-        "US" => "USD",
-        "CA" => "CAD",
-        "AU" => "AUD",
-        "NZ" => "NZD",
-        "CH" => "CHF",
-        "SE" => "SEK",
-        "NO" => "NOK",
-        "DK" => "DKK",
-        "PL" => "PLN",
-        "JP" => "JPY",
-        "BR" => "BRL",
-        "MX" => "MXN",
-        "IN" => "INR",
-        "DE" | "FR" | "ES" | "IT" | "NL" | "PT" | "BE" | "AT" | "IE" | "FI" | "GR" | "LU" => "EUR",
-        _ => "USD",
-    }
-}
-
 /// Records a purchase for the customer the draft names. The same external id recorded before is
 /// not recorded again (the stored purchase is returned, with `false`).
 pub fn add(store: &mut Store, draft: &PurchaseDraft, change: &Change) -> Result<(Purchase, bool)> {
@@ -130,7 +100,7 @@ pub fn add(store: &mut Store, draft: &PurchaseDraft, change: &Change) -> Result<
         "not_found" => Error::invalid_field("customer", e.to_string()),
         _ => e,
     })?;
-    let currency = shop_currency(store)?;
+    let currency = crate::settings::currency(store)?;
     let mut purchase = validate(draft, customer, &currency, change.now).map_err(Error::invalid)?;
     if let Some(existing) = purchase.external_id.as_deref().map(|e| store.db().purchase_with_external_id(e)).transpose()?.flatten() {
         let stored = store.db().purchases_of(customer)?.into_iter().find(|p| p.id == existing);

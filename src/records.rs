@@ -327,7 +327,7 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
         }
     }
     let mut drafts: Vec<(u64, Result<PurchaseDraft, Problem>)> = Vec::new();
-    let shop_currency = crate::purchases::shop_currency(store)?;
+    let shop_currency = crate::settings::currency(store)?;
     for order in &orders {
         let get = |k: &str| order.fields.get(k).map(|(v, _)| v.clone()).unwrap_or_default();
         let customer = resolve_customer(store, &order.fields, change);

@@ -20,14 +20,18 @@ const TIER_CAP: usize = 200;
 /// The words a customer is found by.
 pub fn document(c: &Customer) -> SearchDoc {
     let join = |parts: &mut dyn Iterator<Item = String>| parts.collect::<Vec<_>>().join(" ");
+    let with_variants = |text: &str| {
+        let variants = normalize::spelling_variants(text);
+        if variants.is_empty() { fold(text) } else { format!("{} {variants}", fold(text)) }
+    };
     SearchDoc {
-        name: fold(&format!("{} {} {}", c.first_name, c.last_name, c.display_name)),
+        name: with_variants(&format!("{} {} {}", c.first_name, c.last_name, c.display_name)),
         handles: join(&mut c.handles.values().map(|h| fold(h))),
         emails: join(&mut c.emails.iter().cloned()),
         phones: join(&mut c.phones.iter().flat_map(|p| normalize::phone_search_terms(p))),
         tags: join(&mut c.tags.iter().map(|t| fold(t))),
-        city: fold(&c.address.city),
-        company: fold(&c.company),
+        city: with_variants(&c.address.city),
+        company: with_variants(&c.company),
         notes: fold(&c.notes),
     }
 }
@@ -57,7 +61,8 @@ pub fn search(store: &Store, query: &str, limit: usize, region: Region) -> Resul
         .names(&ids)?
         .into_iter()
         .map(|(id, first, last, display)| {
-            let name = fold(&format!("{first} {last} {display}"));
+            let written = format!("{first} {last} {display}");
+            let name = format!("{} {}", fold(&written), normalize::spelling_variants(&written));
             (tier_of[&id], name_score(&plan.words, &name), fold(&display), id)
         })
         .collect();
@@ -204,6 +209,24 @@ mod tests {
         check(&store, "tom bak", &["Tom Baker"]);
         check(&store, "zzz", &[]);
         check(&store, "", &[]);
+    }
+
+    #[test]
+    fn german_and_nordic_spellings_find_each_other() {
+        let store = store_with(&[
+            ("Jonas", "Müller", "", ""),
+            ("Lea", "Mueller", "", ""),
+            ("Søren", "Kierkegaard", "", ""),
+            ("Åse", "Berg", "", ""),
+            ("Jürgen", "Strasse", "", ""),
+        ]);
+        check(&store, "Mueller", &["Jonas Müller", "Lea Mueller"]);
+        check(&store, "Müller", &["Jonas Müller", "Lea Mueller"]);
+        check(&store, "Muller", &["Jonas Müller", "Lea Mueller"]);
+        check(&store, "Soeren", &["Søren Kierkegaard"]);
+        check(&store, "Aase", &["Åse Berg"]);
+        check(&store, "Juergen", &["Jürgen Strasse"]);
+        check(&store, "Straße", &["Jürgen Strasse"]);
     }
 
     #[test]

@@ -101,11 +101,44 @@ pub fn show(store: &Store, name: &str, now: DateTime<Utc>) -> Result<(Segment, V
         .into_iter()
         .find(|(n, _, _)| n.eq_ignore_ascii_case(name.trim()))
         .ok_or_else(|| Error::not_found(format!("there is no segment “{}”", name.trim())))?;
-    let shop = insight::compute_cached(store, now)?;
-    let mut kept: Vec<(&str, CustomerId)> = members(&shop, &filter).iter().map(|(b, _)| (&*b.display_name, b.id)).collect();
-    kept.sort_by(|a, b| crate::normalize::fold(a.0).cmp(&crate::normalize::fold(b.0)).then(a.1.cmp(&b.1)));
-    let ids = kept.into_iter().map(|(_, id)| id).collect::<Vec<_>>();
+    let ids = matching(store, &filter, now)?;
     Ok((Segment { name, count: ids.len(), filter, built_in }, ids))
+}
+
+/// The ids of the customers a filter keeps (a segment's, or one label's), in name order.
+pub fn matching(store: &Store, filter: &Filter, now: DateTime<Utc>) -> Result<Vec<CustomerId>> {
+    let shop = insight::compute_cached(store, now)?;
+    let mut kept: Vec<(String, CustomerId)> = members(&shop, filter).iter().map(|(b, _)| (crate::normalize::fold(&b.display_name), b.id)).collect();
+    kept.sort();
+    Ok(kept.into_iter().map(|(_, id)| id).collect())
+}
+
+/// Who a filter keeps, for the screen: how many, how many of them agreed to email, and the first
+/// `limit` of them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Members {
+    pub count: usize,
+    pub email_consented: usize,
+    pub first: Vec<crate::model::CustomerSummary>,
+}
+
+pub fn members_of(store: &Store, filter: &Filter, limit: usize, now: DateTime<Utc>) -> Result<Members> {
+    let ids = matching(store, filter, now)?;
+    let consented = Filter { email_consent: true, ..filter.clone() };
+    let email_consented = matching(store, &consented, now)?.len();
+    let first = store.db().summaries(&ids[..ids.len().min(limit)])?;
+    Ok(Members { count: ids.len(), email_consented, first })
+}
+
+/// Writes the customers a filter keeps: as a newsletter audience (Mailchimp's columns, only those
+/// who agreed to email) or as a full spreadsheet (CSV). Returns how many were written.
+pub fn export_filtered(store: &Store, filter: &Filter, newsletter: bool, now: DateTime<Utc>, out: &mut dyn Write) -> Result<u64> {
+    let ids = matching(store, filter, now)?;
+    if newsletter {
+        write_audience(store, &ids, out).map(|n| n as u64)
+    } else {
+        crate::export::write_csv(store, &crate::export::Selection::Ids(ids), out)
+    }
 }
 
 /// Saves (or replaces) a segment.
@@ -122,7 +155,12 @@ pub fn save(store: &mut Store, name: &str, filter: &Filter, now: DateTime<Utc>) 
 /// customers who agreed to email. Returns how many were written.
 pub fn export_mailchimp(store: &Store, name: &str, now: DateTime<Utc>, out: &mut dyn Write) -> Result<usize> {
     let (_, ids) = show(store, name, now)?;
-    let customers = store.db().customers(&ids)?;
+    write_audience(store, &ids, out)
+}
+
+/// These customers as a Mailchimp audience import: only those who agreed to email.
+fn write_audience(store: &Store, ids: &[CustomerId], out: &mut dyn Write) -> Result<usize> {
+    let customers = store.db().customers(ids)?;
     let io = |e: std::io::Error| Error::io("cannot write the audience file", e);
     let csv_err = |e: csv::Error| io(std::io::Error::other(e.to_string()));
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);

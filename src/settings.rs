@@ -13,7 +13,11 @@ pub const KEYS: &[(&str, &str)] = &[
     ("onboarded", "whether the first-run screen has been answered (true or false)"),
     ("marketing_cap_days", "at most one marketing message per customer in this many days (0 to 365; default 14)"),
     ("currency", "the shop's currency code, e.g. GBP (default: from the country)"),
+    ("marketing_per_day", "at most this many marketing suggestions a day; the rest wait for the days after (0 to 10,000; default 10)"),
 ];
+
+/// Marketing suggestions a day unless the shop says otherwise.
+pub const DEFAULT_MARKETING_PER_DAY: usize = 10;
 
 const FALLBACK_COUNTRY: &str = "US";
 
@@ -23,7 +27,49 @@ pub fn load(store: &Store) -> Result<Settings> {
         country: db.setting("country")?.unwrap_or_else(|| FALLBACK_COUNTRY.to_string()),
         shop_name: db.setting("shop_name")?.unwrap_or_default(),
         onboarded: db.setting("onboarded")?.as_deref() == Some("true"),
+        currency: currency(store)?,
+        marketing_per_day: marketing_per_day(store)?,
+        marketing_cap_days: crate::followups::cap_days(store)?,
     })
+}
+
+/// The shop's currency: as set, else its country's.
+pub fn currency(store: &Store) -> Result<String> {
+    let db = store.db();
+    if let Some(c) = db.setting("currency")? {
+        return Ok(c);
+    }
+    let country = db.setting("country")?.unwrap_or_else(|| FALLBACK_COUNTRY.to_string());
+    Ok(currency_of_country(&country).to_string())
+}
+
+/// How many marketing suggestions Today holds at most.
+pub fn marketing_per_day(store: &Store) -> Result<usize> {
+    Ok(store.db().setting("marketing_per_day")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_MARKETING_PER_DAY))
+}
+
+fn currency_of_country(country: &str) -> &'static str {
+    match country {
+        "GB" => "GBP",
+        "US" => "USD",
+        "CA" => "CAD",
+        "AU" => "AUD",
+        "NZ" => "NZD",
+        "CH" => "CHF",
+        "SE" => "SEK",
+        "NO" => "NOK",
+        "DK" => "DKK",
+        "PL" => "PLN",
+        "JP" => "JPY",
+        "BR" => "BRL",
+        "MX" => "MXN",
+        "IN" => "INR",
+        "ZA" => "ZAR",
+        "SG" => "SGD",
+        "DE" | "FR" | "ES" | "IT" | "NL" | "PT" | "BE" | "AT" | "IE" | "FI" | "GR" | "LU" | "EE" | "LV" | "LT" | "SK" | "SI"
+        | "MT" | "CY" | "HR" => "EUR",
+        _ => "USD",
+    }
 }
 
 /// The shop's default phone region.
@@ -38,7 +84,8 @@ pub fn get(store: &Store, key: &str) -> Result<String> {
         "shop_name" => Ok(s.shop_name),
         "onboarded" => Ok(s.onboarded.to_string()),
         "marketing_cap_days" => Ok(crate::followups::cap_days(store)?.to_string()),
-        "currency" => crate::purchases::shop_currency(store),
+        "currency" => currency(store),
+        "marketing_per_day" => Ok(marketing_per_day(store)?.to_string()),
         _ => Err(unknown(key)),
     }
 }
@@ -47,7 +94,8 @@ pub fn get(store: &Store, key: &str) -> Result<String> {
 pub fn set(store: &mut Store, key: &str, value: &str) -> Result<String> {
     let stored = match key {
         "country" => Region::parse(value).map_err(|m| Error::invalid_field("country", m))?.code().to_string(),
-        "shop_name" => value.trim().to_string(),
+        "shop_name" if value.trim().is_empty() => return Err(Error::invalid_field("shop_name", "the shop needs a name")),
+        "shop_name" => value.trim().chars().take(120).collect(),
         "onboarded" => match value.trim() {
             "true" | "yes" => "true".to_string(),
             "false" | "no" => "false".to_string(),
@@ -56,6 +104,10 @@ pub fn set(store: &mut Store, key: &str, value: &str) -> Result<String> {
         "marketing_cap_days" => match value.trim().parse::<u16>() {
             Ok(n) if n <= 365 => n.to_string(),
             _ => return Err(Error::invalid_field("marketing_cap_days", format!("“{}” is not a number of days from 0 to 365", value.trim()))),
+        },
+        "marketing_per_day" => match value.trim().parse::<u16>() {
+            Ok(n) if n <= 10_000 => n.to_string(),
+            _ => return Err(Error::invalid_field("marketing_per_day", format!("“{}” is not a number from 0 to 10,000", value.trim()))),
         },
         "currency" => match value.trim() {
             c if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => c.to_ascii_uppercase(),

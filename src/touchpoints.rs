@@ -402,6 +402,25 @@ pub fn link(store: &mut Store, id: TouchpointId, customer: CustomerId) -> Result
     get(store, id)
 }
 
+/// Makes the author of touchpoint `id` a customer (a review from someone the shop did not know):
+/// a new customer with the author's handle, email, phone or name, to whom the touchpoint, and every
+/// other one by the same author, is linked.
+pub fn author_as_customer(store: &mut Store, id: TouchpointId, change: &Change) -> Result<crate::model::Customer> {
+    let t = get(store, id)?;
+    if let Some(c) = t.customer_id {
+        return Err(Error::conflict(format!("#{id} is already linked to customer #{c}")));
+    }
+    if t.direction == Direction::Out || t.author.trim().is_empty() {
+        return Err(Error::invalid_field("touchpoint", format!("#{id} has no author to make a customer of")));
+    }
+    let key = author_key(t.channel, &t.author, change.region);
+    let customer = customers::create(store, &draft_for_author(&t.author, key.as_ref()), change)?;
+    if get(store, id)?.customer_id.is_none() {
+        link(store, id, customer.id)?;
+    }
+    Ok(customer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

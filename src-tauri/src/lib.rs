@@ -168,7 +168,7 @@ async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
     match (info, damage) {
         // A damaged file may not even answer these questions: the page still hears what is wrong.
         (Err(_), Some(damage)) => Ok(AppInfo {
-            settings: Settings { country: "US".into(), shop_name: String::new(), onboarded: true },
+            settings: Settings { country: "US".into(), onboarded: true, ..Settings::default() },
             customer_count: 0,
             db_path: state.db_path.display().to_string(),
             damage: Some(damage),
@@ -343,6 +343,26 @@ async fn export_customers(app: AppHandle, format: String) -> CmdResult<Option<u6
     })
 }
 
+/// The customers of a segment, or of one label (`{"labels": ["advocate"]}`): how many, and the first.
+#[tauri::command]
+async fn segment_members(state: State<'_, AppState>, filter: segments::Filter, limit: usize) -> CmdResult<segments::Members> {
+    state.analysed(|s| segments::members_of(s, &filter, limit.min(500), Utc::now()))
+}
+
+/// Saves a segment's customers where the person chooses: a newsletter audience (only those who
+/// agreed to email) or a spreadsheet.
+#[tauri::command]
+async fn export_segment(app: AppHandle, filter: segments::Filter, name: String, newsletter: bool) -> CmdResult<Option<u64>> {
+    let plain: String = name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let file = format!("regulars-{}{}-{}.csv", plain.trim_matches('-'), if newsletter { "-newsletter" } else { "" }, Utc::now().format("%Y-%m-%d"));
+    let Some(path) = pick_file(&app, Some(file))? else { return Ok(None) };
+    let state = app.state::<AppState>();
+    state.with(|s| {
+        let file = std::fs::File::create(&path).map_err(|e| regulars::Error::io(format!("cannot create {}", path.display()), e))?;
+        segments::export_filtered(s, &filter, newsletter, Utc::now(), &mut std::io::BufWriter::new(file)).map(Some)
+    })
+}
+
 fn invalid(field: &str, message: String) -> regulars::Error {
     regulars::Error::invalid_field(field, message)
 }
@@ -350,6 +370,18 @@ fn invalid(field: &str, message: String) -> regulars::Error {
 #[tauri::command]
 async fn log_touchpoint(state: State<'_, AppState>, draft: TouchpointDraft) -> CmdResult<Logged> {
     state.with(|s| touchpoints::add(s, &draft, &Change::from_settings(s, Utc::now(), "app")?))
+}
+
+/// Links a touchpoint to a customer the owner recognises as its author.
+#[tauri::command]
+async fn link_touchpoint(state: State<'_, AppState>, id: i64, customer: CustomerId) -> CmdResult<Touchpoint> {
+    state.with(|s| touchpoints::link(s, id, customer))
+}
+
+/// Makes a touchpoint's author a new customer.
+#[tauri::command]
+async fn author_as_customer(state: State<'_, AppState>, id: i64) -> CmdResult<Customer> {
+    state.with(|s| touchpoints::author_as_customer(s, id, &Change::from_settings(s, Utc::now(), "app")?))
 }
 
 #[tauri::command]
@@ -421,6 +453,17 @@ async fn suggestion_snooze(state: State<'_, AppState>, id: i64, hours: u32) -> C
 }
 
 #[tauri::command]
+async fn suggestion_reopen(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
+    state.analysed(|s| followups::reopen(s, id))
+}
+
+/// What waits beyond today's list: marketing past the day's budget.
+#[tauri::command]
+async fn suggestions_coming(state: State<'_, AppState>) -> CmdResult<followups::Coming> {
+    state.analysed(|s| followups::coming(s, Utc::now()))
+}
+
+#[tauri::command]
 async fn suggestion_dismiss(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
     state.analysed(|s| followups::dismiss(s, id, Utc::now()))
 }
@@ -437,6 +480,12 @@ async fn open_address(address: String) -> CmdResult<()> {
 #[tauri::command]
 async fn dashboard(state: State<'_, AppState>) -> CmdResult<segments::Dashboard> {
     state.analysed(|s| segments::dashboard(s, Utc::now()))
+}
+
+/// Empties the shop and keeps its settings; the backup made first is returned.
+#[tauri::command]
+async fn start_over(state: State<'_, AppState>) -> CmdResult<regulars::backup::Backup> {
+    state.with(|s| regulars::backup::start_over(s, Utc::now()))
 }
 
 #[tauri::command]
@@ -521,7 +570,8 @@ fn open_store(path: &std::path::Path) -> Result<(Store, Option<regulars::backup:
     let (mut store, damage) = regulars::backup::open_quick(path).map_err(cannot)?;
     if damage.is_none() {
         let locale = std::env::var("LC_ALL").or_else(|_| std::env::var("LANG")).ok();
-        if let Err(e) = settings::ensure_country(&mut store, locale.as_deref()) {
+        let ready = settings::ensure_country(&mut store, locale.as_deref()).and_then(|_| customers::refresh_search_words(&mut store).map(|_| ()));
+        if let Err(e) = ready {
             drop(store);
             return match regulars::backup::open_checked(path).map_err(cannot)? {
                 (store, Some(damage)) => Ok((store, Some(damage))),
@@ -630,6 +680,13 @@ pub fn run() {
             suggestion_done,
             suggestion_snooze,
             suggestion_dismiss,
+            suggestion_reopen,
+            segment_members,
+            link_touchpoint,
+            author_as_customer,
+            start_over,
+            export_segment,
+            suggestions_coming,
             dashboard,
             open_address,
             erase_customer,

@@ -129,6 +129,8 @@ pub struct PhoneReading {
     /// Of the sampled numbers without a country code, how many are valid read this way.
     pub valid: usize,
     pub sampled: usize,
+    /// Sampled rows that name their own country: their numbers are read as that country's.
+    pub rows_with_country: usize,
 }
 
 /// The file's layout: where its header is and what each column holds.
@@ -262,7 +264,7 @@ pub fn run(
             (plan_layout(&sample, None, options)?, sample, rows, std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)))
         }
     };
-    layout.currency = crate::purchases::shop_currency(store)?;
+    layout.currency = crate::settings::currency(store)?;
     // Only now that the file is open and recognised: the backup, which takes a while on a big shop.
     if !options.dry_run {
         crate::backup::before(store, crate::backup::BEFORE_IMPORT, now)?;
@@ -514,9 +516,11 @@ fn phone_reading(columns: &[Column], data: &[&Row], options: &Options) -> (Regio
     let country_columns: Vec<usize> = columns.iter().filter(|c| c.field == Field::Country).map(|c| c.index).collect();
     let mut numbers = Vec::new();
     let mut named: Vec<&'static str> = Vec::new();
+    let mut rows_with_country = 0;
     for row in data {
         let row_country = country_columns.iter().filter_map(|&c| row.cells.get(c)).find_map(|cell| crate::countries::code_of(&cell.text()));
         if let Some(code) = row_country {
+            rows_with_country += 1;
             if !named.contains(&code) {
                 named.push(code);
             }
@@ -539,7 +543,7 @@ fn phone_reading(columns: &[Column], data: &[&Row], options: &Options) -> (Regio
     let reading = |region: Region, by: &'static str, valid: usize| {
         let code = region.code().to_string();
         let country = crate::countries::name(&code).unwrap_or(&code).to_string();
-        (region, PhoneReading { region: code, country, by, valid, sampled: numbers.len() })
+        (region, PhoneReading { region: code, country, by, valid, sampled: numbers.len(), rows_with_country })
     };
     if let Some(chosen) = options.phones_as {
         return reading(chosen, "choice", valid_in(chosen));

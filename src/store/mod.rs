@@ -36,6 +36,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_followups.sql"),
     include_str!("migrations/0005_rollup_index.sql"),
     include_str!("migrations/0006_import_change_rows.sql"),
+    include_str!("migrations/0007_search_spellings.sql"),
 ];
 
 /// How long a write waits for another connection's transaction before it gives up (announced
@@ -946,6 +947,11 @@ impl WriteDb<'_> {
         Ok(())
     }
 
+    pub fn remove_setting(&self, key: &str) -> Result<()> {
+        self.conn.execute("DELETE FROM settings WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         self.conn.execute(
             "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -1026,6 +1032,18 @@ impl WriteDb<'_> {
         self.remove_search_doc(id)?;
         self.conn.prepare_cached("UPDATE touchpoints SET customer_id = NULL WHERE customer_id = ?1")?.execute([id])?;
         self.conn.prepare_cached("DELETE FROM customers WHERE id = ?1")?.execute([id])?;
+        Ok(())
+    }
+
+    /// Empties the shop of everything it holds (customers, what they said and bought, imports,
+    /// suggestions, segments) and keeps its settings: starting over.
+    pub fn clear_shop(&self) -> Result<()> {
+        self.conn.execute_batch(
+            "DELETE FROM import_changes; DELETE FROM imports; DELETE FROM suggestions; DELETE FROM referrals;
+             DELETE FROM segments; DELETE FROM purchases; DELETE FROM touchpoints; DELETE FROM consent_events;
+             DELETE FROM customer_emails; DELETE FROM customer_phones; DELETE FROM customer_handles;
+             DELETE FROM customer_tags; DELETE FROM customer_search; DELETE FROM customers;",
+        )?;
         Ok(())
     }
 
@@ -1172,7 +1190,7 @@ mod tests {
     #[test]
     fn migrations_are_append_only() {
         let frozen: Vec<u64> = MIGRATIONS.iter().map(|m| checksum(m)).collect();
-        let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8, 0xd9c8_160c_2b85_5455, 0x2bb2_2a9e_5ac1_673c, 0x0c17_76f5_8f21_9cd1, 0xc01a_9b1e_6a92_58d4, 0xa7bb_2afe_760f_d6b7];
+        let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8, 0xd9c8_160c_2b85_5455, 0x2bb2_2a9e_5ac1_673c, 0x0c17_76f5_8f21_9cd1, 0xc01a_9b1e_6a92_58d4, 0xa7bb_2afe_760f_d6b7, 0xc171_5834_02bb_a2b1];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "a new migration needs its checksum pinned here");
         for (i, (got, want)) in frozen.iter().zip(pinned).enumerate() {
             assert_eq!(got, want, "migration {} was edited after release (checksum {got:#x})", i + 1);

@@ -56,6 +56,8 @@ export const api = {
   /** The `limit` most urgent messages waiting for a reply, with the counts of all (`total`, `overdue`). */
   inbox: (limit) => call('inbox', { limit }),
   replyTouchpoint: (id, text) => call('reply_touchpoint', { id, text }),
+  linkTouchpoint: (id, customer) => call('link_touchpoint', { id, customer }),
+  authorAsCustomer: (id) => call('author_as_customer', { id }),
   setTouchpointStatus: (id, status) => call('set_touchpoint_status', { id, status }),
   setTouchpointSentiment: (id, label) => call('set_touchpoint_sentiment', { id, label }),
   timeline: (id, offset = 0) => call('timeline', { id, offset }),
@@ -67,13 +69,21 @@ export const api = {
   suggestionDone: (id, text) => call('suggestion_done', { id, text }),
   suggestionSnooze: (id, hours) => call('suggestion_snooze', { id, hours }),
   suggestionDismiss: (id) => call('suggestion_dismiss', { id }),
+  suggestionReopen: (id) => call('suggestion_reopen', { id }),
+  /** {marketing_later, per_day, days}: marketing waiting for the coming days. */
+  suggestionsComing: () => call('suggestions_coming'),
   dashboard: () => call('dashboard'),
+  /** filter: a segment's, or {labels: [label]}; resolves to {count, email_consented, first}. */
+  segmentMembers: (filter, limit) => call('segment_members', { filter, limit }),
+  exportSegment: (filter, name, newsletter) => call('export_segment', { filter, name, newsletter }),
   openAddress: (address) => call('open_address', { address }),
   eraseCustomer: (id) => call('erase_customer', { id }),
   exportCustomerRecord: (id, format) => call('export_customer_record', { id, format }),
   recoverFromBackup: (id) => call('recover_from_backup', { id }),
   setConsent: (id, channel, status) => call('set_consent', { id, channel, status }),
   listBackups: () => call('list_backups'),
+  /** Empties the shop, settings kept; resolves to the backup made first. */
+  startOver: () => call('start_over'),
   createBackup: () => call('create_backup'),
   describeRestore: (id) => call('describe_restore', { id }),
   restoreBackup: (id) => call('restore_backup', { id }),

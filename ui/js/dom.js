@@ -1,6 +1,8 @@
 // Building the page. Every value becomes a text node or a plain attribute: nothing here parses
 // HTML, so a customer called <img src=x onerror=alert(1)> is shown exactly as typed.
 
+import { dates, number } from './locale.js';
+
 const FORBIDDEN_ATTRIBUTES = /^(on|style$|srcdoc$|href$|src$|action$|formaction$)/i;
 
 /** h('button', {class: 'btn', onclick: fn}, 'Save') -> <button class="btn">Save</button> */
@@ -51,14 +53,13 @@ export function avatar(name, size = '') {
 }
 
 export function plural(n, one, many = `${one}s`) {
-  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
+  return `${number(n)} ${n === 1 ? one : many}`;
 }
 
-const LONG_DATE = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
 
 /** "21 April 1990" from "1990-04-21" (read as a calendar date, not shifted by time zone). */
 export function formatDate(iso) {
   if (!iso) return '';
   const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
-  return LONG_DATE.format(new Date(y, m - 1, d));
+  return dates({ day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(y, m - 1, d));
 }

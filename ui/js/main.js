@@ -2,6 +2,7 @@
 // frequent actions. All data comes through api.js.
 import { api, onDamage } from './api.js';
 import { h } from './dom.js';
+import { dates, setShop } from './locale.js';
 import { createList } from './views/list.js';
 import { renderProfile, renderEmpty } from './views/profile.js';
 import { renderForm } from './views/form.js';
@@ -12,6 +13,7 @@ import { renderInbox, inboxKey } from './views/inbox.js';
 import { renderListening } from './views/listening.js';
 import { openQuickLog } from './views/quicklog.js';
 import { renderToday, todayKey } from './views/today.js';
+import { renderSettings } from './views/settings.js';
 
 const state = {
   info: null,
@@ -33,6 +35,7 @@ function showError(error) {
 
 async function refreshInfo() {
   state.info = await api.appInfo();
+  setShop(state.info.settings);
   $('shop-name').textContent = state.info.settings.shop_name;
 }
 
@@ -61,6 +64,8 @@ async function openCustomer(id) {
   try {
     if (state.view !== 'customers') showView('customers');
     const [profile, timeline] = await Promise.all([api.getCustomer(id), api.timeline(id)]);
+    // Another customer opens at the top of their profile; the same one (after a change) stays put.
+    const another = state.selectedId !== id || state.mode !== 'profile';
     state.selectedId = id;
     state.mode = 'profile';
     state.profile = profile.customer;
@@ -101,6 +106,7 @@ async function openCustomer(id) {
         await openCustomer(id);
       },
     }, timeline);
+    if (another) detail().scrollTop = 0;
   } catch (error) {
     showError(error);
   }
@@ -252,7 +258,8 @@ function showView(view) {
   $('inbox-view').hidden = view !== 'inbox';
   $('today-view').hidden = view !== 'today';
   $('listening-view').hidden = view !== 'listening';
-  for (const [id, on] of [['nav-today', view === 'today'], ['nav-customers', view === 'customers'], ['nav-inbox', view === 'inbox'], ['nav-listening', view === 'listening'], ['nav-import', importing]]) {
+  $('settings-view').hidden = view !== 'settings';
+  for (const [id, on] of [['nav-today', view === 'today'], ['nav-customers', view === 'customers'], ['nav-inbox', view === 'inbox'], ['nav-listening', view === 'listening'], ['nav-import', importing], ['nav-settings', view === 'settings']]) {
     $(id).classList.toggle('active', on);
     if (on) $(id).setAttribute('aria-current', 'page'); else $(id).removeAttribute('aria-current');
   }
@@ -271,6 +278,13 @@ function showView(view) {
     renderInbox($('inbox-view'), {
       onOpenCustomer: (id) => openCustomer(id),
       onChanged: (inbox, message) => { setInboxCount(inbox.total, inbox.overdue); if (message) toast(message); },
+      onError: showError,
+      onShowSettings: () => showView('settings'),
+    }).catch(showError);
+  }
+  if (view === 'settings') {
+    renderSettings($('settings-view'), {
+      onChanged: async () => { await refreshInfo(); await loadList(); },
       onError: showError,
     }).catch(showError);
   }
@@ -315,6 +329,7 @@ function bindKeys() {
     if (mod && event.key === '0') { event.preventDefault(); showView('today'); return; }
     if (mod && event.key === '1') { event.preventDefault(); showView('inbox'); return; }
     if (mod && event.key === '2') { event.preventDefault(); showView('listening'); return; }
+    if (mod && event.key === ',') { event.preventDefault(); showView('settings'); return; }
     if (typing(event.target) || mod || $('confirm').open || document.querySelector('dialog[open]')) return;
     if (state.view === 'inbox') { if (inboxKey(event)) event.preventDefault(); return; }
     if (state.view === 'today') { if (todayKey(event)) event.preventDefault(); return; }
@@ -331,6 +346,7 @@ function bindKeys() {
   $('nav-inbox').addEventListener('click', () => showView('inbox'));
   $('nav-today').addEventListener('click', () => showView('today'));
   $('nav-listening').addEventListener('click', () => showView('listening'));
+  $('nav-settings').addEventListener('click', () => showView('settings'));
   $('quick-log-button').addEventListener('click', () => quickLog());
 }
 
@@ -339,7 +355,7 @@ function showDamage(damage) {
   const banner = $('damage-banner');
   if (!damage) { banner.hidden = true; return; }
   const backup = damage.newest_sound_backup;
-  const when = backup ? new Date(backup.at).toLocaleString() : '';
+  const when = backup ? dates({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(backup.at)) : '';
   banner.replaceChildren(
     h('div', {},
       h('strong', {}, 'Your customer file is damaged, so Regulars opened it read-only. '),

@@ -1,4 +1,5 @@
 // Plain words for the core's vocabularies, shared by every view.
+import { dates, money as shopMoney } from './locale.js';
 
 export const CHANNEL_NAMES = {
   email: 'Email', sms: 'Text message', phone: 'Phone call', whatsapp: 'WhatsApp', instagram: 'Instagram',
@@ -22,19 +23,17 @@ export function duration(minutes) {
   return `${Math.floor(m / 1440)} days`;
 }
 
-const WHEN = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-const DAY = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
-
 /** "24 Nov, 14:05" */
 export function when(iso) {
-  return iso ? WHEN.format(new Date(iso)) : '';
+  return iso ? dates({ day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)) : '';
 }
 
 /** "24 Nov 2026" */
 export function day(iso) {
-  return iso ? DAY.format(new Date(iso)) : '';
+  return iso ? dates({ day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(iso)) : '';
 }
 
-export function money(amount) {
-  return Number(amount ?? 0).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** "£608.00": with the shop's currency unless another is given. */
+export function money(amount, currency) {
+  return shopMoney(amount, currency || undefined);
 }

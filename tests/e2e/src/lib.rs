@@ -190,6 +190,13 @@ impl App {
         panic!("waited 10 s for {css} to show {what}; it shows {last:?}");
     }
 
+    /// Answers the first-run screen: the shop's name, then one of its choices (`#start-demo`,
+    /// `#start-import`, `#start-empty`).
+    pub fn first_run(&self, choice: &str) {
+        self.find("#shop-name-input").type_text("The Linen Room");
+        self.find(choice).click();
+    }
+
     /// Presses keys on whatever has the focus (the page itself, when nothing focusable has it).
     pub fn press(&self, keys: &str) {
         let mut actions = Vec::new();

@@ -14,7 +14,7 @@ const HOSTILE: &str = r#"<img src=x onerror="window.__pwned=1">"#;
 fn add_a_customer_find_them_by_phone_and_see_the_hostile_name_as_text() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let app = App::start();
-    app.find("#start-empty").click();
+    app.first_run("#start-empty");
     app.wait_text("#list-count", "no customers", |t| t == "0 customers");
 
     // A refused form keeps what was typed and says what is wrong next to the field.
@@ -60,8 +60,10 @@ fn add_a_customer_find_them_by_phone_and_see_the_hostile_name_as_text() {
 fn demo_shop_keyboard_search_delete_and_undo() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let app = App::start();
-    app.find("#shop-name-input").type_text("The Linen Room");
+    // A blank name is refused where it is typed.
     app.find("#start-demo").click();
+    app.wait_text("#shop-name-error", "why not", |t| t.contains("needs a name"));
+    app.first_run("#start-demo");
     app.wait_text("#list-count", "the demo shop", |t| t == "300 customers");
     app.wait_text("#shop-name", "the shop's name", |t| t == "The Linen Room");
 
@@ -200,7 +202,7 @@ fn day_of_2025(n: u32) -> String {
 fn quick_log_a_complaint_and_mark_it_replied_from_the_inbox() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let app = App::start();
-    app.find("#start-empty").click();
+    app.first_run("#start-empty");
     app.wait_text("#list-count", "no customers", |t| t == "0 customers");
 
     // Ctrl+L from anywhere opens the quick log: paste the text, say who, choose what it was.
@@ -271,7 +273,7 @@ fn import_a_spreadsheet_through_the_wizard_then_undo_it() {
     // First run: "Bring in my customer list" opens the import screen.
     app.find("#start-import");
     app.screenshot("welcome");
-    app.find("#start-import").click();
+    app.first_run("#start-import");
     app.choose_file(&sample);
     app.wait_text("#import-file", "the file's name", |t| t == "shopify_legacy_template.csv");
     app.wait_text("#import-detected", "what the file is", |t| t.starts_with("CSV · UTF-8 · comma-separated") && t.contains("headings on row 1"));
@@ -337,6 +339,8 @@ fn import_a_spreadsheet_through_the_wizard_then_undo_it() {
     // Undo from the history puts the list back as it was.
     app.wait_text("#import-history", "the history", |t| t.contains("shopify_legacy_template.csv"));
     app.find("#import-history .history-row button").click();
+    app.wait_text("#confirm-text", "what undoing does", |t| t.contains("put back as they were"));
+    app.find("#confirm-ok").click();
     app.wait_text(".toast", "the undo message", |t| t.contains("Undid the import of shopify_legacy_template.csv: 20 customers removed"));
     app.wait_text("#import-history .history-row", "the undone import", |t| t.contains("Undone"));
     app.find("#nav-customers").click();
@@ -354,7 +358,7 @@ fn a_long_import_shows_progress_and_cancel_stores_nothing() {
         text.push_str(&format!("Customer {i},customer{i}@example.com,07700 9{:05}\n", i % 100_000));
     }
     std::fs::write(&big, text).unwrap();
-    app.find("#start-import").click();
+    app.first_run("#start-import");
     app.choose_file(&big);
 
     // The preview reads the whole file, with a progress bar; cancelling it goes back to the start.
@@ -403,7 +407,7 @@ fn search_answers_while_a_100k_import_runs() {
         text.push_str(&format!("Customer {i},customer{i}@example.com\n"));
     }
     std::fs::write(&big, text).unwrap();
-    app.find("#start-import").click();
+    app.first_run("#start-import");
     app.choose_file(&big);
     wait_for(&app, "#import-run", "the preview of 100,000 rows", std::time::Duration::from_secs(300));
     app.find("#import-run").click();
@@ -422,7 +426,7 @@ fn search_answers_while_a_100k_import_runs() {
 fn a_suggestion_done_from_today_shows_on_the_customers_timeline() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let app = App::start();
-    app.find("#start-empty").click();
+    app.first_run("#start-empty");
     app.wait_text("#list-count", "no customers", |t| t == "0 customers");
     for (who, text) in [("@marguerite.q", "The lamp arrived broken"), ("@second.person", "Wrong colour sent, please help")] {
         app.find("#search").type_text(&format!("{}l", keys::CONTROL));

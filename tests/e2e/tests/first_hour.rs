@@ -89,3 +89,190 @@ fn the_log_dialog_keeps_the_chosen_customer_and_never_logs_an_empty_message() {
     assert_eq!(app.script("return document.getElementById('f-first_name').value"), "Amelia", "E typed nothing");
     drop(first);
 }
+
+fn cli_json(db: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let out = std::process::Command::new(regulars_e2e::target_dir().join("debug/regulars"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The shared samples through the app's own import screen, with only the shop's country set (in
+/// Settings), give the customers `expected.json` lists; an Outlook export of Canadian contacts in
+/// a British shop keeps every phone, and the preview says how it read them.
+#[test]
+fn the_samples_import_through_the_app_with_only_the_country_set() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start();
+    let db = app.db_dir.path().join("e2e.db");
+    app.first_run("#start-empty");
+    app.wait_text("#list-count", "no customers", |t| t == "0 customers");
+    let data = regulars_e2e::workspace().join("tests/data");
+    let expected: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(data.join("imports/expected.json")).unwrap()).unwrap();
+    for (file, want) in expected.as_object().unwrap() {
+        // Settings: start over (after the first), then the shop's country.
+        app.find("#nav-settings").click();
+        app.wait_text("#settings-title", "settings", |t| t == "Settings");
+        if file != expected.as_object().unwrap().keys().next().unwrap() {
+            app.wait_text("#start-over", "the shop's customers", |t| t.contains("Remove"));
+            app.find("#start-over").click();
+            app.wait_text("#confirm-text", "what starting over does", |t| t.contains("A backup is made first"));
+            app.find("#confirm-ok").click();
+            app.wait_text("#start-over", "an empty shop", |t| t == "Start over…");
+        }
+        let country = want["default_region"].as_str().unwrap_or("US");
+        if app.script("return document.getElementById('setting-country').value") != country {
+            app.find(&format!("#setting-country option[value='{country}']")).click();
+            app.wait_text("label[for='setting-country'] .saved", "the country saved", |t| t == "Saved");
+        }
+
+        app.find("#nav-import").click();
+        app.choose_file(&data.join("imports").join(file));
+        app.wait_text("#import-file", "the preview", |t| t == file);
+        app.find("#import-run").click();
+        app.wait_text("#import-done", "the import", |t| t == format!("Imported {file}"));
+        let customers = cli_json(&db, &["export", "--format", "json"]);
+        assert_eq!(customers.as_array().unwrap().len() as u64, want["customers"].as_u64().unwrap(), "{file}");
+        let example = &want["example"];
+        let c = cli_json(&db, &["customers", "show", example["email"].as_str().unwrap()]);
+        for key in ["first_name", "last_name", "birthday", "orders_count"] {
+            if let Some(v) = example.get(key) {
+                assert_eq!(&c[key], v, "{file}: {key}");
+            }
+        }
+        if let Some(phones) = example.get("phones") {
+            assert_eq!(&c["phones"], phones, "{file}");
+        }
+        if let Some(spend) = example["lifetime_spend"].as_f64() {
+            assert!((c["lifetime_spend"].as_f64().unwrap() - spend).abs() < 0.005, "{file}: {}", c["lifetime_spend"]);
+        }
+    }
+    app.screenshot("settings");
+
+    // A British shop and a Canadian Outlook export: every phone kept, and the preview says so.
+    app.find("#nav-settings").click();
+    app.wait_text("#start-over", "the shop's customers", |t| t.contains("Remove"));
+    app.find("#start-over").click();
+    app.find("#confirm-ok").click();
+    app.wait_text("#start-over", "an empty shop", |t| t == "Start over…");
+    if app.script("return document.getElementById('setting-country').value") != "GB" {
+        app.find("#setting-country option[value='GB']").click();
+        app.wait_text("label[for='setting-country'] .saved", "the country saved", |t| t == "Saved");
+    }
+    app.find("#nav-import").click();
+    app.choose_file(&data.join("contacts/outlook_canada.csv"));
+    app.wait_text("#import-phones", "how phones are read", |t| t.contains("read as numbers of Canada (1 of 1 valid") && t.contains("Rows that name their country"));
+    app.wait_text("#count-left-out strong", "nothing left out", |t| t == "0");
+    app.screenshot("import-preview-outlook");
+    // Read as British instead, the number on the row without a country is left out, and the
+    // cards say so.
+    app.find("#import-phones-as option[value='GB']").click();
+    app.wait_text("#count-left-out strong", "one left out", |t| t == "1");
+    app.wait_text("#count-left-out span", "in words", |t| t == "value left out");
+}
+
+/// The Inbox's "This is…" and "Add as a customer", stars on reviews, and a 1024×700 window where
+/// the profile holds together.
+#[test]
+fn the_inbox_links_a_stranger_and_the_profile_holds_at_1024_by_700() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start_with(|db| {
+        shop_with_amelia(db);
+        cli(db, &["customers", "add", "--first-name", "Maximiliana Konstantina", "--last-name", "von Hohenzollern-Sigmaringen",
+            "--email", "max@example.com"]);
+        cli(db, &["purchases", "add", "--customer", "max@example.com", "--amount", "123456.78", "--at", "2026-10-01"]);
+        cli(db, &["touchpoints", "add", "--author", "Amelia H", "--channel", "google_reviews", "--kind", "review", "--rating", "5", "--text", "Beautiful flowers, kind staff"]);
+        cli(db, &["touchpoints", "add", "--author", "@new.fan", "--channel", "instagram", "--kind", "question", "--text", "Do you deliver?"]);
+    });
+    let db = app.db_dir.path().join("e2e.db");
+    app.resize(1024, 700);
+    app.find("#nav-inbox").click();
+    app.wait_text("#inbox-title", "two waiting", |t| t == "2 messages need a reply");
+    // The review shows its stars; it is Amelia's: "This is…", then her name.
+    let review = app.find(".inbox-item[data-id] .stars");
+    assert_eq!(review.text(), "★★★★★");
+    let review_item = app.script("return [...document.querySelectorAll('.inbox-item')].findIndex((e) => e.querySelector('.stars'))").as_u64().unwrap();
+    app.find(&format!(".inbox-item:nth-child({})", review_item + 1)).click();
+    app.find("#link-open").click();
+    app.find("#link-search").type_text("Amel");
+    app.wait_text("#link-matches", "Amelia", |t| t.contains("Amelia Hart"));
+    app.screenshot("inbox-this-is");
+    app.find("#link-search").type_text(keys::ENTER);
+    app.wait_text(".toast:last-child", "linked", |t| t == "Linked to Amelia Hart.");
+    assert!(touchpoints_of(&db, "amelia@example.com").iter().any(|t| t["rating"] == 5), "the review is hers now");
+    // The review still waits for its answer, now as hers; the other is a new fan: add them.
+    let fan_item = app.script("return [...document.querySelectorAll('.inbox-item')].findIndex((e) => e.textContent.includes('new.fan'))").as_u64().unwrap();
+    app.find(&format!(".inbox-item:nth-child({})", fan_item + 1)).click();
+    app.wait_text(".inbox-item.selected", "the question", |t| t.contains("new.fan"));
+    app.find("#author-add").click();
+    app.wait_text(".toast:last-child", "added", |t| t.contains("as a customer"));
+    let fan = cli_json(&db, &["customers", "show", "instagram:new.fan"]);
+    assert_eq!(fan["handles"]["instagram"], "new.fan");
+    // The reply box is a key away: Enter from the list.
+    app.find(".inbox-item.selected").click();
+    app.press(keys::ENTER);
+    assert_eq!(app.script("return document.activeElement.id"), "reply-text");
+    app.screenshot("inbox-1024");
+
+    // The profile at 1024×700: the name wraps by words, the figures stay inside the window, and a
+    // customer opens at the top.
+    app.find("#nav-customers").click();
+    app.find("#search").type_text("Maximiliana");
+    app.wait_text("#list-count", "one match", |t| t == "1 match for “Maximiliana”");
+    app.find(".customer-row").click();
+    app.wait_text("#profile-name", "the long name", |t| t.starts_with("Maximiliana"));
+    let fits = app.script(
+        "const d = document.getElementById('detail');
+         const cards = [...d.querySelectorAll('.card.value .stat')];
+         const right = d.getBoundingClientRect().right;
+         const h1 = document.getElementById('profile-name');
+         const words = h1.textContent.split(' ');
+         return { overflow: d.scrollWidth > d.clientWidth + 1, cards: cards.every((c) => c.getBoundingClientRect().right <= right + 1),
+                  brokenWord: words.some((w) => w.length > 3 && h1.offsetWidth < 0) };",
+    );
+    assert_eq!(fits["overflow"], false, "nothing sticks out sideways: {fits}");
+    assert_eq!(fits["cards"], true, "the figure cards wrap: {fits}");
+    app.wait_text("#profile-spend", "money with the shop's currency", |t| t == "£123,456.78");
+    app.screenshot("profile-1024");
+    app.script("document.getElementById('detail').scrollTop = 10000; return true");
+    app.find("#search").clear();
+    app.find("#search").type_text("Amelia");
+    app.wait_text("#list-count", "one match", |t| t == "1 match for “Amelia”");
+    app.find(".customer-row").click();
+    app.wait_text("#profile-name", "Amelia", |t| t == "Amelia Hart");
+    assert_eq!(app.script("return document.getElementById('detail').scrollTop"), 0, "a customer opens at the top");
+}
+
+/// Today's groups open their customers; a dismissal can be taken back from its toast.
+#[test]
+fn today_groups_open_and_a_dismissal_is_undone_from_the_toast() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start_with(|db| {
+        cli(db, &["settings", "set", "country", "GB"]);
+        cli(db, &["settings", "set", "shop_name", "Hart & Home"]);
+        cli(db, &["settings", "set", "onboarded", "true"]);
+        cli(db, &["demo", "--count", "120"]);
+    });
+    app.wait_text("#today-title", "the day's list", |t| t.ends_with("to do today"));
+    let selected = || app.script("return document.querySelector('.suggestion.selected').dataset.id");
+    let first = selected();
+    app.find("#suggestion-dismiss").click();
+    app.wait_text(".toast:last-child", "the dismissal", |t| t.starts_with("Dismissed"));
+    assert_ne!(selected(), first);
+    app.find(".toast:last-child button").click();
+    app.wait_text(".toast:last-child", "the undo", |t| t == "It is back on the list.");
+    assert_eq!(selected(), first, "it is back, first again");
+
+    app.find("#label-counts button[data-label='advocate']").click();
+    app.wait_text("#members-title", "the advocates", |t| t.starts_with("Advocates: "));
+    assert!(app.count("#members-list .member") > 0);
+    assert!(app.find("#members-newsletter").text().contains("agreed to email"));
+    app.screenshot("today-advocates");
+    app.find("#members-list .member").click();
+    app.wait_text("#profile-name", "a customer's profile", |t| !t.is_empty());
+}

@@ -6,6 +6,7 @@
 import { api, onFileDrop } from '../api.js';
 import { h, render, plural } from '../dom.js';
 import { toast, confirmDialog } from './feedback.js';
+import { dates, money, number } from '../locale.js';
 
 const FIELD_LABELS = {
   first_name: 'First name', last_name: 'Last name', full_name: 'Full name (split)', display_name: 'Shown as',
@@ -22,7 +23,7 @@ const LEVEL_WORDS = { error: 'Not imported', warning: 'Left out', review: 'Worth
 
 const state = { file: null, choice: { sheet: null, mapping: [] }, report: null, fields: [], busy: false, unlisten: null };
 
-const when = (iso) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+const when = (iso) => dates({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
 /** Shows the import screen in `el`; `onChanged` is called after customers were added or removed. */
 export async function renderImport(el, { onChanged, onShowCustomers }) {
@@ -82,7 +83,7 @@ async function renderBackups() {
   const rows = list.slice(0, 12).map((b) => h('li', { class: 'history-row', dataset: { id: String(b.id) } },
     h('div', { class: 'row-text' },
       h('div', { class: 'row-name' }, when(b.at)),
-      h('div', { class: 'row-sub' }, `${REASONS[b.reason] ?? REASONS[b.reason.replace(/-v\d+$/, '')] ?? b.reason} · ${Math.max(1, Math.round(b.size_bytes / 1024)).toLocaleString()} KB`)),
+      h('div', { class: 'row-sub' }, `${REASONS[b.reason] ?? REASONS[b.reason.replace(/-v\d+$/, '')] ?? b.reason} · ${number(Math.max(1, Math.round(b.size_bytes / 1024)))} KB`)),
     h('button', { class: 'btn ghost', type: 'button', onclick: () => restore(b) }, 'Restore…')));
   render(card, h('h3', {}, 'Backups'),
     h('p', { class: 'muted' }, 'Made before every import, undo and restore, and once a day while Regulars is open. Older ones are thinned out to one a day, then one a week.'),
@@ -142,6 +143,12 @@ async function renderHistory(card) {
 
 async function undo(i) {
   try {
+    const sure = await confirmDialog({
+      title: `Undo the import of ${i.file_name}?`,
+      text: 'The customers it added are removed, and those it changed are put back as they were before it. A backup is made first.',
+      confirm: 'Undo the import',
+    });
+    if (!sure) return;
     const done = await api.undoImport(i.id);
     toast(`Undid the import of ${i.file_name}: ${plural(done.removed, 'customer')} removed, ${plural(done.restored, 'customer')} put back as before.`);
     await state.onChanged?.();
@@ -170,7 +177,7 @@ function progressView(title, intro) {
     const pct = Math.round(p.fraction * 100);
     bar.style.width = `${pct}%`;
     bar.parentElement.setAttribute('aria-valuenow', pct);
-    label.textContent = `${p.rows.toLocaleString()} rows read (${pct}%)`;
+    label.textContent = `${number(p.rows)} rows read (${pct}%)`;
   };
 }
 
@@ -200,7 +207,7 @@ function describe(r) {
 }
 
 function counts(r, done) {
-  const chip = (n, label, cls, id) => h('div', { class: `count ${cls}`, id }, h('strong', {}, n.toLocaleString()), h('span', {}, label));
+  const chip = (n, label, cls, id) => h('div', { class: `count ${cls}`, id }, h('strong', {}, number(n)), h('span', {}, label));
   const one = (n, singular, many) => (n === 1 ? singular : many);
   const toProblems = () => document.getElementById('import-problems')?.scrollIntoView({ block: 'start' });
   const leftOut = chip(r.left_out, `${one(r.left_out, 'value', 'values')} left out`, r.left_out ? 'bad' : 'same', 'count-left-out');
@@ -221,14 +228,15 @@ function counts(r, done) {
 /** "Phone numbers without a country code read as German (31 of 31 valid)", with a way to change it. */
 async function phoneReading(r) {
   const p = r.layout.phones;
-  if (!p || !p.sampled) return null;
+  if (!p || (!p.sampled && !p.rows_with_country)) return null;
   state.countries ??= await api.countries().catch(() => []);
   const why = { choice: 'as you chose', file: 'most of them are numbers there', shop: 'your shop’s country' }[p.by] ?? '';
   const select = h('select', { id: 'import-phones-as', 'aria-label': 'Read phone numbers as numbers of' },
     state.countries.map(([code, name]) => h('option', { value: code, selected: code === p.region }, name)));
   select.addEventListener('change', () => { state.choice.phones_as = select.value; preview(); });
   return h('p', { class: `phones-reading${p.valid < p.sampled ? ' warn' : ''}`, id: 'import-phones' },
-    `Phone numbers without a country code are read as numbers of ${p.country} (${p.valid.toLocaleString()} of ${p.sampled.toLocaleString()} valid; ${why}). `,
+    p.sampled ? `Phone numbers without a country code are read as numbers of ${p.country} (${number(p.valid)} of ${number(p.sampled)} valid; ${why}). ` : '',
+    p.rows_with_country ? `Rows that name their country are read as that country’s numbers. ` : '',
     h('label', {}, 'Read them as ', select));
 }
 
@@ -259,7 +267,7 @@ function previewRows(r) {
     h('tbody', {}, rows.map((p) => {
       const c = p.customer;
       const cells = c
-        ? [c.display_name, c.emails[0] ?? '', c.phones[0] ?? '', c.address.city, c.birthday ?? '', c.lifetime_spend != null ? c.lifetime_spend.toFixed(2) : '']
+        ? [c.display_name, c.emails[0] ?? '', c.phones[0] ?? '', c.address.city, c.birthday ?? '', c.lifetime_spend != null ? money(c.lifetime_spend) : '']
         : [p.reason ?? '', '', '', '', '', ''];
       return h('tr', { class: p.outcome },
         h('td', { class: 'num' }, p.row), cells.map((v) => h('td', {}, v)),
@@ -301,7 +309,7 @@ async function showPreview() {
     h('div', { class: 'cards' },
       h('section', { class: 'card wide' }, h('h3', {}, 'What each column becomes'), mappingTable(r)),
       h('section', { class: 'card wide' }, h('h3', {}, 'The first rows, as they will be saved'), previewRows(r)),
-      h('section', { class: 'card wide' }, h('h3', {}, `Problems${r.problems_total ? ` (${r.problems_total.toLocaleString()})` : ''}`), problemList(r)))));
+      h('section', { class: 'card wide' }, h('h3', {}, `Problems${r.problems_total ? ` (${number(r.problems_total)})` : ''}`), problemList(r)))));
   run.focus();
 }
 

@@ -1,10 +1,11 @@
 // The inbox: everyone waiting for an answer, most urgent first, with the clock against the shop's
-// reply target. Keyboard: J/K move, R marks the selected one replied (logging what was said, if
-// typed), X says it needs no reply, Enter opens the customer. It shows the most urgent PAGE at a
+// reply target. Keyboard: J/K move, Enter goes to the reply box, R marks the selected one replied
+// (logging what was said, if typed), X says it needs no reply, O opens the customer. It shows the most urgent PAGE at a
 // time and loads more on request, so a chain's tens of thousands never all land in the page.
 import { api } from '../api.js';
 import { h, render, avatar, plural } from '../dom.js';
 import { CHANNEL_NAMES, KIND_NAMES, duration, when } from '../words.js';
+import { number } from '../locale.js';
 
 const PRIORITY_NAMES = { complaint: 'Complaint', question: 'Question', other: 'Message' };
 
@@ -21,9 +22,14 @@ function clock(item) {
 function itemView(item, index) {
   const t = item.touchpoint;
   const selected = index === current.selected;
+  const unknown = t.customer_id == null;
   const reply = selected ? h('div', { class: 'reply-box' },
+    unknown ? whoIsIt(item) : null,
     h('textarea', { id: 'reply-text', rows: 2, placeholder: 'What did you answer? (optional: press R to just mark it done)',
-      onkeydown: (event) => { if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) { event.preventDefault(); markReplied(item); } } }),
+      onkeydown: (event) => {
+        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) { event.preventDefault(); markReplied(item); }
+        if (event.key === 'Escape') { event.preventDefault(); event.target.closest('.inbox-item')?.focus(); }
+      } }),
     h('div', { class: 'actions' },
       h('button', { class: 'btn primary', type: 'button', id: 'reply-send', onclick: () => markReplied(item) }, 'Replied'),
       h('button', { class: 'btn ghost', type: 'button', id: 'reply-skip', onclick: () => noReply(item) }, 'No reply needed'))) : null;
@@ -33,7 +39,8 @@ function itemView(item, index) {
     'aria-selected': selected ? 'true' : 'false',
     role: 'option',
     tabindex: selected ? '0' : '-1',
-    onclick: (event) => { if (!event.target.closest('.reply-box')) select(index); },
+    // A click inside the reply box (or on a button it has just replaced) is not a choice of item.
+    onclick: (event) => { if (event.target.isConnected && !event.target.closest('.reply-box')) select(index); },
   },
   h('div', { class: 'inbox-head' },
     avatar(item.who),
@@ -42,6 +49,7 @@ function itemView(item, index) {
         ? h('button', { class: 'link', type: 'button', onclick: () => current.onOpenCustomer?.(t.customer_id) }, item.who)
         : h('span', {}, item.who, h('span', { class: 'muted' }, ' · not a customer yet')),
       h('div', { class: 'sub' }, `${KIND_NAMES[t.kind]} on ${CHANNEL_NAMES[t.channel]} · ${when(t.at)}`)),
+    t.rating ? h('span', { class: 'stars', title: `${t.rating} of 5 stars`, 'aria-label': `${t.rating} of 5 stars` }, '★'.repeat(t.rating) + '☆'.repeat(5 - t.rating)) : null,
     h('span', { class: `badge priority ${item.priority}` }, PRIORITY_NAMES[item.priority]),
     clock(item)),
   t.text ? h('blockquote', { class: 'said' }, t.text) : null,
@@ -59,15 +67,14 @@ function draw() {
       h('div', {},
         h('h1', { id: 'inbox-title' }, title),
         h('p', { class: 'sub' }, items.length
-          ? [overdue ? `${overdue} past the reply target. ` : 'All within the reply target. ', 'Most urgent first: complaints, then questions, then the rest.']
+          ? [overdue ? `${overdue} past the reply target. ` : 'All within the reply target. ', 'Most urgent first. J and K to move, Enter to write the reply, R when replied, X if none is needed.']
           : 'New comments, reviews and messages you log will show up here.')),
-      h('button', { class: 'btn', type: 'button', id: 'inbox-targets', onclick: () => showTargets() }, 'Reply targets')),
+      h('button', { class: 'btn', type: 'button', id: 'inbox-targets', title: 'How soon you want to answer each kind of message', onclick: () => current.onShowSettings?.() }, 'Reply targets')),
     items.length ? h('ul', { class: 'inbox-list', id: 'inbox-list', role: 'listbox', 'aria-label': 'Waiting for a reply' }, items.map(itemView))
       : h('div', { class: 'empty-state' }, h('div', {}, h('h2', {}, 'All caught up'), h('p', {}, 'Press Ctrl+L to log a comment, review or message.'))),
     more > 0 ? h('div', { class: 'list-more' },
       h('button', { class: 'btn', type: 'button', id: 'inbox-more', onclick: () => showMore() },
-        `Show ${Math.min(PAGE, more)} more`), h('span', { class: 'muted' }, ` ${more.toLocaleString()} less urgent not shown yet`)) : null,
-    h('div', { id: 'targets-panel' }));
+        `Show ${Math.min(PAGE, more)} more`), h('span', { class: 'muted' }, ` ${number(more)} less urgent not shown yet`)) : null);
 }
 
 function select(index) {
@@ -76,23 +83,13 @@ function select(index) {
   current.el.querySelector('.inbox-item.selected')?.scrollIntoView({ block: 'nearest' });
 }
 
-async function markReplied(item) {
+function markReplied(item) {
   const text = document.getElementById('reply-text')?.value ?? '';
-  try {
-    await api.replyTouchpoint(item.touchpoint.id, text);
-    await reload(`Marked ${item.who}'s ${KIND_NAMES[item.touchpoint.kind].toLowerCase()} replied.`);
-  } catch (error) {
-    current.onError?.(error);
-  }
+  return act(() => api.replyTouchpoint(item.touchpoint.id, text), `Marked ${item.who}'s ${KIND_NAMES[item.touchpoint.kind].toLowerCase()} replied.`);
 }
 
-async function noReply(item) {
-  try {
-    await api.setTouchpointStatus(item.touchpoint.id, 'no_reply_needed');
-    await reload('Taken out of the inbox.');
-  } catch (error) {
-    current.onError?.(error);
-  }
+function noReply(item) {
+  return act(() => api.setTouchpointStatus(item.touchpoint.id, 'no_reply_needed'), 'Taken out of the inbox.');
 }
 
 function take(inbox) {
@@ -119,27 +116,41 @@ async function reload(message) {
   current.onChanged?.(inbox, message);
 }
 
-async function showTargets() {
-  const panel = document.getElementById('targets-panel');
-  const targets = await api.replyTargets();
-  const kinds = ['complaint', 'question', 'dm', 'comment', 'review', 'mention'];
-  render(panel, h('section', { class: 'card targets' },
-    h('h3', {}, 'Reply targets'),
-    h('p', { class: 'muted' }, 'How soon you want to answer each kind of message. The inbox counts down against these.'),
-    h('div', { class: 'targets-grid' }, kinds.map((kind) => h('label', { class: 'field' },
-      h('span', { class: 'field-label' }, KIND_NAMES[kind]),
-      h('span', { class: 'with-unit' },
-        h('input', { type: 'number', min: '1', step: '1', id: `target-${kind}`, value: String(Math.round(targets[kind] / 60 * 10) / 10),
-          onchange: async (event) => {
-            const hours = Number(event.target.value);
-            try {
-              await api.setReplyTarget(kind, Math.max(1, Math.round(hours * 60)));
-              await reload('Reply target saved.');
-            } catch (error) {
-              current.onError?.(error);
-            }
-          } }),
-        ' hours'))))));
+/** For a message from someone who is not a customer yet: say who it is, or add them. */
+function whoIsIt(item) {
+  const t = item.touchpoint;
+  const box = h('div', { class: 'who-is-it', id: 'who-is-it' });
+  const search = h('input', { type: 'search', id: 'link-search', placeholder: 'Type their name, email or phone', autocomplete: 'off', 'aria-label': 'Which customer wrote this' });
+  const found = h('div', { class: 'ql-matches', id: 'link-matches', role: 'listbox' });
+  let seq = 0;
+  search.addEventListener('input', async () => {
+    const mine = ++seq;
+    const query = search.value.trim();
+    if (!query) { render(found); return; }
+    const hits = await api.searchCustomers(query, 5).catch(() => []);
+    if (mine !== seq) return;
+    render(found, hits.map((c) => h('button', { class: 'ql-match', type: 'button', role: 'option', dataset: { id: String(c.id) },
+      onclick: () => act(() => api.linkTouchpoint(t.id, c.id), `Linked to ${c.display_name}.`) },
+    avatar(c.display_name), h('span', {}, c.display_name), h('span', { class: 'muted' }, c.email ?? c.phone_display ?? c.city ?? ''))));
+  });
+  search.addEventListener('keydown', (event) => {
+    if (event.key === 'ArrowDown') { event.preventDefault(); found.querySelector('button')?.focus(); }
+    if (event.key === 'Enter') { event.preventDefault(); found.querySelector('button')?.click(); }
+  });
+  render(box,
+    h('span', { class: 'muted' }, `${item.who} is not a customer yet.`),
+    h('button', { class: 'btn small', type: 'button', id: 'link-open', onclick: () => { render(box, search, found); search.focus(); } }, 'This is…'),
+    h('button', { class: 'btn small', type: 'button', id: 'author-add', onclick: () => act(() => api.authorAsCustomer(t.id), `Added ${item.who} as a customer.`) }, 'Add as a customer'));
+  return box;
+}
+
+async function act(fn, message) {
+  try {
+    await fn();
+    await reload(message);
+  } catch (error) {
+    current.onError?.(error);
+  }
 }
 
 /** Keys for the inbox; returns true when it used the key. */
@@ -155,13 +166,14 @@ export function inboxKey(event) {
   if (!item) return false;
   if (event.key === 'r') { markReplied(item); return true; }
   if (event.key === 'x') { noReply(item); return true; }
-  if (event.key === 'Enter' && item.touchpoint.customer_id != null) { current.onOpenCustomer?.(item.touchpoint.customer_id); return true; }
+  if (event.key === 'Enter') { document.getElementById('reply-text')?.focus(); return true; }
+  if (event.key === 'o' && item.touchpoint.customer_id != null) { current.onOpenCustomer?.(item.touchpoint.customer_id); return true; }
   return false;
 }
 
-export async function renderInbox(el, { onOpenCustomer, onChanged, onError }) {
+export async function renderInbox(el, { onOpenCustomer, onChanged, onError, onShowSettings }) {
   const inbox = await api.inbox(PAGE);
-  current = { el, items: [], total: 0, overdue: 0, limit: PAGE, selected: 0, onOpenCustomer, onChanged, onError };
+  current = { el, items: [], total: 0, overdue: 0, limit: PAGE, selected: 0, onOpenCustomer, onChanged, onError, onShowSettings };
   take(inbox);
   draw();
   onChanged?.(inbox);

@@ -4,8 +4,9 @@ import { api } from '../api.js';
 import { h, render, avatar, plural } from '../dom.js';
 import { stackedColumns, legend, bars, PALETTE } from '../charts.js';
 import { CHANNEL_NAMES, duration } from '../words.js';
+import { dates, number } from '../locale.js';
 
-const SHORT = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const SHORT = { format: (d) => dates({ day: 'numeric', month: 'short' }).format(d) };
 
 function stat(label, value, id) {
   return h('div', { class: 'stat' }, h('div', { class: 'stat-value', id }, value), h('div', { class: 'stat-label' }, label));
@@ -52,9 +53,9 @@ export async function renderListening(el, { days = 90, onOpenCustomer } = {}) {
   render(el,
     head,
     h('div', { class: 'stats' },
-      stat('messages in', o.inbound.toLocaleString(), 'stat-inbound'),
+      stat('messages in', number(o.inbound), 'stat-inbound'),
       stat('positive', `${positiveShare}%`, 'stat-positive'),
-      stat('waiting for a reply', o.needs_reply.toLocaleString(), 'stat-waiting'),
+      stat('waiting for a reply', number(o.needs_reply), 'stat-waiting'),
       stat('typical time to reply', o.median_reply_minutes == null ? '–' : duration(o.median_reply_minutes), 'stat-reply')),
     h('div', { class: 'cards' },
       h('section', { class: 'card' }, h('h3', {}, 'Messages per week'), volume, legend(series)),
@@ -76,7 +77,7 @@ export async function renderListening(el, { days = 90, onOpenCustomer } = {}) {
         h('ul', { class: 'talkers' }, o.talkers.map((t) => h('li', {},
           avatar(t.name),
           t.customer_id != null ? h('button', { class: 'link', type: 'button', onclick: () => onOpenCustomer?.(t.customer_id) }, t.name) : h('span', {}, t.name),
-          h('span', { class: 'muted' }, ` ${plural(t.count, 'message')}${t.reach ? ` · ${t.reach.toLocaleString()} followers` : ''}`),
+          h('span', { class: 'muted' }, ` ${plural(t.count, 'message')}${t.reach ? ` · ${number(t.reach)} followers` : ''}`),
           h('span', { class: `badge ${t.average_sentiment > 0.05 ? 'yes' : t.average_sentiment < -0.05 ? 'no' : 'unknown'}` },
             t.average_sentiment > 0.05 ? 'mostly positive' : t.average_sentiment < -0.05 ? 'mostly negative' : 'mixed')))))));
 }

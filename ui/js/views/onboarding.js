@@ -17,7 +17,14 @@ export function showOnboarding(settings) {
     const name = h('input', { id: 'shop-name-input', type: 'text', value: settings.shop_name, placeholder: 'e.g. The Linen Room', autocomplete: 'off' });
     const country = h('select', { id: 'country-input' },
       countries.map(([code, label]) => h('option', { value: code, selected: code === settings.country }, label)));
+    const nameError = h('span', { class: 'field-error', id: 'shop-name-error', role: 'alert' });
     const choose = (demo, bringIn = false) => (event) => {
+      if (!name.value.trim()) {
+        nameError.textContent = 'Your shop needs a name: it is how Regulars signs your messages.';
+        name.setAttribute('aria-invalid', 'true');
+        name.focus();
+        return;
+      }
       for (const b of el.querySelectorAll('button')) b.disabled = true;
       event.currentTarget.querySelector('strong').textContent = demo ? 'Setting up the demo shop…' : 'Opening…';
       resolve({ shopName: name.value, country: country.value, demo, bringIn });
@@ -27,7 +34,7 @@ export function showOnboarding(settings) {
       h('h1', { id: 'welcome-title' }, 'Welcome to Regulars'),
       h('p', {}, 'Know your customers, in the shop and online, and never lose track of who to thank, answer or win back.'),
       h('div', { class: 'form' },
-        h('div', { class: 'field' }, h('label', { for: 'shop-name-input' }, 'Your shop’s name'), name),
+        h('div', { class: 'field' }, h('label', { for: 'shop-name-input' }, 'Your shop’s name'), name, nameError),
         h('div', { class: 'field' }, h('label', { for: 'country-input' }, 'Country'), country,
           h('span', { class: 'help' }, 'Phone numbers without a country code are read as numbers from here.'))),
       h('div', { class: 'choices' },

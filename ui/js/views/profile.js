@@ -1,6 +1,7 @@
 // One customer's profile: who they are, how to reach them, what they agreed to.
 import { h, render, avatar, formatDate } from '../dom.js';
 import { CHANNEL_NAMES, KIND_NAMES, SENTIMENT_NAMES, when, day, money } from '../words.js';
+import { number } from '../locale.js';
 
 export { CHANNEL_NAMES };
 
@@ -45,7 +46,7 @@ function purchaseEntry(p) {
   return h('li', { class: `entry purchase ${p.is_return ? 'return' : ''}` },
     h('div', { class: 'entry-head' },
       h('span', { class: 'entry-what' }, p.is_return ? 'Returned' : `Bought ${p.channel === 'online' ? 'online' : 'in the shop'}`),
-      h('span', { class: 'amount' }, `${money(p.amount)} ${p.currency}`),
+      h('span', { class: 'amount' }, money(p.amount, p.currency)),
       h('span', { class: 'muted' }, day(p.at))),
     p.items ? h('p', { class: 'entry-text' }, p.items) : null);
 }
@@ -107,9 +108,9 @@ export function renderProfile(el, { customer: c, phones_display: phones, consent
     h('div', { class: 'cards' },
       h('section', { class: 'card wide value' },
         h('div', { class: 'stat' }, h('div', { class: 'stat-value', id: 'profile-spend' }, c.lifetime_spend == null ? '–' : money(c.lifetime_spend)), h('div', { class: 'stat-label' }, 'spent')),
-        h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, c.orders_count == null ? '–' : String(c.orders_count)), h('div', { class: 'stat-label' }, 'orders')),
+        h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, c.orders_count == null ? '–' : number(c.orders_count)), h('div', { class: 'stat-label' }, 'orders')),
         h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, c.last_purchase_at ? day(c.last_purchase_at) : (c.last_visit ? formatDate(c.last_visit) : '–')), h('div', { class: 'stat-label' }, 'last purchase')),
-        h('div', { class: 'stat' }, h('div', { class: 'stat-value', id: 'profile-messages' }, page.messages_in.toLocaleString()), h('div', { class: 'stat-label' }, 'messages'))),
+        h('div', { class: 'stat' }, h('div', { class: 'stat-value', id: 'profile-messages' }, number(page.messages_in)), h('div', { class: 'stat-label' }, 'messages'))),
       h('section', { class: 'card wide' }, h('h3', {}, 'History'),
         purchaseForm({ onAddPurchase }),
         page.entries.length

@@ -4,21 +4,22 @@
 import { api } from '../api.js';
 import { h, render, avatar, plural } from '../dom.js';
 import { CHANNEL_NAMES } from '../words.js';
+import { number, relative } from '../locale.js';
+import { toast } from './feedback.js';
 
 const KIND_WORDS = {
   reply: 'Reply', check_in: 'Check in', thank: 'Thank', invite_advocate: 'Invite', recognize: 'Recognise',
   win_back: 'Win back', welcome: 'Welcome', birthday: 'Birthday', rally: 'Heads-up',
 };
 
-const RELATIVE = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
 function due(iso) {
   const minutes = Math.round((new Date(iso) - Date.now()) / 60000);
-  if (Math.abs(minutes) < 60) return minutes < -5 ? `overdue by ${-minutes} min` : minutes < 0 ? 'due now' : `due ${RELATIVE.format(minutes, 'minute')}`;
+  if (Math.abs(minutes) < 60) return minutes < -5 ? `overdue by ${-minutes} min` : minutes < 0 ? 'due now' : `due ${relative(minutes, 'minute')}`;
   const hours = Math.round(minutes / 60);
-  if (Math.abs(hours) < 48) return hours < 0 ? `overdue by ${-hours} h` : `due ${RELATIVE.format(hours, 'hour')}`;
+  if (Math.abs(hours) < 48) return hours < 0 ? `overdue by ${-hours} h` : `due ${relative(hours, 'hour')}`;
   const days = Math.round(hours / 24);
-  return days < 0 ? `overdue by ${-days} days` : `due ${RELATIVE.format(days, 'day')}`;
+  return days < 0 ? `overdue by ${-days} days` : `due ${relative(days, 'day')}`;
 }
 
 /** How many suggestions the screen shows at once; done ones make room for the next. */
@@ -46,7 +47,7 @@ function card(s, index) {
     class: `suggestion ${selected ? 'selected' : ''} kind-${s.kind}`,
     dataset: { id: String(s.id), kind: s.kind },
     role: 'option', 'aria-selected': selected ? 'true' : 'false', tabindex: selected ? '0' : '-1',
-    onclick: (event) => { if (!event.target.closest('.draft, button')) select(index); },
+    onclick: (event) => { if (event.target.isConnected && !event.target.closest('.draft, button')) select(index); },
   },
   h('div', { class: 'suggestion-head' },
     s.customer_name ? avatar(s.customer_name) : h('span', { class: 'avatar alert', 'aria-hidden': 'true' }, '!'),
@@ -54,7 +55,9 @@ function card(s, index) {
       h('span', { class: `badge kind ${s.kind}` }, KIND_WORDS[s.kind] ?? s.kind),
       s.customer_id != null
         ? h('button', { class: 'link', type: 'button', onclick: () => current.onOpenCustomer?.(s.customer_id) }, s.customer_name)
-        : h('span', { class: 'strong' }, 'Your shop'),
+        : s.customer_name
+          ? h('span', {}, h('span', { class: 'strong' }, s.customer_name), h('span', { class: 'muted' }, ' (not a customer yet)'))
+          : h('span', { class: 'strong' }, 'Your shop'),
       where ? h('span', { class: 'muted' }, ` ${where}`) : null),
     h('span', { class: 'clock' }, due(s.due))),
   h('div', { class: 'why' }, s.why),
@@ -81,7 +84,7 @@ function spend(monetary) {
   const rows = [['Top fifth', 5], ['Second fifth', 4], ['Middle fifth', 3], ['Fourth fifth', 2], ['Lowest fifth', 1], ['No purchases yet', 0]];
   const max = Math.max(1, ...monetary);
   return h('ul', { class: 'spend', id: 'spend' }, rows.map(([label, score]) =>
-    h('li', {}, h('span', {}, label), h('progress', { max: String(max), value: String(monetary[score] ?? 0), 'aria-label': label }), h('strong', {}, String(monetary[score] ?? 0)))));
+    h('li', {}, h('span', {}, label), h('progress', { max: String(max), value: String(monetary[score] ?? 0), 'aria-label': label }), h('strong', {}, number(monetary[score] ?? 0)))));
 }
 
 function side(d) {
@@ -92,10 +95,48 @@ function side(d) {
     h('section', { class: 'card' }, h('h3', {}, 'What they spend'),
       spend(d.monetary)),
     h('section', { class: 'card' }, h('h3', {}, 'Your customers'),
-      h('ul', { class: 'label-counts' }, Object.entries(LABEL_WORDS).map(([key, word]) =>
-        h('li', {}, h('span', { class: `badge label ${key}` }, word), h('strong', {}, String(d.labels[key] ?? 0)))))),
+      h('ul', { class: 'label-counts', id: 'label-counts' }, Object.entries(LABEL_WORDS).map(([key, word]) =>
+        h('li', {}, h('button', { class: 'group-link', type: 'button', dataset: { label: key }, onclick: () => showMembers(word, { labels: [key] }) },
+          h('span', { class: `badge label ${key}` }, word), h('strong', {}, number(d.labels[key] ?? 0))))))),
     h('section', { class: 'card' }, h('h3', {}, 'Segments'),
-      h('ul', { class: 'segments', id: 'segments' }, d.segments.map((s) => h('li', {}, h('span', {}, s.name), h('strong', {}, String(s.count)))))));
+      h('ul', { class: 'segments', id: 'segments' }, d.segments.map((s) => h('li', {},
+        h('button', { class: 'group-link', type: 'button', dataset: { segment: s.name }, onclick: () => showMembers(s.name, s.filter) },
+          h('span', {}, s.name), h('strong', {}, number(s.count))))))));
+}
+
+/** A group's customers in a sheet: open one, or take them out as a newsletter audience or a spreadsheet. */
+async function showMembers(title, filter) {
+  let members;
+  try {
+    members = await api.segmentMembers(filter, 200);
+  } catch (error) {
+    current.onError?.(error);
+    return;
+  }
+  document.getElementById('members')?.remove();
+  const exportAs = (newsletter) => async () => {
+    try {
+      const n = await api.exportSegment(filter, title, newsletter);
+      if (n != null) toast(newsletter ? `Saved ${plural(n, 'customer')} who agreed to email, for your newsletter.` : `Saved ${plural(n, 'customer')} as a spreadsheet.`);
+    } catch (error) { current.onError?.(error); }
+  };
+  const more = members.count - members.first.length;
+  const dialog = h('dialog', { class: 'sheet members', id: 'members', 'aria-labelledby': 'members-title' },
+    h('h2', { id: 'members-title' }, `${title}: ${plural(members.count, 'customer')}`),
+    members.first.length
+      ? h('ul', { class: 'members-list', id: 'members-list' }, members.first.map((c) => h('li', {},
+        h('button', { class: 'member', type: 'button', onclick: () => { dialog.close(); current.onOpenCustomer?.(c.id); } },
+          avatar(c.display_name), h('span', {}, c.display_name), h('span', { class: 'muted' }, c.email ?? c.phone_display ?? c.city ?? '')))))
+      : h('p', { class: 'muted' }, 'Nobody in this group yet.'),
+    more > 0 ? h('p', { class: 'muted' }, `…and ${plural(more, 'more')}: the export has everyone.`) : null,
+    h('div', { class: 'actions' },
+      h('button', { class: 'btn', type: 'button', id: 'members-newsletter', disabled: !members.email_consented, onclick: exportAs(true),
+        title: 'Only the customers who agreed to hear from you by email' }, `Export for a newsletter (${number(members.email_consented)} agreed to email)`),
+      h('button', { class: 'btn', type: 'button', id: 'members-export', disabled: !members.count, onclick: exportAs(false) }, 'Export as a spreadsheet'),
+      h('button', { class: 'btn primary', type: 'button', id: 'members-close', onclick: () => dialog.close() }, 'Close')));
+  document.body.append(dialog);
+  dialog.addEventListener('close', () => dialog.remove());
+  dialog.showModal();
 }
 
 function draw() {
@@ -104,11 +145,20 @@ function draw() {
     h('header', { class: 'pane-head' },
       h('div', {},
         h('h1', { id: 'today-title' }, items.length ? `${current.more ? `${items.length}+ things` : plural(items.length, 'thing')} to do today` : 'Nothing to do today'),
-        h('p', { class: 'sub' }, items.length ? 'Most important first. J and K to move, D when done, S for tomorrow, X to dismiss.' : 'New messages, purchases and birthdays will bring suggestions here.'))),
+        h('p', { class: 'sub' }, items.length ? 'Most important first. J and K to move, D when done, S for tomorrow, X to dismiss.' : 'New messages, purchases and birthdays will bring suggestions here.'),
+        comingLine(current.coming))),
     h('div', { class: 'today' },
       items.length ? h('ul', { class: 'suggestions', id: 'suggestions', role: 'listbox', 'aria-label': 'Things to do' }, items.map(card))
         : h('div', { class: 'empty-state' }, h('div', {}, h('h2', {}, 'All done'), h('p', {}, 'Enjoy the quiet.'))),
       side(current.dashboard)));
+}
+
+/** "12 more offers and invitations wait for the coming days": what the daily budget held back. */
+function comingLine(c) {
+  if (!c || !c.marketing_later) return null;
+  const days = c.days === 1 ? 'tomorrow' : `the next ${c.days} days`;
+  return h('p', { class: 'sub coming', id: 'today-coming' },
+    `${plural(c.marketing_later, 'more offer or invitation', 'more offers and invitations')} wait for ${days} (${number(c.per_day)} a day, to keep each day a day’s work; change it in Settings).`);
 }
 
 function select(index) {
@@ -134,8 +184,19 @@ function done(s) {
   const words = text();
   return act(() => api.suggestionDone(s.id, words), s.customer_name ? `Done: logged on ${s.customer_name}'s history.` : 'Done.');
 }
-function snooze(s) { return act(() => api.suggestionSnooze(s.id, 24), 'Back tomorrow.'); }
-function dismiss(s) { return act(() => api.suggestionDismiss(s.id), 'Dismissed. It will not come back for this reason.'); }
+/** Acts, then says so with a way to take it back. */
+async function undoable(fn, message, undo) {
+  try {
+    await fn();
+    await reload();
+    toast(message, { action: 'Undo', onAction: () => act(undo, 'It is back on the list.') });
+  } catch (error) {
+    current.onError?.(error);
+  }
+}
+
+function snooze(s) { return undoable(() => api.suggestionSnooze(s.id, 24), 'Back tomorrow.', () => api.suggestionReopen(s.id)); }
+function dismiss(s) { return undoable(() => api.suggestionDismiss(s.id), 'Dismissed: it will not come back for this reason.', () => api.suggestionReopen(s.id)); }
 
 const OPEN_WORDS = {
   email: 'Write email', sms: 'Write text', whatsapp: 'Open WhatsApp', instagram: 'Open Instagram', facebook: 'Open Facebook',
@@ -163,7 +224,8 @@ async function copy() {
 }
 
 async function reload(message) {
-  const [fetched, dashboard] = await Promise.all([api.suggestions(SHOWN + 1), api.dashboard()]);
+  const [fetched, dashboard, coming] = await Promise.all([api.suggestions(SHOWN + 1), api.dashboard(), api.suggestionsComing().catch(() => null)]);
+  current.coming = coming;
   const items = fetched.slice(0, SHOWN);
   current.more = fetched.length > SHOWN;
   current.items = items;
