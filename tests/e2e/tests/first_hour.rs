@@ -248,12 +248,13 @@ fn the_inbox_links_a_stranger_and_the_profile_holds_at_1024_by_700() {
     assert_eq!(app.script("return document.getElementById('detail').scrollTop"), 0, "a customer opens at the top");
 }
 
-/// Today's groups open their customers; a dismissal can be taken back from its toast.
+/// Today's groups open their customers; a dismissal can be taken back from its toast. The shop is
+/// American on a British computer: its money and dates are written the American way.
 #[test]
 fn today_groups_open_and_a_dismissal_is_undone_from_the_toast() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let app = App::start_with(|db| {
-        cli(db, &["settings", "set", "country", "GB"]);
+        cli(db, &["settings", "set", "country", "US"]);
         cli(db, &["settings", "set", "shop_name", "Hart & Home"]);
         cli(db, &["settings", "set", "onboarded", "true"]);
         cli(db, &["demo", "--count", "120"]);
@@ -275,4 +276,9 @@ fn today_groups_open_and_a_dismissal_is_undone_from_the_toast() {
     app.screenshot("today-advocates");
     app.find("#members-list .member").click();
     app.wait_text("#profile-name", "a customer's profile", |t| !t.is_empty());
+    let since = app.find(".profile-head .sub").text();
+    let month_first = since.split(" · ").last().and_then(|s| s.split_whitespace().nth(1)).is_some_and(|w| w.chars().all(char::is_alphabetic));
+    assert!(month_first, "the American way (“Added December 2, 2026”), whatever the computer's language: {since}");
+    let spend = app.find("#profile-spend").text();
+    assert!(spend == "–" || spend.starts_with('$'), "dollars: {spend}");
 }
