@@ -377,6 +377,8 @@ fn compute_all(store: &mut Store, now: DateTime<Utc>, keep: usize) -> Result<All
         .filter_map(|i| i.touchpoint.customer_id)
         .collect();
     let per_day = crate::settings::marketing_per_day(store)?;
+    // What the last 24 hours' offers already spent of the day's budget.
+    let budget = per_day.saturating_sub(store.db().marketing_done_since(now - Duration::days(1))?);
     let mut candidates = Vec::new();
     replies(inbox, &shop, &mut candidates);
     check_ins(store, &shop, now, &mut candidates)?;
@@ -421,7 +423,7 @@ fn compute_all(store: &mut Store, now: DateTime<Utc>, keep: usize) -> Result<All
                 None => continue,
             }
             // A day's marketing is a day's work: the rest waits for the days after.
-            if marketing_for.len() >= per_day {
+            if marketing_for.len() >= budget {
                 later += 1;
                 continue;
             }

@@ -269,8 +269,14 @@ fn today_is_a_calm_list_no_selling_to_who_waits_a_daily_budget_and_plain_drafts(
     assert!(reply["why"].as_str().unwrap().contains("has spent £1,440.00"), "money with the shop's currency: {reply}");
     let text = shop.ok(&["suggest", "--now", NOW]);
     assert!(text.contains("4 more marketing suggestions wait for the coming days (10 a day: about 1 day)"), "{text}");
+    // Ten sent today are the day's ten: the next ones come tomorrow, not as soon as these are done.
+    for s in &marketing {
+        shop.ok(&["suggestions", "done", &s["id"].to_string(), "--now", NOW]);
+    }
+    assert_eq!(suggest(&shop, "2026-06-15T10:00:00Z").iter().filter(|s| s["marketing"] == true).count(), 0, "the day's budget is spent");
+    assert_eq!(suggest(&shop, "2026-06-16T10:00:00Z").iter().filter(|s| s["marketing"] == true).count(), 4, "the rest, the next day");
     shop.ok(&["settings", "set", "marketing_per_day", "3"]);
-    assert_eq!(suggest(&shop, NOW).iter().filter(|s| s["marketing"] == true).count(), 3);
+    assert_eq!(suggest(&shop, "2026-06-17T10:00:00Z").iter().filter(|s| s["marketing"] == true).count(), 3, "the pace the owner set");
 
     // Drafts speak of what was bought as a person would.
     let w = Shop::new();

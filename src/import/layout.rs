@@ -270,12 +270,12 @@ const DETAILS: &[(&str, &[&str])] = &[
         "organization symbol", "organization location", "organization job description", "home address po box",
         "business address po box", "other address po box", "address po box", "relation value", "event value",
         "custom field value", "subject", "other street", "other street 2", "other street 3", "other city", "other state",
-        "other postal code", "other country region", "other country", "other address", "home address", "business address"]),
+        "other postal code", "other country region", "other country", "other address"]),
 ];
 
 /// Headers that are the export's own bookkeeping, never worth keeping.
 const BOOKKEEPING: &[&str] = &["file as", "photo", "sensitivity", "priority", "private", "internet free busy",
-    "directory server", "billing information", "mileage", "initials", "gender", "e mail display name",
+    "directory server", "billing information", "mileage", "initials", "e mail display name",
     "e mail type", "e mail 2 type", "e mail 3 type", "e mail display name", "web page type"];
 
 /// The name a detail column is kept under: a plainer name for the standard exports' details
@@ -691,7 +691,7 @@ mod tests {
             ("Home Address PO Box", kept), ("Home Country", Country), ("Business Country", Country), ("ISDN", kept),
             ("Categories", Tags), ("Sensitivity", Ignore), ("Priority", Ignore), ("Private", Ignore),
             ("Internet Free Busy", Ignore), ("Directory Server", Ignore), ("Billing Information", Ignore), ("Mileage", Ignore),
-            ("Initials", Ignore), ("Gender", Ignore), ("E-mail Display Name", Ignore), ("E-mail Type", Ignore),
+            ("Initials", Ignore), ("Gender", kept), ("E-mail Display Name", Ignore), ("E-mail Type", Ignore),
             ("E-mail 2 Display Name", Ignore), ("User 1", kept), ("Keywords", kept), ("Referred By", kept), ("Account", kept),
         ];
         let google: &[(&str, Field)] = &[

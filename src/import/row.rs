@@ -157,7 +157,6 @@ pub fn read_row(row: &Row, layout: &Layout, now: DateTime<Utc>) -> Incoming {
                 let answer = match cell {
                     Cell::Bool(b) => Ok(if *b { ConsentStatus::Yes } else { ConsentStatus::No }),
                     // A consent column holding a date says when they said yes (Mailchimp's
-                    // CONFIRM_TIME, the confirmed opt-in).
                     // CONFIRM_TIME, the confirmed opt-in), or when they left (UNSUB_TIME).
                     Cell::Date(_) => Ok(date_consent(&column.header)),
                     _ => values::parse_consent(raw).or_else(|e| {

@@ -347,6 +347,15 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// How many marketing suggestions were done since `since` (what today's budget has spent).
+    pub fn marketing_done_since(&self, since: DateTime<Utc>) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM suggestions WHERE status = 'done' AND marketing = 1 AND closed_at >= ?1")?
+            .query_row([time_text(since)], |r| r.get(0))?;
+        Ok(n.max(0) as usize)
+    }
+
     pub fn segment(&self, name: &str) -> Result<Option<String>> {
         Ok(self
             .conn

@@ -22,6 +22,8 @@ function setting(label, key, control, help) {
       control.value = stored;
       status.textContent = 'Saved';
       await current.onChanged?.();
+      // The country decides the currency unless one was set: show what it is now.
+      if (key === 'country') currency.value = (await api.appInfo()).settings.currency;
     } catch (e) {
       error.textContent = e.message;
     }
@@ -30,6 +32,8 @@ function setting(label, key, control, help) {
     h('label', { for: `setting-${key}` }, label, ' ', status),
     control, help ? h('span', { class: 'help' }, help) : null, error);
 }
+
+let currency;
 
 function number(value, min, max) {
   return h('input', { type: 'number', min: String(min), max: String(max), step: '1', value: String(value) });
@@ -78,7 +82,7 @@ export async function renderSettings(el, { onChanged, onError }) {
   const s = info.settings;
   const name = h('input', { type: 'text', value: s.shop_name, autocomplete: 'off', maxlength: '120' });
   const country = h('select', {}, countries.map(([code, label]) => h('option', { value: code, selected: code === s.country }, label)));
-  const currency = h('input', { type: 'text', value: s.currency, maxlength: '3', size: '4', autocomplete: 'off', spellcheck: 'false' });
+  currency = h('input', { type: 'text', value: s.currency, maxlength: '3', size: '4', autocomplete: 'off', spellcheck: 'false' });
   render(el,
     h('header', { class: 'pane-head' }, h('div', {},
       h('h1', { id: 'settings-title' }, 'Settings'),
