@@ -190,6 +190,7 @@ fn the_inbox_links_a_stranger_and_the_profile_holds_at_1024_by_700() {
         cli(db, &["touchpoints", "add", "--author", "@new.fan", "--channel", "instagram", "--kind", "question", "--text", "Do you deliver?"]);
     });
     let db = app.db_dir.path().join("e2e.db");
+    app.wait_text("#today-title", "the app, ready", |t| !t.is_empty());
     app.resize(1024, 700);
     app.find("#nav-inbox").click();
     app.wait_text("#inbox-title", "two waiting", |t| t == "2 messages need a reply");
