@@ -14,7 +14,7 @@ use crate::model::{
 use crate::model::TouchpointId;
 use crate::normalize::{self, Region};
 use crate::search;
-use crate::store::{Owner, Presence, Store, WriteDb};
+use crate::store::{Owner, Presence, Store, WriteDb, Reads};
 
 /// Who is changing data, when, and with which default phone region.
 #[derive(Debug, Clone)]
@@ -318,12 +318,14 @@ pub fn same_data(a: &Customer, b: &Customer) -> bool {
 
 /// Creates a customer from a draft.
 pub fn create(store: &mut Store, draft: &CustomerDraft, change: &Change) -> Result<Customer> {
+    store.write(|w| create_in(w, draft, change))
+}
+
+/// Creates a customer from a draft, inside the caller's transaction.
+pub fn create_in(w: &WriteDb<'_>, draft: &CustomerDraft, change: &Change) -> Result<Customer> {
     let mut customer = validate(draft, change.region, change.now).map_err(Error::invalid)?;
-    customer.id = store.write(|w| {
-        let id = insert(w, &customer, change)?;
-        w.link_touchpoints()?;
-        Ok(id)
-    })?;
+    customer.id = insert(w, &customer, change)?;
+    w.link_touchpoints()?;
     Ok(customer)
 }
 
@@ -477,9 +479,9 @@ fn check_identity(w: &WriteDb<'_>, c: &Customer, this: Option<CustomerId>) -> Re
 }
 
 /// A live customer.
-pub fn get(store: &Store, id: CustomerId) -> Result<Customer> {
-    match store.db().presence(id)? {
-        Presence::Live => store.db().customer(id)?.ok_or_else(|| no_customer(id)),
+pub fn get(store: &(impl Reads + ?Sized), id: CustomerId) -> Result<Customer> {
+    match store.reader().presence(id)? {
+        Presence::Live => store.reader().customer(id)?.ok_or_else(|| no_customer(id)),
         Presence::Deleted => Err(Error::not_found(format!("customer #{id} is in the trash; restore them to see them"))),
         Presence::Missing => Err(no_customer(id)),
     }
@@ -516,9 +518,9 @@ pub fn restore(store: &mut Store, id: CustomerId) -> Result<Customer> {
 
 /// Finds the one live customer a person means: `12` or `#12`, an email, a phone number, `@handle` or
 /// `platform:handle`, a profile URL, or an exact display name.
-pub fn resolve(store: &Store, reference: &str, region: Region) -> Result<CustomerId> {
+pub fn resolve(store: &(impl Reads + ?Sized), reference: &str, region: Region) -> Result<CustomerId> {
     let r = reference.trim();
-    let db = store.db();
+    let db = store.reader();
     let live = |owner: Option<Owner>| owner.filter(|o| !o.deleted).map(|o| o.id);
     if let Ok(id) = r.trim_start_matches('#').parse::<CustomerId>() {
         if r.len() < 7 || r.starts_with('#') {
@@ -945,9 +947,9 @@ pub fn record(store: &Store, id: CustomerId) -> Result<Record> {
 
 /// Like `resolve`, but also finds customers in the trash by number (erasure and access apply to
 /// them too).
-pub fn resolve_any(store: &Store, reference: &str, region: Region) -> Result<CustomerId> {
+pub fn resolve_any(store: &(impl Reads + ?Sized), reference: &str, region: Region) -> Result<CustomerId> {
     if let Ok(id) = reference.trim().trim_start_matches('#').parse::<CustomerId>() {
-        if store.db().customer(id)?.is_some() {
+        if store.reader().customer(id)?.is_some() {
             return Ok(id);
         }
     }

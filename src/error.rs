@@ -115,7 +115,6 @@ impl Error {
         Error { message: format!("{}: {err}", context.into()), kind: ErrorKind::Io(err) }
     }
 
-    /// A stable, machine-readable word for the kind of error.
     /// Whether this is a write to a reader that has gone away (`regulars export | head`).
     pub fn is_broken_pipe(&self) -> bool {
         matches!(&self.kind, ErrorKind::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
@@ -126,6 +125,7 @@ impl Error {
         matches!(&self.kind, ErrorKind::Storage(e) if matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)))
     }
 
+    /// A stable, machine-readable word for the kind of error.
     pub fn code(&self) -> &'static str {
         match self.kind {
             ErrorKind::Invalid(_) => "invalid",

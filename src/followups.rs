@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::insight::{self, Label, Shop};
 use crate::listening;
 use crate::model::{Channel, CustomerId, TouchpointId};
-use crate::store::{BaseRow, Contact, Store};
+use crate::store::{BaseRow, Contact, Store, Reads};
 
 /// What a suggestion is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -94,8 +94,8 @@ const BIRTHDAY_AHEAD_DAYS: i64 = 7;
 pub const DEFAULT_CAP_DAYS: i64 = 14;
 
 /// The marketing frequency cap in days (the `marketing_cap_days` setting).
-pub fn cap_days(store: &Store) -> Result<i64> {
-    Ok(store.db().setting("marketing_cap_days")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_CAP_DAYS))
+pub fn cap_days(store: &(impl Reads + ?Sized)) -> Result<i64> {
+    Ok(store.reader().setting("marketing_cap_days")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_CAP_DAYS))
 }
 
 /// What is still to be written into a suggestion: its customer's name and address always, and for
@@ -358,9 +358,9 @@ fn compute_all(store: &mut Store, now: DateTime<Utc>, keep: usize) -> Result<All
     // The inbox and the praise to thank for do not depend on the insight: when that has to be
     // computed, they are read meanwhile on a connection of their own (see `insight::compute`).
     let (shop, (inbox, praise)) = std::thread::scope(|scope| {
-        let path = store.path().filter(|_| store.db().autocommit() && !insight::is_cached(store, now));
+        let reader = store.parallel_reader().filter(|_| store.db().autocommit() && !insight::is_cached(store, now));
         let read = |store: &Store| Ok::<_, Error>((listening::inbox(store, now)?, store.db().praise_since(now - Duration::days(THANK_WITHIN_DAYS))?));
-        let ahead = path.map(|path| scope.spawn(move || read(&Store::open_read_only(path)?)));
+        let ahead = reader.map(|reader| scope.spawn(move || read(&reader.open()?)));
         let shop = insight::compute_cached(store, now)?;
         let said = match ahead {
             Some(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
@@ -888,11 +888,13 @@ pub fn done(store: &mut Store, id: i64, text: Option<&str>, now: DateTime<Utc>) 
         None => None,
     };
     let text = text.map(str::to_string).or_else(|| current.as_ref().map(|s| s.draft.clone())).unwrap_or_default();
+    let change = crate::customers::Change::from_settings(store, now, "follow-up")?;
     let mut outcome = None;
-    acting_on(store, id, now, |store| {
+    // What was sent and the suggestion marked done: one unit of work.
+    acting_on(store, id, now, |store| store.write(|w| {
         outcome = match (&current, row.kind.as_str()) {
             (Some(s), "reply") if s.touchpoint_id.is_some() => {
-                Some(crate::touchpoints::reply(store, s.touchpoint_id.unwrap_or_default(), &text, now, now)?)
+                Some(crate::touchpoints::reply_in(w, s.touchpoint_id.unwrap_or_default(), &text, now, now)?)
             }
             (Some(s), _) if s.customer_id.is_some() && s.channel.is_some() => {
                 let channel = s.channel.unwrap_or(Channel::InStore);
@@ -912,14 +914,13 @@ pub fn done(store: &mut Store, id: i64, text: Option<&str>, now: DateTime<Utc>) 
                     status: "no_reply_needed".into(),
                     ..Default::default()
                 };
-                let change = crate::customers::Change::from_settings(store, now, "follow-up")?;
-                Some(crate::touchpoints::add(store, &draft, &change)?.touchpoint)
+                Some(crate::touchpoints::log(w, &draft, &change)?.touchpoint)
             }
             _ => None,
         };
         let outcome_id = outcome.as_ref().map(|t| t.id);
-        store.write(|w| w.set_suggestion_status(id, "done", None, Some(now), outcome_id))
-    })?;
+        w.set_suggestion_status(id, "done", None, Some(now), outcome_id)
+    }))?;
     Ok(outcome)
 }
 

@@ -6,7 +6,6 @@
 //! `now`; nothing here writes.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -294,9 +293,9 @@ pub fn compute(store: &Store, now: DateTime<Utc>) -> Result<Shop> {
     // transaction all of them see the same committed data; inside one (or in memory) it all
     // runs here.
     std::thread::scope(|scope| {
-        let path = store.path().filter(|_| store.db().autocommit()).map(Path::to_path_buf);
-        let rollup = path.clone().map(|path| scope.spawn(move || activity_since(&Store::open_read_only(&path)?.db(), since)));
-        let purchases = path.map(|path| scope.spawn(move || Store::open_read_only(&path)?.db().purchase_times()));
+        let reader = store.parallel_reader().filter(|_| store.db().autocommit());
+        let rollup = reader.clone().map(|reader| scope.spawn(move || activity_since(&reader.open()?.db(), since)));
+        let purchases = reader.map(|reader| scope.spawn(move || reader.open()?.db().purchase_times()));
         compute_with(store, now, since, rollup, purchases)
     })
 }

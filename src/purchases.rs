@@ -8,7 +8,7 @@ use crate::customers::{self, Change};
 use crate::error::{Error, FieldProblem, Result};
 use crate::import::values;
 use crate::model::{CustomerId, Money, Purchase, PurchaseChannel, PurchaseDraft};
-use crate::store::Store;
+use crate::store::{Store, WriteDb};
 
 /// Reads a purchase time: RFC 3339, or a plain date (taken as noon UTC, so that it stays on its day
 /// in every time zone the shop is likely to be in).
@@ -96,14 +96,19 @@ pub fn validate(
 /// Records a purchase for the customer the draft names. The same external id recorded before is
 /// not recorded again (the stored purchase is returned, with `false`).
 pub fn add(store: &mut Store, draft: &PurchaseDraft, change: &Change) -> Result<(Purchase, bool)> {
-    let customer = customers::resolve(store, &draft.customer, change.region).map_err(|e| match e.code() {
-        "not_found" => Error::invalid_field("customer", e.to_string()),
+    store.write(|w| record(w, draft, change))
+}
+
+/// Records a purchase inside the caller's transaction (see `add`).
+pub fn record(w: &WriteDb<'_>, draft: &PurchaseDraft, change: &Change) -> Result<(Purchase, bool)> {
+    let customer = customers::resolve(w, &draft.customer, change.region).map_err(|e| match e.kind {
+        crate::ErrorKind::NotFound => Error::invalid_field("customer", e.to_string()),
         _ => e,
     })?;
-    let currency = crate::settings::currency(store)?;
+    let currency = crate::settings::currency(w)?;
     let mut purchase = validate(draft, customer, &currency, change.now).map_err(Error::invalid)?;
-    if let Some(existing) = purchase.external_id.as_deref().map(|e| store.db().purchase_with_external_id(e)).transpose()?.flatten() {
-        let stored = store.db().purchases_of(customer)?.into_iter().find(|p| p.id == existing);
+    if let Some(existing) = purchase.external_id.as_deref().map(|e| w.purchase_with_external_id(e)).transpose()?.flatten() {
+        let stored = w.purchases_of(customer)?.into_iter().find(|p| p.id == existing);
         return match stored {
             Some(p) => Ok((p, false)),
             None => Err(Error::conflict(format!(
@@ -112,11 +117,8 @@ pub fn add(store: &mut Store, draft: &PurchaseDraft, change: &Change) -> Result<
             ))),
         };
     }
-    purchase.id = store.write(|w| {
-        let id = w.insert_purchase(&purchase, change.now)?;
-        w.refresh_purchase_totals(customer)?;
-        Ok(id)
-    })?;
+    purchase.id = w.insert_purchase(&purchase, change.now)?;
+    w.refresh_purchase_totals(customer)?;
     Ok((purchase, true))
 }
 

@@ -12,11 +12,11 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::customers::{self, Change};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::import::read::{self, Cell, Row};
 use crate::import::{values, Problem};
 use crate::model::{CustomerId, PurchaseDraft, TouchpointDraft};
-use crate::store::Store;
+use crate::store::{Store, WriteDb};
 use crate::{purchases, touchpoints};
 
 /// What a bulk import did: `rows = added + unchanged + rejected`.
@@ -221,13 +221,14 @@ pub fn import_touchpoints(store: &mut Store, path: &Path, change: &Change, dry_r
         };
         drafts.push((row.number, draft));
     }
-    let outcome = apply(store, dry_run, change.now, |store| {
+    let what = format!("the import of {}", file_name(path));
+    let outcome = apply(store, &what, dry_run, change.now, |w| {
         let mut outcome = Outcome::default();
         for (number, draft) in &drafts {
-            match touchpoints::add(store, draft, change) {
+            match w.attempt(|w| touchpoints::log(w, draft, change)) {
                 Ok(logged) if logged.duplicate => outcome.unchanged += 1,
                 Ok(_) => outcome.added += 1,
-                Err(e) if e.code() == "invalid" => outcome.reject(*number, &e),
+                Err(e) if matches!(e.kind, ErrorKind::Invalid(_)) => outcome.reject(*number, &e),
                 Err(e) => return Err(e),
             }
         }
@@ -265,16 +266,24 @@ impl Outcome {
     }
 }
 
-/// Runs `f` against the store, keeping its writes, or (dry run) rolling them back. The functions
-/// it calls commit their own small transactions, so the rehearsal works on a copy of the database
-/// file held in memory.
-fn apply(store: &mut Store, dry_run: bool, now: chrono::DateTime<chrono::Utc>, f: impl FnOnce(&mut Store) -> Result<Outcome>) -> Result<Outcome> {
+/// Runs `f` in one transaction: every row of the file lands, or (killed, failed) none does; with
+/// `dry_run` the same transaction is rolled back, so a preview is exactly what the import does.
+fn apply(
+    store: &mut Store,
+    what: &str,
+    dry_run: bool,
+    now: chrono::DateTime<chrono::Utc>,
+    f: impl FnOnce(&WriteDb<'_>) -> Result<Outcome>,
+) -> Result<Outcome> {
     if dry_run {
-        let mut copy = store.copy_in_memory()?;
-        return f(&mut copy);
+        return store.rehearse(f);
     }
     crate::backup::before(store, crate::backup::BEFORE_IMPORT, now)?;
-    f(store)
+    store.announce(what, |store| store.bulk(|store| store.write(f)))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
 /// One order assembled from its rows (Shopify writes one row per line item; only the first has
@@ -385,15 +394,16 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
         };
         drafts.push((order.row, draft));
     }
-    let outcome = apply(store, dry_run, change.now, |store| {
+    let what = format!("the import of {}", file_name(path));
+    let outcome = apply(store, &what, dry_run, change.now, |w| {
         let mut outcome = Outcome::default();
         for (number, draft) in &drafts {
             match draft {
                 Err(problem) => outcome.rejected.push(problem.clone()),
-                Ok(draft) => match purchases::add(store, draft, change) {
+                Ok(draft) => match w.attempt(|w| purchases::record(w, draft, change)) {
                     Ok((_, true)) => outcome.added += 1,
                     Ok((_, false)) => outcome.unchanged += 1,
-                    Err(e) if matches!(e.code(), "invalid" | "conflict") => outcome.reject(*number, &e),
+                    Err(e) if matches!(e.kind, ErrorKind::Invalid(_) | ErrorKind::Conflict) => outcome.reject(*number, &e),
                     Err(e) => return Err(e),
                 },
             }

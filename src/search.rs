@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use crate::error::Result;
 use crate::model::{Customer, CustomerId, CustomerSummary};
 use crate::normalize::{self, fold, words, Region};
-use crate::store::{SearchDoc, Store};
+use crate::store::{Reads, SearchDoc};
 
 /// How many candidates one look-up may return.
 const TIER_CAP: usize = 200;
@@ -37,9 +37,9 @@ pub fn document(c: &Customer) -> SearchDoc {
 }
 
 /// Customers matching `query`, best first. An empty query finds nobody.
-pub fn search(store: &Store, query: &str, limit: usize, region: Region) -> Result<Vec<CustomerSummary>> {
+pub fn search(store: &(impl Reads + ?Sized), query: &str, limit: usize, region: Region) -> Result<Vec<CustomerSummary>> {
     let plan = plan(query, region);
-    let db = store.db();
+    let db = store.reader();
     let mut seen = HashSet::new();
     let mut candidates: Vec<(usize, CustomerId)> = Vec::new();
     for (tier, fts) in plan.lookups.iter().enumerate() {
@@ -158,6 +158,7 @@ mod tests {
     use super::*;
     use crate::customers::{self, Change};
     use crate::model::CustomerDraft;
+    use crate::store::Store;
 
     fn gb() -> Region {
         Region::parse("GB").unwrap()

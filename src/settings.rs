@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::model::Settings;
 use crate::normalize::Region;
-use crate::store::Store;
+use crate::store::{Store, Reads};
 
 /// The settings a person can read and change, with what each is for.
 pub const KEYS: &[(&str, &str)] = &[
@@ -21,8 +21,8 @@ pub const DEFAULT_MARKETING_PER_DAY: usize = 10;
 
 const FALLBACK_COUNTRY: &str = "US";
 
-pub fn load(store: &Store) -> Result<Settings> {
-    let db = store.db();
+pub fn load(store: &(impl Reads + ?Sized)) -> Result<Settings> {
+    let db = store.reader();
     Ok(Settings {
         country: db.setting("country")?.unwrap_or_else(|| FALLBACK_COUNTRY.to_string()),
         shop_name: db.setting("shop_name")?.unwrap_or_default(),
@@ -34,8 +34,8 @@ pub fn load(store: &Store) -> Result<Settings> {
 }
 
 /// The shop's currency: as set, else its country's.
-pub fn currency(store: &Store) -> Result<String> {
-    let db = store.db();
+pub fn currency(store: &(impl Reads + ?Sized)) -> Result<String> {
+    let db = store.reader();
     if let Some(c) = db.setting("currency")? {
         return Ok(c);
     }
@@ -44,8 +44,8 @@ pub fn currency(store: &Store) -> Result<String> {
 }
 
 /// How many marketing suggestions Today holds at most.
-pub fn marketing_per_day(store: &Store) -> Result<usize> {
-    Ok(store.db().setting("marketing_per_day")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_MARKETING_PER_DAY))
+pub fn marketing_per_day(store: &(impl Reads + ?Sized)) -> Result<usize> {
+    Ok(store.reader().setting("marketing_per_day")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_MARKETING_PER_DAY))
 }
 
 fn currency_of_country(country: &str) -> &'static str {
@@ -73,11 +73,11 @@ fn currency_of_country(country: &str) -> &'static str {
 }
 
 /// The shop's default phone region.
-pub fn region(store: &Store) -> Result<Region> {
+pub fn region(store: &(impl Reads + ?Sized)) -> Result<Region> {
     Region::parse(&load(store)?.country).map_err(|m| Error::invalid_field("country", m))
 }
 
-pub fn get(store: &Store, key: &str) -> Result<String> {
+pub fn get(store: &(impl Reads + ?Sized), key: &str) -> Result<String> {
     let s = load(store)?;
     match key {
         "country" => Ok(s.country),

@@ -15,7 +15,7 @@ use crate::model::{
 };
 use crate::normalize::{self, Region};
 use crate::sentiment::{self, Label};
-use crate::store::{AuthorKey, Store};
+use crate::store::{AuthorKey, Reads, Store, WriteDb};
 
 /// Longest text kept for one touchpoint (a long email fits; a pasted book does not).
 const MAX_TEXT: usize = 20_000;
@@ -246,54 +246,53 @@ pub struct Logged {
 /// customer has that handle, email or phone; else nobody yet (or a new customer, when the draft
 /// asks for one).
 pub fn add(store: &mut Store, draft: &TouchpointDraft, change: &Change) -> Result<Logged> {
+    store.write(|w| log(w, draft, change))
+}
+
+/// Logs a touchpoint inside the caller's transaction (see `add`).
+pub fn log(w: &WriteDb<'_>, draft: &TouchpointDraft, change: &Change) -> Result<Logged> {
     let region = change.region;
     let mut customer = match draft.customer.trim() {
         "" => None,
-        r => Some(customers::resolve(store, r, region).map_err(|e| match e.code() {
-            "not_found" => Error::invalid_field("customer", e.to_string()),
+        r => Some(customers::resolve(w, r, region).map_err(|e| match e.kind {
+            crate::ErrorKind::NotFound => Error::invalid_field("customer", e.to_string()),
             _ => e,
         })?),
     };
     let (mut touchpoint, key) = validate(draft, customer, change.now, region).map_err(Error::invalid)?;
     if customer.is_none() {
         customer = match &key {
-            Some(AuthorKey::Handle { platform, handle }) => {
-                customers::resolve(store, &format!("{platform}:{handle}"), region).ok()
-            }
-            Some(AuthorKey::Email(e)) => customers::resolve(store, e, region).ok(),
-            Some(AuthorKey::Phone(p)) => customers::resolve(store, p, region).ok(),
+            Some(AuthorKey::Handle { platform, handle }) => customers::resolve(w, &format!("{platform}:{handle}"), region).ok(),
+            Some(AuthorKey::Email(e)) => customers::resolve(w, e, region).ok(),
+            Some(AuthorKey::Phone(p)) => customers::resolve(w, p, region).ok(),
             _ => None,
         };
     }
     let mut created_customer = None;
     if customer.is_none() && draft.create_customer {
-        let c = customers::create(store, &draft_for_author(&touchpoint.author, key.as_ref()), change)?;
+        let c = customers::create_in(w, &draft_for_author(&touchpoint.author, key.as_ref()), change)?;
         created_customer = Some(c.id);
         customer = Some(c.id);
     }
     touchpoint.customer_id = customer;
     let print = fingerprint(&touchpoint);
-    if let Some(existing) = store.db().touchpoint_with_fingerprint(&print)? {
-        let touchpoint = store.db().touchpoint(existing)?.ok_or_else(|| Error::not_found("the touchpoint vanished"))?;
+    if let Some(existing) = w.touchpoint_with_fingerprint(&print)? {
+        let touchpoint = w.touchpoint(existing)?.ok_or_else(|| Error::not_found("the touchpoint vanished"))?;
         return Ok(Logged { touchpoint, created_customer, duplicate: true });
     }
     // The shop's message to a customer, on the channel they wrote on, after they wrote, answers
     // what waits there: logged by hand, it counts as much as a reply made from the inbox.
     let answers = match (touchpoint.direction, touchpoint.customer_id) {
-        (Direction::Out, Some(c)) => store.db().waiting_from(c, touchpoint.channel.as_str(), touchpoint.at)?,
+        (Direction::Out, Some(c)) => w.waiting_from(c, touchpoint.channel.as_str(), touchpoint.at)?,
         _ => Vec::new(),
     };
     if touchpoint.in_reply_to.is_none() {
         touchpoint.in_reply_to = answers.last().copied();
     }
-    let at = touchpoint.at;
-    touchpoint.id = store.write(|w| {
-        let id = w.insert_touchpoint(&touchpoint, key.as_ref(), &print)?;
-        for &waiting in &answers {
-            w.set_touchpoint_status(waiting, ReplyStatus::Replied, Some((id, at)))?;
-        }
-        Ok(id)
-    })?;
+    touchpoint.id = w.insert_touchpoint(&touchpoint, key.as_ref(), &print)?;
+    for &waiting in &answers {
+        w.set_touchpoint_status(waiting, ReplyStatus::Replied, Some((touchpoint.id, touchpoint.at)))?;
+    }
     Ok(Logged { touchpoint, created_customer, duplicate: false })
 }
 
@@ -315,8 +314,8 @@ fn draft_for_author(author: &str, key: Option<&AuthorKey>) -> CustomerDraft {
     draft
 }
 
-pub fn get(store: &Store, id: TouchpointId) -> Result<Touchpoint> {
-    store.db().touchpoint(id)?.ok_or_else(|| Error::not_found(format!("there is no touchpoint #{id}")))
+pub fn get(store: &(impl Reads + ?Sized), id: TouchpointId) -> Result<Touchpoint> {
+    store.reader().touchpoint(id)?.ok_or_else(|| Error::not_found(format!("there is no touchpoint #{id}")))
 }
 
 /// Touchpoints newest first: one customer's, or everyone's.
@@ -327,12 +326,17 @@ pub fn list(store: &Store, customer: Option<CustomerId>, limit: u64) -> Result<V
 /// Logs the shop's reply to touchpoint `id` (on its channel, to its customer) and marks it replied.
 /// `text` may be empty when the reply was made elsewhere.
 pub fn reply(store: &mut Store, id: TouchpointId, text: &str, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<Touchpoint> {
-    let original = get(store, id)?;
+    store.write(|w| reply_in(w, id, text, at, now))
+}
+
+/// Logs the shop's reply inside the caller's transaction (see `reply`).
+pub fn reply_in(w: &WriteDb<'_>, id: TouchpointId, text: &str, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<Touchpoint> {
+    let original = get(w, id)?;
     if original.direction == Direction::Out {
         return Err(Error::invalid_field("touchpoint", format!("#{id} is the shop's own message; there is nothing to reply to")));
     }
     if let (ReplyStatus::Replied, Some(reply_id)) = (original.status, original.reply_id) {
-        return get(store, reply_id);
+        return get(w, reply_id);
     }
     if at < original.at {
         return Err(Error::invalid_field("at", "a reply cannot come before the message it answers"));
@@ -362,11 +366,8 @@ pub fn reply(store: &mut Store, id: TouchpointId, text: &str, at: DateTime<Utc>,
         created_at: now,
     };
     let print = fingerprint(&reply) + &id.to_string();
-    reply.id = store.write(|w| {
-        let reply_id = w.insert_touchpoint(&reply, None, &print)?;
-        w.set_touchpoint_status(id, ReplyStatus::Replied, Some((reply_id, at)))?;
-        Ok(reply_id)
-    })?;
+    reply.id = w.insert_touchpoint(&reply, None, &print)?;
+    w.set_touchpoint_status(id, ReplyStatus::Replied, Some((reply.id, at)))?;
     Ok(reply)
 }
 
@@ -406,7 +407,11 @@ pub fn link(store: &mut Store, id: TouchpointId, customer: CustomerId) -> Result
 /// a new customer with the author's handle, email, phone or name, to whom the touchpoint, and every
 /// other one by the same author, is linked.
 pub fn author_as_customer(store: &mut Store, id: TouchpointId, change: &Change) -> Result<crate::model::Customer> {
-    let t = get(store, id)?;
+    store.write(|w| author_as_customer_in(w, id, change))
+}
+
+fn author_as_customer_in(w: &WriteDb<'_>, id: TouchpointId, change: &Change) -> Result<crate::model::Customer> {
+    let t = get(w, id)?;
     if let Some(c) = t.customer_id {
         return Err(Error::conflict(format!("#{id} is already linked to customer #{c}")));
     }
@@ -414,9 +419,9 @@ pub fn author_as_customer(store: &mut Store, id: TouchpointId, change: &Change) 
         return Err(Error::invalid_field("touchpoint", format!("#{id} has no author to make a customer of")));
     }
     let key = author_key(t.channel, &t.author, change.region);
-    let customer = customers::create(store, &draft_for_author(&t.author, key.as_ref()), change)?;
-    if get(store, id)?.customer_id.is_none() {
-        link(store, id, customer.id)?;
+    let customer = customers::create_in(w, &draft_for_author(&t.author, key.as_ref()), change)?;
+    if get(w, id)?.customer_id.is_none() {
+        w.set_touchpoint_customer(id, customer.id)?;
     }
     Ok(customer)
 }

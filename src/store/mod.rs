@@ -483,6 +483,12 @@ impl Store {
         let _ = self.conn.execute_batch("PRAGMA shrink_memory");
     }
 
+    /// A way to open another connection to this database, only for reading, on another thread
+    /// (work that reads while this connection computes); none for a database in memory.
+    pub fn parallel_reader(&self) -> Option<ParallelReader> {
+        self.path.clone().map(ParallelReader)
+    }
+
     /// Runs `f` exactly as `write` would, then rolls everything back: a rehearsal whose answer is
     /// what the change would do (an import's preview), with nothing stored.
     pub fn rehearse<T>(&mut self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
@@ -490,6 +496,41 @@ impl Store {
         let value = f(&WriteDb { db: Db { conn: &tx } });
         tx.rollback()?;
         value
+    }
+}
+
+/// Opens read-only connections to a store's file on other threads (see `Store::parallel_reader`).
+#[derive(Debug, Clone)]
+pub struct ParallelReader(PathBuf);
+
+impl ParallelReader {
+    pub fn open(&self) -> Result<Store> {
+        Store::open_read_only(&self.0)
+    }
+}
+
+/// Anything the database can be read through: the store itself, a read view, or a transaction in
+/// progress (which sees its own writes). Use cases that only read take `&impl Reads`, so that a
+/// caller holding a transaction hands them that, and one unit of work stays one.
+pub trait Reads {
+    fn reader(&self) -> Db<'_>;
+}
+
+impl Reads for Store {
+    fn reader(&self) -> Db<'_> {
+        self.db()
+    }
+}
+
+impl Reads for Db<'_> {
+    fn reader(&self) -> Db<'_> {
+        *self
+    }
+}
+
+impl Reads for WriteDb<'_> {
+    fn reader(&self) -> Db<'_> {
+        self.db
     }
 }
 
@@ -517,6 +558,24 @@ impl Db<'_> {
 /// Read and write access, inside a transaction (see `Store::write`).
 pub struct WriteDb<'a> {
     db: Db<'a>,
+}
+
+impl WriteDb<'_> {
+    /// Runs `f` inside the transaction so that, if it fails, what it wrote is undone and the rest
+    /// of the transaction stands (one bad row of an import is left out, not half-written).
+    pub fn attempt<T>(&self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
+        self.db.conn.execute_batch("SAVEPOINT attempt")?;
+        match f(self) {
+            Ok(value) => {
+                self.db.conn.execute_batch("RELEASE attempt")?;
+                Ok(value)
+            }
+            Err(e) => {
+                self.db.conn.execute_batch("ROLLBACK TO attempt; RELEASE attempt")?;
+                Err(e)
+            }
+        }
+    }
 }
 
 impl<'a> std::ops::Deref for WriteDb<'a> {
