@@ -108,7 +108,7 @@ pub enum PurchasesCommand {
 
 fn parse_now(now: Option<&str>) -> anyhow::Result<DateTime<Utc>> {
     match now {
-        Some(t) => touchpoints::parse_time(t).map_err(anyhow::Error::msg).context("--now"),
+        Some(t) => regulars::normalize::instant(t).map_err(anyhow::Error::msg).context("--now"),
         None => Ok(Utc::now()),
     }
 }
@@ -438,7 +438,7 @@ pub fn suggestions_command(store: &mut Store, cmd: SuggestionsCommand, json: boo
         SuggestionsCommand::Snooze { id, until, now } => {
             let now = parse_now(now.as_deref())?;
             let until = match until {
-                Some(t) => touchpoints::parse_time(&t).map_err(anyhow::Error::msg).context("--until")?,
+                Some(t) => regulars::normalize::instant(&t).map_err(anyhow::Error::msg).context("--until")?,
                 None => now + chrono::Duration::days(1),
             };
             followups::snooze(store, id, until, now)?;

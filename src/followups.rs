@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::insight::{self, Label, Shop};
 use crate::listening;
 use crate::model::{Channel, CustomerId, TouchpointId};
-use crate::store::{BaseRow, Contact, Store, Reads};
+use crate::store::{BaseRow, Contact, Store};
 
 /// What a suggestion is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -90,13 +90,6 @@ const WELCOME_AFTER_DAYS: i64 = 3;
 const WELCOME_UNTIL_DAYS: i64 = 14;
 /// Birthdays this many days ahead.
 const BIRTHDAY_AHEAD_DAYS: i64 = 7;
-/// The frequency cap's default: one marketing touch per customer per this many days.
-pub const DEFAULT_CAP_DAYS: i64 = 14;
-
-/// The marketing frequency cap in days (the `marketing_cap_days` setting).
-pub fn cap_days(store: &(impl Reads + ?Sized)) -> Result<i64> {
-    Ok(store.reader().setting("marketing_cap_days")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_CAP_DAYS))
-}
 
 /// What is still to be written into a suggestion: its customer's name and address always, and for
 /// suggestions that come from who a customer is, the reason and draft (some need a look-up: the
@@ -368,7 +361,7 @@ fn compute_all(store: &mut Store, now: DateTime<Utc>, keep: usize) -> Result<All
         };
         Ok::<_, Error>((shop, said))
     })?;
-    let marketed = store.db().marketed_since(now - Duration::days(cap_days(store)?))?;
+    let marketed = store.db().marketed_since(now - Duration::days(crate::settings::marketing_cap_days(store)?))?;
     // Nobody whose complaint or question waits for an answer is sold to.
     let waiting: HashSet<CustomerId> = inbox
         .items

@@ -18,6 +18,16 @@ const SPACE_GROUPED: &[&str] = &["FR", "SE", "NO", "FI", "PL", "CZ", "SK", "RU",
 /// Countries that write the currency's sign before the amount even when it is the euro.
 const SIGN_FIRST: &[&str] = &["GB", "US", "IE", "AU", "NZ", "CA", "SG", "IN", "ZA", "MT", "CY", "MX", "JP", "CN", "HK", "NL"];
 
+/// Whether a country writes a decimal comma ("12,50"), not a point.
+pub fn comma_decimal(country: &str) -> bool {
+    const COMMA: &[&str] = &[
+        "AR", "AT", "BA", "BE", "BG", "BO", "BR", "CL", "CO", "CR", "CZ", "DE", "DK", "EC", "EE", "ES", "FI", "FR", "GR",
+        "HR", "HU", "ID", "IS", "IT", "LT", "LU", "LV", "NL", "NO", "PL", "PT", "PY", "RO", "RS", "RU", "SE", "SI", "SK",
+        "TR", "UA", "UY", "VE", "VN",
+    ];
+    COMMA.contains(&country)
+}
+
 impl Formats {
     /// The shop's formats, from its settings.
     pub fn of(store: &Store) -> Result<Formats> {
@@ -26,7 +36,7 @@ impl Formats {
     }
 
     fn comma_decimal(&self) -> bool {
-        crate::import::values::DecimalMark::for_country(&self.country) == crate::import::values::DecimalMark::Comma
+        comma_decimal(&self.country)
     }
 
     fn group_separator(&self) -> &'static str {

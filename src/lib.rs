@@ -6,7 +6,6 @@
 //! and identity), `search`, `export`, `settings`, `demo` (a made-up shop), and `store`, the one
 //! module that speaks SQL. See ARCHITECTURE.md.
 
-pub mod backup;
 pub mod countries;
 pub mod customers;
 pub mod demo;
@@ -32,7 +31,7 @@ pub mod touchpoints;
 use std::path::PathBuf;
 
 pub use error::{Error, ErrorKind, FieldProblem, Result};
-pub use store::Store;
+pub use store::{backup, Store};
 
 /// The environment variable that names the database file, for the app and the CLI alike.
 pub const DB_ENV: &str = "REGULARS_DB";

@@ -601,7 +601,7 @@ fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -> an
             let id = customers::resolve(store, &reference, change.region)?;
             let c = customers::get(store, id)?;
             let now = match now {
-                Some(t) => regulars::touchpoints::parse_time(&t).map_err(anyhow::Error::msg).context("--now")?,
+                Some(t) => regulars::normalize::instant(&t).map_err(anyhow::Error::msg).context("--now")?,
                 None => Utc::now(),
             };
             print_customer_at(store, &c, json, "", now)

@@ -31,6 +31,82 @@ impl Region {
     }
 }
 
+/// Reads a moment in time, the one way the core reads them: RFC 3339 ("2026-11-24T15:04:00Z", or
+/// with an offset), a date and time ("2026-11-24 15:04", with seconds and an offset or without:
+/// UTC), or a plain date (taken as noon UTC, so that it stays on its day in every time zone a
+/// shop is likely to be in).
+pub fn instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    use chrono::{DateTime, Utc};
+    let t = text.trim();
+    if let Ok(time) = DateTime::parse_from_rfc3339(t) {
+        return Ok(time.with_timezone(&Utc));
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(date.and_hms_opt(12, 0, 0).map(|d| d.and_utc()).unwrap_or_default());
+    }
+    for format in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(time) = DateTime::parse_from_str(t, format) {
+            return Ok(time.with_timezone(&Utc));
+        }
+        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(t, format) {
+            return Ok(naive.and_utc());
+        }
+    }
+    Err(format!("“{t}” is not a date or time like 2026-11-24 or 2026-11-24T15:04:00Z"))
+}
+
+const NAME_TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "m", "mme", "mlle", "herr", "frau", "sr", "sra",
+    "srta", "sig", "sig ra", "dhr", "mevr", "hr",
+];
+
+/// Splits a full name into first and last: "Ana Abbott", "Abbott, Ana", "Dr. Jean-Luc van der Berg".
+pub fn split_name(full: &str) -> (String, String) {
+    let full = full.trim();
+    if let Some((last, first)) = full.split_once(',') {
+        let (first, last) = (first.trim(), last.trim());
+        if !first.is_empty() && !last.is_empty() && !first.contains(',') {
+            return (tidy_case(first), tidy_case(last));
+        }
+    }
+    let mut words: Vec<&str> = full.split_whitespace().collect();
+    while words.len() > 1 && NAME_TITLES.contains(&fold(words[0]).trim_end_matches('.')) {
+        words.remove(0);
+    }
+    match words.as_slice() {
+        [] => (String::new(), String::new()),
+        [one] => (tidy_case(one), String::new()),
+        [first, rest @ ..] => (tidy_case(first), tidy_case(&rest.join(" "))),
+    }
+}
+
+/// Names typed all in capitals or all in lower case get capitals at the starts of words
+/// ("ANA ABBOTT" → "Ana Abbott", "o'brien" → "O'Brien"); names in mixed case are left as typed.
+pub fn tidy_case(name: &str) -> String {
+    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+    let all_upper = letters.len() > 1 && letters.iter().all(|c| c.is_uppercase());
+    let all_lower = !letters.is_empty() && letters.iter().all(|c| c.is_lowercase());
+    if !all_upper && !all_lower {
+        return name.trim().to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut start = true;
+    for c in name.trim().chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphabetic();
+    }
+    out
+}
+
+/// Bytes as lower-case hexadecimal (a file's hash, a fingerprint).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Lower-case text with accents and ligatures folded away, for search: "Lefèvre" becomes "lefevre",
 /// "Straße" becomes "strasse".
 pub fn fold(text: &str) -> String {

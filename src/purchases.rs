@@ -2,34 +2,13 @@
 //! customer's spend, order count and first and last purchase follow from their purchases (kept in
 //! step by `WriteDb::refresh_purchase_totals` in the same transaction as every change).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::customers::{self, Change};
 use crate::error::{Error, FieldProblem, Result};
 use crate::import::values;
 use crate::model::{CustomerId, Money, Purchase, PurchaseChannel, PurchaseDraft};
 use crate::store::{Store, WriteDb};
-
-/// Reads a purchase time: RFC 3339, or a plain date (taken as noon UTC, so that it stays on its day
-/// in every time zone the shop is likely to be in).
-pub fn parse_when(text: &str) -> std::result::Result<DateTime<Utc>, String> {
-    let t = text.trim();
-    if let Ok(time) = crate::touchpoints::parse_time(t) {
-        return Ok(time);
-    }
-    if let Ok(date) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return Ok(date.and_hms_opt(12, 0, 0).map(|d| d.and_utc()).unwrap_or_default());
-    }
-    for format in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
-        if let Ok(time) = DateTime::parse_from_str(t, format) {
-            return Ok(time.with_timezone(&Utc));
-        }
-        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(t, format) {
-            return Ok(naive.and_utc());
-        }
-    }
-    Err(format!("“{t}” is not a date or time like 2026-11-24 or 2026-11-24T15:04:00Z"))
-}
 
 /// Checks a draft into a purchase (`id` 0) for `customer`.
 pub fn validate(
@@ -41,7 +20,7 @@ pub fn validate(
     let mut problems = Vec::new();
     let at = match draft.at.trim() {
         "" => Some(now),
-        t => parse_when(t).map_err(|m| problems.push(FieldProblem::new("at", m))).ok(),
+        t => crate::normalize::instant(t).map_err(|m| problems.push(FieldProblem::new("at", m))).ok(),
     };
     let amount = match draft.amount.trim() {
         "" => {

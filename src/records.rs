@@ -145,7 +145,7 @@ fn columns(mapping: &[Option<&'static str>], headers: &[String]) -> Vec<(String,
 /// A time cell as RFC 3339: already one, a date and time, a plain date (in the shop's order), or
 /// an Excel serial number.
 fn time_of(raw: &str, change: &Change) -> std::result::Result<String, String> {
-    if let Ok(t) = purchases::parse_when(raw) {
+    if let Ok(t) = crate::normalize::instant(raw) {
         return Ok(t.to_rfc3339());
     }
     if let Ok(serial) = raw.parse::<f64>() {

@@ -16,6 +16,9 @@ pub const KEYS: &[(&str, &str)] = &[
     ("marketing_per_day", "at most this many marketing suggestions a day; the rest wait for the days after (0 to 10,000; default 10)"),
 ];
 
+/// The frequency cap's default: one marketing touch per customer per this many days.
+pub const DEFAULT_CAP_DAYS: i64 = 14;
+
 /// Marketing suggestions a day unless the shop says otherwise.
 pub const DEFAULT_MARKETING_PER_DAY: usize = 10;
 
@@ -29,7 +32,7 @@ pub fn load(store: &(impl Reads + ?Sized)) -> Result<Settings> {
         onboarded: db.setting("onboarded")?.as_deref() == Some("true"),
         currency: currency(store)?,
         marketing_per_day: marketing_per_day(store)?,
-        marketing_cap_days: crate::followups::cap_days(store)?,
+        marketing_cap_days: marketing_cap_days(store)?,
     })
 }
 
@@ -41,6 +44,11 @@ pub fn currency(store: &(impl Reads + ?Sized)) -> Result<String> {
     }
     let country = db.setting("country")?.unwrap_or_else(|| FALLBACK_COUNTRY.to_string());
     Ok(currency_of_country(&country).to_string())
+}
+
+/// The marketing frequency cap in days (the `marketing_cap_days` setting).
+pub fn marketing_cap_days(store: &(impl Reads + ?Sized)) -> Result<i64> {
+    Ok(store.reader().setting("marketing_cap_days")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_CAP_DAYS))
 }
 
 /// How many marketing suggestions Today holds at most.
@@ -83,7 +91,7 @@ pub fn get(store: &(impl Reads + ?Sized), key: &str) -> Result<String> {
         "country" => Ok(s.country),
         "shop_name" => Ok(s.shop_name),
         "onboarded" => Ok(s.onboarded.to_string()),
-        "marketing_cap_days" => Ok(crate::followups::cap_days(store)?.to_string()),
+        "marketing_cap_days" => Ok(marketing_cap_days(store)?.to_string()),
         "currency" => currency(store),
         "marketing_per_day" => Ok(marketing_per_day(store)?.to_string()),
         _ => Err(unknown(key)),

@@ -114,7 +114,7 @@ pub(crate) fn fingerprint(t: &Touchpoint) -> String {
         h.update([0u8]);
     }
     h.update(t.customer_id.unwrap_or(0).to_le_bytes());
-    crate::import::read::hex(&h.finalize()[..16])
+    normalize::hex(&h.finalize()[..16])
 }
 
 /// Checks a draft and turns it into a touchpoint (not yet stored, `id` 0) with how its author is
@@ -135,7 +135,7 @@ fn validate(
     };
     let at = match draft.at.trim() {
         "" => Some(now),
-        t => parse_time(t).map_err(|m| field("at", m)).ok(),
+        t => normalize::instant(t).map_err(|m| field("at", m)).ok(),
     };
     let rating = match draft.rating {
         None => None,
@@ -225,13 +225,6 @@ fn label_compound(label: Label) -> f64 {
     }
 }
 
-/// Reads an RFC 3339 time ("2026-11-24T15:04:00Z", or with an offset).
-pub fn parse_time(text: &str) -> std::result::Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| format!("“{}” is not a time like 2026-11-24T15:04:00Z", text.trim()))
-}
-
 /// What logging a touchpoint did.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Logged {
@@ -306,7 +299,7 @@ fn draft_for_author(author: &str, key: Option<&AuthorKey>) -> CustomerDraft {
         Some(AuthorKey::Email(e)) => draft.emails.push(e.clone()),
         Some(AuthorKey::Phone(p)) => draft.phones.push(p.clone()),
         Some(AuthorKey::Name(n)) => {
-            let (first, last) = crate::import::values::split_name(n);
+            let (first, last) = normalize::split_name(n);
             (draft.first_name, draft.last_name) = (first, last);
         }
         None => draft.display_name = author.to_string(),

@@ -207,12 +207,7 @@ pub enum DecimalMark {
 impl DecimalMark {
     /// The mark the shop's country writes (for a column whose values do not decide it).
     pub fn for_country(country: &str) -> DecimalMark {
-        const COMMA: &[&str] = &[
-            "AR", "AT", "BA", "BE", "BG", "BO", "BR", "CL", "CO", "CR", "CZ", "DE", "DK", "EC", "EE", "ES", "FI", "FR", "GR",
-            "HR", "HU", "ID", "IS", "IT", "LT", "LU", "LV", "NL", "NO", "PL", "PT", "PY", "RO", "RS", "RU", "SE", "SI", "SK",
-            "TR", "UA", "UY", "VE", "VN",
-        ];
-        if COMMA.contains(&country) { DecimalMark::Comma } else { DecimalMark::Point }
+        if crate::format::comma_decimal(country) { DecimalMark::Comma } else { DecimalMark::Point }
     }
 
     /// What one value says about its column's mark: `Some` only when the value can be read one way.
@@ -472,52 +467,8 @@ pub fn parse_consent(raw: &str) -> Result<ConsentStatus, String> {
     }
 }
 
-const NAME_TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "m", "mme", "mlle", "herr", "frau", "sr", "sra",
-    "srta", "sig", "sig ra", "dhr", "mevr", "hr",
-];
+pub use crate::normalize::{split_name, tidy_case};
 
-/// Splits a full name into first and last: "Ana Abbott", "Abbott, Ana", "Dr. Jean-Luc van der Berg".
-pub fn split_name(full: &str) -> (String, String) {
-    let full = full.trim();
-    if let Some((last, first)) = full.split_once(',') {
-        let (first, last) = (first.trim(), last.trim());
-        if !first.is_empty() && !last.is_empty() && !first.contains(',') {
-            return (tidy_case(first), tidy_case(last));
-        }
-    }
-    let mut words: Vec<&str> = full.split_whitespace().collect();
-    while words.len() > 1 && NAME_TITLES.contains(&fold(words[0]).trim_end_matches('.')) {
-        words.remove(0);
-    }
-    match words.as_slice() {
-        [] => (String::new(), String::new()),
-        [one] => (tidy_case(one), String::new()),
-        [first, rest @ ..] => (tidy_case(first), tidy_case(&rest.join(" "))),
-    }
-}
-
-/// Names typed all in capitals or all in lower case get capitals at the starts of words
-/// ("ANA ABBOTT" → "Ana Abbott", "o'brien" → "O'Brien"); names in mixed case are left as typed.
-pub fn tidy_case(name: &str) -> String {
-    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
-    let all_upper = letters.len() > 1 && letters.iter().all(|c| c.is_uppercase());
-    let all_lower = !letters.is_empty() && letters.iter().all(|c| c.is_lowercase());
-    if !all_upper && !all_lower {
-        return name.trim().to_string();
-    }
-    let mut out = String::with_capacity(name.len());
-    let mut start = true;
-    for c in name.trim().chars() {
-        if start {
-            out.extend(c.to_uppercase());
-        } else {
-            out.extend(c.to_lowercase());
-        }
-        start = !c.is_alphabetic();
-    }
-    out
-}
 
 /// Splits a cell holding several values: tags on `,` `;` `|`, emails and phones on `;` `,` and new
 /// lines. Google's "Group Membership" (`* myContacts ::: Friends`) splits on `:::` and drops its `*`.

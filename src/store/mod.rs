@@ -6,6 +6,7 @@
 //! Migrations live in `migrations/*.sql`, are applied in order and recorded in `user_version`;
 //! connection settings (pragmas) are applied on every open, outside the migrations.
 
+pub mod backup;
 mod imports;
 mod insight;
 mod touchpoints;

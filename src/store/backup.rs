@@ -3,7 +3,8 @@
 //! a day while the app is open. They live beside the database in `<name>-backups/`, one file each,
 //! named `<id>-<reason>.db` where the id is the Unix time it was made. Automatic backups rotate
 //! (everything from the last two days, then the newest of each day for a week and of each week for
-//! four weeks); backups made by hand are kept until deleted by hand.
+//! four weeks); backups made by hand are kept until deleted by hand. Part of the storage layer (the
+//! store makes one before it migrates an older file); reached as `regulars::backup`.
 
 use std::path::{Path, PathBuf};
 
@@ -43,7 +44,6 @@ fn database_path(store: &Store) -> Result<PathBuf> {
     store.path().map(Path::to_path_buf).ok_or_else(|| Error::conflict("a database held in memory has no backups"))
 }
 
-/// Makes a backup now, for `reason`; rotates the automatic ones.
 /// Starts the shop over, empty (the demo shop gone, or a wrong first import): a backup is made
 /// first, and returned, so that nothing is lost that the owner may want back.
 pub fn start_over(store: &mut Store, now: DateTime<Utc>) -> Result<Backup> {
@@ -52,6 +52,7 @@ pub fn start_over(store: &mut Store, now: DateTime<Utc>) -> Result<Backup> {
     Ok(backup)
 }
 
+/// Makes a backup now, for `reason`; rotates the automatic ones.
 pub fn create(store: &Store, reason: &str, now: DateTime<Utc>) -> Result<Backup> {
     let db = database_path(store)?;
     make(store, &db, reason, now)
