@@ -133,6 +133,7 @@ fn touchpoint_line(t: &Touchpoint) -> String {
     )
 }
 
+// One piece: one arm per `touchpoints` subcommand, each a parse, one core call and its output.
 pub fn touchpoints_command(store: &mut Store, cmd: TouchpointsCommand, change: &Change, json: bool) -> anyhow::Result<()> {
     match cmd {
         TouchpointsCommand::Add(f) => {

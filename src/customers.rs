@@ -48,14 +48,13 @@ pub fn profile(store: &Store, id: CustomerId) -> Result<Profile> {
     Ok(Profile { customer, phones_display, consent_history: store.db().consent_history(id)? })
 }
 
-/// Checks and normalises a draft into a customer (id 0, times set to `now`), or lists every problem.
 /// The longest notes a customer may have, in characters.
 pub const MAX_NOTES_CHARS: usize = 20_000;
 
-pub fn validate(draft: &CustomerDraft, region: Region, now: DateTime<Utc>) -> Result<Customer, Vec<FieldProblem>> {
-    let mut problems = Vec::new();
-    let text = |s: &str| s.trim().to_string();
+/// A draft's emails, phones and handles, normalised; each that is not one is a problem.
+type Contacts = (Vec<String>, Vec<String>, std::collections::BTreeMap<Platform, String>);
 
+fn contacts(draft: &CustomerDraft, region: Region, problems: &mut Vec<FieldProblem>) -> Contacts {
     let mut emails: Vec<String> = Vec::new();
     for raw in draft.emails.iter().filter(|e| !e.trim().is_empty()) {
         match normalize::email(raw) {
@@ -84,6 +83,49 @@ pub fn validate(draft: &CustomerDraft, region: Region, now: DateTime<Utc>) -> Re
             Err(m) => problems.push(FieldProblem::new("handles", m)),
         }
     }
+    (emails, phones, handles)
+}
+
+/// Every field has a sane length: a pasted book is a mistake, not a name.
+fn check_lengths(customer: &Customer, draft: &CustomerDraft, problems: &mut Vec<FieldProblem>) {
+    let limits: [(&str, &str, usize); 10] = [
+        ("first_name", &customer.first_name, 200),
+        ("last_name", &customer.last_name, 200),
+        ("display_name", &customer.display_name, 200),
+        ("company", &customer.company, 200),
+        ("address.street", &draft.address.street, 500),
+        ("address.city", &draft.address.city, 200),
+        ("address.region", &draft.address.region, 200),
+        ("address.postal_code", &draft.address.postal_code, 40),
+        ("address.country", &draft.address.country, 100),
+        ("notes", &draft.notes, MAX_NOTES_CHARS),
+    ];
+    for (field, value, max) in limits {
+        if value.trim().chars().count() > max {
+            problems.push(FieldProblem::new(field, format!("this is longer than {max} characters")));
+        }
+    }
+    let (tags, custom) = (&customer.tags, &customer.custom);
+    if let Some(tag) = tags.iter().find(|t| t.chars().count() > 100) {
+        problems.push(FieldProblem::new("tags", format!("the tag “{tag}” is longer than 100 characters")));
+    }
+    if tags.len() > 200 {
+        problems.push(FieldProblem::new("tags", format!("{} tags is too many; a customer has at most 200", tags.len())));
+    }
+    if let Some((key, _)) = custom.iter().find(|(k, v)| k.chars().count() > 200 || v.chars().count() > 5_000) {
+        problems.push(FieldProblem::new("custom", format!("the detail “{key}” is too long (200 characters for its name, 5,000 for its value)")));
+    }
+    if custom.len() > 500 {
+        problems.push(FieldProblem::new("custom", format!("{} details is too many; a customer has at most 500", custom.len())));
+    }
+}
+
+/// Checks and normalises a draft into a customer (id 0, times set to `now`), or lists every problem.
+// One piece: the draft's fields checked in turn into one customer; the checks that stand alone are `contacts` and `check_lengths`.
+pub fn validate(draft: &CustomerDraft, region: Region, now: DateTime<Utc>) -> Result<Customer, Vec<FieldProblem>> {
+    let mut problems = Vec::new();
+    let text = |s: &str| s.trim().to_string();
+    let (emails, phones, handles) = contacts(draft, region, &mut problems);
     let mut date = |field: &str, raw: &str| {
         if raw.trim().is_empty() {
             return None;
@@ -140,40 +182,7 @@ pub fn validate(draft: &CustomerDraft, region: Region, now: DateTime<Utc>) -> Re
         }
         return Err(problems);
     };
-    // Every field has a sane length: a pasted book is a mistake, not a name.
-    let limits: [(&str, &str, usize); 10] = [
-        ("first_name", &first_name, 200),
-        ("last_name", &last_name, 200),
-        ("display_name", &display_name, 200),
-        ("company", &company, 200),
-        ("address.street", &draft.address.street, 500),
-        ("address.city", &draft.address.city, 200),
-        ("address.region", &draft.address.region, 200),
-        ("address.postal_code", &draft.address.postal_code, 40),
-        ("address.country", &draft.address.country, 100),
-        ("notes", &draft.notes, MAX_NOTES_CHARS),
-    ];
-    for (field, value, max) in limits {
-        if value.trim().chars().count() > max {
-            problems.push(FieldProblem::new(field, format!("this is longer than {max} characters")));
-        }
-    }
-    if let Some(tag) = tags.iter().find(|t| t.chars().count() > 100) {
-        problems.push(FieldProblem::new("tags", format!("the tag “{tag}” is longer than 100 characters")));
-    }
-    if tags.len() > 200 {
-        problems.push(FieldProblem::new("tags", format!("{} tags is too many; a customer has at most 200", tags.len())));
-    }
-    if let Some((key, _)) = custom.iter().find(|(k, v)| k.chars().count() > 200 || v.chars().count() > 5_000) {
-        problems.push(FieldProblem::new("custom", format!("the detail “{key}” is too long (200 characters for its name, 5,000 for its value)")));
-    }
-    if custom.len() > 500 {
-        problems.push(FieldProblem::new("custom", format!("{} details is too many; a customer has at most 500", custom.len())));
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(Customer {
+    let customer = Customer {
         id: 0,
         first_name,
         last_name,
@@ -203,7 +212,9 @@ pub fn validate(draft: &CustomerDraft, region: Region, now: DateTime<Utc>) -> Re
         last_purchase_at: None,
         created_at: now,
         updated_at: now,
-    })
+    };
+    check_lengths(&customer, draft, &mut problems);
+    if problems.is_empty() { Ok(customer) } else { Err(problems) }
 }
 
 /// The name a customer is shown by: the one given, else their name, company, first email, first
@@ -573,160 +584,6 @@ pub fn resolve(store: &(impl Reads + ?Sized), reference: &str, region: Region) -
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{ConsentStatus, CustomerDraft};
-
-    fn now() -> DateTime<Utc> {
-        "2026-11-23T10:00:00Z".parse().unwrap()
-    }
-
-    fn change() -> Change {
-        Change { now: now(), region: Region::parse("GB").unwrap(), source: "test".into() }
-    }
-
-    fn draft(first: &str, last: &str) -> CustomerDraft {
-        CustomerDraft { first_name: first.into(), last_name: last.into(), ..Default::default() }
-    }
-
-    fn problems(d: &CustomerDraft) -> Vec<(String, String)> {
-        match validate(d, Region::parse("GB").unwrap(), now()) {
-            Ok(_) => vec![],
-            Err(ps) => ps.into_iter().map(|p| (p.field, p.message)).collect(),
-        }
-    }
-
-    /// A shop from before the other spellings: its search words are made again at the next open.
-    #[test]
-    fn stale_search_words_are_made_again_once() {
-        let mut store = Store::open_in_memory().unwrap();
-        let c = create(&mut store, &draft("Jonas", "Müller"), &change()).unwrap();
-        let old_words = crate::store::SearchDoc { name: "jonas muller jonas muller".into(), ..crate::search::document(&c) };
-        store.write(|w| {
-            w.remove_search_doc(c.id)?;
-            w.insert_search_doc(c.id, &old_words)?;
-            w.set_setting(SEARCH_WORDS_STALE, "true")
-        }).unwrap();
-        let gb = Region::parse("GB").unwrap();
-        assert!(crate::search::search(&store, "mueller", 5, gb).unwrap().is_empty(), "the old words lack the spelling");
-        assert!(refresh_search_words(&mut store).unwrap());
-        assert_eq!(crate::search::search(&store, "mueller", 5, gb).unwrap().len(), 1);
-        assert!(!refresh_search_words(&mut store).unwrap(), "once");
-    }
-
-    #[test]
-    fn validation_names_each_bad_field() {
-        let mut d = draft("Ann", "");
-        d.emails = vec!["ann@".into()];
-        d.phones = vec!["12".into()];
-        d.handles.insert("myspace".into(), "ann".into());
-        d.birthday = "21/04/1990".into();
-        d.customer_since = "2030-01-01".into();
-        d.preferred_channel = "pigeon".into();
-        let fields: Vec<String> = problems(&d).into_iter().map(|(f, _)| f).collect();
-        assert_eq!(fields, ["emails", "phones", "handles", "birthday", "customer_since", "preferred_channel"]);
-        assert_eq!(problems(&CustomerDraft::default())[0].0, "first_name");
-    }
-
-    #[test]
-    fn validation_normalises_and_derives_display_name() {
-        let mut d = draft("  Élodie ", "Lefèvre");
-        d.emails = vec![" Elodie@Example.FR ".into(), "elodie@example.fr".into()];
-        d.phones = vec!["07911 123456".into()];
-        d.handles.insert("Instagram".into(), "https://instagram.com/elodie.l/".into());
-        d.tags = vec!["VIP".into(), "vip".into(), " regular ".into()];
-        let c = validate(&d, Region::parse("GB").unwrap(), now()).unwrap();
-        assert_eq!(c.display_name, "Élodie Lefèvre");
-        assert_eq!(c.emails, ["elodie@example.fr"]);
-        assert_eq!(c.phones, ["+447911123456"]);
-        assert_eq!(c.handles.get(&Platform::Instagram).map(String::as_str), Some("elodie.l"));
-        assert_eq!(c.tags, ["VIP", "regular"]);
-        let only_phone = CustomerDraft { phones: vec!["+33 6 12 34 56 78".into()], ..Default::default() };
-        assert_eq!(validate(&only_phone, Region::parse("GB").unwrap(), now()).unwrap().display_name, "+33 6 12 34 56 78");
-    }
-
-    #[test]
-    fn one_email_phone_or_handle_identifies_one_customer() {
-        let mut store = Store::open_in_memory().unwrap();
-        let mut a = draft("Ann", "Lee");
-        a.emails = vec!["ann@example.com".into()];
-        a.phones = vec!["07911 123456".into()];
-        let ann = create(&mut store, &a, &change()).unwrap();
-        let mut b = draft("Bob", "Lee");
-        b.emails = vec!["ANN@example.com".into()];
-        b.phones = vec!["+44 7911 123456".into()];
-        let err = create(&mut store, &b, &change()).unwrap_err();
-        assert_eq!(err.code(), "invalid");
-        let msgs: Vec<&str> = err.field_problems().iter().map(|p| p.message.as_str()).collect();
-        assert_eq!(msgs, [
-            format!("ann@example.com already belongs to Ann Lee (#{})", ann.id),
-            format!("+44 7911 123456 already belongs to Ann Lee (#{})", ann.id),
-        ]);
-        assert_eq!(store.db().customer_count().unwrap(), 1, "nothing half-written");
-        // Editing Ann with her own email is fine.
-        let mut a2 = a.clone();
-        a2.notes = "likes blue".into();
-        update(&mut store, ann.id, &a2, &change()).unwrap();
-    }
-
-    #[test]
-    fn consent_changes_are_recorded_with_time_and_source() {
-        let mut store = Store::open_in_memory().unwrap();
-        let mut d = draft("Cy", "");
-        d.consent.email = ConsentStatus::Yes;
-        let c = create(&mut store, &d, &change()).unwrap();
-        d.consent.email = ConsentStatus::No;
-        d.consent.sms = ConsentStatus::Yes;
-        let later = Change { now: now() + chrono::Duration::days(3), source: "cli".into(), ..change() };
-        update(&mut store, c.id, &d, &later).unwrap();
-        update(&mut store, c.id, &d, &later).unwrap();
-        let history: Vec<String> = store.db().consent_history(c.id).unwrap().iter()
-            .map(|e| format!("{} {} {} {}", e.channel, e.status, e.at.date_naive(), e.source)).collect();
-        assert_eq!(history, ["email yes 2026-11-23 test", "email no 2026-11-26 cli", "sms yes 2026-11-26 cli"]);
-    }
-
-    #[test]
-    fn delete_and_restore_keep_everything() {
-        let mut store = Store::open_in_memory().unwrap();
-        let mut d = draft("Dee", "Vo");
-        d.emails = vec!["dee@example.com".into()];
-        let c = create(&mut store, &d, &change()).unwrap();
-        delete(&mut store, c.id, now()).unwrap();
-        assert_eq!(get(&store, c.id).unwrap_err().code(), "not_found");
-        assert!(search::search(&store, "dee", 10, Region::parse("GB").unwrap()).unwrap().is_empty());
-        let err = create(&mut store, &d, &change()).unwrap_err();
-        assert!(err.to_string().contains("in the trash"), "{err}");
-        let back = restore(&mut store, c.id).unwrap();
-        assert_eq!(back, get(&store, c.id).unwrap());
-        assert_eq!(back.emails, ["dee@example.com"]);
-        assert_eq!(search::search(&store, "dee", 10, Region::parse("GB").unwrap()).unwrap()[0].id, c.id);
-        assert_eq!(restore(&mut store, c.id).unwrap_err().code(), "conflict");
-    }
-
-    #[test]
-    fn references_resolve_the_way_people_write_them() {
-        let mut store = Store::open_in_memory().unwrap();
-        let mut d = draft("Eve", "Ng");
-        d.emails = vec!["eve@example.com".into()];
-        d.phones = vec!["07712 345678".into()];
-        d.handles.insert("instagram".into(), "eve.ng".into());
-        let eve = create(&mut store, &d, &change()).unwrap();
-        create(&mut store, &draft("Sam", "Twin"), &change()).unwrap();
-        create(&mut store, &draft("Sam", "Twin"), &change()).unwrap();
-        let region = Region::parse("GB").unwrap();
-        for r in [eve.id.to_string(), format!("#{}", eve.id), "EVE@example.com".into(), "+44 7712 345678".into(),
-                  "07712345678".into(), "@eve.ng".into(), "instagram:eve.ng".into(), "https://instagram.com/eve.ng".into(), "eve ng".into()] {
-            assert_eq!(resolve(&store, &r, region).unwrap(), eve.id, "{r}");
-        }
-        assert_eq!(resolve(&store, "Sam Twin", region).unwrap_err().code(), "conflict");
-        assert_eq!(resolve(&store, "twi", region).unwrap_err().code(), "conflict");
-        assert_eq!(resolve(&store, "ng", region).unwrap(), eve.id, "a single search match is enough");
-        assert_eq!(resolve(&store, "nobody@example.com", region).unwrap_err().code(), "not_found");
-        assert_eq!(resolve(&store, "999", region).unwrap_err().code(), "not_found");
-    }
-}
-
 /// What an erasure did.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Erased {
@@ -963,4 +820,158 @@ pub fn set_consent(store: &mut Store, id: CustomerId, channel: ConsentChannel, s
     let mut draft = CustomerDraft::from(&before);
     draft.consent.set(channel, status);
     update(store, id, &draft, change)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ConsentStatus, CustomerDraft};
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-23T10:00:00Z".parse().unwrap()
+    }
+
+    fn change() -> Change {
+        Change { now: now(), region: Region::parse("GB").unwrap(), source: "test".into() }
+    }
+
+    fn draft(first: &str, last: &str) -> CustomerDraft {
+        CustomerDraft { first_name: first.into(), last_name: last.into(), ..Default::default() }
+    }
+
+    fn problems(d: &CustomerDraft) -> Vec<(String, String)> {
+        match validate(d, Region::parse("GB").unwrap(), now()) {
+            Ok(_) => vec![],
+            Err(ps) => ps.into_iter().map(|p| (p.field, p.message)).collect(),
+        }
+    }
+
+    /// A shop from before the other spellings: its search words are made again at the next open.
+    #[test]
+    fn stale_search_words_are_made_again_once() {
+        let mut store = Store::open_in_memory().unwrap();
+        let c = create(&mut store, &draft("Jonas", "Müller"), &change()).unwrap();
+        let old_words = crate::store::SearchDoc { name: "jonas muller jonas muller".into(), ..crate::search::document(&c) };
+        store.write(|w| {
+            w.remove_search_doc(c.id)?;
+            w.insert_search_doc(c.id, &old_words)?;
+            w.set_setting(SEARCH_WORDS_STALE, "true")
+        }).unwrap();
+        let gb = Region::parse("GB").unwrap();
+        assert!(crate::search::search(&store, "mueller", 5, gb).unwrap().is_empty(), "the old words lack the spelling");
+        assert!(refresh_search_words(&mut store).unwrap());
+        assert_eq!(crate::search::search(&store, "mueller", 5, gb).unwrap().len(), 1);
+        assert!(!refresh_search_words(&mut store).unwrap(), "once");
+    }
+
+    #[test]
+    fn validation_names_each_bad_field() {
+        let mut d = draft("Ann", "");
+        d.emails = vec!["ann@".into()];
+        d.phones = vec!["12".into()];
+        d.handles.insert("myspace".into(), "ann".into());
+        d.birthday = "21/04/1990".into();
+        d.customer_since = "2030-01-01".into();
+        d.preferred_channel = "pigeon".into();
+        let fields: Vec<String> = problems(&d).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["emails", "phones", "handles", "birthday", "customer_since", "preferred_channel"]);
+        assert_eq!(problems(&CustomerDraft::default())[0].0, "first_name");
+    }
+
+    #[test]
+    fn validation_normalises_and_derives_display_name() {
+        let mut d = draft("  Élodie ", "Lefèvre");
+        d.emails = vec![" Elodie@Example.FR ".into(), "elodie@example.fr".into()];
+        d.phones = vec!["07911 123456".into()];
+        d.handles.insert("Instagram".into(), "https://instagram.com/elodie.l/".into());
+        d.tags = vec!["VIP".into(), "vip".into(), " regular ".into()];
+        let c = validate(&d, Region::parse("GB").unwrap(), now()).unwrap();
+        assert_eq!(c.display_name, "Élodie Lefèvre");
+        assert_eq!(c.emails, ["elodie@example.fr"]);
+        assert_eq!(c.phones, ["+447911123456"]);
+        assert_eq!(c.handles.get(&Platform::Instagram).map(String::as_str), Some("elodie.l"));
+        assert_eq!(c.tags, ["VIP", "regular"]);
+        let only_phone = CustomerDraft { phones: vec!["+33 6 12 34 56 78".into()], ..Default::default() };
+        assert_eq!(validate(&only_phone, Region::parse("GB").unwrap(), now()).unwrap().display_name, "+33 6 12 34 56 78");
+    }
+
+    #[test]
+    fn one_email_phone_or_handle_identifies_one_customer() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut a = draft("Ann", "Lee");
+        a.emails = vec!["ann@example.com".into()];
+        a.phones = vec!["07911 123456".into()];
+        let ann = create(&mut store, &a, &change()).unwrap();
+        let mut b = draft("Bob", "Lee");
+        b.emails = vec!["ANN@example.com".into()];
+        b.phones = vec!["+44 7911 123456".into()];
+        let err = create(&mut store, &b, &change()).unwrap_err();
+        assert_eq!(err.code(), "invalid");
+        let msgs: Vec<&str> = err.field_problems().iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(msgs, [
+            format!("ann@example.com already belongs to Ann Lee (#{})", ann.id),
+            format!("+44 7911 123456 already belongs to Ann Lee (#{})", ann.id),
+        ]);
+        assert_eq!(store.db().customer_count().unwrap(), 1, "nothing half-written");
+        // Editing Ann with her own email is fine.
+        let mut a2 = a.clone();
+        a2.notes = "likes blue".into();
+        update(&mut store, ann.id, &a2, &change()).unwrap();
+    }
+
+    #[test]
+    fn consent_changes_are_recorded_with_time_and_source() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut d = draft("Cy", "");
+        d.consent.email = ConsentStatus::Yes;
+        let c = create(&mut store, &d, &change()).unwrap();
+        d.consent.email = ConsentStatus::No;
+        d.consent.sms = ConsentStatus::Yes;
+        let later = Change { now: now() + chrono::Duration::days(3), source: "cli".into(), ..change() };
+        update(&mut store, c.id, &d, &later).unwrap();
+        update(&mut store, c.id, &d, &later).unwrap();
+        let history: Vec<String> = store.db().consent_history(c.id).unwrap().iter()
+            .map(|e| format!("{} {} {} {}", e.channel, e.status, e.at.date_naive(), e.source)).collect();
+        assert_eq!(history, ["email yes 2026-11-23 test", "email no 2026-11-26 cli", "sms yes 2026-11-26 cli"]);
+    }
+
+    #[test]
+    fn delete_and_restore_keep_everything() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut d = draft("Dee", "Vo");
+        d.emails = vec!["dee@example.com".into()];
+        let c = create(&mut store, &d, &change()).unwrap();
+        delete(&mut store, c.id, now()).unwrap();
+        assert_eq!(get(&store, c.id).unwrap_err().code(), "not_found");
+        assert!(search::search(&store, "dee", 10, Region::parse("GB").unwrap()).unwrap().is_empty());
+        let err = create(&mut store, &d, &change()).unwrap_err();
+        assert!(err.to_string().contains("in the trash"), "{err}");
+        let back = restore(&mut store, c.id).unwrap();
+        assert_eq!(back, get(&store, c.id).unwrap());
+        assert_eq!(back.emails, ["dee@example.com"]);
+        assert_eq!(search::search(&store, "dee", 10, Region::parse("GB").unwrap()).unwrap()[0].id, c.id);
+        assert_eq!(restore(&mut store, c.id).unwrap_err().code(), "conflict");
+    }
+
+    #[test]
+    fn references_resolve_the_way_people_write_them() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut d = draft("Eve", "Ng");
+        d.emails = vec!["eve@example.com".into()];
+        d.phones = vec!["07712 345678".into()];
+        d.handles.insert("instagram".into(), "eve.ng".into());
+        let eve = create(&mut store, &d, &change()).unwrap();
+        create(&mut store, &draft("Sam", "Twin"), &change()).unwrap();
+        create(&mut store, &draft("Sam", "Twin"), &change()).unwrap();
+        let region = Region::parse("GB").unwrap();
+        for r in [eve.id.to_string(), format!("#{}", eve.id), "EVE@example.com".into(), "+44 7712 345678".into(),
+                  "07712345678".into(), "@eve.ng".into(), "instagram:eve.ng".into(), "https://instagram.com/eve.ng".into(), "eve ng".into()] {
+            assert_eq!(resolve(&store, &r, region).unwrap(), eve.id, "{r}");
+        }
+        assert_eq!(resolve(&store, "Sam Twin", region).unwrap_err().code(), "conflict");
+        assert_eq!(resolve(&store, "twi", region).unwrap_err().code(), "conflict");
+        assert_eq!(resolve(&store, "ng", region).unwrap(), eve.id, "a single search match is enough");
+        assert_eq!(resolve(&store, "nobody@example.com", region).unwrap_err().code(), "not_found");
+        assert_eq!(resolve(&store, "999", region).unwrap_err().code(), "not_found");
+    }
 }

@@ -191,6 +191,7 @@ pub fn activity_at_scale(
 
 /// Purchases and touchpoints for the demo customers: about half have bought something, a third
 /// have said something online, a few things are waiting for a reply.
+// One piece: a made-up shop's week of activity, written in one transaction in the order it happened.
 fn activity(w: &crate::store::WriteDb<'_>, customers: &[crate::model::Customer], seed: u64, now: chrono::DateTime<chrono::Utc>) -> crate::Result<()> {
     use crate::model::{Channel, Direction, Money, Purchase, PurchaseChannel, ReplyStatus, Touchpoint, TouchpointKind};
     let mut rng = Rng(seed ^ 0x5eed);

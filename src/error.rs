@@ -68,11 +68,25 @@ pub enum ErrorKind {
     /// The request conflicts with what is stored (e.g. restoring a customer whose email was reused).
     Conflict,
     /// The database could not be opened, read or written.
-    Storage(rusqlite::Error),
+    Storage(Storage),
     /// A file could not be read or written.
     Io(std::io::Error),
     /// The person stopped a long operation; nothing was changed.
     Cancelled,
+}
+
+/// What kind of database failure it was, as far as a caller can act on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Storage {
+    /// The file is damaged, or not a database.
+    Damaged,
+    /// The file or its folder cannot be written.
+    ReadOnly,
+    /// The file cannot be opened.
+    CannotOpen,
+    /// Another connection holds the lock.
+    Busy,
+    Other,
 }
 
 #[derive(Debug)]
@@ -122,7 +136,7 @@ impl Error {
 
     /// Whether SQLite found the database file damaged.
     pub fn is_damage(&self) -> bool {
-        matches!(&self.kind, ErrorKind::Storage(e) if matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)))
+        matches!(&self.kind, ErrorKind::Storage(Storage::Damaged))
     }
 
     /// A stable, machine-readable word for the kind of error.
@@ -160,8 +174,10 @@ impl std::error::Error for Error {
     }
 }
 
-impl From<rusqlite::Error> for Error {
-    fn from(err: rusqlite::Error) -> Error {
-        Error { message: format!("database error: {err}"), kind: ErrorKind::Storage(err) }
+impl Error {
+    /// A database failure of this kind, described by `message` (made by the store, the one
+    /// module that knows the database's own errors).
+    pub fn storage(kind: Storage, message: impl Into<String>) -> Error {
+        Error { kind: ErrorKind::Storage(kind), message: message.into() }
     }
 }

@@ -221,41 +221,6 @@ pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_starts_are_neutralised_and_the_rest_kept() {
-        let cases = [("=1+1", "'=1+1"), ("+447911123456", "'+447911123456"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
-                     ("\tx", "'\tx"), ("\rx", "'\rx"), ("Ann", "Ann"), ("", ""), ("a=b", "a=b")];
-        for (input, expected) in cases {
-            assert_eq!(spreadsheet_safe(input), expected, "{input:?}");
-        }
-    }
-
-    #[test]
-    fn vcards_escape_and_fold() {
-        let now = chrono::Utc::now();
-        let c = Customer {
-            id: 7, first_name: "Élodie".into(), last_name: "Lefèvre; Jr".into(), display_name: "Élodie Lefèvre".into(),
-            emails: vec!["e@example.fr".into()], phones: vec!["+33612345678".into()], handles: [(Platform::Instagram, "elo.shop".to_string())].into(),
-            address: Default::default(), company: String::new(), birthday: chrono::NaiveDate::from_ymd_opt(1990, 4, 21),
-            customer_since: None, tags: vec!["VIP".into(), "a,b".into()], notes: "line one\nline two ".repeat(8),
-            consent: Default::default(), preferred_channel: None, custom: Default::default(), lifetime_spend: None,
-            orders_count: None, last_visit: None, first_purchase_at: None, last_purchase_at: None, created_at: now, updated_at: now,
-        };
-        let card = vcard(&c);
-        assert!(card.starts_with("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lefèvre\\; Jr;Élodie;;;\r\n"), "{card}");
-        assert!(card.contains("EMAIL;TYPE=INTERNET,PREF:e@example.fr\r\n"));
-        assert!(card.contains("CATEGORIES:VIP,a\\,b\r\n"));
-        assert!(card.contains("X-SOCIALPROFILE;TYPE=instagram:https://www.instagram.com/elo.shop"));
-        assert!(card.lines().all(|l| l.trim_end_matches('\r').len() <= 75), "folded at 75 octets");
-        assert!(card.contains("NOTE:line one\\nline two"));
-        assert!(card.ends_with("END:VCARD\r\n"));
-    }
-}
-
 /// One customer's whole record as CSV for a spreadsheet: the profile as field and value rows, then
 /// a block of consent changes, touchpoints and purchases, each with its own heading row.
 pub fn write_record_csv(record: &crate::customers::Record, out: &mut dyn Write) -> Result<()> {
@@ -302,5 +267,40 @@ pub fn write_record(record: &crate::customers::Record, format: &str, out: &mut d
             out.flush().map_err(io)
         }
         other => Err(crate::error::Error::invalid_field("format", format!("“{other}” is not a format for one customer's record; use json or csv"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_starts_are_neutralised_and_the_rest_kept() {
+        let cases = [("=1+1", "'=1+1"), ("+447911123456", "'+447911123456"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
+                     ("\tx", "'\tx"), ("\rx", "'\rx"), ("Ann", "Ann"), ("", ""), ("a=b", "a=b")];
+        for (input, expected) in cases {
+            assert_eq!(spreadsheet_safe(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn vcards_escape_and_fold() {
+        let now = chrono::Utc::now();
+        let c = Customer {
+            id: 7, first_name: "Élodie".into(), last_name: "Lefèvre; Jr".into(), display_name: "Élodie Lefèvre".into(),
+            emails: vec!["e@example.fr".into()], phones: vec!["+33612345678".into()], handles: [(Platform::Instagram, "elo.shop".to_string())].into(),
+            address: Default::default(), company: String::new(), birthday: chrono::NaiveDate::from_ymd_opt(1990, 4, 21),
+            customer_since: None, tags: vec!["VIP".into(), "a,b".into()], notes: "line one\nline two ".repeat(8),
+            consent: Default::default(), preferred_channel: None, custom: Default::default(), lifetime_spend: None,
+            orders_count: None, last_visit: None, first_purchase_at: None, last_purchase_at: None, created_at: now, updated_at: now,
+        };
+        let card = vcard(&c);
+        assert!(card.starts_with("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lefèvre\\; Jr;Élodie;;;\r\n"), "{card}");
+        assert!(card.contains("EMAIL;TYPE=INTERNET,PREF:e@example.fr\r\n"));
+        assert!(card.contains("CATEGORIES:VIP,a\\,b\r\n"));
+        assert!(card.contains("X-SOCIALPROFILE;TYPE=instagram:https://www.instagram.com/elo.shop"));
+        assert!(card.lines().all(|l| l.trim_end_matches('\r').len() <= 75), "folded at 75 octets");
+        assert!(card.contains("NOTE:line one\\nline two"));
+        assert!(card.ends_with("END:VCARD\r\n"));
     }
 }

@@ -347,6 +347,7 @@ fn acting_on(store: &mut Store, id: i64, now: DateTime<Utc>, write: impl FnOnce(
 }
 
 /// The suggestions, most important first: the first `keep` of them.
+// One piece: the engine's stages in order (read, gather candidates, drop what the owner dealt with, consent and budget, keep the first); each stage is a function or a loop of a few lines.
 fn compute_all(store: &mut Store, now: DateTime<Utc>, keep: usize) -> Result<All> {
     // The inbox and the praise to thank for do not depend on the insight: when that has to be
     // computed, they are read meanwhile on a connection of their own (see `insight::compute`).
@@ -660,6 +661,7 @@ fn fill_merge_fields(
 }
 
 /// Suggestions that come from who a customer is: advocates, super-users, at risk, new, birthdays.
+// One piece: one block per kind of suggestion that comes from who a customer is, side by side so that their priorities read together.
 fn people(shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) -> Result<()> {
     let today = now.date_naive();
     for (b, i) in &shop.customers {

@@ -309,6 +309,7 @@ fn joined<T>(pending: Pending<'_, T>, here: impl FnOnce() -> Result<T>) -> Resul
     }
 }
 
+// One piece: the shop's insight in its passes (purchases, intervals, activity, quintiles, one row per customer), which share their tables.
 fn compute_with(
     store: &Store,
     now: DateTime<Utc>,

@@ -321,6 +321,7 @@ const STOPWORDS: &[&str] = &[
 ];
 
 /// The overview of the `days` days before `now`.
+// One piece: one pass over the period's touchpoints filling every figure of the overview.
 pub fn overview(store: &Store, now: DateTime<Utc>, days: u32) -> Result<Overview> {
     let days = days.clamp(7, 3660);
     let from = now - Duration::days(days as i64);

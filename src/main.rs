@@ -330,6 +330,7 @@ fn main() -> ExitCode {
     }
 }
 
+// One piece: opening the database, then one arm per command, each a parse and a call.
 fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Sentiment = cli.command {
         return sentiment_lines(cli.json);
@@ -587,6 +588,7 @@ fn change(store: &Store, region: Option<&str>) -> anyhow::Result<Change> {
     Ok(Change { now: Utc::now(), region, source: "cli".into() })
 }
 
+// One piece: one arm per `customers` subcommand, each a parse, one core call and its output.
 fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -> anyhow::Result<()> {
     match cmd {
         CustomersCommand::Add(fields) => {

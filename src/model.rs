@@ -350,48 +350,6 @@ pub struct Settings {
     pub marketing_cap_days: i64,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn vocabularies_parse_loosely_and_explain_mistakes() {
-        assert_eq!("Instagram".parse::<Platform>(), Ok(Platform::Instagram));
-        assert_eq!("in-store".parse::<Channel>(), Ok(Channel::InStore));
-        assert_eq!(" Google Reviews ".parse::<Channel>(), Ok(Channel::GoogleReviews));
-        let err = "myspace".parse::<Platform>().unwrap_err();
-        assert!(err.contains("“myspace” is not a known platform"), "{err}");
-        assert!(err.contains("instagram, facebook"), "{err}");
-    }
-
-    #[test]
-    fn stored_times_read_the_same_by_the_quick_path_and_the_general_parser() {
-        let general = |t: &str| DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&Utc));
-        for t in [
-            "2026-11-24T10:00:00Z",
-            "1999-12-31T23:59:59Z",
-            "2024-02-29T00:00:00Z",
-            "2025-02-29T00:00:00Z",
-            "2026-06-30T23:59:60Z",
-            "2026-11-24T10:00:00+01:00",
-            "2026-11-24T10:00:00.250Z",
-            "2026-13-01T00:00:00Z",
-            "2026-1x-01T00:00:00Z",
-            "2026-11-24",
-            "",
-        ] {
-            assert_eq!(parse_utc(t), general(t), "{t}");
-        }
-        assert_eq!(parse_utc("2026-11-24T10:00:00Z").unwrap().timestamp(), 1_795_514_400);
-    }
-
-    #[test]
-    fn consent_serialises_as_words() {
-        let c = Consent { email: ConsentStatus::Yes, sms: ConsentStatus::Unknown };
-        assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"email":"yes","sms":"unknown"}"#);
-    }
-}
-
 vocabulary! {
     /// What a touchpoint is.
     TouchpointKind, "kind of touchpoint" {
@@ -557,4 +515,46 @@ pub fn parse_utc(text: &str) -> Option<DateTime<Utc>> {
         }
     }
     DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vocabularies_parse_loosely_and_explain_mistakes() {
+        assert_eq!("Instagram".parse::<Platform>(), Ok(Platform::Instagram));
+        assert_eq!("in-store".parse::<Channel>(), Ok(Channel::InStore));
+        assert_eq!(" Google Reviews ".parse::<Channel>(), Ok(Channel::GoogleReviews));
+        let err = "myspace".parse::<Platform>().unwrap_err();
+        assert!(err.contains("“myspace” is not a known platform"), "{err}");
+        assert!(err.contains("instagram, facebook"), "{err}");
+    }
+
+    #[test]
+    fn stored_times_read_the_same_by_the_quick_path_and_the_general_parser() {
+        let general = |t: &str| DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&Utc));
+        for t in [
+            "2026-11-24T10:00:00Z",
+            "1999-12-31T23:59:59Z",
+            "2024-02-29T00:00:00Z",
+            "2025-02-29T00:00:00Z",
+            "2026-06-30T23:59:60Z",
+            "2026-11-24T10:00:00+01:00",
+            "2026-11-24T10:00:00.250Z",
+            "2026-13-01T00:00:00Z",
+            "2026-1x-01T00:00:00Z",
+            "2026-11-24",
+            "",
+        ] {
+            assert_eq!(parse_utc(t), general(t), "{t}");
+        }
+        assert_eq!(parse_utc("2026-11-24T10:00:00Z").unwrap().timestamp(), 1_795_514_400);
+    }
+
+    #[test]
+    fn consent_serialises_as_words() {
+        let c = Consent { email: ConsentStatus::Yes, sms: ConsentStatus::Unknown };
+        assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"email":"yes","sms":"unknown"}"#);
+    }
 }

@@ -299,6 +299,7 @@ struct Order {
 /// order (their items joined). The customer is found by the row's email, phone, or the other
 /// system's customer id (kept on the customer as a custom field by a customer import). A refund
 /// event or amount becomes a return.
+// One piece: orders assembled from their rows, then each order checked into a draft, then one transaction for all.
 pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run: bool) -> Result<Report> {
     let (mapping, headers, rows) = read_table(path, PURCHASE_FIELDS)?;
     let mut report = Report { columns: columns(&mapping, &headers), dry_run, ..Report::default() };

@@ -119,6 +119,7 @@ pub(crate) fn fingerprint(t: &Touchpoint) -> String {
 
 /// Checks a draft and turns it into a touchpoint (not yet stored, `id` 0) with how its author is
 /// recognised. `customer` is the already-resolved customer, if any.
+// One piece: the draft's fields checked in turn, so that every problem is listed at once.
 fn validate(
     draft: &TouchpointDraft,
     customer: Option<CustomerId>,

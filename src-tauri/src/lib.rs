@@ -582,6 +582,7 @@ fn open_store(path: &std::path::Path) -> Result<(Store, Option<regulars::backup:
     Ok((store, damage))
 }
 
+// One piece: the app's setup (database, background checks, file drops) and the list of its commands.
 pub fn run() {
     let db_path = db_path();
     let (store, damage) = match open_store(&db_path) {

@@ -129,6 +129,7 @@ impl<'w, 'c> Applier<'w, 'c> {
         Ok(out)
     }
 
+    // One piece: who a row is, decided in one pass over its keys (owners, shared landlines, the trash, keys held by others), then one create or merge.
     pub fn apply_batch(&mut self, batch: Vec<Incoming>) -> Result<()> {
         let held = self.holders(&batch)?;
         let namesakes = self.namesakes(&batch)?;

@@ -232,6 +232,7 @@ pub struct Progress {
 
 /// Imports a file (or previews it with `options.dry_run`). `progress` is called after each batch
 /// of rows; returning `false` cancels, and nothing is stored.
+// One piece: the import's stages in order (open, plan the layout, back up, read on one thread while writing on this one, record); the reading thread is `read_in_batches`.
 pub fn run(
     store: &mut Store,
     path: &Path,
@@ -276,29 +277,10 @@ pub fn run(
     let byte_total = source.total;
 
     let (counts, problems, preview, import_id, file_hash) = std::thread::scope(|scope| -> Result<_> {
-        let (tx, rx) = mpsc::sync_channel::<Result<(Vec<row::Incoming>, u64)>>(4);
+        let (tx, rx) = mpsc::sync_channel::<Batch>(4);
         let layout_ref = &layout;
-        scope.spawn(move || {
-            let mut batch = Vec::with_capacity(BATCH);
-            let mut blank = 0u64;
-            let rows = sample.into_iter().skip(data_start).map(Ok).chain(rest);
-            for item in rows {
-                match item {
-                    Ok(r) if r.cells.iter().all(Cell::is_empty) => blank += 1,
-                    Ok(r) => batch.push(row::read_row(&r, layout_ref, now)),
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
-                }
-                if batch.len() == BATCH {
-                    if tx.send(Ok((std::mem::replace(&mut batch, Vec::with_capacity(BATCH)), std::mem::take(&mut blank)))).is_err() {
-                        return;
-                    }
-                }
-            }
-            let _ = tx.send(Ok((batch, blank)));
-        });
+        let rows = sample.into_iter().skip(data_start).map(Ok).chain(rest);
+        scope.spawn(move || read_in_batches(rows, layout_ref, now, &tx));
         let work = |w: &crate::store::WriteDb<'_>| -> Result<_> {
             let import_id = w.begin_import(&file_name, "", &source.detected.format, now)?;
             let mut applier = apply::Applier::new(w, change.clone(), import_id);
@@ -349,6 +331,30 @@ pub fn run(
         preview,
         already_imported,
     })
+}
+
+/// A batch of rows read and normalised, with how many blank rows were passed over on the way.
+type Batch = Result<(Vec<row::Incoming>, u64)>;
+
+/// The reading thread: reads and normalises rows, `BATCH` at a time, for the writing one. It stops
+/// at a read error (sent on) or when the writer has gone (a cancel).
+fn read_in_batches(rows: impl Iterator<Item = Result<Row>>, layout: &Layout, now: DateTime<Utc>, tx: &mpsc::SyncSender<Batch>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut blank = 0u64;
+    for item in rows {
+        match item {
+            Ok(r) if r.cells.iter().all(Cell::is_empty) => blank += 1,
+            Ok(r) => batch.push(row::read_row(&r, layout, now)),
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
+        }
+        if batch.len() == BATCH && tx.send(Ok((std::mem::replace(&mut batch, Vec::with_capacity(BATCH)), std::mem::take(&mut blank)))).is_err() {
+            return;
+        }
+    }
+    let _ = tx.send(Ok((batch, blank)));
 }
 
 /// The first rows, for finding the header and deciding the columns: up to `SAMPLE_ROWS`, or fewer
@@ -402,6 +408,7 @@ fn sheet_score(sample: &[Row]) -> i64 {
 
 /// Finds the header, maps each column (the person's choices first, then headers, then values),
 /// and decides each date column's day/month order.
+// One piece: the layout's decisions in order (header, the person's choices, each column by heading or values, names, one-of fields, phones).
 pub fn plan_layout(sample: &[Row], sheet: Option<String>, options: &Options) -> Result<Layout> {
     let header_index = layout::find_header(sample);
     let width = sample.iter().map(|r| r.cells.len()).max().unwrap_or(0);

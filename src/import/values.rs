@@ -301,6 +301,7 @@ const SPACES: &[char] = &[' ', '\u{a0}', '\u{202f}'];
 /// An amount of money, read strictly: an optional sign in front (or accounting brackets), an
 /// optional currency sign or code before or after, digits in thousands groups that are real groups,
 /// and one decimal mark (`mark`, or decided from the value). Anything else is refused with a reason.
+// One piece: a single left-to-right reading of an amount (sign, currency, digits, groups, mark), whose every refusal names what it saw.
 pub fn parse_amount(raw: &str, mark: DecimalMark) -> Result<Amount, String> {
     let trimmed = raw.trim();
     let bad = || format!("“{}” is not an amount of money", excerpt(trimmed));

@@ -219,30 +219,6 @@ pub fn restore(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<Backup>
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(days_ago: i64, now: DateTime<Utc>, reason: &str) -> Backup {
-        let at = now - Duration::days(days_ago);
-        Backup { id: at.timestamp(), at, reason: reason.into(), path: PathBuf::new(), size_bytes: 0 }
-    }
-
-    #[test]
-    fn rotation_keeps_recent_daily_and_weekly_and_every_manual_one() {
-        let now: DateTime<Utc> = "2026-11-25T12:00:00Z".parse().unwrap();
-        let mut all: Vec<Backup> = (0..60).map(|d| at(d, now, DAILY)).collect();
-        all.push(at(200, now, MANUAL));
-        all.sort_by(|a, b| b.id.cmp(&a.id));
-        let kept: Vec<i64> = all.iter().zip(keep(&all, now)).filter(|(_, k)| *k).map(|(b, _)| (now - b.at).num_days()).collect();
-        // Days 0-6 (two days whole, then one a day), then one a week back to four weeks, and the manual one.
-        assert!(kept.starts_with(&[0, 1, 2, 3, 4, 5, 6]), "{kept:?}");
-        assert!(kept.iter().filter(|&&d| (7..28).contains(&d)).count() <= 3, "{kept:?}");
-        assert!(!kept.iter().any(|&d| (29..200).contains(&d)), "{kept:?}");
-        assert!(kept.contains(&200));
-    }
-}
-
 /// What is wrong with a database that opened damaged, and the way back.
 #[derive(Debug, Clone, Serialize)]
 pub struct Damage {
@@ -345,4 +321,28 @@ pub fn recover(path: &Path, id: i64, now: DateTime<Utc>) -> Result<Store> {
     let mut store = Store::open(path)?;
     store.restore_from(&b.path)?;
     Ok(store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(days_ago: i64, now: DateTime<Utc>, reason: &str) -> Backup {
+        let at = now - Duration::days(days_ago);
+        Backup { id: at.timestamp(), at, reason: reason.into(), path: PathBuf::new(), size_bytes: 0 }
+    }
+
+    #[test]
+    fn rotation_keeps_recent_daily_and_weekly_and_every_manual_one() {
+        let now: DateTime<Utc> = "2026-11-25T12:00:00Z".parse().unwrap();
+        let mut all: Vec<Backup> = (0..60).map(|d| at(d, now, DAILY)).collect();
+        all.push(at(200, now, MANUAL));
+        all.sort_by(|a, b| b.id.cmp(&a.id));
+        let kept: Vec<i64> = all.iter().zip(keep(&all, now)).filter(|(_, k)| *k).map(|(b, _)| (now - b.at).num_days()).collect();
+        // Days 0-6 (two days whole, then one a day), then one a week back to four weeks, and the manual one.
+        assert!(kept.starts_with(&[0, 1, 2, 3, 4, 5, 6]), "{kept:?}");
+        assert!(kept.iter().filter(|&&d| (7..28).contains(&d)).count() <= 3, "{kept:?}");
+        assert!(!kept.iter().any(|&d| (29..200).contains(&d)), "{kept:?}");
+        assert!(kept.contains(&200));
+    }
 }

@@ -23,7 +23,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Storage};
 use crate::model::{
     Address, Channel, Consent, ConsentChannel, ConsentEvent, ConsentStatus, Customer, CustomerId,
     CustomerSummary, Money, Page, Platform,
@@ -587,18 +587,32 @@ impl<'a> std::ops::Deref for WriteDb<'a> {
     }
 }
 
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Error {
+        use rusqlite::ErrorCode as C;
+        let kind = match err.sqlite_error_code() {
+            Some(C::DatabaseCorrupt | C::NotADatabase) => Storage::Damaged,
+            Some(C::ReadOnly) => Storage::ReadOnly,
+            Some(C::CannotOpen) => Storage::CannotOpen,
+            Some(C::DatabaseBusy | C::DatabaseLocked) => Storage::Busy,
+            _ => Storage::Other,
+        };
+        Error::storage(kind, format!("database error: {err}"))
+    }
+}
+
 /// SQLite's words for a file that cannot be written, in plain ones.
 fn plain_open_error(e: Error, path: &Path) -> Error {
     let code = match &e.kind {
-        crate::error::ErrorKind::Storage(rusqlite::Error::SqliteFailure(f, _)) => Some(f.code),
+        crate::error::ErrorKind::Storage(kind) => Some(*kind),
         _ => None,
     };
     match code {
-        Some(rusqlite::ErrorCode::ReadOnly) => Error::conflict(format!(
+        Some(Storage::ReadOnly) => Error::conflict(format!(
             "the database {} cannot be written: the file or its folder is read-only. Give yourself permission to change it, or copy it somewhere you can write",
             path.display()
         )),
-        Some(rusqlite::ErrorCode::CannotOpen) => Error::conflict(format!("the database {} cannot be opened: check that you may read and write it and its folder", path.display())),
+        Some(Storage::CannotOpen) => Error::conflict(format!("the database {} cannot be opened: check that you may read and write it and its folder", path.display())),
         _ => e,
     }
 }
@@ -798,6 +812,7 @@ impl Db<'_> {
     }
 
     /// The customers with these ids (live or in the trash), in the order given; unknown ids are skipped.
+    // One piece: the customers of a list of ids read with one query per table (emails, phones, handles, tags), assembled in order.
     pub fn customers(&self, ids: &[CustomerId]) -> Result<Vec<Customer>> {
         let list = id_list(ids);
         let mut by_id: HashMap<CustomerId, Customer> = HashMap::with_capacity(ids.len());
