@@ -240,6 +240,9 @@ fn print_records(report: &records::Report, json: bool) -> anyhow::Result<()> {
     for p in report.problems.iter().take(50) {
         say!("  row {}{}: {}", p.row, if p.column.is_empty() { String::new() } else { format!(", {}", p.column) }, p.message);
     }
+    if let Some(id) = report.import_id {
+        say!("undo with: regulars imports undo {id}");
+    }
     Ok(())
 }
 

@@ -418,10 +418,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 for i in imports {
                     let undone = i.undone_at.map(|t| format!("  (undone {})", t.format("%Y-%m-%d %H:%M"))).unwrap_or_default();
+                    let what = match i.kind {
+                        regulars::model::ImportKind::Customers => format!("{} new, {} merged", i.counts.created, i.counts.merged),
+                        kind => format!("{} {} added", i.counts.created, kind.as_str()),
+                    };
                     say!(
-                        "#{:<4} {}  {:<32} {} rows: {} new, {} merged, {} unchanged, {} rejected{undone}",
-                        i.id, i.at.format("%Y-%m-%d %H:%M"), i.file_name, i.counts.rows, i.counts.created, i.counts.merged,
-                        i.counts.unchanged, i.counts.rejected
+                        "#{:<4} {}  {:<32} {} rows: {what}, {} unchanged, {} rejected{undone}",
+                        i.id, i.at.format("%Y-%m-%d %H:%M"), i.file_name, i.counts.rows, i.counts.unchanged, i.counts.rejected
                     );
                 }
             }
@@ -433,7 +436,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if json {
                 say!("{}", serde_json::to_string_pretty(&undone)?);
             } else {
-                say!("undid import #{id}: removed {} customers it added, restored {} it changed", undone.removed, undone.restored);
+                match undone.kind {
+                    regulars::model::ImportKind::Customers => {
+                        say!("undid import #{id}: removed {} customers it added, restored {} it changed", undone.removed, undone.restored)
+                    }
+                    kind => say!("undid import #{id}: took away the {} {} it added", undone.records, kind.as_str()),
+                }
             }
             Ok(())
         }

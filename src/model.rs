@@ -320,6 +320,40 @@ pub struct ImportSummary {
     #[serde(flatten)]
     pub counts: ImportCounts,
     pub undone_at: Option<DateTime<Utc>>,
+    /// What the file brought in.
+    pub kind: ImportKind,
+}
+
+/// What an import brings in: customers, touchpoints (reviews, comments, messages) or purchases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    Customers,
+    Touchpoints,
+    Purchases,
+}
+
+impl ImportKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Customers => "customers",
+            ImportKind::Touchpoints => "touchpoints",
+            ImportKind::Purchases => "purchases",
+        }
+    }
+}
+
+impl std::str::FromStr for ImportKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<ImportKind, String> {
+        match s {
+            "customers" => Ok(ImportKind::Customers),
+            "touchpoints" => Ok(ImportKind::Touchpoints),
+            "purchases" => Ok(ImportKind::Purchases),
+            other => Err(format!("“{other}” is not a kind of import (customers, touchpoints or purchases)")),
+        }
+    }
 }
 
 /// What an import did, row by row: `rows = created + merged + unchanged + rejected`.

@@ -15,13 +15,15 @@ use crate::customers::{self, Change};
 use crate::error::{Error, ErrorKind, Result};
 use crate::import::read::{self, Cell, Row};
 use crate::import::{values, Problem};
-use crate::model::{CustomerId, PurchaseDraft, TouchpointDraft};
+use crate::model::{CustomerId, ImportCounts, ImportId, ImportKind, PurchaseDraft, TouchpointDraft};
 use crate::store::{Store, WriteDb};
 use crate::{purchases, touchpoints};
 
 /// What a bulk import did: `rows = added + unchanged + rejected`.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
+    /// The import's number in the history (`imports undo ID` takes it back); none for a preview.
+    pub import_id: Option<crate::model::ImportId>,
     pub rows: u64,
     pub added: u64,
     pub unchanged: u64,
@@ -92,8 +94,15 @@ fn map_columns(header: &[Cell], fields: Synonyms) -> Vec<Option<&'static str>> {
 
 /// Reads a file's rows: the header row is the first of the first 20 rows that names at least two
 /// fields; the sheet is the first whose rows have one.
-/// A file's column mapping, its header texts, and its data rows.
-type Table = (Vec<Option<&'static str>>, Vec<String>, Vec<Row>);
+/// A file's column mapping, its header texts, its data rows, and what the history records of the
+/// file (its hash and format).
+type Table = (Vec<Option<&'static str>>, Vec<String>, Vec<Row>, FileFacts);
+
+/// The file's SHA-256 and format, for the import history.
+struct FileFacts {
+    hash: String,
+    format: String,
+}
 
 fn read_table(path: &Path, fields: Synonyms) -> Result<Table> {
     let mut source = read::open(path)?;
@@ -119,7 +128,8 @@ fn read_table(path: &Path, fields: Synonyms) -> Result<Table> {
     let mapping = map_columns(&header.cells, fields);
     let headers = header.cells.iter().map(|c| c.text().trim().to_string()).collect();
     let body = rows.into_iter().skip(header_at + 1).filter(|r| !r.cells.iter().all(Cell::is_empty)).collect();
-    Ok((mapping, headers, body))
+    let hash = source.hash.lock().unwrap_or_else(|p| p.into_inner()).clone().unwrap_or_default();
+    Ok((mapping, headers, body, FileFacts { hash, format: source.detected.format.clone() }))
 }
 
 /// The row's value of each field, as text (workbook dates as ISO), with the header it came from.
@@ -165,7 +175,7 @@ fn time_of(raw: &str, change: &Change) -> std::result::Result<String, String> {
 /// Imports touchpoints. `channel` and `kind` columns name each row's; a row without a kind is a
 /// review when it has a rating, else a comment.
 pub fn import_touchpoints(store: &mut Store, path: &Path, change: &Change, dry_run: bool) -> Result<Report> {
-    let (mapping, headers, rows) = read_table(path, TOUCHPOINT_FIELDS)?;
+    let (mapping, headers, rows, facts) = read_table(path, TOUCHPOINT_FIELDS)?;
     let mut report = Report { columns: columns(&mapping, &headers), dry_run, ..Report::default() };
     let mut drafts = Vec::new();
     for row in &rows {
@@ -221,24 +231,26 @@ pub fn import_touchpoints(store: &mut Store, path: &Path, change: &Change, dry_r
         };
         drafts.push((row.number, draft));
     }
-    let what = format!("the import of {}", file_name(path));
-    let outcome = apply(store, &what, dry_run, change.now, |w| {
+    let unit = Unit { kind: ImportKind::Touchpoints, file_name: file_name(path), facts, dry_run, now: change.now };
+    apply(store, &unit, &mut report, |w, import_id| {
         let mut outcome = Outcome::default();
         for (number, draft) in &drafts {
             match w.attempt(|w| touchpoints::log(w, draft, change)) {
                 Ok(logged) if logged.duplicate => outcome.unchanged += 1,
-                Ok(_) => outcome.added += 1,
+                Ok(logged) => {
+                    w.mark_imported(ImportKind::Touchpoints, logged.touchpoint.id, import_id)?;
+                    outcome.added += 1;
+                }
                 Err(e) if matches!(e.kind, ErrorKind::Invalid(_)) => outcome.reject(*number, &e),
                 Err(e) => return Err(e),
             }
         }
         Ok(outcome)
     })?;
-    outcome.into_report(&mut report);
     Ok(report)
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Outcome {
     added: u64,
     unchanged: u64,
@@ -266,20 +278,47 @@ impl Outcome {
     }
 }
 
-/// Runs `f` in one transaction: every row of the file lands, or (killed, failed) none does; with
-/// `dry_run` the same transaction is rolled back, so a preview is exactly what the import does.
-fn apply(
-    store: &mut Store,
-    what: &str,
+/// One import as the history records it.
+struct Unit {
+    kind: ImportKind,
+    file_name: String,
+    facts: FileFacts,
     dry_run: bool,
     now: chrono::DateTime<chrono::Utc>,
-    f: impl FnOnce(&WriteDb<'_>) -> Result<Outcome>,
-) -> Result<Outcome> {
-    if dry_run {
-        return store.rehearse(f);
-    }
-    crate::backup::before(store, crate::backup::BEFORE_IMPORT, now)?;
-    store.announce(what, |store| store.bulk(|store| store.write(f)))
+}
+
+/// Runs `f` (given the import's number) in one transaction with the import's record: every row of
+/// the file lands, or (killed, failed) none does; with `dry_run` the same transaction is rolled
+/// back, so a preview is exactly what the import does. The report gets the outcome's counts and
+/// its number in the history.
+fn apply(store: &mut Store, unit: &Unit, report: &mut Report, f: impl FnOnce(&WriteDb<'_>, ImportId) -> Result<Outcome>) -> Result<()> {
+    let work = |w: &WriteDb<'_>| -> Result<(Outcome, ImportId)> {
+        let import_id = w.begin_import_of(unit.kind, &unit.file_name, &unit.facts.hash, &unit.facts.format, unit.now)?;
+        let outcome = f(w, import_id)?;
+        let mut counted = report.clone();
+        outcome.clone().into_report(&mut counted);
+        let counts = ImportCounts {
+            rows: counted.rows,
+            created: counted.added,
+            merged: 0,
+            unchanged: counted.unchanged,
+            rejected: counted.rejected,
+            problems: counted.problems.len() as u64,
+        };
+        let stored = serde_json::json!({ "columns": counted.columns, "problems": counted.problems });
+        w.finish_import(import_id, &unit.facts.hash, &counts, &stored.to_string())?;
+        Ok((outcome, import_id))
+    };
+    let (outcome, import_id) = if unit.dry_run {
+        store.rehearse(work)?
+    } else {
+        crate::backup::before(store, crate::backup::BEFORE_IMPORT, unit.now)?;
+        let what = format!("the import of {}", unit.file_name);
+        store.announce(&what, |store| store.bulk(|store| store.write(work)))?
+    };
+    report.import_id = (!unit.dry_run).then_some(import_id);
+    outcome.into_report(report);
+    Ok(())
 }
 
 fn file_name(path: &Path) -> String {
@@ -301,7 +340,7 @@ struct Order {
 /// event or amount becomes a return.
 // One piece: orders assembled from their rows, then each order checked into a draft, then one transaction for all.
 pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run: bool) -> Result<Report> {
-    let (mapping, headers, rows) = read_table(path, PURCHASE_FIELDS)?;
+    let (mapping, headers, rows, facts) = read_table(path, PURCHASE_FIELDS)?;
     let mut report = Report { columns: columns(&mapping, &headers), dry_run, ..Report::default() };
     let mut orders: Vec<Order> = Vec::new();
     let mut by_number: HashMap<String, usize> = HashMap::new();
@@ -395,14 +434,17 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
         };
         drafts.push((order.row, draft));
     }
-    let what = format!("the import of {}", file_name(path));
-    let outcome = apply(store, &what, dry_run, change.now, |w| {
+    let unit = Unit { kind: ImportKind::Purchases, file_name: file_name(path), facts, dry_run, now: change.now };
+    apply(store, &unit, &mut report, |w, import_id| {
         let mut outcome = Outcome::default();
         for (number, draft) in &drafts {
             match draft {
                 Err(problem) => outcome.rejected.push(problem.clone()),
                 Ok(draft) => match w.attempt(|w| purchases::record(w, draft, change)) {
-                    Ok((_, true)) => outcome.added += 1,
+                    Ok((p, true)) => {
+                        w.mark_imported(ImportKind::Purchases, p.id, import_id)?;
+                        outcome.added += 1;
+                    }
                     Ok((_, false)) => outcome.unchanged += 1,
                     Err(e) if matches!(e.kind, ErrorKind::Invalid(_) | ErrorKind::Conflict) => outcome.reject(*number, &e),
                     Err(e) => return Err(e),
@@ -411,7 +453,6 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
         }
         Ok(outcome)
     })?;
-    outcome.into_report(&mut report);
     Ok(report)
 }
 

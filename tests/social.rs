@@ -255,3 +255,40 @@ fn sentiment_reads_standard_input_line_by_line_in_order() {
     assert!(lines[0]["compound"].as_f64().unwrap() > 0.5);
     drop(shop);
 }
+
+#[test]
+fn review_and_order_imports_are_in_the_history_and_undo_takes_exactly_them_away() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Ann", "--email", "ann@example.com"]);
+    shop.ok(&["purchases", "add", "--customer", "ann@example.com", "--amount", "20", "--at", "2026-01-05", "--order", "#1"]);
+    let reviews = shop.dir().join("reviews.csv");
+    std::fs::write(&reviews, "Reviewer,Platform,Rating,Review,Date\nann@example.com,google_reviews,5,Lovely,2026-02-01\nbo@example.com,google_reviews,2,Slow service,2026-02-02\n").unwrap();
+    let orders = shop.dir().join("orders.csv");
+    std::fs::write(&orders, "Name,Email,Paid at,Total,Lineitem name\n#2,ann@example.com,2026-02-03,30.00,Mug\n#3,ann@example.com,2026-02-04,15.50,Card\n").unwrap();
+
+    // A preview is the import rolled back: nothing stored, nothing in the history.
+    let preview = shop.json(&["touchpoints", "import", reviews.to_str().unwrap(), "--dry-run"]);
+    assert_eq!((preview["added"].as_u64(), preview["import_id"].clone()), (Some(2), Value::Null));
+    assert!(shop.json(&["imports", "list"]).as_array().unwrap().is_empty());
+
+    let r = shop.json(&["touchpoints", "import", reviews.to_str().unwrap()]);
+    let o = shop.json(&["purchases", "import", orders.to_str().unwrap()]);
+    let history = shop.json(&["imports", "list"]);
+    assert_eq!(history[0]["id"], o["import_id"]);
+    assert_eq!((history[0]["kind"].as_str(), history[0]["created"].as_u64()), (Some("purchases"), Some(2)));
+    assert_eq!((history[1]["kind"].as_str(), history[1]["file_name"].as_str()), (Some("touchpoints"), Some("reviews.csv")));
+    assert_eq!(shop.json(&["customers", "show", "ann@example.com"])["lifetime_spend"], 65.5);
+
+    let undone = shop.json(&["imports", "undo", &o["import_id"].to_string()]);
+    assert_eq!(undone["records"], 2);
+    let ann = shop.json(&["customers", "show", "ann@example.com"]);
+    assert_eq!(ann["lifetime_spend"], 20.0, "the order added by hand stays; the totals follow");
+    assert_eq!(shop.json(&["timeline", "ann@example.com"]).as_array().unwrap().iter().filter(|e| e["type"] == "purchase").count(), 1);
+
+    // A reply made since to an imported review: the undo is refused, with why.
+    let waiting = shop.json(&["touchpoints", "list"]);
+    let slow = waiting.as_array().unwrap().iter().find(|t| t["text"] == "Slow service").unwrap()["id"].to_string();
+    shop.ok(&["touchpoints", "reply", &slow, "--text", "Sorry, we were short-staffed"]);
+    let refused = shop.fails(&["imports", "undo", &r["import_id"].to_string()]);
+    assert!(refused.contains("replied to 1 of the messages"), "{refused}");
+}

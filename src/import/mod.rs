@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use crate::customers::{self, Change};
 use crate::error::{Error, Result};
-use crate::model::{Customer, ImportCounts, ImportId, ImportSummary};
+use crate::model::{Customer, ImportCounts, ImportId, ImportKind, ImportSummary};
 use crate::normalize::Region;
 use crate::store::Store;
 use layout::{column_letters, Field};
@@ -618,20 +618,19 @@ pub fn history(store: &Store) -> Result<Vec<ImportSummary>> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Undone {
     pub import_id: ImportId,
+    pub kind: ImportKind,
+    /// Touchpoints or purchases the import had brought in, now taken away.
+    pub records: u64,
     /// Customers the import had created, now removed.
     pub removed: u64,
     /// Customers the import had changed, now as they were before it.
     pub restored: u64,
 }
 
-/// Undoes an import: removes the customers it created and puts back those it changed. Refused,
-/// with the reason, when a later import or an edit has changed the same customers since.
-pub fn undo(store: &mut Store, id: ImportId, now: DateTime<Utc>, region: Region) -> Result<Undone> {
-    let db = store.db();
-    let import = db.import(id)?.ok_or_else(|| Error::not_found(format!("there is no import #{id}")))?;
-    if let Some(at) = import.undone_at {
-        return Err(Error::conflict(format!("import #{id} ({}) was already undone on {}", import.file_name, at.format("%Y-%m-%d %H:%M"))));
-    }
+/// Refuses to undo a customer import when a later import changed the same customers, or when
+/// one of them was edited or bought something since (undoing would lose that).
+fn refuse_if_changed_since(db: crate::store::Db<'_>, import: &ImportSummary, changes: &[crate::store::ImportChange]) -> Result<()> {
+    let id = import.id;
     let later = db.later_imports_touching(id)?;
     if let Some(&(later_id, _)) = later.first() {
         let name = db.import(later_id)?.map(|i| i.file_name).unwrap_or_default();
@@ -639,7 +638,6 @@ pub fn undo(store: &mut Store, id: ImportId, now: DateTime<Utc>, region: Region)
             "import #{later_id} ({name}) changed some of the same customers later; undo it first, then import #{id}"
         )));
     }
-    let changes = db.import_changes(id)?;
     // Customers are read a chunk at a time, here and in the write below, so that undoing a big
     // import holds a chunk of them, never all (150,000 customers: 340 MB before).
     let mut edited: Vec<String> = Vec::new();
@@ -669,6 +667,22 @@ pub fn undo(store: &mut Store, id: ImportId, now: DateTime<Utc>, region: Region)
     if let Some(message) = bought {
         return Err(Error::conflict(message));
     }
+    Ok(())
+}
+
+/// Undoes an import: removes the customers it created and puts back those it changed. Refused,
+/// with the reason, when a later import or an edit has changed the same customers since.
+pub fn undo(store: &mut Store, id: ImportId, now: DateTime<Utc>, region: Region) -> Result<Undone> {
+    let db = store.db();
+    let import = db.import(id)?.ok_or_else(|| Error::not_found(format!("there is no import #{id}")))?;
+    if let Some(at) = import.undone_at {
+        return Err(Error::conflict(format!("import #{id} ({}) was already undone on {}", import.file_name, at.format("%Y-%m-%d %H:%M"))));
+    }
+    if import.kind != ImportKind::Customers {
+        return undo_records(store, &import, now);
+    }
+    let changes = db.import_changes(id)?;
+    refuse_if_changed_since(db, &import, &changes)?;
     let change = Change { now, region, source: format!("undo of import #{id}") };
     crate::backup::before(store, crate::backup::BEFORE_UNDO, now)?;
     let many = changes.len() as u64 >= OPTIMIZE_SEARCH_AFTER;
@@ -697,7 +711,7 @@ pub fn undo(store: &mut Store, id: ImportId, now: DateTime<Utc>, region: Region)
             let restored_ids: Vec<i64> = changes.iter().filter(|c| c.before.is_some()).map(|c| c.customer_id).collect();
             customers::reindex(w, &restored_ids)?;
             w.mark_import_undone(id, now)?;
-            Ok(Undone { import_id: id, removed, restored })
+            Ok(Undone { import_id: id, kind: ImportKind::Customers, records: 0, removed, restored })
         };
         if many {
             w.with_search_merging_deferred(undo)
@@ -705,4 +719,23 @@ pub fn undo(store: &mut Store, id: ImportId, now: DateTime<Utc>, region: Region)
             undo()
         }
     })))
+}
+
+/// Undoes an import of touchpoints or purchases: takes away exactly what it brought in. Refused
+/// when the shop has since replied to one of its messages (the reply would answer nothing).
+fn undo_records(store: &mut Store, import: &ImportSummary, now: DateTime<Utc>) -> Result<Undone> {
+    let id = import.id;
+    let replied = store.db().replies_to_imported(id)?;
+    if replied > 0 {
+        return Err(Error::conflict(format!(
+            "you have replied to {replied} of the messages import #{id} ({}) brought in; undoing it would leave the replies answering nothing",
+            import.file_name
+        )));
+    }
+    crate::backup::before(store, crate::backup::BEFORE_UNDO, now)?;
+    store.write(|w| {
+        let records = w.remove_imported(import.kind, id)?;
+        w.mark_import_undone(id, now)?;
+        Ok(Undone { import_id: id, kind: import.kind, records, removed: 0, restored: 0 })
+    })
 }

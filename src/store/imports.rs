@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use super::{parse_time, time_text, Db, WriteDb};
 use crate::error::Result;
-use crate::model::{CustomerId, ImportCounts, ImportId, ImportSummary, Platform};
+use crate::model::{CustomerId, ImportCounts, ImportId, ImportKind, ImportSummary, Platform};
 
 /// Who holds each of a batch of keys: the customer's id and whether they are in the trash.
 pub type Holders = HashMap<String, (CustomerId, bool)>;
@@ -93,13 +93,13 @@ impl Db<'_> {
 
     /// Every import, newest first.
     pub fn imports(&self) -> Result<Vec<ImportSummary>> {
-        self.import_rows("SELECT id, file_name, file_hash, format, at, rows, created, merged, unchanged, rejected, problems, undone_at
+        self.import_rows("SELECT id, file_name, file_hash, format, at, rows, created, merged, unchanged, rejected, problems, undone_at, kind
                           FROM imports ORDER BY id DESC", [])
     }
 
     pub fn import(&self, id: ImportId) -> Result<Option<ImportSummary>> {
         Ok(self
-            .import_rows("SELECT id, file_name, file_hash, format, at, rows, created, merged, unchanged, rejected, problems, undone_at
+            .import_rows("SELECT id, file_name, file_hash, format, at, rows, created, merged, unchanged, rejected, problems, undone_at, kind
                           FROM imports WHERE id = ?1", [id])?
             .pop())
     }
@@ -107,7 +107,7 @@ impl Db<'_> {
     /// The newest import of a file with this hash that has not been undone, other than `except`.
     pub fn import_of_hash(&self, hash: &str, except: Option<ImportId>) -> Result<Option<ImportSummary>> {
         Ok(self
-            .import_rows("SELECT id, file_name, file_hash, format, at, rows, created, merged, unchanged, rejected, problems, undone_at
+            .import_rows("SELECT id, file_name, file_hash, format, at, rows, created, merged, unchanged, rejected, problems, undone_at, kind
                           FROM imports WHERE file_hash = ?1 AND undone_at IS NULL AND id IS NOT ?2 ORDER BY id DESC LIMIT 1",
                          params![hash, except])?
             .pop())
@@ -132,6 +132,7 @@ impl Db<'_> {
                     problems: n(10)?,
                 },
                 undone_at: r.get::<_, Option<String>>(11)?.map(|t| parse_time(&t)),
+                kind: r.get::<_, String>(12)?.parse().unwrap_or(ImportKind::Customers),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -165,15 +166,62 @@ impl Db<'_> {
 }
 
 impl WriteDb<'_> {
-    /// Starts an import's record; `finish_import` fills in its counts.
+    /// Starts a customer import's record; `finish_import` fills in its counts.
     pub fn begin_import(&self, file_name: &str, file_hash: &str, format: &str, at: chrono::DateTime<chrono::Utc>) -> Result<ImportId> {
+        self.begin_import_of(ImportKind::Customers, file_name, file_hash, format, at)
+    }
+
+    /// Starts the record of an import of any kind.
+    pub fn begin_import_of(&self, kind: ImportKind, file_name: &str, file_hash: &str, format: &str, at: chrono::DateTime<chrono::Utc>) -> Result<ImportId> {
         self.conn
             .prepare_cached(
-                "INSERT INTO imports (file_name, file_hash, format, at, rows, created, merged, unchanged, rejected, problems)
-                 VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0)",
+                "INSERT INTO imports (file_name, file_hash, format, at, rows, created, merged, unchanged, rejected, problems, kind)
+                 VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, ?5)",
             )?
-            .execute(params![file_name, file_hash, format, time_text(at)])?;
+            .execute(params![file_name, file_hash, format, time_text(at), kind.as_str()])?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Marks touchpoint or purchase `id` as brought in by import `import`.
+    pub fn mark_imported(&self, kind: ImportKind, id: i64, import: ImportId) -> Result<()> {
+        let sql = match kind {
+            ImportKind::Touchpoints => "UPDATE touchpoints SET import_id = ?2 WHERE id = ?1",
+            ImportKind::Purchases => "UPDATE purchases SET import_id = ?2 WHERE id = ?1",
+            ImportKind::Customers => return Ok(()),
+        };
+        self.conn.prepare_cached(sql)?.execute(params![id, import])?;
+        Ok(())
+    }
+
+    /// Takes away the touchpoints or purchases an import brought in (refreshing the purchase
+    /// totals of the customers concerned): how many.
+    pub fn remove_imported(&self, kind: ImportKind, import: ImportId) -> Result<u64> {
+        let removed = match kind {
+            ImportKind::Touchpoints => {
+                // What the import's own outbound messages had answered waits again.
+                self.conn
+                    .prepare_cached(
+                        "UPDATE touchpoints SET status = 'needs_reply', reply_id = NULL, replied_at = NULL
+                         WHERE reply_id IN (SELECT id FROM touchpoints WHERE import_id = ?1)",
+                    )?
+                    .execute([import])?;
+                self.conn.prepare_cached("DELETE FROM touchpoints WHERE import_id = ?1")?.execute([import])?
+            }
+            ImportKind::Purchases => {
+                let customers: Vec<CustomerId> = {
+                    let mut stmt = self.conn.prepare_cached("SELECT DISTINCT customer_id FROM purchases WHERE import_id = ?1")?;
+                    let rows = stmt.query_map([import], |r| r.get(0))?;
+                    rows.collect::<rusqlite::Result<_>>()?
+                };
+                let n = self.conn.prepare_cached("DELETE FROM purchases WHERE import_id = ?1")?.execute([import])?;
+                for c in customers {
+                    self.refresh_purchase_totals(c)?;
+                }
+                n
+            }
+            ImportKind::Customers => 0,
+        };
+        Ok(removed as u64)
     }
 
     /// Completes an import's record: the file's hash (known once it is read through), counts, report.
@@ -210,6 +258,18 @@ impl WriteDb<'_> {
 }
 
 impl Db<'_> {
+    /// The shop's replies, made since, to touchpoints an import brought in (undoing it would leave
+    /// them answering nothing): how many.
+    pub fn replies_to_imported(&self, import: ImportId) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM touchpoints t JOIN touchpoints r ON r.id = t.reply_id
+             WHERE t.import_id = ?1 AND (r.import_id IS NOT ?1)",
+            [import],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as u64)
+    }
+
     /// The rows of each import that created or changed `customer`: (import, row).
     pub fn import_rows_of(&self, customer: CustomerId) -> Result<Vec<(ImportId, u64)>> {
         let mut stmt = self.conn.prepare_cached("SELECT import_id, row FROM import_changes WHERE customer_id = ?1 AND row IS NOT NULL")?;

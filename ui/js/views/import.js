@@ -133,12 +133,19 @@ async function renderHistory(card) {
   const rows = imports.map((i) => h('li', { class: `history-row${i.undone_at ? ' undone' : ''}`, dataset: { id: i.id } },
     h('div', { class: 'row-text' },
       h('div', { class: 'row-name' }, i.file_name),
-      h('div', { class: 'row-sub' }, `${when(i.at)} · ${plural(i.created, 'new customer')}, ${i.merged} updated, ${i.rejected} not imported`)),
+      h('div', { class: 'row-sub' }, `${when(i.at)} · ${broughtIn(i)}, ${plural(i.rejected, 'row')} not imported`)),
     i.undone_at
       ? h('span', { class: 'badge unknown' }, 'Undone')
       : h('button', { class: 'btn ghost', type: 'button', onclick: () => undo(i) }, 'Undo')));
   render(card, h('h3', {}, 'Past imports'),
     rows.length ? h('ul', { class: 'history-list' }, rows) : h('p', { class: 'muted' }, 'No imports yet.'));
+}
+
+/** What an import brought in, in words: "20 new customers, 3 updated", "12 reviews and messages". */
+function broughtIn(i) {
+  if (i.kind === 'touchpoints') return plural(i.created, 'review or message', 'reviews and messages');
+  if (i.kind === 'purchases') return plural(i.created, 'purchase');
+  return `${plural(i.created, 'new customer')}, ${number(i.merged)} updated`;
 }
 
 async function undo(i) {
@@ -150,7 +157,9 @@ async function undo(i) {
     });
     if (!sure) return;
     const done = await api.undoImport(i.id);
-    toast(`Undid the import of ${i.file_name}: ${plural(done.removed, 'customer')} removed, ${plural(done.restored, 'customer')} put back as before.`);
+    toast(done.kind === 'customers'
+      ? `Undid the import of ${i.file_name}: ${plural(done.removed, 'customer')} removed, ${plural(done.restored, 'customer')} put back as before.`
+      : `Undid the import of ${i.file_name}: ${plural(done.records, done.kind === 'purchases' ? 'purchase' : 'review or message', done.kind === 'purchases' ? 'purchases' : 'reviews and messages')} taken away.`);
     await state.onChanged?.();
     await showStart();
   } catch (error) {
