@@ -351,7 +351,7 @@ pub fn create_many(store: &mut Store, drafts: &[CustomerDraft], change: &Change)
                 let at = |e: Error| Error::invalid(e.field_problems().iter()
                     .map(|p| FieldProblem::new(&p.field, format!("customer {}: {}", i + 1, p.message))).collect());
                 let customer = validate(draft, change.region, change.now).map_err(|ps| at(Error::invalid(ps)))?;
-                insert(w, &customer, change).map_err(|e| if e.code() == "invalid" { at(e) } else { e })
+                insert(w, &customer, change).map_err(|e| if matches!(e.kind, crate::ErrorKind::Invalid(_)) { at(e) } else { e })
             })
             .collect::<Result<Vec<_>>>()
             .and_then(|ids| w.link_touchpoints().map(|_| ids))

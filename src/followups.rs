@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::insight::{self, Label, Shop};
 use crate::listening;
 use crate::model::{Channel, CustomerId, TouchpointId};
-use crate::store::{BaseRow, Contact, Store};
+use crate::store::{BaseRow, Contact, Store, SuggestionStatus};
 
 /// What a suggestion is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -384,10 +384,10 @@ fn compute_all(store: &mut Store, now: DateTime<Utc>, keep: usize) -> Result<All
     let stored = store.db().suggestions_by_key()?;
     candidates.retain(|c| match stored.get(&c.key) {
         None => true,
-        Some(s) => match s.status.as_str() {
-            "open" => true,
-            "snoozed" => s.snoozed_until.is_none_or(|until| until <= now),
-            _ => false,
+        Some(s) => match s.status {
+            SuggestionStatus::Open => true,
+            SuggestionStatus::Snoozed => s.snoozed_until.is_none_or(|until| until <= now),
+            SuggestionStatus::Done | SuggestionStatus::Dismissed => false,
         },
     });
 
@@ -870,7 +870,7 @@ fn stored(store: &Store, id: i64) -> Result<crate::store::SuggestionRow> {
 /// channel (a reply, for a reply). Returns the touchpoint logged, if any.
 pub fn done(store: &mut Store, id: i64, text: Option<&str>, now: DateTime<Utc>) -> Result<Option<crate::model::Touchpoint>> {
     let row = stored(store, id)?;
-    if row.status == "done" {
+    if row.status == SuggestionStatus::Done {
         return Err(Error::conflict(format!("suggestion #{id} is already done")));
     }
     // Handed out, it is among the first suggestions, unless the list has changed much since.
@@ -887,11 +887,11 @@ pub fn done(store: &mut Store, id: i64, text: Option<&str>, now: DateTime<Utc>) 
     let mut outcome = None;
     // What was sent and the suggestion marked done: one unit of work.
     acting_on(store, id, now, |store| store.write(|w| {
-        outcome = match (&current, row.kind.as_str()) {
-            (Some(s), "reply") if s.touchpoint_id.is_some() => {
+        outcome = match &current {
+            Some(s) if s.kind == Kind::Reply && s.touchpoint_id.is_some() => {
                 Some(crate::touchpoints::reply_in(w, s.touchpoint_id.unwrap_or_default(), &text, now, now)?)
             }
-            (Some(s), _) if s.customer_id.is_some() && s.channel.is_some() => {
+            Some(s) if s.customer_id.is_some() && s.channel.is_some() => {
                 let channel = s.channel.unwrap_or(Channel::InStore);
                 let kind = match channel {
                     Channel::InStore => "visit",
@@ -914,7 +914,7 @@ pub fn done(store: &mut Store, id: i64, text: Option<&str>, now: DateTime<Utc>) 
             _ => None,
         };
         let outcome_id = outcome.as_ref().map(|t| t.id);
-        w.set_suggestion_status(id, "done", None, Some(now), outcome_id)
+        w.set_suggestion_status(id, SuggestionStatus::Done, None, Some(now), outcome_id)
     }))?;
     Ok(outcome)
 }
@@ -925,22 +925,22 @@ pub fn snooze(store: &mut Store, id: i64, until: DateTime<Utc>, now: DateTime<Ut
     if until <= now {
         return Err(Error::invalid_field("until", "snooze until a time after now"));
     }
-    acting_on(store, id, now, |s| s.write(|w| w.set_suggestion_status(id, "snoozed", Some(until), None, None)))
+    acting_on(store, id, now, |s| s.write(|w| w.set_suggestion_status(id, SuggestionStatus::Snoozed, Some(until), None, None)))
 }
 
 /// Dismisses a suggestion: it does not come back for the same reason.
 pub fn dismiss(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<()> {
     stored(store, id)?;
-    acting_on(store, id, now, |s| s.write(|w| w.set_suggestion_status(id, "dismissed", None, Some(now), None)))
+    acting_on(store, id, now, |s| s.write(|w| w.set_suggestion_status(id, SuggestionStatus::Dismissed, None, Some(now), None)))
 }
 
 /// Takes back a dismissal or a snooze: the suggestion is open again, in its place in the list.
 pub fn reopen(store: &mut Store, id: i64) -> Result<()> {
     let row = stored(store, id)?;
-    if row.status == "done" {
+    if row.status == SuggestionStatus::Done {
         return Err(Error::conflict(format!("suggestion #{id} is done; what was sent is on the customer's history")));
     }
-    store.write(|w| w.set_suggestion_status(id, "open", None, None, None))?;
+    store.write(|w| w.set_suggestion_status(id, SuggestionStatus::Open, None, None, None))?;
     store.memo_forget::<All>();
     Ok(())
 }
@@ -1011,7 +1011,7 @@ mod tests {
         let whole_later = suggest(&mut store.copy_in_memory().unwrap(), later, usize::MAX).unwrap();
         let logged = done(&mut store, far.id, Some("Thank you!"), later).unwrap().expect("what was sent is logged");
         assert_eq!((logged.text.as_str(), logged.customer_id), ("Thank you!", far.customer_id));
-        assert_eq!(store.db().suggestion(far.id).unwrap().unwrap().status, "done");
+        assert_eq!(store.db().suggestion(far.id).unwrap().unwrap().status, SuggestionStatus::Done);
         let after = suggest(&mut store, later, usize::MAX).unwrap();
         assert!(after.iter().all(|s| s.key != far.key), "done is gone from the list");
         assert_eq!(keys(&after), keys(&whole_later).into_iter().filter(|k| *k != far.key).collect::<Vec<_>>());

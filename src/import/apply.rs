@@ -84,7 +84,7 @@ impl<'w, 'c> Applier<'w, 'c> {
 
     pub fn note(&mut self, problem: Problem) {
         self.counts.problems_total += 1;
-        if problem.level == "warning" {
+        if problem.level == super::Level::Warning {
             self.counts.left_out += 1;
         }
         if self.problems.len() < PROBLEMS_LISTED {

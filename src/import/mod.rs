@@ -67,20 +67,32 @@ pub struct Problem {
     pub message: String,
     /// `error`: the row was not imported; `warning`: a value was left out; `review`: imported, but
     /// worth a look (a possible duplicate, a value kept instead of the file's).
-    pub level: &'static str,
+    pub level: Level,
+}
+
+/// How much a problem cost the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// The row was not imported.
+    Error,
+    /// A value was left out; the rest of the row was imported.
+    Warning,
+    /// Imported, but worth a look (a possible duplicate, a value kept instead of the file's).
+    Review,
 }
 
 impl Problem {
     pub fn error(row: u64, column: &str, message: impl Into<String>) -> Problem {
-        Problem { row, column: column.to_string(), message: crate::error::shorten_quotes(message.into()), level: "error" }
+        Problem { row, column: column.to_string(), message: crate::error::shorten_quotes(message.into()), level: Level::Error }
     }
 
     pub fn warning(row: u64, column: &str, message: impl Into<String>) -> Problem {
-        Problem { row, column: column.to_string(), message: crate::error::shorten_quotes(message.into()), level: "warning" }
+        Problem { row, column: column.to_string(), message: crate::error::shorten_quotes(message.into()), level: Level::Warning }
     }
 
     pub fn review(row: u64, column: &str, message: impl Into<String>) -> Problem {
-        Problem { row, column: column.to_string(), message: crate::error::shorten_quotes(message.into()), level: "review" }
+        Problem { row, column: column.to_string(), message: crate::error::shorten_quotes(message.into()), level: Level::Review }
     }
 }
 

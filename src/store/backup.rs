@@ -251,7 +251,7 @@ pub fn open_checked(path: &Path) -> Result<(Store, Option<Damage>)> {
 pub fn open_quick(path: &Path) -> Result<(Store, Option<Damage>)> {
     let problems = match Store::open(path) {
         Ok(store) => return Ok((store, None)),
-        Err(e) if e.code() == "storage" => vec![e.to_string()],
+        Err(e) if matches!(e.kind, crate::ErrorKind::Storage(_)) => vec![e.to_string()],
         Err(e) => return Err(e),
     };
     Ok((Store::open_read_only(path)?, Some(damage(path, problems)?)))

@@ -92,6 +92,35 @@ fn said(r: &rusqlite::Row<'_>) -> rusqlite::Result<Said> {
 
 const SAID_COLUMNS: &str = "t.id, t.customer_id, t.kind, t.channel, t.text, t.at, t.replied_at, t.rating, t.topics";
 
+/// What the owner did with a suggestion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuggestionStatus {
+    Open,
+    Done,
+    Dismissed,
+    Snoozed,
+}
+
+impl SuggestionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuggestionStatus::Open => "open",
+            SuggestionStatus::Done => "done",
+            SuggestionStatus::Dismissed => "dismissed",
+            SuggestionStatus::Snoozed => "snoozed",
+        }
+    }
+
+    fn parse(text: &str) -> SuggestionStatus {
+        match text {
+            "done" => SuggestionStatus::Done,
+            "dismissed" => SuggestionStatus::Dismissed,
+            "snoozed" => SuggestionStatus::Snoozed,
+            _ => SuggestionStatus::Open,
+        }
+    }
+}
+
 /// A suggestion's stored state.
 #[derive(Debug, Clone)]
 pub struct SuggestionRow {
@@ -100,7 +129,7 @@ pub struct SuggestionRow {
     pub customer_id: Option<CustomerId>,
     pub kind: String,
     pub marketing: bool,
-    pub status: String,
+    pub status: SuggestionStatus,
     pub snoozed_until: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
 }
@@ -112,7 +141,7 @@ fn suggestion_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SuggestionRow> {
         customer_id: r.get(2)?,
         kind: r.get(3)?,
         marketing: r.get(4)?,
-        status: r.get(5)?,
+        status: SuggestionStatus::parse(&r.get::<_, String>(5)?),
         snoozed_until: r.get::<_, Option<String>>(6)?.map(|t| parse_time(&t)),
         closed_at: r.get::<_, Option<String>>(7)?.map(|t| parse_time(&t)),
     })
@@ -386,14 +415,14 @@ impl WriteDb<'_> {
     pub fn set_suggestion_status(
         &self,
         id: i64,
-        status: &str,
+        status: SuggestionStatus,
         snoozed_until: Option<DateTime<Utc>>,
         closed_at: Option<DateTime<Utc>>,
         outcome: Option<i64>,
     ) -> Result<()> {
         self.conn
             .prepare_cached("UPDATE suggestions SET status = ?2, snoozed_until = ?3, closed_at = ?4, outcome_id = coalesce(?5, outcome_id) WHERE id = ?1")?
-            .execute(params![id, status, snoozed_until.map(time_text), closed_at.map(time_text), outcome])?;
+            .execute(params![id, status.as_str(), snoozed_until.map(time_text), closed_at.map(time_text), outcome])?;
         Ok(())
     }
 

@@ -12,7 +12,7 @@ mod insight;
 mod touchpoints;
 
 pub use imports::{Holders, ImportChange};
-pub use insight::{BaseRow, Contact, Said, SuggestionRow, TouchpointRollup};
+pub use insight::{BaseRow, Contact, Said, SuggestionRow, SuggestionStatus, TouchpointRollup};
 pub use touchpoints::{AuthorKey, Waiting};
 
 use std::collections::{BTreeMap, HashMap};
