@@ -34,51 +34,103 @@ pub struct Report {
     pub dry_run: bool,
 }
 
-/// Header words (lower-case, punctuation as spaces) for each field.
-type Synonyms = &'static [(&'static str, &'static [&'static str])];
+/// What a column of a touchpoint or purchase export holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Col {
+    Customer,
+    Author,
+    Channel,
+    Kind,
+    Text,
+    At,
+    Rating,
+    Reach,
+    Url,
+    Direction,
+    Status,
+    Order,
+    Email,
+    Phone,
+    CustomerRef,
+    CustomerName,
+    Time,
+    Amount,
+    Refunded,
+    Currency,
+    Items,
+    Event,
+}
+
+impl Col {
+    /// The field's name, as the report shows it.
+    fn name(self) -> &'static str {
+        match self {
+            Col::Customer => "customer",
+            Col::Author => "author",
+            Col::Channel => "channel",
+            Col::Kind => "kind",
+            Col::Text => "text",
+            Col::At => "at",
+            Col::Rating => "rating",
+            Col::Reach => "reach",
+            Col::Url => "url",
+            Col::Direction => "direction",
+            Col::Status => "status",
+            Col::Order => "order",
+            Col::Email => "email",
+            Col::Phone => "phone",
+            Col::CustomerRef => "customer_ref",
+            Col::CustomerName => "customer_name",
+            Col::Time => "time",
+            Col::Amount => "amount",
+            Col::Refunded => "refunded",
+            Col::Currency => "currency",
+            Col::Items => "items",
+            Col::Event => "event",
+        }
+    }
+}
+
+/// Header words (folded, punctuation as spaces, numbers dropped: `import::layout::header_words`) for each field.
+type Synonyms = &'static [(Col, &'static [&'static str])];
 
 const TOUCHPOINT_FIELDS: Synonyms = &[
-    ("customer", &["customer", "customer id", "customer email", "customer phone", "email", "e mail", "phone"]),
-    ("author", &["author", "user", "username", "user name", "handle", "from", "name", "reviewer", "reviewer name", "profile", "account", "commenter"]),
-    ("channel", &["channel", "platform", "source", "network", "site"]),
-    ("kind", &["kind", "type", "interaction", "interaction type"]),
-    ("text", &["text", "comment", "message", "review", "content", "body", "review text", "caption", "comment text"]),
-    ("at", &["date", "time", "created at", "created", "posted at", "posted", "timestamp", "date time", "review date", "published", "when"]),
-    ("rating", &["rating", "stars", "star rating", "score"]),
-    ("reach", &["followers", "reach", "follower count", "audience", "followers count"]),
-    ("url", &["url", "link", "permalink", "review url"]),
-    ("direction", &["direction"]),
-    ("status", &["status", "reply status"]),
+    (Col::Customer, &["customer", "customer id", "customer email", "customer phone", "email", "e mail", "phone"]),
+    (Col::Author, &["author", "user", "username", "user name", "handle", "from", "name", "reviewer", "reviewer name", "profile", "account", "commenter", "auteur", "autor", "autore", "nom", "nombre", "naam", "verfasser", "kunde"]),
+    (Col::Channel, &["channel", "platform", "source", "network", "site", "canal", "kanal", "plateforme", "plattform", "plataforma", "piattaforma", "kanaal"]),
+    (Col::Kind, &["kind", "type", "interaction", "interaction type"]),
+    (Col::Text, &["text", "comment", "message", "review", "content", "body", "review text", "caption", "comment text", "commentaire", "avis", "kommentar", "bewertungstext", "nachricht", "comentario", "resena", "mensaje", "commento", "recensione", "messaggio", "opmerking", "recensie", "bericht", "comentario", "avaliacao", "mensagem", "texte", "texto", "testo", "tekst"]),
+    (Col::At, &["date", "time", "created at", "created", "posted at", "posted", "timestamp", "date time", "review date", "published", "when", "datum", "fecha", "data", "heure", "zeit", "hora", "ora", "tijd", "date de publication", "erstellt am"]),
+    (Col::Rating, &["rating", "stars", "star rating", "score", "note", "etoiles", "bewertung", "sterne", "puntuacion", "estrellas", "valutazione", "stelle", "beoordeling", "sterren", "classificacao", "estrelas"]),
+    (Col::Reach, &["followers", "reach", "follower count", "audience", "followers count"]),
+    (Col::Url, &["url", "link", "permalink", "review url"]),
+    (Col::Direction, &["direction"]),
+    (Col::Status, &["status", "reply status"]),
 ];
 
 const PURCHASE_FIELDS: Synonyms = &[
-    ("order", &["name", "order", "order id", "order number", "order no", "transaction id", "receipt number", "receipt", "invoice", "id"]),
-    ("email", &["email", "e mail", "customer email", "billing email"]),
-    ("phone", &["phone", "billing phone", "customer phone", "phone number"]),
-    ("customer_ref", &["customer id", "customer reference id", "square customer id", "customer"]),
-    ("customer_name", &["customer name", "billing name", "client"]),
-    ("at", &["paid at", "created at", "date", "order date", "time", "transaction date", "datetime"]),
-    ("time", &["time of day"]),
-    ("amount", &["total", "amount", "total collected", "net total", "gross sales", "order total", "price", "total money"]),
-    ("refunded", &["refunded amount", "refund amount", "refunds"]),
-    ("currency", &["currency"]),
-    ("items", &["lineitem name", "items", "description", "item", "product", "products", "item name"]),
-    ("channel", &["channel", "source", "sales channel"]),
-    ("event", &["event type", "type", "kind"]),
+    (Col::Order, &["name", "order", "order id", "order number", "order no", "transaction id", "receipt number", "receipt", "invoice", "id", "commande", "numero de commande", "bestellung", "bestellnummer", "pedido", "numero de pedido", "ordine", "numero ordine", "bestelling", "bestelnummer", "encomenda", "facture", "rechnung", "factura", "fattura"]),
+    (Col::Email, &["email", "e mail", "customer email", "billing email"]),
+    (Col::Phone, &["phone", "billing phone", "customer phone", "phone number"]),
+    (Col::CustomerRef, &["customer id", "customer reference id", "square customer id", "customer"]),
+    (Col::CustomerName, &["customer name", "billing name", "client"]),
+    (Col::At, &["paid at", "created at", "date", "order date", "time", "transaction date", "datetime", "datum", "fecha", "data", "date de commande", "bestelldatum", "fecha del pedido", "data ordine", "besteldatum"]),
+    (Col::Time, &["time of day"]),
+    (Col::Amount, &["total", "amount", "total collected", "net total", "gross sales", "order total", "price", "total money", "montant", "total ttc", "betrag", "summe", "gesamt", "importe", "importo", "totale", "bedrag", "totaal", "valor", "montante"]),
+    (Col::Refunded, &["refunded amount", "refund amount", "refunds"]),
+    (Col::Currency, &["currency", "devise", "wahrung", "moneda", "valuta", "moeda"]),
+    (Col::Items, &["lineitem name", "items", "description", "item", "product", "products", "item name", "articles", "article", "produit", "produits", "artikel", "produkt", "produkte", "articulos", "producto", "productos", "articoli", "prodotto", "prodotti", "producten", "produtos", "artigos"]),
+    (Col::Channel, &["channel", "source", "sales channel"]),
+    (Col::Event, &["event type", "type", "kind"]),
 ];
 
 fn words(header: &str) -> String {
-    header
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::import::layout::header_words(header)
 }
 
 /// Which field each column holds: the first column whose header names a field takes it.
-fn map_columns(header: &[Cell], fields: Synonyms) -> Vec<Option<&'static str>> {
-    let mut taken: Vec<&str> = Vec::new();
+fn map_columns(header: &[Cell], fields: Synonyms) -> Vec<Option<Col>> {
+    let mut taken: Vec<Col> = Vec::new();
     header
         .iter()
         .map(|cell| {
@@ -96,7 +148,7 @@ fn map_columns(header: &[Cell], fields: Synonyms) -> Vec<Option<&'static str>> {
 /// fields; the sheet is the first whose rows have one.
 /// A file's column mapping, its header texts, its data rows, and what the history records of the
 /// file (its hash and format).
-type Table = (Vec<Option<&'static str>>, Vec<String>, Vec<Row>, FileFacts);
+type Table = (Vec<Option<Col>>, Vec<String>, Vec<Row>, FileFacts);
 
 /// The file's SHA-256 and format, for the import history.
 struct FileFacts {
@@ -121,7 +173,7 @@ fn read_table(path: &Path, fields: Synonyms) -> Result<Table> {
         .take(20)
         .position(|r| map_columns(&r.cells, fields).iter().flatten().count() >= 2)
         .ok_or_else(|| {
-            let known: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
+            let known: Vec<&str> = fields.iter().map(|(n, _)| n.name()).collect();
             Error::invalid_field("file", format!("{name} has no header row naming at least two of: {}", known.join(", ")))
         })?;
     let header = &rows[header_at];
@@ -133,7 +185,7 @@ fn read_table(path: &Path, fields: Synonyms) -> Result<Table> {
 }
 
 /// The row's value of each field, as text (workbook dates as ISO), with the header it came from.
-fn fields_of<'a>(row: &Row, mapping: &[Option<&'static str>], headers: &'a [String]) -> HashMap<&'static str, (String, &'a str)> {
+fn fields_of<'a>(row: &Row, mapping: &[Option<Col>], headers: &'a [String]) -> HashMap<Col, (String, &'a str)> {
     let mut out = HashMap::new();
     for (i, cell) in row.cells.iter().enumerate() {
         let (Some(Some(field)), Some(header)) = (mapping.get(i), headers.get(i)) else { continue };
@@ -148,8 +200,8 @@ fn fields_of<'a>(row: &Row, mapping: &[Option<&'static str>], headers: &'a [Stri
     out
 }
 
-fn columns(mapping: &[Option<&'static str>], headers: &[String]) -> Vec<(String, String)> {
-    headers.iter().zip(mapping).map(|(h, f)| (h.clone(), f.unwrap_or("").to_string())).collect()
+fn columns(mapping: &[Option<Col>], headers: &[String]) -> Vec<(String, String)> {
+    headers.iter().zip(mapping).map(|(h, f)| (h.clone(), f.map_or("", Col::name).to_string())).collect()
 }
 
 /// A time cell as RFC 3339: already one, a date and time, a plain date (in the shop's order), or
@@ -181,16 +233,16 @@ pub fn import_touchpoints(store: &mut Store, path: &Path, change: &Change, dry_r
     for row in &rows {
         report.rows += 1;
         let f = fields_of(row, &mapping, &headers);
-        let get = |k: &str| f.get(k).map(|(v, _)| v.clone()).unwrap_or_default();
-        let number = |k: &str| -> std::result::Result<Option<i64>, String> {
-            match f.get(k) {
+        let get = |k: &Col| f.get(k).map(|(v, _)| v.clone()).unwrap_or_default();
+        let number = |k: Col| -> std::result::Result<Option<i64>, String> {
+            match f.get(&k) {
                 None => Ok(None),
                 Some((v, h)) => values::parse_count(v).map(|n| Some(n as i64)).or_else(|_| {
                     v.trim_end_matches(['★', '*', ' ']).parse::<f64>().map(|x| Some(x.round() as i64)).map_err(|_| format!("{h}: “{v}” is not a number"))
                 }),
             }
         };
-        let at = match f.get("at") {
+        let at = match f.get(&Col::At) {
             Some((v, h)) => match time_of(v, change) {
                 Ok(t) => t,
                 Err(m) => {
@@ -201,7 +253,7 @@ pub fn import_touchpoints(store: &mut Store, path: &Path, change: &Change, dry_r
             },
             None => String::new(),
         };
-        let (rating, reach) = match (number("rating"), number("reach")) {
+        let (rating, reach) = match (number(Col::Rating), number(Col::Reach)) {
             (Ok(r), Ok(n)) => (r, n),
             (Err(m), _) | (_, Err(m)) => {
                 report.rejected += 1;
@@ -209,24 +261,24 @@ pub fn import_touchpoints(store: &mut Store, path: &Path, change: &Change, dry_r
                 continue;
             }
         };
-        let kind = match get("kind") {
+        let kind = match get(&Col::Kind) {
             k if k.is_empty() && rating.is_some() => "review".to_string(),
             k if k.is_empty() => "comment".to_string(),
             k => k,
         };
         let draft = TouchpointDraft {
-            customer: get("customer"),
-            author: get("author"),
+            customer: get(&Col::Customer),
+            author: get(&Col::Author),
             create_customer: false,
-            channel: get("channel"),
+            channel: get(&Col::Channel),
             kind,
-            direction: get("direction"),
-            text: get("text"),
-            url: get("url"),
+            direction: get(&Col::Direction),
+            text: get(&Col::Text),
+            url: get(&Col::Url),
             rating,
             reach,
             at,
-            status: get("status"),
+            status: get(&Col::Status),
             sentiment: String::new(),
         };
         drafts.push((row.number, draft));
@@ -330,7 +382,7 @@ fn file_name(path: &Path) -> String {
 #[derive(Default)]
 struct Order {
     row: u64,
-    fields: BTreeMap<&'static str, (String, String)>,
+    fields: BTreeMap<Col, (String, String)>,
     items: Vec<String>,
 }
 
@@ -347,13 +399,13 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
     for row in &rows {
         report.rows += 1;
         let f = fields_of(row, &mapping, &headers);
-        let key = f.get("order").map(|(v, _)| v.clone());
+        let key = f.get(&Col::Order).map(|(v, _)| v.clone());
         let index = match key.as_ref().and_then(|k| by_number.get(k)) {
             Some(&i) => {
                 // A further line of an order already seen: its items, and nothing else.
                 report.unchanged += 0;
                 report.rows -= 1;
-                if let Some((item, _)) = f.get("items") {
+                if let Some((item, _)) = f.get(&Col::Items) {
                     orders[i].items.push(item.clone());
                 }
                 continue;
@@ -368,7 +420,7 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
         }
         let order = &mut orders[index];
         for (field, (value, header)) in f {
-            if field == "items" {
+            if field == Col::Items {
                 order.items.push(value);
             } else {
                 order.fields.insert(field, (value, header.to_string()));
@@ -378,14 +430,14 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
     let mut drafts: Vec<(u64, Result<PurchaseDraft, Problem>)> = Vec::new();
     let shop_currency = crate::settings::currency(store)?;
     for order in &orders {
-        let get = |k: &str| order.fields.get(k).map(|(v, _)| v.clone()).unwrap_or_default();
+        let get = |k: &Col| order.fields.get(k).map(|(v, _)| v.clone()).unwrap_or_default();
         let customer = resolve_customer(store, &order.fields, change);
         let draft = match customer {
             Err(problem) => Err(Problem { row: order.row, ..problem }),
             Ok(id) => {
-                let at = match order.fields.get("at") {
+                let at = match order.fields.get(&Col::At) {
                     Some((v, h)) => {
-                        let v = match order.fields.get("time") {
+                        let v = match order.fields.get(&Col::Time) {
                             Some((t, _)) if !v.contains(':') => format!("{v} {t}"),
                             _ => v.clone(),
                         };
@@ -393,14 +445,14 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
                     }
                     None => Err(Problem::error(order.row, "", "no date: add a date column (“Date”, “Paid at” or “Created at”)")),
                 };
-                let refunded = order.fields.get("refunded").and_then(|(v, _)| values::parse_money(v).ok()).map_or(0, |m| m.cents());
-                let event = words(&get("event"));
+                let refunded = order.fields.get(&Col::Refunded).and_then(|(v, _)| values::parse_money(v).ok()).map_or(0, |m| m.cents());
+                let event = words(&get(&Col::Event));
                 let is_return = event.contains("refund") || event.contains("return");
-                let parsed = order.fields.get("amount").map(|(v, h)| (values::parse_amount(v, values::DecimalMark::Either), h));
+                let parsed = order.fields.get(&Col::Amount).map(|(v, h)| (values::parse_amount(v, values::DecimalMark::Either), h));
                 // "USD 12" in a column of amounts: the purchase is in dollars, whatever the shop's currency.
                 let written = match &parsed {
                     Some((Ok(a), _)) => a.currency.map(|sign| {
-                        let prefer = get("currency");
+                        let prefer = get(&Col::Currency);
                         values::currency_code(sign, if prefer.trim().is_empty() { &shop_currency } else { prefer.trim() })
                     }),
                     _ => None,
@@ -415,18 +467,18 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
                         customer: id.to_string(),
                         at,
                         amount: crate::model::Money::from_cents(cents).to_string(),
-                        currency: match get("currency") {
+                        currency: match get(&Col::Currency) {
                             c if c.trim().is_empty() => written.map(str::to_string).unwrap_or_default(),
                             c => c,
                         },
                         items: order.items.join(", "),
-                        channel: match words(&get("channel")).as_str() {
+                        channel: match words(&get(&Col::Channel)).as_str() {
                             "" => String::new(),
                             c if c.contains("pos") || c.contains("store") || c.contains("shop") => "in_store".into(),
                             _ => "online".into(),
                         },
                         is_return,
-                        external_id: get("order"),
+                        external_id: get(&Col::Order),
                     }),
                     (Err(p), _) | (_, Err(p)) => Err(p),
                 }
@@ -458,17 +510,17 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
 
 fn resolve_customer(
     store: &Store,
-    fields: &BTreeMap<&'static str, (String, String)>,
+    fields: &BTreeMap<Col, (String, String)>,
     change: &Change,
 ) -> std::result::Result<CustomerId, Problem> {
-    for key in ["email", "phone"] {
-        if let Some((v, _)) = fields.get(key) {
+    for key in [Col::Email, Col::Phone] {
+        if let Some((v, _)) = fields.get(&key) {
             if let Ok(id) = customers::resolve(store, v, change.region) {
                 return Ok(id);
             }
         }
     }
-    if let Some((v, _)) = fields.get("customer_ref") {
+    if let Some((v, _)) = fields.get(&Col::CustomerRef) {
         if let Ok(Some(id)) = store.db().customer_with_custom_value(v) {
             return Ok(id);
         }
@@ -476,12 +528,12 @@ fn resolve_customer(
             return Ok(id);
         }
     }
-    if let Some((v, _)) = fields.get("customer_name") {
+    if let Some((v, _)) = fields.get(&Col::CustomerName) {
         if let Ok(id) = customers::resolve(store, v, change.region) {
             return Ok(id);
         }
     }
-    let said: Vec<String> = ["email", "phone", "customer_ref", "customer_name"]
+    let said: Vec<String> = [Col::Email, Col::Phone, Col::CustomerRef, Col::CustomerName]
         .iter()
         .filter_map(|k| fields.get(k).map(|(v, h)| format!("{h} “{v}”")))
         .collect();

@@ -292,3 +292,19 @@ fn review_and_order_imports_are_in_the_history_and_undo_takes_exactly_them_away(
     let refused = shop.fails(&["imports", "undo", &r["import_id"].to_string()]);
     assert!(refused.contains("replied to 1 of the messages"), "{refused}");
 }
+
+#[test]
+fn review_and_order_exports_in_other_languages_are_read_by_their_headings() {
+    let shop = Shop::new();
+    shop.ok(&["settings", "set", "country", "FR"]);
+    shop.ok(&["customers", "add", "--first-name", "Léa", "--email", "lea@example.fr"]);
+    let avis = shop.dir().join("avis.csv");
+    std::fs::write(&avis, "Auteur;Plateforme;Note;Commentaire;Date\nlea@example.fr;google_reviews;5;Très belle boutique;2026-03-01\n").unwrap();
+    let r = shop.json(&["touchpoints", "import", avis.to_str().unwrap()]);
+    assert_eq!((r["added"].as_u64(), r["rejected"].as_u64()), (Some(1), Some(0)), "{r}");
+    let commandes = shop.dir().join("bestellungen.csv");
+    std::fs::write(&commandes, "Bestellnummer,E-Mail,Bestelldatum,Betrag,Artikel\nB-1,lea@example.fr,2026-03-02,\"42,50\",Vase\n").unwrap();
+    let o = shop.json(&["purchases", "import", commandes.to_str().unwrap()]);
+    assert_eq!((o["added"].as_u64(), o["rejected"].as_u64()), (Some(1), Some(0)), "{o}");
+    assert_eq!(shop.json(&["customers", "show", "lea@example.fr"])["lifetime_spend"], 42.5);
+}
