@@ -7,7 +7,7 @@ import re
 import sys
 
 SRC = pathlib.Path(__file__).resolve().parent.parent / "src"
-SKIP = {"main", "lib", "cli_social"}  # the command line is a front end, not the core
+SKIP = {"main", "lib", "cli"}  # the command line is a front end, not the core
 
 
 def modules():
@@ -15,7 +15,7 @@ def modules():
     for path in SRC.iterdir():
         if path.suffix == ".rs" and path.stem not in SKIP:
             out[path.stem] = [path]
-        elif path.is_dir():
+        elif path.is_dir() and path.name not in SKIP:
             out[path.name] = sorted(path.rglob("*.rs"))
     return out
 

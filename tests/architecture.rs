@@ -36,7 +36,7 @@ fn core_modules() -> BTreeMap<String, Vec<PathBuf>> {
     for entry in std::fs::read_dir(&src).unwrap().flatten() {
         let path = entry.path();
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        if ["main", "lib", "cli_social", "cli"].contains(&name.as_str()) {
+        if ["main", "lib", "cli"].contains(&name.as_str()) {
             continue;
         }
         if path.is_dir() {
