@@ -900,7 +900,7 @@ pub fn done(store: &mut Store, id: i64, text: Option<&str>, now: DateTime<Utc>) 
                     _ => "dm",
                 };
                 let draft = crate::model::TouchpointDraft {
-                    customer: format!("#{}", s.customer_id.unwrap_or_default()),
+                    customer_id: s.customer_id,
                     channel: channel.as_str().into(),
                     kind: kind.into(),
                     direction: "out".into(),

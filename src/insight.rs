@@ -557,6 +557,37 @@ pub fn of_customer(store: &Store, id: CustomerId, now: DateTime<Utc>) -> Result<
     Ok(compute_cached(store, now)?.get(id).map(|(_, i)| i.clone()))
 }
 
+/// A customer as the command line and any other reader of JSON sees them: every stored field, the
+/// consent history, and (when the shop's insight has them) their value, role, labels and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomerDocument {
+    #[serde(flatten)]
+    pub customer: crate::model::Customer,
+    pub consent_history: Vec<crate::model::ConsentEvent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Labels>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_reasons: Option<Vec<Reason>>,
+}
+
+/// One customer's document (see `CustomerDocument`), judged as of `now`.
+pub fn document(store: &Store, customer: crate::model::Customer, now: DateTime<Utc>) -> Result<CustomerDocument> {
+    let consent_history = store.db().consent_history(customer.id)?;
+    let insight = of_customer(store, customer.id, now)?;
+    Ok(CustomerDocument {
+        consent_history,
+        value: insight.as_ref().map(|i| i.value.clone()),
+        role: insight.as_ref().map(|i| i.role),
+        labels: insight.as_ref().map(|i| i.labels.clone()),
+        label_reasons: insight.map(|i| i.reasons),
+        customer,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -469,6 +469,8 @@ pub struct Touchpoint {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TouchpointDraft {
+    /// The customer, when the caller already knows them (a use case calling another).
+    pub customer_id: Option<CustomerId>,
     /// A customer reference (id, email, phone, @handle, platform:handle, exact name); or empty, with
     /// `author` saying who wrote it.
     pub customer: String,
@@ -512,6 +514,9 @@ pub struct Purchase {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PurchaseDraft {
+    /// The customer, when the caller already knows them (an order export matched by email).
+    pub customer_id: Option<CustomerId>,
+    /// A customer reference, as a person writes one, when `customer_id` is none.
     pub customer: String,
     /// RFC 3339, or a date (`YYYY-MM-DD`); empty: now.
     pub at: String,

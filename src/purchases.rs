@@ -80,10 +80,13 @@ pub fn add(store: &mut Store, draft: &PurchaseDraft, change: &Change) -> Result<
 
 /// Records a purchase inside the caller's transaction (see `add`).
 pub fn record(w: &WriteDb<'_>, draft: &PurchaseDraft, change: &Change) -> Result<(Purchase, bool)> {
-    let customer = customers::resolve(w, &draft.customer, change.region).map_err(|e| match e.kind {
-        crate::ErrorKind::NotFound => Error::invalid_field("customer", e.to_string()),
-        _ => e,
-    })?;
+    let customer = match draft.customer_id {
+        Some(id) => customers::get(w, id)?.id,
+        None => customers::resolve(w, &draft.customer, change.region).map_err(|e| match e.kind {
+            crate::ErrorKind::NotFound => Error::invalid_field("customer", e.to_string()),
+            _ => e,
+        })?,
+    };
     let currency = crate::settings::currency(w)?;
     let mut purchase = validate(draft, customer, &currency, change.now).map_err(Error::invalid)?;
     if let Some(existing) = purchase.external_id.as_deref().map(|e| w.purchase_with_external_id(e)).transpose()?.flatten() {

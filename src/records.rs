@@ -267,6 +267,7 @@ pub fn import_touchpoints(store: &mut Store, path: &Path, change: &Change, dry_r
             k => k,
         };
         let draft = TouchpointDraft {
+            customer_id: None,
             customer: get(&Col::Customer),
             author: get(&Col::Author),
             create_customer: false,
@@ -464,7 +465,8 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
                 };
                 match (at, amount) {
                     (Ok(at), Ok(cents)) => Ok(PurchaseDraft {
-                        customer: id.to_string(),
+                        customer_id: Some(id),
+                        customer: String::new(),
                         at,
                         amount: crate::model::Money::from_cents(cents).to_string(),
                         currency: match get(&Col::Currency) {

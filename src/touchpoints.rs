@@ -247,6 +247,7 @@ pub fn add(store: &mut Store, draft: &TouchpointDraft, change: &Change) -> Resul
 pub fn log(w: &WriteDb<'_>, draft: &TouchpointDraft, change: &Change) -> Result<Logged> {
     let region = change.region;
     let mut customer = match draft.customer.trim() {
+        _ if draft.customer_id.is_some() => draft.customer_id.map(|id| customers::get(w, id).map(|c| c.id)).transpose()?,
         "" => None,
         r => Some(customers::resolve(w, r, region).map_err(|e| match e.kind {
             crate::ErrorKind::NotFound => Error::invalid_field("customer", e.to_string()),

@@ -122,7 +122,7 @@ proptest! {
         let now = "2026-11-24T10:00:00Z".parse().unwrap();
         if let Ok(report) = import_mod::run(&mut store, &path, &options, now, &mut |_| true) {
             let c = report.counts;
-            prop_assert_eq!(c.rows, c.created + c.merged + c.unchanged + c.rejected);
+            prop_assert_eq!(c.rows, c.created + c.merged + c.unchanged + c.rejected + c.repeats);
         }
         prop_assert!(store.db().integrity_problems().unwrap().is_empty());
     }

@@ -351,16 +351,7 @@ pub fn print_customer(store: &Store, c: &Customer, json: bool, headline: &str) -
 /// Prints a customer; their value and labels are judged as of `now`.
 fn print_customer_at(store: &Store, c: &Customer, json: bool, headline: &str, now: chrono::DateTime<Utc>) -> anyhow::Result<()> {
     if json {
-        let mut value = serde_json::to_value(c)?;
-        value["consent_history"] = serde_json::to_value(store.db().consent_history(c.id)?)?;
-        if let Some(i) = regulars::insight::of_customer(store, c.id, now)? {
-            value["value"] = serde_json::to_value(&i.value)?;
-            value["role"] = serde_json::to_value(i.role)?;
-            value["labels"] = serde_json::to_value(&i.labels)?;
-            value["label_reasons"] = serde_json::to_value(&i.reasons)?;
-        }
-        super::output::print_json(&value)?;
-        return Ok(());
+        return super::output::print_json(&regulars::insight::document(store, c.clone(), now)?);
     }
     if !headline.is_empty() {
         say!("{headline}");

@@ -125,6 +125,7 @@ pub fn touchpoints_command(store: &mut Store, cmd: TouchpointsCommand, change: &
     match cmd {
         TouchpointsCommand::Add(f) => {
             let draft = TouchpointDraft {
+                customer_id: None,
                 customer: f.customer.unwrap_or_default(),
                 author: f.author.unwrap_or_default(),
                 create_customer: f.create_customer,
@@ -236,7 +237,7 @@ fn print_records(report: &records::Report, json: bool) -> anyhow::Result<()> {
 pub fn purchases_command(store: &mut Store, cmd: PurchasesCommand, change: &Change, json: bool) -> anyhow::Result<()> {
     match cmd {
         PurchasesCommand::Add { customer, at, amount, currency, items, channel, is_return, order } => {
-            let draft = PurchaseDraft { customer, at: at.unwrap_or_default(), amount, currency, items, channel, is_return, external_id: order };
+            let draft = PurchaseDraft { customer_id: None, customer, at: at.unwrap_or_default(), amount, currency, items, channel, is_return, external_id: order };
             let (p, added) = purchases::add(store, &draft, change)?;
             if json {
                 let mut value = serde_json::to_value(&p)?;
