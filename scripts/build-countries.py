@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes src/countries.tsv: every ISO 3166-1 country with the names people write for it.
+"""Writes src/domain/countries.tsv: every ISO 3166-1 country with the names people write for it.
 
 The codes and English names come from Debian's iso-codes package (/usr/share/iso-codes/json,
 `apt-get install iso-codes`); the names in the shops' other languages (German, French, Spanish,
@@ -10,7 +10,7 @@ import json
 import pathlib
 
 SOURCE = pathlib.Path("/usr/share/iso-codes/json/iso_3166-1.json")
-OUT = pathlib.Path(__file__).resolve().parent.parent / "src" / "countries.tsv"
+OUT = pathlib.Path(__file__).resolve().parent.parent / "src" / "domain" / "countries.tsv"
 
 # Other names by code: native, everyday English, and the six other languages of the import headers.
 OTHER = {

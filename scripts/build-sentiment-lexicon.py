@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds src/sentiment/lexicon.tsv, the word list the sentiment scorer reads, from two published
+"""Builds src/domain/sentiment/lexicon.tsv, the word list the sentiment scorer reads, from two published
 lexicons fetched from PyPI (run it again to refresh; the output is committed):
 
 - VADER's lexicon and emoji descriptions (vaderSentiment 3.3.2, MIT licence, Hutto & Gilbert 2014):
@@ -14,7 +14,7 @@ lexicons fetched from PyPI (run it again to refresh; the output is committed):
   descriptive ("cold", "able") more than evaluative.
 
 Emoji are rated by their descriptions' words, as VADER does at run time. The repository's own retail
-phrases live in the Rust code (src/sentiment/mod.rs), not here.
+phrases live in the Rust code (src/domain/sentiment/mod.rs), not here.
 
 Usage: python3 scripts/build-sentiment-lexicon.py   (needs pip and PyPI)
 """
@@ -22,7 +22,7 @@ import collections, os, subprocess, sys, tarfile, tempfile, zipfile
 import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "src", "sentiment", "lexicon.tsv")
+OUT = os.path.join(ROOT, "src", "domain", "sentiment", "lexicon.tsv")
 
 def fetch(spec, tmp):
     subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", tmp, spec], check=True)

@@ -2,31 +2,20 @@
 //! `regulars` command line alike. It knows nothing of Tauri or of terminals; it takes the time
 //! (`now`) and the shop's region as arguments, so its rules are testable on fixed dates.
 //!
-//! Map: `model` (plain data), `normalize` (emails, phones, handles, folding), `customers` (profiles
-//! and identity), `search`, `export`, `settings`, `demo` (a made-up shop), and `store`, the one
-//! module that speaks SQL. See ARCHITECTURE.md.
+//! The tree shows the layers: `domain` (the model and its pure rules), `store` (the one module that
+//! speaks SQL, and backups), `cases` (the use cases), `ingest` (files in). See ARCHITECTURE.md.
 
-pub mod countries;
-pub mod customers;
-pub mod demo;
-pub mod error;
-pub mod export;
-pub mod format;
-pub mod followups;
-pub mod import;
-pub mod insight;
-pub mod listening;
-pub mod memory;
-pub mod model;
-pub mod normalize;
-pub mod purchases;
-pub mod records;
-pub mod search;
-pub mod segments;
-pub mod sentiment;
-pub mod settings;
+// The layers, lowest first: the model and its rules, the store (the only SQL), the use cases, and
+// ingest (files in). Each module is also reachable at the root (`regulars::customers`), as before.
+pub mod domain;
 pub mod store;
-pub mod touchpoints;
+pub mod cases;
+pub mod ingest;
+pub mod memory;
+
+pub use cases::{customers, demo, export, followups, insight, listening, purchases, search, segments, settings, touchpoints};
+pub use domain::{countries, error, format, model, money, normalize, sentiment};
+pub use ingest::{import, records};
 
 use std::path::PathBuf;
 

@@ -3,9 +3,6 @@
 //! German one, "1 234,50 €" in a French one. The app's screens do the same with the browser's own
 //! formatting for the shop's country.
 
-use crate::error::Result;
-use crate::store::Store;
-
 /// How the shop writes numbers and money.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Formats {
@@ -29,12 +26,6 @@ pub fn comma_decimal(country: &str) -> bool {
 }
 
 impl Formats {
-    /// The shop's formats, from its settings.
-    pub fn of(store: &Store) -> Result<Formats> {
-        let s = crate::settings::load(store)?;
-        Ok(Formats { country: s.country, currency: s.currency })
-    }
-
     fn comma_decimal(&self) -> bool {
         comma_decimal(&self.country)
     }

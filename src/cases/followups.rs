@@ -246,7 +246,7 @@ pub fn suggest(store: &mut Store, now: DateTime<Utc>, limit: usize) -> Result<Ve
         let filled = std::sync::Arc::make_mut(&mut all);
         let shop = insight::compute_cached(store, now)?;
         let shop_name = shop_name(store)?;
-        let formats = crate::format::Formats::of(store)?;
+        let formats = crate::settings::formats(store)?;
         fill_merge_fields(store, &shop, now, &shop_name, &formats, &mut filled.list[..shown], &filled.merges[..shown])?;
         let ids: Vec<i64> = store.write(|w| {
             filled.list[..shown]
@@ -376,7 +376,7 @@ fn compute_all(store: &mut Store, now: DateTime<Utc>, keep: usize) -> Result<All
     let mut candidates = Vec::new();
     replies(inbox, &shop, &mut candidates);
     check_ins(store, &shop, now, &mut candidates)?;
-    thanks(praise, &shop, now, &crate::format::Formats::of(store)?, &mut candidates);
+    thanks(praise, &shop, now, &crate::settings::formats(store)?, &mut candidates);
     people(&shop, now, &mut candidates)?;
     rally(store, &shop, now, &mut candidates)?;
 

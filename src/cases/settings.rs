@@ -36,6 +36,12 @@ pub fn load(store: &(impl Reads + ?Sized)) -> Result<Settings> {
     })
 }
 
+/// How the shop writes numbers and money (for the sentences the core writes).
+pub fn formats(store: &(impl Reads + ?Sized)) -> Result<crate::format::Formats> {
+    let s = load(store)?;
+    Ok(crate::format::Formats { country: s.country, currency: s.currency })
+}
+
 /// The shop's currency: as set, else its country's.
 pub fn currency(store: &(impl Reads + ?Sized)) -> Result<String> {
     let db = store.reader();

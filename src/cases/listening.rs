@@ -110,7 +110,7 @@ pub fn inbox(store: &Store, now: DateTime<Utc>) -> Result<Inbox> {
 /// loading every waiting message into the page (a chain can have tens of thousands).
 pub fn inbox_first(store: &Store, now: DateTime<Utc>, limit: usize) -> Result<Inbox> {
     let targets = reply_targets(store)?;
-    let formats = crate::format::Formats::of(store)?;
+    let formats = crate::settings::formats(store)?;
     let mut scored: Vec<(Priority, bool, f64, InboxItem)> = store
         .db()
         .waiting()?

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::customers::{self, Change};
 use crate::error::{Error, FieldProblem, Result};
-use crate::import::values;
+use crate::money as values;
 use crate::model::{CustomerId, Money, Purchase, PurchaseChannel, PurchaseDraft};
 use crate::store::{Store, WriteDb};
 
