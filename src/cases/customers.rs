@@ -327,6 +327,52 @@ pub fn same_data(a: &Customer, b: &Customer) -> bool {
     Customer { updated_at: a.updated_at, created_at: a.created_at, id: a.id, ..b.clone() } == *a
 }
 
+/// What an edit takes away from a customer: emails, phones (as people write them), tags, and the
+/// handles of these platforms.
+#[derive(Debug, Clone, Default)]
+pub struct Removals {
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub tags: Vec<String>,
+    pub platforms: Vec<String>,
+}
+
+/// Takes `removals` out of a draft of `customer`; each that the customer does not have is a problem
+/// naming it (field `remove_email`, `remove_phone`, `remove_tag` or `remove_handle`).
+pub fn remove_from(draft: &mut CustomerDraft, customer: &Customer, removals: &Removals, region: Region) -> Result<()> {
+    let name = &customer.display_name;
+    let mut problems = Vec::new();
+    for raw in &removals.emails {
+        match normalize::email(raw) {
+            Ok(email) if draft.emails.contains(&email) => draft.emails.retain(|e| *e != email),
+            Ok(email) => problems.push(FieldProblem::new("remove_email", format!("{name} has no email {email}"))),
+            Err(m) => problems.push(FieldProblem::new("remove_email", m)),
+        }
+    }
+    for raw in &removals.phones {
+        match normalize::phone(raw, region) {
+            Ok(phone) if draft.phones.contains(&phone) => draft.phones.retain(|p| *p != phone),
+            Ok(phone) => problems.push(FieldProblem::new("remove_phone", format!("{name} has no phone {}", normalize::phone_display(&phone)))),
+            Err(m) => problems.push(FieldProblem::new("remove_phone", m)),
+        }
+    }
+    for tag in &removals.tags {
+        let before = draft.tags.len();
+        draft.tags.retain(|t| !t.eq_ignore_ascii_case(tag.trim()));
+        if draft.tags.len() == before {
+            problems.push(FieldProblem::new("remove_tag", format!("{name} has no tag “{}”", tag.trim())));
+        }
+    }
+    for platform in &removals.platforms {
+        match platform.parse::<Platform>() {
+            Ok(p) if draft.handles.remove(p.as_str()).is_some() => {}
+            Ok(p) => problems.push(FieldProblem::new("remove_handle", format!("{name} has no {p} handle"))),
+            Err(m) => problems.push(FieldProblem::new("remove_handle", m)),
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(Error::invalid(problems)) }
+}
+
 /// Creates a customer from a draft.
 pub fn create(store: &mut Store, draft: &CustomerDraft, change: &Change) -> Result<Customer> {
     store.write(|w| create_in(w, draft, change))

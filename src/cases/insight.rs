@@ -582,7 +582,7 @@ pub fn document(store: &Store, customer: crate::model::Customer, now: DateTime<U
         consent_history,
         value: insight.as_ref().map(|i| i.value.clone()),
         role: insight.as_ref().map(|i| i.role),
-        labels: insight.as_ref().map(|i| i.labels.clone()),
+        labels: insight.as_ref().map(|i| i.labels),
         label_reasons: insight.map(|i| i.reasons),
         customer,
     })

@@ -1,11 +1,9 @@
 //! `regulars backup`: make, list, check and restore copies of the database.
 
-
 use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::Subcommand;
 use regulars::Store;
-
 
 #[derive(Subcommand)]
 pub enum BackupCommand {
@@ -24,7 +22,6 @@ pub enum BackupCommand {
         yes: bool,
     },
 }
-
 
 pub fn backup_command(store: Store, cmd: BackupCommand, json: bool) -> anyhow::Result<()> {
     use regulars::backup;

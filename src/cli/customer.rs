@@ -78,7 +78,6 @@ pub enum CustomersCommand {
     },
 }
 
-
 #[derive(Args, Default)]
 pub struct Fields {
     #[arg(long)]
@@ -133,7 +132,6 @@ pub struct Fields {
     custom: Vec<String>,
 }
 
-
 // One piece: one arm per `customers` subcommand, each a parse, one core call and its output.
 pub fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -> anyhow::Result<()> {
     match cmd {
@@ -156,33 +154,8 @@ pub fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -
             let id = customers::resolve(store, &reference, change.region)?;
             let before = customers::get(store, id)?;
             let mut draft = CustomerDraft::from(&before);
-            for raw in &remove_email {
-                let email = normalize::email(raw).map_err(|m| anyhow::anyhow!("--remove-email: {m}"))?;
-                if !draft.emails.contains(&email) {
-                    bail!("--remove-email: {} has no email {email}", before.display_name);
-                }
-                draft.emails.retain(|e| *e != email);
-            }
-            for raw in &remove_phone {
-                let phone = normalize::phone(raw, change.region).map_err(|m| anyhow::anyhow!("--remove-phone: {m}"))?;
-                if !draft.phones.contains(&phone) {
-                    bail!("--remove-phone: {} has no phone {}", before.display_name, normalize::phone_display(&phone));
-                }
-                draft.phones.retain(|p| *p != phone);
-            }
-            for tag in &remove_tag {
-                let before_len = draft.tags.len();
-                draft.tags.retain(|t| !t.eq_ignore_ascii_case(tag.trim()));
-                if draft.tags.len() == before_len {
-                    bail!("--remove-tag: {} has no tag “{tag}”", before.display_name);
-                }
-            }
-            for platform in &remove_handle {
-                let p: Platform = platform.parse().map_err(|m| anyhow::anyhow!("--remove-handle: {m}"))?;
-                if draft.handles.remove(p.as_str()).is_none() {
-                    bail!("--remove-handle: {} has no {p} handle", before.display_name);
-                }
-            }
+            let removals = customers::Removals { emails: remove_email, phones: remove_phone, tags: remove_tag, platforms: remove_handle };
+            customers::remove_from(&mut draft, &before, &removals, change.region)?;
             apply(&mut draft, fields)?;
             let c = customers::update(store, id, &draft, &change)?;
             print_customer(store, &c, json, &format!("updated #{}", c.id))
@@ -286,8 +259,6 @@ pub fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -
 }
 
 /// Applies the command line's fields to a draft: single values replace, repeated ones are added.
-
-/// Applies the command line's fields to a draft: single values replace, repeated ones are added.
 fn apply(draft: &mut CustomerDraft, f: Fields) -> anyhow::Result<()> {
     let set = |slot: &mut String, value: Option<String>| {
         if let Some(v) = value {
@@ -343,7 +314,6 @@ fn apply(draft: &mut CustomerDraft, f: Fields) -> anyhow::Result<()> {
     Ok(())
 }
 
-
 pub fn print_customer(store: &Store, c: &Customer, json: bool, headline: &str) -> anyhow::Result<()> {
     print_customer_at(store, c, json, headline, Utc::now())
 }
@@ -384,8 +354,7 @@ fn print_customer_at(store: &Store, c: &Customer, json: bool, headline: &str, no
     Ok(())
 }
 
-/// The import report for people. Written with `writeln!`, so a closed pipe is an error, not a panic.
-
+/// One line per customer: number, name, email, phone, town.
 pub fn print_summaries(items: &[regulars::model::CustomerSummary]) -> regulars::Result<()> {
     for s in items {
         say!("#{:<6} {:<28} {:<32} {:<18} {}", s.id, s.display_name, s.email.as_deref().unwrap_or(""), s.phone_display.as_deref().unwrap_or(""), s.city);

@@ -5,7 +5,6 @@ use std::io::Write;
 use clap::Subcommand;
 use regulars::import;
 
-
 #[derive(Subcommand)]
 pub enum ImportsCommand {
     /// Every import, newest first
@@ -13,7 +12,6 @@ pub enum ImportsCommand {
     /// Undo an import: remove the customers it added and put back those it changed
     Undo { id: i64 },
 }
-
 
 /// The import report for people. Written with `writeln!`, so a closed pipe is an error, not a panic.
 pub fn print_import(r: &import::Report) -> std::io::Result<()> {

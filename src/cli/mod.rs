@@ -147,7 +147,6 @@ enum Command {
     },
 }
 
-
 #[derive(Clone, Copy, ValueEnum)]
 enum ExportFormat {
     Json,
@@ -156,7 +155,6 @@ enum ExportFormat {
     Vcf,
 }
 
-
 #[derive(Subcommand)]
 enum SettingsCommand {
     /// Print one setting, or all of them
@@ -164,7 +162,6 @@ enum SettingsCommand {
     /// Change a setting: `regulars settings set country GB`
     Set { key: String, value: String },
 }
-
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -190,7 +187,6 @@ pub fn main() -> ExitCode {
         }
     }
 }
-
 
 // One piece: opening the database, then one arm per command, each a parse and a call.
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -353,7 +349,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-
 /// Scores standard input line by line, in order, without opening the database.
 fn sentiment_lines(json: bool) -> anyhow::Result<()> {
     use std::io::BufRead;
@@ -373,7 +368,6 @@ fn sentiment_lines(json: bool) -> anyhow::Result<()> {
     out.flush()?;
     Ok(())
 }
-
 
 fn change(store: &Store, region: Option<&str>) -> anyhow::Result<Change> {
     let region = match region {

@@ -47,7 +47,7 @@ impl Formats {
         let digits = n.to_string();
         let mut out = String::with_capacity(digits.len() + 8);
         for (i, d) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push_str(self.group_separator());
             }
             out.push(d);
