@@ -52,6 +52,8 @@ fn main() {
         "start_over",
         "link_touchpoint",
         "author_as_customer",
+        "import_kind",
+        "import_records",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build configuration");
 }

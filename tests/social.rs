@@ -308,3 +308,26 @@ fn review_and_order_exports_in_other_languages_are_read_by_their_headings() {
     assert_eq!((o["added"].as_u64(), o["rejected"].as_u64()), (Some(1), Some(0)), "{o}");
     assert_eq!(shop.json(&["customers", "show", "lea@example.fr"])["lifetime_spend"], 42.5);
 }
+
+#[test]
+fn regulars_import_knows_a_review_or_order_file_from_a_customer_list() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Ann", "--email", "ann@example.com"]);
+    let reviews = shop.dir().join("reviews.csv");
+    std::fs::write(&reviews, "Reviewer,Platform,Rating,Review,Date\nann@example.com,google_reviews,5,Lovely,2026-02-01\n").unwrap();
+    let orders = shop.dir().join("orders.csv");
+    std::fs::write(&orders, "Name,Email,Paid at,Total,Lineitem name\n#2,ann@example.com,2026-02-03,30.00,Mug\n").unwrap();
+    assert_eq!(shop.json(&["import", reviews.to_str().unwrap()])["added"], 1);
+    assert_eq!(shop.json(&["import", orders.to_str().unwrap()])["added"], 1);
+    let kinds: Vec<String> = shop.json(&["imports", "list"]).as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap().to_string()).collect();
+    assert_eq!(kinds, ["purchases", "touchpoints"]);
+    // Every customer list the tests hold stays a customer list.
+    for dir in ["tests/data/imports", "tests/data/contacts"] {
+        for entry in std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)).unwrap().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "csv" || e == "xlsx") {
+                assert_eq!(regulars::records::kind_of(&path).unwrap(), regulars::model::ImportKind::Customers, "{}", path.display());
+            }
+        }
+    }
+}

@@ -12,7 +12,7 @@ use regulars::customers::{self, Change, Profile};
 use regulars::import::{self, Progress, Report, Undone};
 use regulars::listening::{self, Inbox, Overview, TimelinePage};
 use regulars::model::{
-    Customer, CustomerDraft, CustomerId, CustomerSummary, ImportSummary, Page, Purchase, PurchaseDraft, ReplyStatus,
+    Customer, CustomerDraft, CustomerId, CustomerSummary, ImportKind, ImportSummary, Page, Purchase, PurchaseDraft, ReplyStatus,
     Settings, Touchpoint, TouchpointDraft, TouchpointId, TouchpointKind,
 };
 use regulars::touchpoints::{self, Logged};
@@ -313,6 +313,27 @@ async fn run_import(app: AppHandle, file: String, choice: ImportChoice, on_progr
     tauri::async_runtime::spawn_blocking(move || import_blocking(&app, file, choice, false, Some(on_progress)))
         .await
         .map_err(|e| IpcError { code: "unavailable", message: e.to_string(), fields: vec![] })?
+}
+
+/// What a chosen file holds: customers, reviews and messages (touchpoints), or orders (purchases).
+#[tauri::command]
+async fn import_kind(state: State<'_, AppState>, file: String) -> CmdResult<ImportKind> {
+    let path = state.chosen_path(&file)?;
+    tauri::async_runtime::spawn_blocking(move || regulars::records::kind_of(&path).map_err(IpcError::from))
+        .await
+        .map_err(|e| IpcError { code: "unavailable", message: e.to_string(), fields: vec![] })?
+}
+
+/// Previews (`dry_run`) or imports a file of reviews and messages, or of orders.
+#[tauri::command]
+async fn import_records(app: AppHandle, file: String, kind: ImportKind, dry_run: bool) -> CmdResult<regulars::records::Report> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let path = state.chosen_path(&file)?;
+        state.with(|s| regulars::records::import_records(s, &path, kind, &Change::from_settings(s, Utc::now(), "import")?, dry_run))
+    })
+    .await
+    .map_err(|e| IpcError { code: "unavailable", message: e.to_string(), fields: vec![] })?
 }
 
 #[tauri::command]
@@ -662,6 +683,8 @@ pub fn run() {
             preview_import,
             run_import,
             cancel_import,
+            import_kind,
+            import_records,
             list_imports,
             undo_import,
             import_fields,

@@ -252,6 +252,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 };
                 mapping.push((header.to_string(), field.to_string()));
             }
+            // A file of reviews and messages, or of orders, goes where it belongs (with no
+            // --map or --sheet, which only a customer list takes).
+            if mapping.is_empty() && sheet.is_none() {
+                let kind = regulars::records::kind_of(&file)?;
+                if kind != regulars::model::ImportKind::Customers {
+                    if !json {
+                        eprintln!("{} holds {}: importing them as such", file.display(), if kind == regulars::model::ImportKind::Purchases { "orders" } else { "reviews and messages" });
+                    }
+                    let report = regulars::records::import_records(&mut store, &file, kind, &change, dry_run)?;
+                    return social::print_records(&report, json);
+                }
+            }
             let phones_as = region.is_some().then_some(change.region);
             let options = import::Options { region: change.region, phones_as, sheet, mapping, dry_run };
             let report = import::run(&mut store, &file, &options, change.now, &mut |_| true)?;

@@ -216,7 +216,7 @@ pub fn touchpoints_command(store: &mut Store, cmd: TouchpointsCommand, change: &
     }
 }
 
-fn print_records(report: &records::Report, json: bool) -> anyhow::Result<()> {
+pub fn print_records(report: &records::Report, json: bool) -> anyhow::Result<()> {
     if json {
         return print_json(report);
     }

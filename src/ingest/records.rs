@@ -184,6 +184,53 @@ fn read_table(path: &Path, fields: Synonyms) -> Result<Table> {
     Ok((mapping, headers, body, FileFacts { hash, format: source.detected.format.clone() }))
 }
 
+/// What a file holds, from its headings: each kind counts the headings only it uses (an amount, the
+/// items and a refund for orders; what was said, stars, followers and a link for reviews and
+/// messages; names, addresses, birthdays and consent for customers), and the most wins; a tie is
+/// a customer list. Orders need an amount, and reviews and messages what was said or stars.
+pub fn kind_of(path: &Path) -> Result<ImportKind> {
+    use crate::import::layout::{field_of_header, Field};
+    let mut source = read::open(path)?;
+    let rows: Vec<Row> = match source.workbook.take() {
+        Some(book) => book.sample(0, 20),
+        None => std::mem::replace(&mut source.rows, Box::new(std::iter::empty())).take(20).collect::<Result<_>>()?,
+    };
+    let mut best = (0, ImportKind::Customers);
+    for row in &rows {
+        let purchase = map_columns(&row.cells, PURCHASE_FIELDS);
+        let said = map_columns(&row.cells, TOUCHPOINT_FIELDS);
+        let count = |mapping: &[Option<Col>], cols: &[Col]| mapping.iter().flatten().filter(|c| cols.contains(c)).count();
+        let customer = row
+            .cells
+            .iter()
+            .filter_map(|c| field_of_header(&c.text()))
+            .filter(|f| matches!(f, Field::FirstName | Field::LastName | Field::Birthday | Field::Street | Field::City | Field::PostalCode
+                | Field::EmailConsent | Field::SmsConsent | Field::Tags | Field::Company | Field::CustomerSince))
+            .count();
+        let orders = count(&purchase, &[Col::Amount, Col::Items, Col::Refunded]);
+        let messages = count(&said, &[Col::Text, Col::Rating, Col::Reach, Col::Url]);
+        if purchase.contains(&Some(Col::Amount)) && orders > customer && orders > best.0 {
+            best = (orders, ImportKind::Purchases);
+        }
+        if (said.contains(&Some(Col::Text)) || said.contains(&Some(Col::Rating))) && messages > customer && messages > best.0 {
+            best = (messages, ImportKind::Touchpoints);
+        }
+        if customer >= best.0 && customer > 0 {
+            best = (customer, ImportKind::Customers);
+        }
+    }
+    Ok(best.1)
+}
+
+/// Imports a file of reviews and messages, or of orders, as `kind` says.
+pub fn import_records(store: &mut Store, path: &Path, kind: ImportKind, change: &Change, dry_run: bool) -> Result<Report> {
+    match kind {
+        ImportKind::Touchpoints => import_touchpoints(store, path, change, dry_run),
+        ImportKind::Purchases => import_purchases(store, path, change, dry_run),
+        ImportKind::Customers => Err(Error::invalid_field("kind", "a customer list is imported with import::run")),
+    }
+}
+
 /// The row's value of each field, as text (workbook dates as ISO), with the header it came from.
 fn fields_of<'a>(row: &Row, mapping: &[Option<Col>], headers: &'a [String]) -> HashMap<Col, (String, &'a str)> {
     let mut out = HashMap::new();

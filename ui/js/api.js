@@ -49,6 +49,9 @@ export const api = {
   previewImport: (file, choice, onProgress) => call('preview_import', { file, choice, onProgress: channel(onProgress) }),
   runImport: (file, choice, onProgress) => call('run_import', { file, choice, onProgress: channel(onProgress) }),
   cancelImport: () => call('cancel_import'),
+  /** 'customers', 'touchpoints' (reviews and messages) or 'purchases' (orders), from the file's headings. */
+  importKind: (file) => call('import_kind', { file }),
+  importRecords: (file, kind, dryRun) => call('import_records', { file, kind, dryRun }),
   listImports: () => call('list_imports'),
   undoImport: (id) => call('undo_import', { id }),
   exportCustomers: (format) => call('export_customers', { format }),

@@ -283,3 +283,30 @@ fn today_groups_open_and_a_dismissal_is_undone_from_the_toast() {
     let spend = app.find("#profile-spend").text();
     assert!(spend == "–" || spend.starts_with('$'), "dollars: {spend}");
 }
+
+/// A file of reviews through the same Import screen: recognised, previewed, imported, listed in the
+/// history, and undone.
+#[test]
+fn a_review_export_goes_through_the_import_screen_as_reviews() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start_with(shop_with_amelia);
+    let db = app.db_dir.path().join("e2e.db");
+    let reviews = app.db_dir.path().join("google-reviews.csv");
+    std::fs::write(&reviews, "Reviewer,Platform,Rating,Review,Date\namelia@example.com,google_reviews,5,The best vases in town,2026-11-20\nsomeone@example.com,google_reviews,2,Closed when it said open,2026-11-21\n").unwrap();
+    app.wait_text("#today-title", "the app, ready", |t| !t.is_empty());
+    app.find("#nav-import").click();
+    app.choose_file(&reviews);
+    app.wait_text("#import-detected", "what the file holds", |t| t.starts_with("This file holds reviews and messages"));
+    app.wait_text("#count-created strong", "two to add", |t| t == "2");
+    assert_eq!(touchpoints_of(&db, "amelia@example.com").len(), 0, "a preview stores nothing");
+    app.screenshot("import-preview-reviews");
+    app.find("#import-run").click();
+    app.wait_text("#import-done", "the import", |t| t == "Imported google-reviews.csv");
+    assert_eq!(touchpoints_of(&db, "amelia@example.com").len(), 1);
+    app.find("#import-back").click();
+    app.wait_text("#import-history", "the history", |t| t.contains("google-reviews.csv") && t.contains("2 reviews and messages"));
+    app.find("#import-history .history-row button").click();
+    app.find("#confirm-ok").click();
+    app.wait_text(".toast:last-child", "the undo", |t| t.contains("2 reviews and messages taken away"));
+    assert_eq!(touchpoints_of(&db, "amelia@example.com").len(), 0, "undone");
+}

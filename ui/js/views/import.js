@@ -170,7 +170,84 @@ async function undo(i) {
 async function choose(file) {
   state.file = file;
   state.choice = { sheet: null, mapping: [], phones_as: null };
-  await preview();
+  // Reviews and messages, or orders, are previewed and imported as what they are.
+  let kind = 'customers';
+  try {
+    kind = await api.importKind(file.token);
+  } catch (error) {
+    showStart(error.message);
+    return;
+  }
+  if (kind === 'customers') await preview();
+  else await previewRecords(kind);
+}
+
+const RECORD_FIELDS = {
+  customer: 'Customer', author: 'Who wrote it', channel: 'Where', kind: 'What it was', text: 'What they said', at: 'When',
+  rating: 'Stars', reach: 'Followers', url: 'Link', direction: 'From them or from you', status: 'Reply status',
+  order: 'Order number', email: 'Email', phone: 'Phone', customer_ref: 'Their number in the other system',
+  customer_name: 'Customer name', time: 'Time of day', amount: 'Amount', refunded: 'Refunded', currency: 'Currency',
+  items: 'What they bought', event: 'Sale or refund',
+};
+
+const RECORD_WORDS = {
+  touchpoints: { what: 'reviews and messages', one: 'review or message', many: 'reviews and messages' },
+  purchases: { what: 'orders', one: 'purchase', many: 'purchases' },
+};
+
+/** A file of reviews and messages, or of orders: what it would add, what each column is read as, and every problem. */
+async function previewRecords(kind) {
+  state.busy = true;
+  progressView(state.file.name, 'Reading the file…');
+  try {
+    const r = await api.importRecords(state.file.token, kind, true);
+    showRecords(kind, r, false);
+  } catch (error) {
+    showStart(error.message);
+  } finally {
+    state.busy = false;
+  }
+}
+
+function showRecords(kind, r, done) {
+  const words = RECORD_WORDS[kind];
+  const chip = (n, label, cls, id) => h('div', { class: `count ${cls}`, id }, h('strong', {}, number(n)), h('span', {}, label));
+  const run = h('button', { class: 'btn primary', type: 'button', id: 'import-run', disabled: !r.added, onclick: async () => {
+    state.busy = true;
+    progressView(`Importing ${state.file.name}`, 'Importing…');
+    try {
+      const result = await api.importRecords(state.file.token, kind, false);
+      await state.onChanged?.();
+      showRecords(kind, result, true);
+    } catch (error) {
+      showStart(error.message);
+    } finally {
+      state.busy = false;
+    }
+  } }, r.added ? `Import ${plural(r.added, words.one, words.many)}` : 'Nothing to import');
+  const columns = h('table', { class: 'mapping', id: 'import-mapping' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Column'), h('th', {}, 'Read as'))),
+    h('tbody', {}, r.columns.map(([header, field]) => h('tr', { class: field ? '' : 'ignored' }, h('td', {}, header || '—'), h('td', {}, field ? (RECORD_FIELDS[field] ?? field) : 'Not imported')))));
+  const problems = {
+    problems: r.problems, problems_total: r.problems.length,
+  };
+  render(state.el, h('div', { class: 'import' },
+    h('div', { class: 'import-head' },
+      h('div', {}, h('h1', { id: done ? 'import-done' : 'import-file' }, done ? `Imported ${state.file.name}` : state.file.name),
+        h('p', { class: 'lead', id: 'import-detected' }, `This file holds ${words.what}.${done ? '' : ' Nothing is saved until you press Import.'}`)),
+      h('div', { class: 'actions' },
+        h('button', { class: 'btn ghost', type: 'button', id: 'import-back', onclick: () => showStart() }, done ? 'Import another file' : 'Choose another file'),
+        done
+          ? h('button', { class: 'btn', type: 'button', id: 'import-undo', onclick: () => undo({ id: r.import_id, file_name: state.file.name }) }, 'Undo this import')
+          : run)),
+    h('div', { class: 'counts', id: 'import-counts' },
+      chip(r.added, done ? `${words.many} added` : `${words.many} to add`, 'new', 'count-created'),
+      chip(r.unchanged, 'already here', 'same', 'count-unchanged'),
+      chip(r.rejected, r.rejected === 1 ? 'row not imported' : 'rows not imported', r.rejected ? 'bad' : 'same', 'count-rejected')),
+    h('div', { class: 'cards' },
+      h('section', { class: 'card wide' }, h('h3', {}, 'What each column is read as'), columns),
+      h('section', { class: 'card wide' }, h('h3', {}, `Problems${r.problems.length ? ` (${number(r.problems.length)})` : ''}`), problemList(problems)))));
+  (done ? document.getElementById('import-back') : run).focus();
 }
 
 /** A progress bar with a label and a Cancel button; returns its update function. */
