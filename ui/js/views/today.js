@@ -158,7 +158,7 @@ function comingLine(c) {
   if (!c || !c.marketing_later) return null;
   const days = c.days === 1 ? 'tomorrow' : `the next ${c.days} days`;
   return h('p', { class: 'sub coming', id: 'today-coming' },
-    `${plural(c.marketing_later, 'more offer or invitation', 'more offers and invitations')} wait for ${days} (${number(c.per_day)} a day, to keep each day a day’s work; change it in Settings).`);
+    `${plural(c.marketing_later, 'more offer or invitation', 'more offers and invitations')} ${c.marketing_later === 1 ? 'waits' : 'wait'} for ${days} (${number(c.per_day)} a day, to keep each day a day’s work; change it in Settings).`);
 }
 
 function select(index) {
