@@ -353,14 +353,19 @@ async fn undo_import(state: State<'_, AppState>, id: i64) -> CmdResult<Undone> {
 }
 
 /// Asks where to save, then writes every customer there; `None` when the person cancelled.
+/// The file the person chose to save to, created (or emptied) and buffered.
+fn create_file(path: &std::path::Path) -> regulars::Result<std::io::BufWriter<std::fs::File>> {
+    let file = std::fs::File::create(path).map_err(|e| regulars::Error::io(format!("cannot create {}", path.display()), e))?;
+    Ok(std::io::BufWriter::new(file))
+}
+
 #[tauri::command]
 async fn export_customers(app: AppHandle, format: String) -> CmdResult<Option<u64>> {
     let name = format!("regulars-customers-{}.{format}", Utc::now().format("%Y-%m-%d"));
     let Some(path) = pick_file(&app, Some(name))? else { return Ok(None) };
     let state = app.state::<AppState>();
     state.with(|s| {
-        let file = std::fs::File::create(&path).map_err(|e| regulars::Error::io(format!("cannot create {}", path.display()), e))?;
-        export::write(s, &format, &export::Selection::All, &mut std::io::BufWriter::new(file)).map(Some)
+        export::write(s, &format, &export::Selection::All, &mut create_file(&path)?).map(Some)
     })
 }
 
@@ -379,8 +384,7 @@ async fn export_segment(app: AppHandle, filter: segments::Filter, name: String, 
     let Some(path) = pick_file(&app, Some(file))? else { return Ok(None) };
     let state = app.state::<AppState>();
     state.with(|s| {
-        let file = std::fs::File::create(&path).map_err(|e| regulars::Error::io(format!("cannot create {}", path.display()), e))?;
-        segments::export_filtered(s, &filter, newsletter, Utc::now(), &mut std::io::BufWriter::new(file)).map(Some)
+        segments::export_filtered(s, &filter, newsletter, Utc::now(), &mut create_file(&path)?).map(Some)
     })
 }
 
@@ -557,9 +561,7 @@ async fn export_customer_record(app: AppHandle, id: CustomerId, format: String) 
     let state = app.state::<AppState>();
     state.with(|s| {
         let record = customers::record(s, id)?;
-        let file = std::fs::File::create(&path).map_err(|e| regulars::Error::io(format!("cannot create {}", path.display()), e))?;
-        let mut out = std::io::BufWriter::new(file);
-        export::write_record(&record, &format, &mut out)?;
+        export::write_record(&record, &format, &mut create_file(&path)?)?;
         Ok(true)
     })
 }

@@ -26,30 +26,36 @@ const FALLBACK_COUNTRY: &str = "US";
 
 pub fn load(store: &(impl Reads + ?Sized)) -> Result<Settings> {
     let db = store.reader();
+    let country = country(store)?;
     Ok(Settings {
-        country: db.setting("country")?.unwrap_or_else(|| FALLBACK_COUNTRY.to_string()),
+        currency: currency_for(store, &country)?,
+        country,
         shop_name: db.setting("shop_name")?.unwrap_or_default(),
         onboarded: db.setting("onboarded")?.as_deref() == Some("true"),
-        currency: currency(store)?,
         marketing_per_day: marketing_per_day(store)?,
         marketing_cap_days: marketing_cap_days(store)?,
     })
 }
 
+/// The shop's country code, as set (else the fallback).
+fn country(store: &(impl Reads + ?Sized)) -> Result<String> {
+    Ok(store.reader().setting("country")?.unwrap_or_else(|| FALLBACK_COUNTRY.to_string()))
+}
+
 /// How the shop writes numbers and money (for the sentences the core writes).
 pub fn formats(store: &(impl Reads + ?Sized)) -> Result<crate::format::Formats> {
-    let s = load(store)?;
-    Ok(crate::format::Formats { country: s.country, currency: s.currency })
+    let country = country(store)?;
+    Ok(crate::format::Formats { currency: currency_for(store, &country)?, country })
 }
 
 /// The shop's currency: as set, else its country's.
 pub fn currency(store: &(impl Reads + ?Sized)) -> Result<String> {
-    let db = store.reader();
-    if let Some(c) = db.setting("currency")? {
-        return Ok(c);
-    }
-    let country = db.setting("country")?.unwrap_or_else(|| FALLBACK_COUNTRY.to_string());
-    Ok(currency_of_country(&country).to_string())
+    currency_for(store, &country(store)?)
+}
+
+/// The currency as set, else that of `country` (already read).
+fn currency_for(store: &(impl Reads + ?Sized), country: &str) -> Result<String> {
+    Ok(store.reader().setting("currency")?.unwrap_or_else(|| currency_of_country(country).to_string()))
 }
 
 /// The marketing frequency cap in days (the `marketing_cap_days` setting).
@@ -86,9 +92,9 @@ fn currency_of_country(country: &str) -> &'static str {
     }
 }
 
-/// The shop's default phone region.
+/// The shop's default phone region (asked on every search and edit: it reads the country alone).
 pub fn region(store: &(impl Reads + ?Sized)) -> Result<Region> {
-    Region::parse(&load(store)?.country).map_err(|m| Error::invalid_field("country", m))
+    Region::parse(&country(store)?).map_err(|m| Error::invalid_field("country", m))
 }
 
 pub fn get(store: &(impl Reads + ?Sized), key: &str) -> Result<String> {

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::customers::{self, Change};
 use crate::error::{Error, ErrorKind, Result};
+use crate::import::layout::header_words as words;
 use crate::import::read::{self, Cell, Row};
 use crate::import::{values, Problem};
 use crate::model::{CustomerId, ImportCounts, ImportId, ImportKind, PurchaseDraft, TouchpointDraft};
@@ -124,9 +125,6 @@ const PURCHASE_FIELDS: Synonyms = &[
     (Col::Event, &["event type", "type", "kind"]),
 ];
 
-fn words(header: &str) -> String {
-    crate::import::layout::header_words(header)
-}
 
 /// Which field each column holds: the first column whose header names a field takes it.
 fn map_columns(header: &[Cell], fields: Synonyms) -> Vec<Option<Col>> {

@@ -197,6 +197,22 @@ impl App {
         self.find(choice).click();
     }
 
+    /// Clicks the first element matching `css`, finding it again if the page replaced it between
+    /// the finding and the click (a list of matches that search as you type draws anew).
+    pub fn click(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let element = self.find(css);
+            let v = post(&element.url("/click"), &json!({}));
+            if v["value"].is_null() {
+                return;
+            }
+            let stale = v["value"]["error"] == "stale element reference";
+            assert!(stale && Instant::now() < deadline, "click on {css} failed: {v}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Presses keys on whatever has the focus (the page itself, when nothing focusable has it).
     pub fn press(&self, keys: &str) {
         let mut actions = Vec::new();

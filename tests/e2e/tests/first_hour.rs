@@ -15,14 +15,22 @@ fn shop_with_amelia(db: &std::path::Path) {
     cli(db, &["customers", "add", "--first-name", "Amelia", "--last-name", "Hart", "--email", "amelia@example.com", "--phone", "07911 123456"]);
 }
 
-/// The touchpoints of a customer, as the command line sees them.
-fn touchpoints_of(db: &std::path::Path, who: &str) -> Vec<serde_json::Value> {
+/// What a command prints as JSON, run on the app's database.
+fn cli_json(db: &std::path::Path, args: &[&str]) -> serde_json::Value {
     let out = std::process::Command::new(regulars_e2e::target_dir().join("debug/regulars"))
-        .args(["--db", db.to_str().unwrap(), "touchpoints", "list", "--customer", who, "--json"])
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .arg("--json")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap().as_array().unwrap().clone()
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The touchpoints of a customer, as the command line sees them.
+fn touchpoints_of(db: &std::path::Path, who: &str) -> Vec<serde_json::Value> {
+    cli_json(db, &["touchpoints", "list", "--customer", who]).as_array().unwrap().clone()
 }
 
 #[test]
@@ -36,7 +44,7 @@ fn the_log_dialog_keeps_the_chosen_customer_and_never_logs_an_empty_message() {
     app.find("#quick-log-button").click();
     app.find("#ql-text").type_text("Lovely shop, the best vases in town");
     app.find("#ql-who").type_text("Amel");
-    app.find(".ql-match").click();
+    app.click(".ql-match");
     app.wait_text("#ql-chosen", "Amelia chosen", |t| t.contains("Amelia Hart"));
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert_eq!(app.script("return document.getElementById('ql-chosen').hidden"), false, "the choice sticks");
@@ -49,9 +57,12 @@ fn the_log_dialog_keeps_the_chosen_customer_and_never_logs_an_empty_message() {
     // By keyboard: Ctrl+L, the text, then the name, Down and Enter.
     app.find("#search").type_text(&format!("{}l", keys::CONTROL));
     app.find("#ql-text").type_text("Do you have the blue one?");
-    app.find("#ql-who").type_text(&format!("Amel{}", keys::ARROW_DOWN));
+    app.find("#ql-who").type_text("Amel");
     app.wait_text("#ql-matches", "the match", |t| t.contains("Amelia Hart"));
-    app.find(".ql-match").type_text(keys::ENTER);
+    // Each letter searched; the last answer may still redraw the list: let it settle first.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    app.find("#ql-who").type_text(keys::ARROW_DOWN);
+    app.press(keys::ENTER);
     app.wait_text("#ql-chosen", "Amelia chosen", |t| t.contains("Amelia Hart"));
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert_eq!(app.script("return document.getElementById('ql-chosen').hidden"), false, "the choice sticks");
@@ -72,11 +83,7 @@ fn the_log_dialog_keeps_the_chosen_customer_and_never_logs_an_empty_message() {
     app.wait_text("#ql-error", "why not", |t| t.contains("empty"));
     app.screenshot("quick-log-empty");
     app.find("#ql-cancel").click();
-    let everything = std::process::Command::new(regulars_e2e::target_dir().join("debug/regulars"))
-        .args(["--db", db.to_str().unwrap(), "touchpoints", "list", "--json"])
-        .output()
-        .unwrap();
-    let everything: serde_json::Value = serde_json::from_slice(&everything.stdout).unwrap();
+    let everything = cli_json(&db, &["touchpoints", "list"]);
     assert_eq!(everything.as_array().unwrap().len(), 2, "nothing empty was logged: {everything}");
 
     // E opens her profile's editor, and her name stays as it was.
@@ -84,22 +91,9 @@ fn the_log_dialog_keeps_the_chosen_customer_and_never_logs_an_empty_message() {
     app.find(".customer-row").click();
     app.wait_text("#profile-name", "her profile", |t| t == "Amelia Hart");
     app.press("e");
-    let first = app.find("#f-first_name");
+    app.find("#f-first_name");
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert_eq!(app.script("return document.getElementById('f-first_name').value"), "Amelia", "E typed nothing");
-    drop(first);
-}
-
-fn cli_json(db: &std::path::Path, args: &[&str]) -> serde_json::Value {
-    let out = std::process::Command::new(regulars_e2e::target_dir().join("debug/regulars"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// The shared samples through the app's own import screen, with only the shop's country set (in

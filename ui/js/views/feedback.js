@@ -11,6 +11,16 @@ export function toast(message, { action, onAction, error = false, timeout = 8000
   return el;
 }
 
+/** Runs `fn`, then `after` (the view drawn again); a failure of either goes to `onError`. */
+export async function attempt(fn, after, onError) {
+  try {
+    await fn();
+    await after();
+  } catch (error) {
+    onError?.(error);
+  }
+}
+
 /** Asks a yes/no question in a modal dialog; resolves true when confirmed. */
 export function confirmDialog({ title, text, confirm = 'Delete' }) {
   const dialog = document.getElementById('confirm');

@@ -211,7 +211,6 @@ async function previewRecords(kind) {
 
 function showRecords(kind, r, done) {
   const words = RECORD_WORDS[kind];
-  const chip = (n, label, cls, id) => h('div', { class: `count ${cls}`, id }, h('strong', {}, number(n)), h('span', {}, label));
   const run = h('button', { class: 'btn primary', type: 'button', id: 'import-run', disabled: !r.added, onclick: async () => {
     state.busy = true;
     progressView(`Importing ${state.file.name}`, 'Importing…');
@@ -292,8 +291,12 @@ function describe(r) {
   return parts.join(' · ');
 }
 
+/** One headline count: the figure, and what it counts. */
+function chip(n, label, cls, id) {
+  return h('div', { class: `count ${cls}`, id }, h('strong', {}, number(n)), h('span', {}, label));
+}
+
 function counts(r, done) {
-  const chip = (n, label, cls, id) => h('div', { class: `count ${cls}`, id }, h('strong', {}, number(n)), h('span', {}, label));
   const one = (n, singular, many) => (n === 1 ? singular : many);
   const toProblems = () => document.getElementById('import-problems')?.scrollIntoView({ block: 'start' });
   const leftOut = chip(r.left_out, `${one(r.left_out, 'value', 'values')} left out`, r.left_out ? 'bad' : 'same', 'count-left-out');

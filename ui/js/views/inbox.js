@@ -4,6 +4,7 @@
 // time and loads more on request, so a chain's tens of thousands never all land in the page.
 import { api } from '../api.js';
 import { h, render, avatar, plural } from '../dom.js';
+import { attempt } from './feedback.js';
 import { CHANNEL_NAMES, KIND_NAMES, duration, when } from '../words.js';
 import { number } from '../locale.js';
 
@@ -144,13 +145,8 @@ function whoIsIt(item) {
   return box;
 }
 
-async function act(fn, message) {
-  try {
-    await fn();
-    await reload(message);
-  } catch (error) {
-    current.onError?.(error);
-  }
+function act(fn, message) {
+  return attempt(fn, () => reload(message), current.onError);
 }
 
 /** Keys for the inbox; returns true when it used the key. */

@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { h, render, avatar, plural } from '../dom.js';
 import { CHANNEL_NAMES } from '../words.js';
 import { number, relative } from '../locale.js';
-import { toast } from './feedback.js';
+import { attempt, toast } from './feedback.js';
 
 const KIND_WORDS = {
   reply: 'Reply', check_in: 'Check in', thank: 'Thank', invite_advocate: 'Invite', recognize: 'Recognise',
@@ -167,13 +167,8 @@ function select(index) {
   current.el.querySelector('.suggestion.selected')?.scrollIntoView({ block: 'nearest' });
 }
 
-async function act(fn, message) {
-  try {
-    await fn();
-    await reload(message);
-  } catch (error) {
-    current.onError?.(error);
-  }
+function act(fn, message) {
+  return attempt(fn, () => reload(message), current.onError);
 }
 
 function text() {
@@ -185,14 +180,11 @@ function done(s) {
   return act(() => api.suggestionDone(s.id, words), s.customer_name ? `Done: logged on ${s.customer_name}'s history.` : 'Done.');
 }
 /** Acts, then says so with a way to take it back. */
-async function undoable(fn, message, undo) {
-  try {
-    await fn();
+function undoable(fn, message, undo) {
+  return attempt(fn, async () => {
     await reload();
     toast(message, { action: 'Undo', onAction: () => act(undo, 'It is back on the list.') });
-  } catch (error) {
-    current.onError?.(error);
-  }
+  }, current.onError);
 }
 
 function snooze(s) { return undoable(() => api.suggestionSnooze(s.id, 24), 'Back tomorrow.', () => api.suggestionReopen(s.id)); }
