@@ -242,7 +242,7 @@ pub fn suggest(store: &mut Store, now: DateTime<Utc>, limit: usize) -> Result<Ve
     // Ids and merge fields are settled only for the suggestions handed out, once, in place: the
     // kept list lets go of its copy first.
     if all.list[..shown].iter().any(|s| s.id == 0) || all.merges[..shown].iter().any(Option::is_some) {
-        store.memo_forget::<All>();
+        KEPT.forget(store);
         let filled = std::sync::Arc::make_mut(&mut all);
         let shop = insight::compute_cached(store, now)?;
         let shop_name = shop_name(store)?;
@@ -260,7 +260,7 @@ pub fn suggest(store: &mut Store, now: DateTime<Utc>, limit: usize) -> Result<Ve
         for m in &mut filled.merges[..shown] {
             *m = None;
         }
-        store.memo_put(tag, all.clone())?;
+        KEPT.put(store, tag, all.clone())?;
     }
     Ok(all.list[..shown].to_vec())
 }
@@ -268,11 +268,11 @@ pub fn suggest(store: &mut Store, now: DateTime<Utc>, limit: usize) -> Result<Ve
 /// The list, kept or computed: all of it, or at least its first `at_least`.
 fn all_suggestions(store: &mut Store, now: DateTime<Utc>, at_least: usize) -> Result<std::sync::Arc<All>> {
     let tag = minute(now);
-    match store.memo_get::<All>(tag)? {
+    match KEPT.get(store, tag)? {
         Some(all) if all.complete || all.list.len() >= at_least => Ok(all),
         _ => {
             let all = std::sync::Arc::new(compute_all(store, now, at_least.max(KEEP))?);
-            store.memo_put(tag, all.clone())?;
+            KEPT.put(store, tag, all.clone())?;
             Ok(all)
         }
     }
@@ -283,7 +283,7 @@ fn shop_name(store: &Store) -> Result<String> {
     Ok(if name.trim().is_empty() { "the shop".to_string() } else { name })
 }
 
-/// The suggestions as of a minute, kept between calls while nothing changes (see `Store::memoized`):
+/// The suggestions as of a minute, kept between calls while nothing changes (`KEPT`, see `cases::memo`):
 /// most important first; those not yet handed out have id 0 and their merge fields still to fill.
 #[derive(Debug, Clone)]
 struct All {
@@ -319,6 +319,9 @@ pub fn coming(store: &mut Store, now: DateTime<Utc>) -> Result<Coming> {
 /// customers for a screen that shows fifty.
 const KEEP: usize = 500;
 
+/// The suggestion list last computed for each store.
+static KEPT: crate::cases::memo::Memo<All> = crate::cases::memo::Memo::new();
+
 fn minute(now: DateTime<Utc>) -> u64 {
     now.timestamp().div_euclid(60) as u64
 }
@@ -328,20 +331,21 @@ fn minute(now: DateTime<Utc>) -> u64 {
 /// up to a minute, which the labels do not notice.
 fn acting_on(store: &mut Store, id: i64, now: DateTime<Utc>, write: impl FnOnce(&mut Store) -> Result<()>) -> Result<()> {
     let tag = minute(now);
-    let all = store.memo_get::<All>(tag)?;
-    let shop = store.memo_get::<insight::Shop>(tag)?;
+    let all = KEPT.get(store, tag)?;
+    let shop = insight::KEPT.get(store, tag)?;
     write(store)?;
     if let Some(shop) = shop {
-        store.memo_put(tag, shop)?;
+        insight::KEPT.put(store, tag, shop)?;
     }
     if let Some(mut all) = all {
-        // The stale copy in the store was let go of when the insight was kept again.
+        // The kept copy is let go of first, so that the list changes in place.
+        KEPT.forget(store);
         let list = std::sync::Arc::make_mut(&mut all);
         if let Some(p) = list.list.iter().position(|s| s.id == id) {
             list.list.remove(p);
             list.merges.remove(p);
         }
-        store.memo_put(tag, all)?;
+        KEPT.put(store, tag, all)?;
     }
     Ok(())
 }
@@ -941,7 +945,7 @@ pub fn reopen(store: &mut Store, id: i64) -> Result<()> {
         return Err(Error::conflict(format!("suggestion #{id} is done; what was sent is on the customer's history")));
     }
     store.write(|w| w.set_suggestion_status(id, SuggestionStatus::Open, None, None, None))?;
-    store.memo_forget::<All>();
+    KEPT.forget(store);
     Ok(())
 }
 
@@ -997,7 +1001,7 @@ mod tests {
         assert!(whole.len() > KEEP + 100, "the demo shop has more suggestions than are kept ({})", whole.len());
         let keys = |list: &[Suggestion]| list.iter().map(|s| s.key.clone()).collect::<Vec<_>>();
         assert_eq!(keys(&suggest(&mut store, now, 50).unwrap()), keys(&whole[..50]));
-        let kept = store.memo_get::<All>(minute(now)).unwrap().expect("kept");
+        let kept = KEPT.get(&store, minute(now)).unwrap().expect("kept");
         assert!(!kept.complete && kept.list.len() == KEEP, "only the first {KEEP} are kept");
         let longer = suggest(&mut store, now, KEEP + 100).unwrap();
         assert_eq!(keys(&longer), keys(&whole[..KEEP + 100]));
@@ -1006,7 +1010,7 @@ mod tests {
         let far = longer[KEEP + 1..].iter().find(|s| s.customer_id.is_some() && s.channel.is_some() && s.marketing).expect("one to act on").clone();
         let later = now + Duration::minutes(1);
         assert_eq!(suggest(&mut store, later, 10).unwrap().len(), 10);
-        assert!(store.memo_get::<All>(minute(later)).unwrap().is_some_and(|all| !all.complete));
+        assert!(KEPT.get(&store, minute(later)).unwrap().is_some_and(|all| !all.complete));
         // The whole list a minute later (a check-in may come due in that minute), then done.
         let whole_later = suggest(&mut store.copy_in_memory().unwrap(), later, usize::MAX).unwrap();
         let logged = done(&mut store, far.id, Some("Thank you!"), later).unwrap().expect("what was sent is logged");

@@ -544,12 +544,15 @@ pub fn set_referral(store: &mut Store, referred: CustomerId, referrer: CustomerI
 /// The shop's insight as of `now`, reused while nothing changed in the database and `now` is in the
 /// same minute (the Today screen, segments and profiles all ask for it).
 pub fn compute_cached(store: &Store, now: DateTime<Utc>) -> Result<std::sync::Arc<Shop>> {
-    store.memoized(now.timestamp().div_euclid(60) as u64, |s| compute(s, now))
+    KEPT.get_or(store, now.timestamp().div_euclid(60) as u64, |s| compute(s, now))
 }
+
+/// The insight last computed for each store (see `cases::memo`).
+pub(crate) static KEPT: crate::cases::memo::Memo<Shop> = crate::cases::memo::Memo::new();
 
 /// Whether the insight as of `now` is kept (`compute_cached` will not compute it).
 pub fn is_cached(store: &Store, now: DateTime<Utc>) -> bool {
-    store.memo_get::<Shop>(now.timestamp().div_euclid(60) as u64).is_ok_and(|kept| kept.is_some())
+    KEPT.get(store, now.timestamp().div_euclid(60) as u64).is_ok_and(|kept| kept.is_some())
 }
 
 /// One customer's insight (computed with the whole shop, since scores are relative to it).

@@ -85,15 +85,27 @@ pub struct Store {
     path: Option<PathBuf>,
     /// Told what this store waits for, when another process's long work holds the write lock.
     waiting: Option<Box<dyn Fn(&str) + Send>>,
-    /// Derived values kept between calls (the shop's insight, the suggestion list), one per type:
-    /// valid while nothing in the database changed (see `memoized`).
-    memo: std::cell::RefCell<Vec<Memo>>,
+    /// This store's number in the process, new again when its content is replaced wholesale (a
+    /// restore): the first part of its change stamp.
+    instance: u64,
 }
 
-struct Memo {
-    stamp: (u64, i64),
-    tag: u64,
-    value: std::sync::Arc<dyn std::any::Any + Send + Sync>,
+/// What identifies a store's content at a moment (`Store::stamp`): equal stamps, same content. Use
+/// cases keep values derived from the whole shop under it (`cases::memo`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    /// The store (`Store::instance`).
+    pub store: u64,
+    /// Rows changed through this connection.
+    pub changes: u64,
+    /// Other connections' commits (`data_version`).
+    pub others: i64,
+}
+
+/// A number for a store not yet numbered.
+fn next_instance() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Store {
@@ -136,7 +148,7 @@ impl Store {
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
         rusqlite::vtab::array::load_module(&conn)?;
-        Ok(Store { conn, path: Some(path.to_path_buf()), waiting: None, memo: std::cell::RefCell::new(Vec::new()) })
+        Ok(Store { conn, path: Some(path.to_path_buf()), waiting: None, instance: next_instance() })
     }
 
     /// A private database in memory, for tests and previews.
@@ -169,7 +181,7 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(64);
         conn.busy_timeout(BUSY_TIMEOUT)?;
         rusqlite::vtab::array::load_module(&conn)?;
-        let mut store = Store { conn, path, waiting: None, memo: std::cell::RefCell::new(Vec::new()) };
+        let mut store = Store { conn, path, waiting: None, instance: next_instance() };
         store.migrate()?;
         Ok(store)
     }
@@ -222,7 +234,7 @@ impl Store {
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(uri, flags)?;
         rusqlite::vtab::array::load_module(&conn)?;
-        Ok(Store { conn, path: Some(path.to_path_buf()), waiting: None, memo: std::cell::RefCell::new(Vec::new()) })
+        Ok(Store { conn, path: Some(path.to_path_buf()), waiting: None, instance: next_instance() })
     }
 
     /// Replaces this database's content with the backup at `from`, holding the write lock from
@@ -254,7 +266,7 @@ impl Store {
         self.conn.execute("ATTACH DATABASE ?1 AS restore_src", [immutable_uri(source)])?;
         let outcome = self.replace_attached(before_replacing);
         let detached = self.conn.execute_batch("DETACH DATABASE restore_src");
-        self.memo.borrow_mut().clear();
+        self.instance = next_instance();
         let value = outcome?;
         detached?;
         Ok(value)
@@ -286,7 +298,7 @@ impl Store {
     pub fn restore_from(&mut self, from: &Path) -> Result<()> {
         let src = Store::open_sound_backup(from)?;
         rusqlite::backup::Backup::new(&src.conn, &mut self.conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
-        self.memo.borrow_mut().clear();
+        self.instance = next_instance();
         self.migrate()
     }
 
@@ -344,45 +356,11 @@ impl Store {
         Ok(self.db().setting(PURGE_PENDING)?.is_some())
     }
 
-    /// What identifies the database's content: rows changed through this connection, and other
-    /// connections' commits (`data_version`).
-    fn stamp(&self) -> Result<(u64, i64)> {
-        Ok((self.conn.total_changes(), self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?))
-    }
-
-    /// `compute`'s value for `tag`, computed again only when the database changed since (here or
-    /// in another process) or the tag differs. Holds one value: the last asked for.
-    pub fn memoized<T: std::any::Any + Send + Sync>(
-        &self,
-        tag: u64,
-        compute: impl FnOnce(&Store) -> Result<T>,
-    ) -> Result<std::sync::Arc<T>> {
-        if let Some(value) = self.memo_get::<T>(tag)? {
-            return Ok(value);
-        }
-        let value = std::sync::Arc::new(compute(self)?);
-        self.memo_put(tag, value.clone())?;
-        Ok(value)
-    }
-
-    /// The kept value of type `T` for `tag`, if the database has not changed since it was kept.
-    pub fn memo_get<T: std::any::Any + Send + Sync>(&self, tag: u64) -> Result<Option<std::sync::Arc<T>>> {
-        let stamp = self.stamp()?;
-        Ok(self.memo.borrow().iter().filter(|m| m.stamp == stamp && m.tag == tag).find_map(|m| m.value.clone().downcast::<T>().ok()))
-    }
-
-    /// Keeps `value` as the value of type `T` for `tag`, as of the database's current state.
-    pub fn memo_put<T: std::any::Any + Send + Sync>(&self, tag: u64, value: std::sync::Arc<T>) -> Result<()> {
-        let stamp = self.stamp()?;
-        let mut memo = self.memo.borrow_mut();
-        memo.retain(|m| m.stamp == stamp && !m.value.is::<T>());
-        memo.push(Memo { stamp, tag, value });
-        Ok(())
-    }
-
-    /// Lets go of the kept value of type `T`, so that its holder can change it in place.
-    pub fn memo_forget<T: std::any::Any>(&self) {
-        self.memo.borrow_mut().retain(|m| !m.value.is::<T>());
+    /// What identifies the database's content now: the store, rows changed through this
+    /// connection, and other connections' commits (`data_version`).
+    pub fn stamp(&self) -> Result<Stamp> {
+        let others = self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
+        Ok(Stamp { store: self.instance, changes: self.conn.total_changes(), others })
     }
 
     pub fn path(&self) -> Option<&Path> {
