@@ -310,6 +310,32 @@ fn review_and_order_exports_in_other_languages_are_read_by_their_headings() {
 }
 
 #[test]
+fn columns_whose_heading_says_nothing_are_read_by_their_values_and_shown_in_the_preview() {
+    let shop = Shop::new();
+    shop.ok(&["settings", "set", "country", "GB"]);
+    shop.ok(&["customers", "add", "--first-name", "Ann", "--email", "ann@example.com"]);
+    let file = shop.dir().join("wall.csv");
+    std::fs::write(
+        &file,
+        "Reviewer,Stars,Posted on,What they said,Ref,Platform\n\
+         ann@example.com,5,01/03/2026,Wonderful staff and a great selection,A1,google_reviews\n\
+         @boots,2,02/03/2026,The heel fell apart after a week,A2,\n",
+    )
+    .unwrap();
+    let preview = shop.json(&["touchpoints", "import", file.to_str().unwrap(), "--dry-run"]);
+    let read_as: Vec<(String, String)> = serde_json::from_value(preview["columns"].clone()).unwrap();
+    let fields: Vec<&str> = read_as.iter().map(|(_, f)| f.as_str()).collect();
+    assert_eq!(fields, ["author", "rating", "at", "text", "", "channel"], "{preview}");
+    assert_eq!(preview["sample"][1][3], "The heel fell apart after a week", "{preview}");
+    assert_eq!((preview["added"].as_u64(), preview["rejected"].as_u64()), (Some(1), Some(1)), "{preview}");
+    assert!(preview["problems"][0]["message"].as_str().unwrap().starts_with("no channel given"), "{preview}");
+    let r = shop.json(&["touchpoints", "import", file.to_str().unwrap()]);
+    assert_eq!(r["added"], 1, "{r}");
+    let ann = shop.json(&["touchpoints", "list", "--customer", "ann@example.com"]);
+    assert_eq!((ann[0]["text"].as_str(), ann[0]["at"].as_str().map(|t| &t[..10])), (Some("Wonderful staff and a great selection"), Some("2026-03-01")), "{ann}");
+}
+
+#[test]
 fn regulars_import_knows_a_review_or_order_file_from_a_customer_list() {
     let shop = Shop::new();
     shop.ok(&["customers", "add", "--first-name", "Ann", "--email", "ann@example.com"]);

@@ -225,6 +225,11 @@ pub fn print_records(report: &records::Report, json: bool) -> anyhow::Result<()>
         "{} rows: {verb} {}, {} already there, {} rejected",
         report.rows, report.added, report.unchanged, report.rejected
     );
+    if report.dry_run {
+        for (header, field) in &report.columns {
+            say!("  column “{header}”: {}", if field.is_empty() { "not imported" } else { field.as_str() });
+        }
+    }
     for p in report.problems.iter().take(50) {
         say!("  row {}{}: {}", p.row, if p.column.is_empty() { String::new() } else { format!(", {}", p.column) }, p.message);
     }

@@ -45,6 +45,9 @@ macro_rules! vocabulary {
                 let wanted = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
                 $name::ALL.iter().copied().find(|v| v.as_str() == wanted).ok_or_else(|| {
                     let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                    if s.trim().is_empty() {
+                        return format!("no {} given; use one of: {}", $what, names.join(", "));
+                    }
                     format!("“{}” is not a known {}; use one of: {}", s.trim(), $what, names.join(", "))
                 })
             }

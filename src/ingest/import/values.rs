@@ -1,7 +1,7 @@
 //! Reading the values people put in spreadsheet cells: dates in every common order and language
 //! (and Excel's serial numbers), amounts of money with any currency sign and decimal mark, yes/no
-//! words for consent, full names to split, lists to split, and phone numbers that a spreadsheet
-//! stored as numbers. Each parser is pure and total: it returns the value or a sentence saying why not.
+//! words for consent, full names to split, lists to split, phone numbers that a spreadsheet
+//! stored as numbers, moments (a date with or without its time) and star ratings. Each parser is pure and total: it returns the value or a sentence saying why not.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -200,6 +200,43 @@ pub fn parse_count(raw: &str) -> Result<u32, String> {
     cleaned.parse::<u32>().map_err(|_| format!("“{trimmed}” is not a whole number"))
 }
 
+/// A moment written in a file: any form `normalize::instant` reads (RFC 3339, a date and time in
+/// UTC), a date and a time ("13/05/2026 14:30"), a plain date (noon), or an Excel day number;
+/// numeric dates in `order`.
+pub fn parse_time(raw: &str, order: DateOrder, today: NaiveDate) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let raw = raw.trim();
+    if let Ok(t) = crate::normalize::instant(raw) {
+        return Ok(t);
+    }
+    let noon = chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default();
+    if let Ok(serial) = raw.parse::<f64>() {
+        if let Some(d) = excel_serial_date(serial) {
+            return Ok(d.and_time(noon).and_utc());
+        }
+    }
+    let (date_part, time_part) = raw.split_once([' ', 'T']).map_or((raw, ""), |(d, t)| (d, t));
+    let date = parse_date(date_part, order, today).or_else(|_| parse_date(raw, order, today))?;
+    let time = chrono::NaiveTime::parse_from_str(time_part.trim(), "%H:%M:%S")
+        .or_else(|_| chrono::NaiveTime::parse_from_str(time_part.trim(), "%H:%M"))
+        .unwrap_or(noon);
+    Ok(date.and_time(time).and_utc())
+}
+
+/// A star rating: `4`, `4.5` (rounded), `4★`, `★★★★`, or the word Google writes (`FOUR`).
+pub fn parse_rating(raw: &str) -> Result<i64, String> {
+    let trimmed = raw.trim();
+    if !trimmed.is_empty() && trimmed.chars().all(|c| c == '★' || c == '⭐') {
+        return Ok(trimmed.chars().count() as i64);
+    }
+    let words = ["ONE", "TWO", "THREE", "FOUR", "FIVE"];
+    if let Some(i) = words.iter().position(|w| w.eq_ignore_ascii_case(trimmed)) {
+        return Ok(i as i64 + 1);
+    }
+    let number = trimmed.trim_end_matches(['★', '⭐', '*', ' ']).replace(',', ".");
+    let number = number.split_once('/').map_or(number.as_str(), |(n, _)| n).trim();
+    number.parse::<f64>().map(|x| x.round() as i64).map_err(|_| format!("“{trimmed}” is not a number of stars"))
+}
+
 /// A consent answer in the words exports use: yes/no, true/false, 1/0, subscribed/unsubscribed,
 /// opted in/out, in seven languages. Words that say nothing (pending, unknown) are `Unknown`.
 pub fn parse_consent(raw: &str) -> Result<ConsentStatus, String> {
@@ -281,6 +318,26 @@ pub fn strip_formula_guard(cell: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn moments_and_star_ratings_are_read_every_way_files_write_them() {
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let cases = [
+            ("2026-03-01T09:30:00Z", DateOrder::DayFirst, "2026-03-01T09:30:00+00:00"),
+            ("01/03/2026 09:30", DateOrder::DayFirst, "2026-03-01T09:30:00+00:00"),
+            ("03/01/2026 09:30:15", DateOrder::MonthFirst, "2026-03-01T09:30:15+00:00"),
+            ("1 March 2026", DateOrder::DayFirst, "2026-03-01T12:00:00+00:00"),
+            ("46082", DateOrder::DayFirst, "2026-03-01T12:00:00+00:00"),
+        ];
+        for (raw, order, expected) in cases {
+            assert_eq!(parse_time(raw, order, today).map(|t| t.to_rfc3339()).as_deref(), Ok(expected), "{raw}");
+        }
+        assert!(parse_time("soon", DateOrder::DayFirst, today).unwrap_err().contains("“soon”"));
+        for (raw, stars) in [("4", 4), ("4.6", 5), ("4★", 4), ("★★★", 3), ("FIVE", 5), ("4/5", 4), ("3,5", 4)] {
+            assert_eq!(parse_rating(raw), Ok(stars), "{raw}");
+        }
+        assert!(parse_rating("great").is_err());
+    }
     use crate::model::Money;
 
     fn today() -> NaiveDate {

@@ -225,8 +225,11 @@ function showRecords(kind, r, done) {
     }
   } }, r.added ? `Import ${plural(r.added, words.one, words.many)}` : 'Nothing to import');
   const columns = h('table', { class: 'mapping', id: 'import-mapping' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Column'), h('th', {}, 'Read as'))),
-    h('tbody', {}, r.columns.map(([header, field]) => h('tr', { class: field ? '' : 'ignored' }, h('td', {}, header || '—'), h('td', {}, field ? (RECORD_FIELDS[field] ?? field) : 'Not imported')))));
+    h('thead', {}, h('tr', {}, h('th', {}, 'Column'), h('th', {}, 'Read as'), h('th', {}, 'First values'))),
+    h('tbody', {}, r.columns.map(([header, field], i) => h('tr', { class: field ? '' : 'ignored' },
+      h('td', {}, header || '—'),
+      h('td', {}, field ? (RECORD_FIELDS[field] ?? field) : 'Not imported'),
+      h('td', { class: 'samples' }, (r.sample ?? []).map((row) => row[i]).filter(Boolean).slice(0, 3).join(' · '))))));
   const problems = {
     problems: r.problems, problems_total: r.problems.length,
   };

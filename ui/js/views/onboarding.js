@@ -1,18 +1,13 @@
 // The first-run screen: the shop's name and country, then a demo shop or an empty list.
+import { api } from '../api.js';
 import { h, render } from '../dom.js';
 
-const COUNTRIES = [
-  ['GB', 'United Kingdom'], ['IE', 'Ireland'], ['US', 'United States'], ['CA', 'Canada'], ['AU', 'Australia'],
-  ['NZ', 'New Zealand'], ['FR', 'France'], ['DE', 'Germany'], ['ES', 'Spain'], ['IT', 'Italy'], ['NL', 'Netherlands'],
-  ['BE', 'Belgium'], ['PT', 'Portugal'], ['CH', 'Switzerland'], ['AT', 'Austria'], ['SE', 'Sweden'], ['DK', 'Denmark'],
-  ['NO', 'Norway'], ['FI', 'Finland'], ['PL', 'Poland'], ['BR', 'Brazil'], ['MX', 'Mexico'], ['IN', 'India'], ['ZA', 'South Africa'],
-];
-
 /** Resolves with {shopName, country, demo} once the owner chooses. */
-export function showOnboarding(settings) {
+export async function showOnboarding(settings) {
   const el = document.getElementById('onboarding');
-  const known = COUNTRIES.some(([code]) => code === settings.country);
-  const countries = known ? COUNTRIES : [[settings.country, settings.country], ...COUNTRIES];
+  // Every country, as Settings lists them (the shop's guess from the computer first chosen).
+  const all = await api.countries().catch(() => []);
+  const countries = all.some(([code]) => code === settings.country) ? all : [[settings.country, settings.country], ...all];
   return new Promise((resolve) => {
     const name = h('input', { id: 'shop-name-input', type: 'text', value: settings.shop_name, placeholder: 'e.g. The Linen Room', autocomplete: 'off' });
     const country = h('select', { id: 'country-input' },

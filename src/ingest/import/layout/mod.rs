@@ -3,6 +3,8 @@
 //! words in seven languages and the naming of the exports shops have (Shopify, Square, Google and
 //! Outlook contacts, Mailchimp, WooCommerce, Lightspeed), else from the values themselves.
 
+pub mod records;
+
 use std::fmt;
 use std::str::FromStr;
 
