@@ -13,6 +13,8 @@ fn main() {
         "restore_customer",
         "load_demo",
         "choose_import_file",
+        "choose_import_folder",
+        "import_conversations",
         "preview_import",
         "run_import",
         "cancel_import",

@@ -242,11 +242,25 @@ fn import_options(s: &Store, choice: ImportChoice, dry_run: bool) -> regulars::R
 }
 
 /// Asks for a file with the system's file dialog (on the main thread, as GTK requires).
+/// What the person picks in the system's dialog.
+enum Pick {
+    /// A file to open.
+    Open,
+    /// A folder to open (an unzipped download).
+    Folder,
+    /// Where to save a file of this name.
+    Save(String),
+}
+
 fn pick_file(app: &AppHandle, save: Option<String>) -> Result<Option<PathBuf>, IpcError> {
+    pick(app, save.map_or(Pick::Open, Pick::Save))
+}
+
+fn pick(app: &AppHandle, what: Pick) -> Result<Option<PathBuf>, IpcError> {
     // The end-to-end tests cannot click in GTK's dialog: `REGULARS_TEST_CHOOSE` names a file whose
     // first line is the file the person picks next (taken off as it is picked; none left is a
     // cancel). It is the process's environment, which no page can set.
-    if let (None, Some(queue)) = (&save, std::env::var_os("REGULARS_TEST_CHOOSE")) {
+    if let (false, Some(queue)) = (matches!(what, Pick::Save(_)), std::env::var_os("REGULARS_TEST_CHOOSE")) {
         let text = std::fs::read_to_string(&queue).unwrap_or_default();
         let mut lines = text.lines();
         let next = lines.next().filter(|l| !l.trim().is_empty()).map(PathBuf::from);
@@ -257,10 +271,11 @@ fn pick_file(app: &AppHandle, save: Option<String>) -> Result<Option<PathBuf>, I
     let (tx, rx) = std::sync::mpsc::channel();
     app.run_on_main_thread(move || {
         let dialog = rfd::FileDialog::new();
-        let picked = match save {
-            Some(name) => dialog.set_file_name(name).save_file(),
-            None => dialog
-                .add_filter("Spreadsheets and lists", &["csv", "tsv", "txt", "xlsx", "xlsm", "xlsb", "xls", "ods"])
+        let picked = match what {
+            Pick::Save(name) => dialog.set_file_name(name).save_file(),
+            Pick::Folder => dialog.pick_folder(),
+            Pick::Open => dialog
+                .add_filter("Spreadsheets, chats and downloads", &["csv", "tsv", "txt", "xlsx", "xlsm", "xlsb", "xls", "ods", "zip", "json", "mbox", "eml", "xml"])
                 .add_filter("All files", &["*"])
                 .pick_file(),
         };
@@ -273,6 +288,12 @@ fn pick_file(app: &AppHandle, save: Option<String>) -> Result<Option<PathBuf>, I
 #[tauri::command]
 async fn choose_import_file(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Option<ChosenFile>> {
     Ok(pick_file(&app, None)?.map(|p| state.choose(p)))
+}
+
+/// A folder to import from (an unzipped Instagram download or Google Takeout), chosen in the dialog.
+#[tauri::command]
+async fn choose_import_folder(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Option<ChosenFile>> {
+    Ok(pick(&app, Pick::Folder)?.map(|p| state.choose(p)))
 }
 
 #[tauri::command]
@@ -317,9 +338,9 @@ async fn run_import(app: AppHandle, file: String, choice: ImportChoice, on_progr
 
 /// What a chosen file holds: customers, reviews and messages (touchpoints), or orders (purchases).
 #[tauri::command]
-async fn import_kind(state: State<'_, AppState>, file: String) -> CmdResult<ImportKind> {
+async fn import_kind(state: State<'_, AppState>, file: String) -> CmdResult<regulars::ingest::Holds> {
     let path = state.chosen_path(&file)?;
-    tauri::async_runtime::spawn_blocking(move || regulars::records::kind_of(&path).map_err(IpcError::from))
+    tauri::async_runtime::spawn_blocking(move || regulars::ingest::holds(&path).map_err(IpcError::from))
         .await
         .map_err(|e| IpcError { code: "unavailable", message: e.to_string(), fields: vec![] })?
 }
@@ -331,6 +352,19 @@ async fn import_records(app: AppHandle, file: String, kind: ImportKind, dry_run:
         let state = app.state::<AppState>();
         let path = state.chosen_path(&file)?;
         state.with(|s| regulars::records::import_records(s, &path, kind, &Change::from_settings(s, Utc::now(), "import")?, dry_run))
+    })
+    .await
+    .map_err(|e| IpcError { code: "unavailable", message: e.to_string(), fields: vec![] })?
+}
+
+/// Previews (`dry_run`) or imports the conversations in a chat export, a platform's download, a
+/// mailbox or a text backup.
+#[tauri::command]
+async fn import_conversations(app: AppHandle, file: String, dry_run: bool) -> CmdResult<regulars::conversations::Report> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let path = state.chosen_path(&file)?;
+        state.with(|s| regulars::conversations::import(s, &path, &Change::from_settings(s, Utc::now(), "import")?, dry_run))
     })
     .await
     .map_err(|e| IpcError { code: "unavailable", message: e.to_string(), fields: vec![] })?
@@ -687,6 +721,8 @@ pub fn run() {
             cancel_import,
             import_kind,
             import_records,
+            import_conversations,
+            choose_import_folder,
             list_imports,
             undo_import,
             import_fields,

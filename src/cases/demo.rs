@@ -182,6 +182,7 @@ pub fn activity_at_scale(
                 replied_at: None,
                 in_reply_to: None,
                 created_at: now,
+                linked_by_name: false,
             };
             w.insert_touchpoint(&t, None, &format!("bulk-{seed}-{n}"))?;
         }
@@ -253,6 +254,7 @@ fn activity(w: &crate::store::WriteDb<'_>, customers: &[crate::model::Customer],
                 replied_at: None,
                 in_reply_to: None,
                 created_at: now,
+                linked_by_name: false,
             };
             let id = w.insert_touchpoint(&t, None, &crate::touchpoints::fingerprint(&t))?;
             if !recent {

@@ -175,12 +175,20 @@ pub fn minutes_text(minutes: i64) -> String {
     }
 }
 
+/// A kind of touchpoint in plain words ("message", not "dm").
+fn kind_words(kind: TouchpointKind) -> &'static str {
+    match kind {
+        TouchpointKind::Dm => "message",
+        other => other.as_str(),
+    }
+}
+
 fn why(p: Priority, t: &Touchpoint, waiting: i64, target: u32, spend: f64, formats: &crate::format::Formats) -> String {
     let mut parts = vec![match p {
         Priority::Complaint if t.kind == TouchpointKind::Complaint => "Complaint".to_string(),
-        Priority::Complaint => format!("Negative {}", t.kind.as_str()),
+        Priority::Complaint => format!("Negative {}", kind_words(t.kind)),
         Priority::Question => "Question".to_string(),
-        Priority::Other => format!("{}{}", t.kind.as_str()[..1].to_uppercase(), &t.kind.as_str()[1..]),
+        Priority::Other => format!("{}{}", kind_words(t.kind)[..1].to_uppercase(), &kind_words(t.kind)[1..]),
     }];
     let clock = if waiting as u64 > target as u64 {
         format!("waiting {} (target {}, overdue)", minutes_text(waiting), minutes_text(target as i64))

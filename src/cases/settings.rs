@@ -14,6 +14,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("marketing_cap_days", "at most one marketing message per customer in this many days (0 to 365; default 14)"),
     ("currency", "the shop's currency code, e.g. GBP (default: from the country)"),
     ("marketing_per_day", "at most this many marketing suggestions a day; the rest wait for the days after (0 to 10,000; default 10)"),
+    ("time_zone", "the shop's time zone, e.g. Europe/London: the times of chat exports that do not say theirs (default: the computer's)"),
 ];
 
 /// The frequency cap's default: one marketing touch per customer per this many days.
@@ -34,7 +35,15 @@ pub fn load(store: &(impl Reads + ?Sized)) -> Result<Settings> {
         onboarded: db.setting("onboarded")?.as_deref() == Some("true"),
         marketing_per_day: marketing_per_day(store)?,
         marketing_cap_days: marketing_cap_days(store)?,
+        time_zone: time_zone(store)?.name().to_string(),
     })
+}
+
+/// The shop's time zone: as set, else the computer's, else UTC. Exports that write local times
+/// without a zone (WhatsApp chats) are read in it.
+pub fn time_zone(store: &(impl Reads + ?Sized)) -> Result<chrono_tz::Tz> {
+    let set = store.reader().setting("time_zone")?.and_then(|z| z.parse().ok());
+    Ok(set.or_else(|| iana_time_zone::get_timezone().ok().and_then(|z| z.parse().ok())).unwrap_or(chrono_tz::UTC))
 }
 
 /// The shop's country code, as set (else the fallback).
@@ -106,6 +115,7 @@ pub fn get(store: &(impl Reads + ?Sized), key: &str) -> Result<String> {
         "marketing_cap_days" => Ok(marketing_cap_days(store)?.to_string()),
         "currency" => currency(store),
         "marketing_per_day" => Ok(marketing_per_day(store)?.to_string()),
+        "time_zone" => Ok(s.time_zone),
         _ => Err(unknown(key)),
     }
 }
@@ -132,6 +142,10 @@ pub fn set(store: &mut Store, key: &str, value: &str) -> Result<String> {
         "currency" => match value.trim() {
             c if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => c.to_ascii_uppercase(),
             c => return Err(Error::invalid_field("currency", format!("“{c}” is not a currency code like EUR or GBP"))),
+        },
+        "time_zone" => match value.trim().parse::<chrono_tz::Tz>() {
+            Ok(zone) => zone.name().to_string(),
+            Err(_) => return Err(Error::invalid_field("time_zone", format!("“{}” is not a time zone; write it as Region/City, e.g. Europe/London or America/Los_Angeles", value.trim()))),
         },
         _ => return Err(unknown(key)),
     };

@@ -117,6 +117,12 @@ pub(crate) fn fingerprint(t: &Touchpoint) -> String {
     normalize::hex(&h.finalize()[..16])
 }
 
+/// The fingerprint of a message its source names for good (`TouchpointDraft::source_key`).
+fn source_fingerprint(key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    normalize::hex(&Sha256::digest(format!("source\0{key}").as_bytes())[..16])
+}
+
 /// Checks a draft and turns it into a touchpoint (not yet stored, `id` 0) with how its author is
 /// recognised. `customer` is the already-resolved customer, if any.
 // One piece: the draft's fields checked in turn, so that every problem is listed at once.
@@ -213,6 +219,7 @@ fn validate(
         replied_at: None,
         in_reply_to: None,
         created_at: now,
+        linked_by_name: false,
     };
     Ok((touchpoint, key))
 }
@@ -263,6 +270,12 @@ pub fn log(w: &WriteDb<'_>, draft: &TouchpointDraft, change: &Change) -> Result<
             _ => None,
         };
     }
+    if let (None, true, Some(AuthorKey::Name(name))) = (customer, draft.link_by_name, &key) {
+        if let [only] = w.ids_named(name)?.as_slice() {
+            customer = Some(*only);
+            touchpoint.linked_by_name = true;
+        }
+    }
     let mut created_customer = None;
     if customer.is_none() && draft.create_customer {
         let c = customers::create_in(w, &draft_for_author(&touchpoint.author, key.as_ref()), change)?;
@@ -270,7 +283,10 @@ pub fn log(w: &WriteDb<'_>, draft: &TouchpointDraft, change: &Change) -> Result<
         customer = Some(c.id);
     }
     touchpoint.customer_id = customer;
-    let print = fingerprint(&touchpoint);
+    let print = match draft.source_key.as_str() {
+        "" => fingerprint(&touchpoint),
+        source => source_fingerprint(source),
+    };
     if let Some(existing) = w.touchpoint_with_fingerprint(&print)? {
         let touchpoint = w.touchpoint(existing)?.ok_or_else(|| Error::not_found("the touchpoint vanished"))?;
         return Ok(Logged { touchpoint, created_customer, duplicate: true });
@@ -289,6 +305,28 @@ pub fn log(w: &WriteDb<'_>, draft: &TouchpointDraft, change: &Change) -> Result<
         w.set_touchpoint_status(waiting, ReplyStatus::Replied, Some((touchpoint.id, touchpoint.at)))?;
     }
     Ok(Logged { touchpoint, created_customer, duplicate: false })
+}
+
+/// The shop's message `reply` answers the messages `waiting` (of one conversation, before it): each
+/// still waiting is replied, at the reply's time (the reply clock stops there).
+pub fn answer(w: &WriteDb<'_>, waiting: &[TouchpointId], reply: &Touchpoint) -> Result<()> {
+    for &id in waiting {
+        if w.touchpoint(id)?.is_some_and(|t| t.status == ReplyStatus::NeedsReply && t.at <= reply.at) {
+            w.set_touchpoint_status(id, ReplyStatus::Replied, Some((reply.id, reply.at)))?;
+        }
+    }
+    Ok(())
+}
+
+/// The messages `waiting` need no reply after all (the customer closed the conversation with
+/// their thanks).
+pub fn settle(w: &WriteDb<'_>, waiting: &[TouchpointId]) -> Result<()> {
+    for &id in waiting {
+        if w.touchpoint(id)?.is_some_and(|t| t.status == ReplyStatus::NeedsReply) {
+            w.set_touchpoint_status(id, ReplyStatus::NoReplyNeeded, None)?;
+        }
+    }
+    Ok(())
 }
 
 /// A new customer's draft for an author known only by a handle, email, phone or name.
@@ -359,6 +397,7 @@ pub fn reply_in(w: &WriteDb<'_>, id: TouchpointId, text: &str, at: DateTime<Utc>
         replied_at: None,
         in_reply_to: Some(id),
         created_at: now,
+        linked_by_name: false,
     };
     let print = fingerprint(&reply) + &id.to_string();
     reply.id = w.insert_touchpoint(&reply, None, &print)?;

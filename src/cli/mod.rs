@@ -255,13 +255,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             // A file of reviews and messages, or of orders, goes where it belongs (with no
             // --map or --sheet, which only a customer list takes).
             if mapping.is_empty() && sheet.is_none() {
-                let kind = regulars::records::kind_of(&file)?;
-                if kind != regulars::model::ImportKind::Customers {
-                    if !json {
-                        eprintln!("{} holds {}: importing them as such", file.display(), if kind == regulars::model::ImportKind::Purchases { "orders" } else { "reviews and messages" });
+                use regulars::ingest::Holds;
+                let holds = regulars::ingest::holds(&file)?;
+                if !json && holds != Holds::Customers {
+                    let what = match holds {
+                        Holds::Purchases => "orders",
+                        Holds::Touchpoints => "reviews and messages",
+                        _ => "conversations",
+                    };
+                    eprintln!("{} holds {what}: importing them as such", file.display());
+                }
+                match holds {
+                    Holds::Conversations => {
+                        let report = regulars::conversations::import(&mut store, &file, &change, dry_run)?;
+                        return social::print_conversations(&report, json);
                     }
-                    let report = regulars::records::import_records(&mut store, &file, kind, &change, dry_run)?;
-                    return social::print_records(&report, json);
+                    Holds::Touchpoints | Holds::Purchases => {
+                        let kind = if holds == Holds::Purchases { regulars::model::ImportKind::Purchases } else { regulars::model::ImportKind::Touchpoints };
+                        let report = regulars::records::import_records(&mut store, &file, kind, &change, dry_run)?;
+                        return social::print_records(&report, json);
+                    }
+                    Holds::Customers => {}
                 }
             }
             let phones_as = region.is_some().then_some(change.region);

@@ -33,7 +33,9 @@ pub enum TouchpointsCommand {
     Sentiment { id: i64, label: String },
     /// Link a touchpoint to a customer
     Link { id: i64, #[arg(long, value_name = "REF")] customer: String },
-    /// Import touchpoints (reviews, comments, messages) from a spreadsheet
+    /// Import touchpoints: a spreadsheet of reviews and comments, or the conversations in a
+    /// platform's download (a WhatsApp chat, an Instagram or Messenger download, Google Takeout,
+    /// an .mbox or .eml, an SMS backup), as a file, a zip or a folder
     Import { file: std::path::PathBuf, #[arg(long)] dry_run: bool },
 }
 
@@ -139,6 +141,7 @@ pub fn touchpoints_command(store: &mut Store, cmd: TouchpointsCommand, change: &
                 at: f.at.unwrap_or_default(),
                 status: f.status.unwrap_or_default(),
                 sentiment: f.sentiment.unwrap_or_default(),
+                ..TouchpointDraft::default()
             };
             let logged = touchpoints::add(store, &draft, change)?;
             if json {
@@ -210,6 +213,10 @@ pub fn touchpoints_command(store: &mut Store, cmd: TouchpointsCommand, change: &
             Ok(())
         }
         TouchpointsCommand::Import { file, dry_run } => {
+            if regulars::conversations::recognise(&file)?.is_some() {
+                let report = regulars::conversations::import(store, &file, change, dry_run)?;
+                return print_conversations(&report, json);
+            }
             let report = records::import_touchpoints(store, &file, change, dry_run)?;
             print_records(&report, json)
         }
@@ -234,6 +241,39 @@ pub fn print_records(report: &records::Report, json: bool) -> anyhow::Result<()>
         say!("  row {}{}: {}", p.row, if p.column.is_empty() { String::new() } else { format!(", {}", p.column) }, p.message);
     }
     if let Some(id) = report.import_id {
+        say!("undo with: regulars imports undo {id}");
+    }
+    Ok(())
+}
+
+pub fn print_conversations(report: &regulars::conversations::Report, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(report);
+    }
+    let r = &report.records;
+    let verb = if r.dry_run { "would add" } else { "added" };
+    say!("{}: {} conversations, {} messages in and {} out", report.formats.join(", "), report.conversations.len(), report.messages_in, report.messages_out);
+    say!("{} messages: {verb} {}, {} already there, {} rejected", r.rows, r.added, r.unchanged, r.rejected);
+    for c in &report.conversations {
+        let who = match (&c.customer_name, c.customer_id) {
+            (Some(name), Some(id)) if c.linked_by_name => format!("{name} (#{id}, linked by name: check it)"),
+            (Some(name), Some(id)) => format!("{name} (#{id})"),
+            _ => "not a customer yet".to_string(),
+        };
+        let span = match (c.first, c.last) {
+            (Some(a), Some(b)) => format!("{} to {}", a.format("%Y-%m-%d"), b.format("%Y-%m-%d")),
+            _ => String::new(),
+        };
+        let waiting = if c.waiting > 0 { format!(", {} waiting for a reply", c.waiting) } else { String::new() };
+        say!("  {} with {}: {who}; {} in, {} out, {span}{waiting}", c.channel.as_str(), c.with, c.messages_in, c.messages_out);
+    }
+    for l in &report.left_out {
+        say!("  left out: {} {}", l.count, l.words);
+    }
+    for p in r.problems.iter().take(50) {
+        say!("  {} line {}: {}", p.column, p.row, p.message);
+    }
+    if let Some(id) = r.import_id {
         say!("undo with: regulars imports undo {id}");
     }
     Ok(())

@@ -385,6 +385,8 @@ pub struct Settings {
     pub marketing_per_day: usize,
     /// At most one marketing message per customer in this many days.
     pub marketing_cap_days: i64,
+    /// IANA name of the shop's time zone (`Europe/London`).
+    pub time_zone: String,
 }
 
 vocabulary! {
@@ -465,6 +467,10 @@ pub struct Touchpoint {
     /// For a reply: the touchpoint it answers.
     pub in_reply_to: Option<TouchpointId>,
     pub created_at: DateTime<Utc>,
+    /// Linked to its customer by their full name alone (no phone, email or handle said so): the
+    /// owner may confirm or undo it.
+    #[serde(default)]
+    pub linked_by_name: bool,
 }
 
 /// What the quick log, a form or the command line submits to log a touchpoint: raw text, checked
@@ -495,6 +501,13 @@ pub struct TouchpointDraft {
     pub status: String,
     /// `positive`, `neutral` or `negative` to overrule the scorer; empty: scored.
     pub sentiment: String,
+    /// Where the message came from, when a source names it for good (a WhatsApp line, a Google
+    /// review's id, an email's Message-ID): the same message imported again is known by it, whoever
+    /// its customer has become since. Empty: known by its channel, author, time and text.
+    pub source_key: String,
+    /// When the author is known only by a name: link the message to the one customer with exactly
+    /// that full name, marked as linked by name.
+    pub link_by_name: bool,
 }
 
 /// Something a customer bought (or returned).

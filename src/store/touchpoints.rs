@@ -41,7 +41,7 @@ pub struct Waiting {
 
 const TOUCHPOINT_COLUMNS: &str = "t.id, t.customer_id, t.author, t.channel, t.kind, t.direction, t.text, t.url, t.rating,
      t.reach, t.at, t.sentiment, t.sentiment_label, t.sentiment_by_owner, t.topics, t.status, t.reply_id,
-     t.replied_at, t.in_reply_to, t.created_at";
+     t.replied_at, t.in_reply_to, t.created_at, t.linked_by";
 
 fn parsed<T: std::str::FromStr<Err = String>>(i: usize, text: String) -> rusqlite::Result<T> {
     text.parse().map_err(|e: String| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into()))
@@ -69,6 +69,7 @@ fn touchpoint(r: &Row<'_>) -> rusqlite::Result<Touchpoint> {
         replied_at: r.get::<_, Option<String>>(17)?.map(|t| parse_time(&t)),
         in_reply_to: r.get(18)?,
         created_at: parse_time(&r.get::<_, String>(19)?),
+        linked_by_name: r.get::<_, Option<String>>(20)?.is_some(),
     })
 }
 
@@ -149,7 +150,7 @@ impl Db<'_> {
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([], |r| {
-            Ok(Waiting { touchpoint: touchpoint(r)?, customer_name: r.get(20)?, spend_cents: r.get::<_, Option<i64>>(21)?.unwrap_or(0) })
+            Ok(Waiting { touchpoint: touchpoint(r)?, customer_name: r.get(21)?, spend_cents: r.get::<_, Option<i64>>(22)?.unwrap_or(0) })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -202,14 +203,15 @@ impl WriteDb<'_> {
         self.conn.prepare_cached(
             "INSERT INTO touchpoints (customer_id, author, author_kind, author_platform, author_value, channel, kind,
                  direction, text, url, rating, reach, at, sentiment, sentiment_label, sentiment_by_owner, topics,
-                 status, reply_id, replied_at, in_reply_to, fingerprint, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+                 status, reply_id, replied_at, in_reply_to, fingerprint, created_at, linked_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
         )?
         .execute(params![
             t.customer_id, t.author, kind, platform, value, t.channel.as_str(), t.kind.as_str(), t.direction.as_str(),
             t.text, t.url, t.rating, t.reach.map(|r| r.min(i64::MAX as u64) as i64), time_text(t.at), t.sentiment,
             t.sentiment_label.as_str(), t.sentiment_by_owner, topics, t.status.as_str(), t.reply_id,
             t.replied_at.map(time_text), t.in_reply_to, fingerprint, time_text(t.created_at),
+            t.linked_by_name.then_some("name"),
         ])?;
         Ok(self.conn.last_insert_rowid())
     }

@@ -40,6 +40,8 @@ export const api = {
   restoreCustomer: (id) => call('restore_customer', { id }),
   loadDemo: (count) => call('load_demo', { count }),
   chooseImportFile: () => call('choose_import_file'),
+  /** An unzipped download (Instagram, Google Takeout) as a token, like a chosen file. */
+  chooseImportFolder: () => call('choose_import_folder'),
   importFields: () => call('import_fields'),
   /** Every country as [code, name], by name. */
   countries: () => call('countries'),
@@ -49,9 +51,11 @@ export const api = {
   previewImport: (file, choice, onProgress) => call('preview_import', { file, choice, onProgress: channel(onProgress) }),
   runImport: (file, choice, onProgress) => call('run_import', { file, choice, onProgress: channel(onProgress) }),
   cancelImport: () => call('cancel_import'),
-  /** 'customers', 'touchpoints' (reviews and messages) or 'purchases' (orders), from the file's headings. */
+  /** 'customers', 'touchpoints' (reviews and messages), 'purchases' (orders), from a spreadsheet's
+   * headings; or 'conversations' (a chat export, a platform's download, a mailbox, a text backup). */
   importKind: (file) => call('import_kind', { file }),
   importRecords: (file, kind, dryRun) => call('import_records', { file, kind, dryRun }),
+  importConversations: (file, dryRun) => call('import_conversations', { file, dryRun }),
   listImports: () => call('list_imports'),
   undoImport: (id) => call('undo_import', { id }),
   exportCustomers: (format) => call('export_customers', { format }),

@@ -47,9 +47,9 @@ pub struct Report {
 type Table = (Vec<Option<Col>>, Vec<String>, Vec<Row>, FileFacts);
 
 /// The file's SHA-256 and format, for the import history.
-struct FileFacts {
-    hash: String,
-    format: String,
+pub(crate) struct FileFacts {
+    pub(crate) hash: String,
+    pub(crate) format: String,
 }
 
 /// Reads a file's rows: the heading row is the first of the first 20 rows that names at least two
@@ -82,7 +82,7 @@ fn read_table(path: &Path, kind: ImportKind) -> Result<Table> {
 
 /// The first rows of the file as text, as wide as its heading row.
 fn sample(rows: &[Row], width: usize) -> Vec<Vec<String>> {
-    rows.iter().take(5).map(|r| (0..width).map(|i| r.cells.get(i).map(|c| cell_text(c)).unwrap_or_default()).collect()).collect()
+    rows.iter().take(5).map(|r| (0..width).map(|i| r.cells.get(i).map(cell_text).unwrap_or_default()).collect()).collect()
 }
 
 /// A cell as text (a workbook's dates as RFC 3339).
@@ -195,10 +195,10 @@ pub fn import_touchpoints(store: &mut Store, path: &Path, change: &Change, dry_r
 }
 
 #[derive(Default, Clone)]
-struct Outcome {
-    added: u64,
-    unchanged: u64,
-    rejected: Vec<Problem>,
+pub(crate) struct Outcome {
+    pub(crate) added: u64,
+    pub(crate) unchanged: u64,
+    pub(crate) rejected: Vec<Problem>,
     /// Problems in `rejected` beyond the first of their row.
     extra_rejections: u64,
 }
@@ -231,19 +231,19 @@ impl Outcome {
 }
 
 /// One import as the history records it.
-struct Unit {
-    kind: ImportKind,
-    file_name: String,
-    facts: FileFacts,
-    dry_run: bool,
-    now: chrono::DateTime<chrono::Utc>,
+pub(crate) struct Unit {
+    pub(crate) kind: ImportKind,
+    pub(crate) file_name: String,
+    pub(crate) facts: FileFacts,
+    pub(crate) dry_run: bool,
+    pub(crate) now: chrono::DateTime<chrono::Utc>,
 }
 
 /// Runs `f` (given the import's number) in one transaction with the import's record: every row of
 /// the file lands, or (killed, failed) none does; with `dry_run` the same transaction is rolled
 /// back, so a preview is exactly what the import does. The report gets the outcome's counts and
 /// its number in the history.
-fn apply(store: &mut Store, unit: &Unit, report: &mut Report, f: impl FnOnce(&WriteDb<'_>, ImportId) -> Result<Outcome>) -> Result<()> {
+pub(crate) fn apply(store: &mut Store, unit: &Unit, report: &mut Report, f: impl FnOnce(&WriteDb<'_>, ImportId) -> Result<Outcome>) -> Result<()> {
     let work = |w: &WriteDb<'_>| -> Result<(Outcome, ImportId)> {
         let import_id = w.begin_import_of(unit.kind, &unit.file_name, &unit.facts.hash, &unit.facts.format, unit.now)?;
         let outcome = f(w, import_id)?;

@@ -100,6 +100,8 @@ pub fn touchpoint(row: u64, f: &Fields, change: &Change) -> (Option<TouchpointDr
         at,
         status: get(Col::Status),
         sentiment: String::new(),
+        source_key: String::new(),
+        link_by_name: false,
     };
     (Some(draft), problems)
 }

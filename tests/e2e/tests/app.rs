@@ -369,7 +369,7 @@ fn a_long_import_shows_progress_and_cancel_stores_nothing() {
     search_answers_at_once(&app);
     assert!(app.count("#import-progress-label") == 1, "the import was still running");
     app.find("#import-cancel").click();
-    app.wait_text(".dropzone", "the start screen again", |t| t.contains("Drop a spreadsheet here"));
+    app.wait_text(".dropzone", "the start screen again", |t| t.contains("Drop a spreadsheet, a chat or a download here"));
     assert_eq!(app.count("#import-error"), 0, "a cancel is not an error");
     app.find("#nav-customers").click();
     app.wait_text("#list-count", "nothing imported", |t| t == "0 customers");

@@ -304,3 +304,47 @@ fn a_review_export_goes_through_the_import_screen_as_reviews() {
     app.wait_text(".toast:last-child", "the undo", |t| t.contains("2 reviews and messages taken away"));
     assert_eq!(touchpoints_of(&db, "amelia@example.com").len(), 0, "undone");
 }
+
+#[test]
+fn a_whatsapp_chat_goes_through_the_import_screen_onto_the_profile_and_into_the_inbox() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start_with(|db| {
+        shop_with_amelia(db);
+        cli(db, &["settings", "set", "time_zone", "Europe/London"]);
+    });
+    let db = app.db_dir.path().join("e2e.db");
+    let chat = app.db_dir.path().join("WhatsApp Chat with Amelia Hart.txt");
+    std::fs::write(
+        &chat,
+        "20/11/2026, 09:02 - Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.\n\
+         20/11/2026, 09:02 - Amelia Hart: Do you still have the green linen apron?\n\
+         20/11/2026, 09:30 - Hart & Home: We do! Shall I keep one for you?\n\
+         20/11/2026, 09:31 - Amelia Hart: Yes please\n\
+         I'll come on Saturday\n\
+         21/11/2026, 18:00 - Amelia Hart: Is the shop open on Sunday?\n",
+    )
+    .unwrap();
+    app.wait_text("#today-title", "the app, ready", |t| !t.is_empty());
+    app.find("#nav-import").click();
+    app.choose_file(&chat);
+    app.wait_text("#import-detected", "what the file holds", |t| t.starts_with("WhatsApp chat: 1 conversation"));
+    app.wait_text("#count-created strong", "four messages to add", |t| t == "4");
+    app.wait_text("#import-conversations", "the conversation", |t| t.contains("Amelia Hart") && t.contains("by name"));
+    assert!(app.find("#import-left-out").text().contains("1 WhatsApp's encryption notice"));
+    assert_eq!(touchpoints_of(&db, "amelia@example.com").len(), 0, "a preview stores nothing");
+    app.screenshot("import-preview-whatsapp");
+    app.find("#import-run").click();
+    app.wait_text("#import-done", "the import", |t| t == "Imported WhatsApp Chat with Amelia Hart.txt");
+    assert_eq!(touchpoints_of(&db, "amelia@example.com").len(), 4);
+    // The conversation on her profile, newest first.
+    app.find("#nav-customers").click();
+    app.find("#search").type_text("Amelia");
+    app.wait_text("#list-count", "her", |t| t.starts_with("1 match"));
+    app.find(".customer-row").click();
+    app.wait_text("#timeline", "the chat on her timeline", |t| t.contains("Is the shop open on Sunday?") && t.contains("Shall I keep one for you?"));
+    // Her last question waits in the inbox; the first was answered.
+    app.find("#nav-inbox").click();
+    let inbox = app.wait_text("#inbox-list", "her question", |t| t.contains("Is the shop open on Sunday?"));
+    assert!(!inbox.contains("green linen apron"), "answered: {inbox}");
+    app.screenshot("inbox-after-whatsapp");
+}

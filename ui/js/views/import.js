@@ -7,6 +7,7 @@ import { api, onFileDrop } from '../api.js';
 import { h, render, plural } from '../dom.js';
 import { toast, confirmDialog } from './feedback.js';
 import { dates, money, number } from '../locale.js';
+import { showConversations } from './conversations.js';
 
 const FIELD_LABELS = {
   first_name: 'First name', last_name: 'Last name', full_name: 'Full name (split)', display_name: 'Shown as',
@@ -43,17 +44,23 @@ async function showStart(message) {
       if (file) choose(file);
     } catch (error) { toast(error.message, { error: true }); }
   } }, 'Choose a file…');
+  const folderButton = h('button', { class: 'btn', type: 'button', id: 'import-choose-folder', onclick: async () => {
+    try {
+      const folder = await api.chooseImportFolder();
+      if (folder) choose(folder);
+    } catch (error) { toast(error.message, { error: true }); }
+  } }, 'Choose a folder…');
   const history = h('section', { class: 'card wide', id: 'import-history' }, h('h3', {}, 'Past imports'), h('p', { class: 'muted' }, 'Loading…'));
   render(state.el,
     h('div', { class: 'import' },
-      h('h1', {}, 'Bring in your customer list'),
-      h('p', { class: 'lead' }, 'Exports from Shopify, Square, WooCommerce, Mailchimp, Google or Outlook contacts, and your own Excel or LibreOffice lists. Nothing is saved until you have seen what will happen.'),
+      h('h1', {}, 'Bring in your customers and conversations'),
+      h('p', { class: 'lead' }, 'Customer lists from Shopify, Square, WooCommerce, Mailchimp, Google or Outlook contacts and your own Excel or LibreOffice lists; reviews and orders; and your conversations: WhatsApp chats you exported, your Instagram or Facebook download, Google Takeout (reviews and Gmail), saved emails and text backups. Nothing is saved until you have seen what will happen.'),
       message ? h('div', { class: 'form-error', role: 'alert', id: 'import-error' }, message) : null,
       h('div', { class: 'dropzone', id: 'dropzone' },
         h('div', { class: 'drop-icon', 'aria-hidden': 'true' }, '⇪'),
-        h('strong', {}, 'Drop a spreadsheet here'),
-        h('span', { class: 'muted' }, 'CSV, Excel (.xlsx, .xls), LibreOffice (.ods) or a text list'),
-        chooseButton,
+        h('strong', {}, 'Drop a spreadsheet, a chat or a download here'),
+        h('span', { class: 'muted' }, 'CSV, Excel (.xlsx, .xls), LibreOffice (.ods), a text list; a WhatsApp chat (.txt or .zip), a download’s .zip or folder, .mbox, .eml, an SMS backup (.xml)'),
+        h('div', { class: 'choose-row' }, chooseButton, folderButton),
         h('span', { class: 'muted choose-hint' }, 'In the window that opens you can also type where the file is.')),
       h('div', { class: 'cards' }, history, exportCard(), backupsCard())));
   chooseButton.focus();
@@ -179,7 +186,44 @@ async function choose(file) {
     return;
   }
   if (kind === 'customers') await preview();
+  else if (kind === 'conversations') await previewConversations();
   else await previewRecords(kind);
+}
+
+/** A chat export or a platform's download: its conversations, before anything is saved. */
+async function previewConversations() {
+  state.busy = true;
+  progressView(state.file.name, 'Reading the conversations…');
+  try {
+    showConversationReport(await api.importConversations(state.file.token, true), false);
+  } catch (error) {
+    showStart(error.message);
+  } finally {
+    state.busy = false;
+  }
+}
+
+function showConversationReport(r, done) {
+  showConversations(state.el, r, {
+    done,
+    fileName: state.file.name,
+    chip,
+    onBack: () => showStart(),
+    onUndo: () => undo({ id: r.import_id, file_name: state.file.name }),
+    onImport: async () => {
+      state.busy = true;
+      progressView(`Importing ${state.file.name}`, 'Importing…');
+      try {
+        const result = await api.importConversations(state.file.token, false);
+        await state.onChanged?.();
+        showConversationReport(result, true);
+      } catch (error) {
+        showStart(error.message);
+      } finally {
+        state.busy = false;
+      }
+    },
+  });
 }
 
 const RECORD_FIELDS = {
