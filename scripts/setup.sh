@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a Debian or Ubuntu machine for Regulars: system libraries for the desktop app (WebKitGTK),
-# Rust if missing, and with --test the end-to-end test tools (Xvfb, WebKitWebDriver, tauri-driver)
-# and the Tauri CLI that builds the .deb. Safe to run again: it installs only what is missing.
+# Rust if missing, and with --test the end-to-end test tools (Xvfb, WebKitWebDriver, tauri-driver),
+# Dovecot (the IMAP server the mailbox test starts on the loopback) and the Tauri CLI that builds
+# the .deb. Safe to run again: it installs only what is missing.
 #   scripts/setup.sh          what building and running the app needs
 #   scripts/setup.sh --test   plus what the tests need
 #   scripts/setup.sh --run    set up, then build and launch the app on its default database
@@ -9,9 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode="${1:-}"
-packages=(build-essential pkg-config libssl-dev curl file libwebkit2gtk-4.1-dev)
+packages=(build-essential pkg-config libssl-dev libdbus-1-dev curl file libwebkit2gtk-4.1-dev)
 if [[ "$mode" == "--test" ]]; then
-  packages+=(xvfb webkit2gtk-driver)
+  packages+=(xvfb webkit2gtk-driver dovecot-imapd)
 fi
 
 missing=()

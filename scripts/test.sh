@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 cargo build --workspace --locked
 mkdir -p target
 set +e
-cargo test --workspace --locked 2>&1 | tee target/test-output.txt
+cargo test --workspace --locked --no-fail-fast 2>&1 | tee target/test-output.txt
 status=${PIPESTATUS[0]}
 set -e
 

@@ -15,7 +15,7 @@ pub mod memory;
 
 pub use cases::{customers, demo, export, followups, insight, listening, purchases, search, segments, settings, touchpoints};
 pub use domain::{countries, error, format, model, money, normalize, sentiment};
-pub use ingest::{conversations, import, records};
+pub use ingest::{conversations, import, mailbox, records};
 
 use std::path::PathBuf;
 

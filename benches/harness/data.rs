@@ -126,3 +126,48 @@ pub fn queries(customers: usize) -> Vec<(&'static str, Vec<String>)> {
     }
     kinds
 }
+
+/// A WhatsApp chat (Android, month first, 12-hour clock) of `messages` lines between the shop and
+/// one customer: a question, the shop's answer, now and then a message on two lines.
+pub fn write_whatsapp(path: &Path, messages: usize) {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("chat"));
+    writeln!(out, "1/1/24, 9:00\u{202f}AM - Messages and calls are end-to-end encrypted.").unwrap();
+    for i in 0..messages {
+        let minute = i as u64;
+        let day = minute / (24 * 60);
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Duration::days(day as i64);
+        let (h, m) = ((minute / 60) % 24, minute % 60);
+        let (h12, half) = (if h % 12 == 0 { 12 } else { h % 12 }, if h < 12 { "AM" } else { "PM" });
+        let stamp = format!("{}/{}/{}, {h12}:{m:02}\u{202f}{half}", date.format("%-m"), date.format("%-d"), date.format("%y"));
+        if i % 2 == 0 {
+            writeln!(out, "{stamp} - Dana Whitfield: Do you have peonies for order {i}?").unwrap();
+            if i % 10 == 0 {
+                writeln!(out, "Around 11 if that works").unwrap();
+            }
+        } else {
+            writeln!(out, "{stamp} - Bloom & Twine: Yes, order {i} is ready at the counter.").unwrap();
+        }
+    }
+}
+
+/// A Gmail mbox of `messages` mails of about a kilobyte each, in threads of two (a customer's
+/// question and the shop's answer), one in ten a newsletter.
+pub fn write_mbox(path: &Path, messages: usize) {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("mbox"));
+    let body = "We are planning a small party and wondered about flowers for the tables. ".repeat(10);
+    for i in 0..messages {
+        let p = person(i / 2);
+        let at = chrono::DateTime::from_timestamp(1_700_000_000 + i as i64 * 60, 0).unwrap().to_rfc2822();
+        writeln!(out, "From {i}@xxx Mon Mar 09 10:00:00 +0000 2026\nX-GM-THRID: {}\nDelivered-To: hello@bloom.example", i / 2).unwrap();
+        if i % 10 == 9 {
+            writeln!(out, "X-Gmail-Labels: Inbox,Category Promotions\nList-Unsubscribe: <mailto:u@m.example>\nFrom: Market <deals@m.example>\nTo: hello@bloom.example").unwrap();
+        } else if i % 2 == 0 {
+            writeln!(out, "X-Gmail-Labels: Inbox\nFrom: {} {} <{}>\nTo: hello@bloom.example", p.first, p.last, p.email).unwrap();
+        } else {
+            writeln!(out, "X-Gmail-Labels: Sent\nFrom: Bloom <hello@bloom.example>\nTo: {} {} <{}>\nIn-Reply-To: <m{}@x.example>", p.first, p.last, p.email, i - 1).unwrap();
+        }
+        writeln!(out, "Date: {at}\nSubject: Flowers {i}\nMessage-ID: <m{i}@x.example>\nContent-Type: text/plain; charset=utf-8\n\n{body}\n").unwrap();
+    }
+}

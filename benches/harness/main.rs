@@ -5,7 +5,7 @@
 //!
 //! `./scripts/bench.sh` runs it (it first builds the release app for the launch figures).
 //! Environment: `REGULARS_BENCH_SIZES=10000,100000` (default 10k, 100k, 1M), `REGULARS_BENCH_RUNS`
-//! (default 3), `REGULARS_BENCH_ONLY=import,search,followups,sentiment,app` (default all),
+//! (default 3), `REGULARS_BENCH_ONLY=import,search,conversations,followups,sentiment,app` (default all),
 //! `REGULARS_BENCH_OUT` (default `BENCHMARKS.md` in the workspace; `-` prints it instead).
 
 mod data;
@@ -56,6 +56,9 @@ fn main() {
     if let Some(i) = args.iter().position(|a| a == "--child-import") {
         return child_import(&args[i + 1], &args[i + 2]);
     }
+    if let Some(i) = args.iter().position(|a| a == "--child-conversations") {
+        return child_conversations(&args[i + 1], &args[i + 2]);
+    }
     if let Some(i) = args.iter().position(|a| a == "--child-undo") {
         return child_undo(&args[i + 1]);
     }
@@ -85,6 +88,9 @@ fn main() {
         }
         if bench.wants("search") {
             search_as_you_type(&mut bench, n, &db);
+        }
+        if bench.wants("conversations") {
+            conversations(&mut bench, n);
         }
         if bench.wants("followups") || bench.wants("app") {
             add_activity(n, &db);
@@ -123,6 +129,61 @@ fn child_import(file: &str, db: &str) {
     println!("{took} {} {} {}", peak_bytes(), report.counts.created, report.counts.merged);
 }
 
+/// Runs in a child process: imports the conversations in a file into a fresh database (the
+/// florist's shop, one customer) and prints the seconds it took, the peak memory and the messages added.
+fn child_conversations(file: &str, db: &str) {
+    let _ = std::fs::remove_file(db);
+    let mut store = Store::open(Path::new(db)).expect("database");
+    regulars::settings::set(&mut store, "shop_name", "Bloom & Twine").expect("name");
+    regulars::settings::set(&mut store, "time_zone", "UTC").expect("zone");
+    let region = Region::parse("US").unwrap();
+    let change = regulars::customers::Change { now: NOW.parse().unwrap(), region, source: "bench".into() };
+    let draft = regulars::model::CustomerDraft { first_name: "Dana".into(), last_name: "Whitfield".into(), ..Default::default() };
+    regulars::customers::create(&mut store, &draft, &change).expect("customer");
+    let started = Instant::now();
+    let report = regulars::conversations::import(&mut store, Path::new(file), &change, false).expect("import");
+    let took = started.elapsed().as_secs_f64();
+    println!("{took} {} {}", peak_bytes(), report.records.added);
+}
+
+/// A WhatsApp chat and a Gmail mbox of `n` messages each, imported in a child process.
+fn conversations(bench: &mut Bench, n: usize) {
+    const SECTION: &str = "Importing conversations (every message checked, linked, replies matched; one transaction)";
+    let sources: [(&str, &str, fn(&Path, usize)); 2] = [("WhatsApp chat", "txt", data::write_whatsapp), ("Gmail mbox", "mbox", data::write_mbox)];
+    for (what, ext, write) in sources {
+        let file = bench.dir.join(format!("conversations-{n}.{ext}"));
+        write(&file, n);
+        let megabytes = std::fs::metadata(&file).map(|m| m.len() as f64 / (1 << 20) as f64).unwrap_or(0.0);
+        let db = bench.dir.join("conversations.db");
+        let (times, peaks, rest) = child_runs("--child-conversations", &file, &db, bench.runs, 1);
+        let added = &rest[0];
+        let peak = Stats::new(Unit::Bytes, peaks);
+        bench.push(Line {
+            section: SECTION,
+            what: format!("{what} of {:.0} MB, end to end ({added} messages added; peak memory {:.0} MB)", megabytes.max(1.0), peak.median() / (1 << 20) as f64),
+            size: Some(n),
+            ours: Stats::new(Unit::Seconds, times),
+            peer: Peer::None,
+            goal: String::new(),
+            met: None,
+        });
+        bench.push(Line {
+            section: SECTION,
+            what: format!("{what}, peak memory of the process"),
+            size: Some(n),
+            met: (n >= 1_000_000).then(|| peak.median() < 200.0 * (1 << 20) as f64),
+            ours: peak,
+            peer: Peer::None,
+            goal: if n >= 1_000_000 { "under 200 MB, as the customer import".into() } else { String::new() },
+        });
+        let _ = std::fs::remove_file(&file);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+        let _ = std::fs::remove_dir_all(regulars::backup::folder(&db));
+    }
+}
+
 /// Runs in a child process: undoes import #1 of `db` and prints the seconds it took and the
 /// process's peak resident memory in bytes.
 fn child_undo(db: &str) {
@@ -159,22 +220,26 @@ fn undo_runs(db: &Path, scratch: &Path, runs: usize) -> (Vec<f64>, Vec<f64>) {
     (times, peaks)
 }
 
-/// Imports `file` into `db` in a child process, `runs` times: (seconds, peak bytes) of each run.
-fn import_runs(file: &Path, db: &Path, runs: usize) -> (Vec<f64>, Vec<f64>, String) {
-    let (mut times, mut peaks, mut counts) = (Vec::new(), Vec::new(), String::new());
+/// Runs this harness as a child with `flag FILE DB`, `runs` times: the seconds and peak bytes of
+/// each run, and the rest of the last run's answer (its counts).
+fn child_runs(flag: &str, file: &Path, db: &Path, runs: usize, counts: usize) -> (Vec<f64>, Vec<f64>, Vec<String>) {
+    let (mut times, mut peaks, mut rest) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
-        let out = Command::new(std::env::current_exe().unwrap())
-            .args(["--child-import", file.to_str().unwrap(), db.to_str().unwrap()])
-            .output()
-            .expect("child import");
+        let out = Command::new(std::env::current_exe().unwrap()).args([flag, file.to_str().unwrap(), db.to_str().unwrap()]).output().expect("child import");
         let text = String::from_utf8_lossy(&out.stdout);
         let parts: Vec<&str> = text.split_whitespace().collect();
-        assert!(out.status.success() && parts.len() == 4, "import failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success() && parts.len() == 2 + counts, "import failed: {}", String::from_utf8_lossy(&out.stderr));
         times.push(parts[0].parse().unwrap());
         peaks.push(parts[1].parse().unwrap());
-        counts = format!("{} created, {} merged", parts[2], parts[3]);
+        rest = parts[2..].iter().map(|p| p.to_string()).collect();
     }
-    (times, peaks, counts)
+    (times, peaks, rest)
+}
+
+/// Imports `file` into `db` in a child process, `runs` times: (seconds, peak bytes) of each run.
+fn import_runs(file: &Path, db: &Path, runs: usize) -> (Vec<f64>, Vec<f64>, String) {
+    let (times, peaks, rest) = child_runs("--child-import", file, db, runs, 2);
+    (times, peaks, format!("{} created, {} merged", rest[0], rest[1]))
 }
 
 fn timed_peer(runs: usize, mut once: impl FnMut() -> bool) -> Option<Vec<f64>> {

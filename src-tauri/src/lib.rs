@@ -2,6 +2,8 @@
 //! Each command locks the store, calls the core, and maps the error to `{code, message, fields}`;
 //! no SQL and no business rules live here.
 
+mod mail;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -55,6 +57,8 @@ pub struct AppState {
     /// holds for each: the page never names a path, so a page that misbehaves cannot read a file
     /// the person did not give it.
     chosen: Mutex<HashMap<String, PathBuf>>,
+    /// The shop's mailbox: what its background fetch last did.
+    mail: mail::Mail,
     /// A read-only connection for search and the list while the main one is busy (an import).
     reader: Mutex<Option<Store>>,
 }
@@ -654,6 +658,7 @@ pub fn run() {
         cancel: AtomicBool::new(false),
         chosen: Mutex::new(HashMap::new()),
         reader: Mutex::new(None),
+        mail: mail::Mail::default(),
     };
     if let Err(message) = &state.store {
         eprintln!("{message}");
@@ -669,6 +674,8 @@ pub fn run() {
             }
         })
         .setup(|app| {
+            // New mail, fetched in the background while the app is open.
+            mail::start(app.handle().clone());
             // Every page of the file is checked in the background (seconds on a chain's file, so
             // not before the first screen), after the search index is read into the cache. Damage
             // found switches the app to read-only and tells the page, which shows the way back.
@@ -723,6 +730,10 @@ pub fn run() {
             import_records,
             import_conversations,
             choose_import_folder,
+            mail::mailbox_get,
+            mail::mailbox_set,
+            mail::mailbox_forget,
+            mail::mailbox_fetch,
             list_imports,
             undo_import,
             import_fields,

@@ -10,6 +10,7 @@ mod backup;
 mod customer;
 mod followups;
 mod imports;
+mod mailbox;
 mod social;
 
 use std::collections::BTreeMap;
@@ -128,6 +129,9 @@ enum Command {
     /// Copies of the database: make one, list them (newest first), restore one
     #[command(subcommand)]
     Backup(BackupCommand),
+    /// The shop's mailbox: set it up, and fetch its new mail into conversations
+    #[command(subcommand)]
+    Mailbox(mailbox::MailboxCommand),
     /// Score the sentiment of each line of standard input, in order: the compound score (-1 to 1)
     /// and its label; with --json, one {"compound", "label"} object a line
     Sentiment,
@@ -326,6 +330,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Sentiment => sentiment_lines(json),
         Command::Backup(cmd) => backup_command(store, cmd, json),
+        Command::Mailbox(cmd) => {
+            let change = change(&store, None)?;
+            mailbox::mailbox_command(&mut store, cmd, &change, json)
+        }
         Command::Touchpoints(cmd) => {
             let change = change(&store, None)?;
             social::touchpoints_command(&mut store, cmd, &change, json)

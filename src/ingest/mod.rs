@@ -1,10 +1,12 @@
 //! Bringing data in from files: customer spreadsheets (`import`: reading, layout, values, rows,
 //! identity), exports of reviews, messages and orders (`records`), and the conversations the
 //! platforms' own downloads hold (`conversations`: WhatsApp, Instagram, Messenger, Google reviews,
-//! email, texts), each import one unit of work with a history and an undo.
+//! email, texts; and the shop's mailbox, live: `mailbox`), each import one unit of work with a
+//! history and an undo.
 
 pub mod conversations;
 pub mod import;
+pub mod mailbox;
 pub mod records;
 
 use std::path::Path;
@@ -33,7 +35,10 @@ pub fn holds(path: &Path) -> Result<Holds> {
         return Ok(Holds::Conversations);
     }
     if path.is_dir() {
-        return Err(Error::invalid_field("file", format!("nothing in the folder {} is a chat, message download, mailbox or text backup Regulars reads", path.display())));
+        return Err(Error::invalid_field(
+            "file",
+            format!("{} is a folder with no chat, message download, mailbox or text backup Regulars reads; for a spreadsheet, choose the file itself", path.display()),
+        ));
     }
     Ok(match records::kind_of(path)? {
         ImportKind::Customers => Holds::Customers,

@@ -56,6 +56,12 @@ export const api = {
   importKind: (file) => call('import_kind', { file }),
   importRecords: (file, kind, dryRun) => call('import_records', { file, kind, dryRun }),
   importConversations: (file, dryRun) => call('import_conversations', { file, dryRun }),
+  /** The shop's mailbox: {account, password_kept, status: {fetched_at, added, error}}. */
+  mailboxGet: () => call('mailbox_get'),
+  /** Sets it up; the password (if given) goes to the system's keychain; then fetches. */
+  mailboxSet: (account, password) => call('mailbox_set', { account, password }),
+  mailboxForget: () => call('mailbox_forget'),
+  mailboxFetch: () => call('mailbox_fetch'),
   listImports: () => call('list_imports'),
   undoImport: (id) => call('undo_import', { id }),
   exportCustomers: (format) => call('export_customers', { format }),

@@ -109,6 +109,18 @@ pub fn read_eml(bytes: &[u8], file: &str, out: &mut Reading) {
     take(bytes, file, 1, out);
 }
 
+/// One mail fetched from a mailbox's folder (`sent`: the shop's Sent folder); `number` is its
+/// place there (its UID) for problems. `finish` turns what was taken into conversations.
+pub fn read_fetched(raw: &[u8], folder: &str, number: u64, sent: bool, out: &mut Reading) {
+    let before = out.mail.mails.len();
+    take(raw, folder, number, out);
+    if sent {
+        for m in &mut out.mail.mails[before..] {
+            m.labels.push("Sent".into());
+        }
+    }
+}
+
 /// Parses one message and keeps it, or counts why it is not a customer's.
 fn take(raw: &[u8], file: &str, line: u64, out: &mut Reading) {
     if raw.iter().all(u8::is_ascii_whitespace) {
@@ -177,6 +189,7 @@ pub fn finish(out: &mut Reading) {
     }
     mails.sort_by_key(|m| m.date);
     let mut shop: BTreeSet<String> = mails.iter().filter_map(|m| m.delivered_to.clone()).collect();
+    shop.extend(out.shop_addresses.iter().cloned());
     shop.extend(mails.iter().filter(|m| m.labels.iter().any(|l| l.eq_ignore_ascii_case("Sent"))).map(|m| m.from.clone()));
     let mut thread_of: HashMap<String, String> = HashMap::new();
     let mut conversations: Vec<(String, Conversation)> = Vec::new();

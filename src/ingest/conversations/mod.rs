@@ -14,7 +14,7 @@
 //! the same rolled back), in the one import history, undoable; what was left out (notices,
 //! newsletters, deleted messages) is counted with its reason.
 
-mod email;
+pub(crate) mod email;
 mod google;
 mod meta;
 mod sms;
@@ -137,6 +137,8 @@ pub struct Reading {
     /// Files in a folder or zip that hold nothing Regulars reads (photos, other data).
     pub files_skipped: u64,
     hash: Sha256,
+    /// The shop's own addresses, when known beforehand (a mailbox's).
+    pub(crate) shop_addresses: BTreeSet<String>,
     meta: meta::Pending,
     mail: email::Pending,
 }
@@ -179,6 +181,8 @@ pub fn read(path: &Path, ctx: &Ctx) -> Result<Reading> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
     if path.is_dir() {
         walk(path, &name, ctx, &mut reading)?;
+    } else if !is_regular(path) {
+        return Err(Error::invalid_field("file", format!("{name} is not a file Regulars can read (a pipe or a device)")));
     } else if !read_file(path, &name, ctx, &mut reading)? {
         return Err(Error::invalid_field(
             "file",
@@ -203,7 +207,7 @@ pub fn recognise(path: &Path) -> Result<Option<&'static str>> {
                 let p = entry.path();
                 if p.is_dir() {
                     stack.push(p);
-                } else if let Some(format) = recognise_file(&p)? {
+                } else if let Some(format) = recognise_file(&p).ok().flatten() {
                     return Ok(Some(format));
                 }
             }
@@ -213,9 +217,14 @@ pub fn recognise(path: &Path) -> Result<Option<&'static str>> {
     recognise_file(path)
 }
 
+/// Whether `path` is a regular file: a pipe or a device is never opened (it could block for ever).
+fn is_regular(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
 fn recognise_file(path: &Path) -> Result<Option<&'static str>> {
     let name = path.to_string_lossy();
-    if is_media_file(&name) {
+    if is_media_file(&name) || !is_regular(path) {
         return Ok(None);
     }
     let mut head = vec![0; 64 * 1024];
@@ -224,6 +233,10 @@ fn recognise_file(path: &Path) -> Result<Option<&'static str>> {
     head.truncate(n);
     if head.starts_with(b"PK\x03\x04") {
         let Ok(mut zip) = zip::ZipArchive::new(std::fs::File::open(path).map_err(|e| Error::io("cannot open the zip", e))?) else { return Ok(None) };
+        // A workbook (XLSX, ODS) is a zip too: never a download of conversations.
+        if zip.file_names().any(|n| n == "[Content_Types].xml" || n == "mimetype" || n.starts_with("xl/")) {
+            return Ok(None);
+        }
         for i in 0..zip.len() {
             let Ok(mut entry) = zip.by_index(i) else { continue };
             if entry.is_dir() || is_media_file(entry.name()) {
@@ -299,7 +312,7 @@ fn walk(dir: &Path, label: &str, ctx: &Ctx, out: &mut Reading) -> Result<()> {
         let label = format!("{label}/{name}");
         if p.is_dir() {
             walk(&p, &label, ctx, out)?;
-        } else if is_media_file(&name) || !read_file(&p, &label, ctx, out)? {
+        } else if is_media_file(&name) || !is_regular(&p) || !read_file(&p, &label, ctx, out)? {
             out.files_skipped += 1;
         }
     }
@@ -463,7 +476,29 @@ pub fn context(store: &Store, change: &Change) -> Result<Ctx> {
 /// the same transaction is rolled back: the preview.
 pub fn import(store: &mut Store, path: &Path, change: &Change, dry_run: bool) -> Result<Report> {
     let ctx = context(store, change)?;
-    let mut reading = read(path, &ctx)?;
+    let reading = read(path, &ctx)?;
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    import_reading(store, reading, &Source { name: file_name, backup_first: true }, change, dry_run, |_| Ok(()))
+}
+
+/// Where a reading came from, for the import history.
+pub struct Source {
+    /// The file's name, or the mailbox's.
+    pub name: String,
+    /// A backup before the import (every file import has one; a mailbox's few new mails need none).
+    pub backup_first: bool,
+}
+
+/// Logs what a reading found, in one transaction with its record in the history; `also` runs last
+/// in the same transaction (a mailbox remembers there where it stopped).
+pub fn import_reading(
+    store: &mut Store,
+    mut reading: Reading,
+    source: &Source,
+    change: &Change,
+    dry_run: bool,
+    also: impl FnOnce(&crate::store::WriteDb<'_>) -> Result<()>,
+) -> Result<Report> {
     for c in &mut reading.conversations {
         c.messages.sort_by_key(|m| m.at);
     }
@@ -481,15 +516,15 @@ pub fn import(store: &mut Store, path: &Path, change: &Change, dry_run: bool) ->
         files_skipped: reading.files_skipped,
     };
     report.records.rows = reading.conversations.iter().map(|c| c.messages.len() as u64).sum();
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
     let facts = FileFacts { hash: crate::normalize::hex(&reading.hash.clone().finalize()), format: formats.join(", ") };
-    let unit = Unit { kind: ImportKind::Touchpoints, file_name, facts, dry_run, now: change.now };
+    let unit = Unit { kind: ImportKind::Touchpoints, file_name: source.name.clone(), facts, dry_run, now: change.now, backup_first: source.backup_first };
     let mut summaries = Vec::new();
     records::apply(store, &unit, &mut report.records, |w, import_id| {
         let mut outcome = Outcome::default();
         for conversation in &reading.conversations {
             summaries.push(log_conversation(w, conversation, change, import_id, &mut outcome)?);
         }
+        also(w)?;
         Ok(outcome)
     })?;
     for s in &summaries {

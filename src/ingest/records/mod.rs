@@ -175,7 +175,7 @@ pub fn import_touchpoints(store: &mut Store, path: &Path, change: &Change, dry_r
             }
         }
     }
-    let unit = Unit { kind: ImportKind::Touchpoints, file_name: file_name(path), facts, dry_run, now: change.now };
+    let unit = Unit { kind: ImportKind::Touchpoints, file_name: file_name(path), facts, dry_run, now: change.now, backup_first: true };
     apply(store, &unit, &mut report, |w, import_id| {
         let mut outcome = Outcome::default();
         for (number, draft) in &drafts {
@@ -237,6 +237,8 @@ pub(crate) struct Unit {
     pub(crate) facts: FileFacts,
     pub(crate) dry_run: bool,
     pub(crate) now: chrono::DateTime<chrono::Utc>,
+    /// A backup before it (every file import; a mailbox's few new mails go without).
+    pub(crate) backup_first: bool,
 }
 
 /// Runs `f` (given the import's number) in one transaction with the import's record: every row of
@@ -264,7 +266,9 @@ pub(crate) fn apply(store: &mut Store, unit: &Unit, report: &mut Report, f: impl
     let (outcome, import_id) = if unit.dry_run {
         store.rehearse(work)?
     } else {
-        crate::backup::before(store, crate::backup::BEFORE_IMPORT, unit.now)?;
+        if unit.backup_first {
+            crate::backup::before(store, crate::backup::BEFORE_IMPORT, unit.now)?;
+        }
         let what = format!("the import of {}", unit.file_name);
         store.announce(&what, |store| store.bulk(|store| store.write(work)))?
     };
@@ -296,7 +300,7 @@ pub fn import_purchases(store: &mut Store, path: &Path, change: &Change, dry_run
         };
         drafts.push((order.row, draft));
     }
-    let unit = Unit { kind: ImportKind::Purchases, file_name: file_name(path), facts, dry_run, now: change.now };
+    let unit = Unit { kind: ImportKind::Purchases, file_name: file_name(path), facts, dry_run, now: change.now, backup_first: true };
     apply(store, &unit, &mut report, |w, import_id| {
         let mut outcome = Outcome::default();
         for (number, draft) in &drafts {

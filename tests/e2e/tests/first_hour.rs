@@ -348,3 +348,25 @@ fn a_whatsapp_chat_goes_through_the_import_screen_onto_the_profile_and_into_the_
     assert!(!inbox.contains("green linen apron"), "answered: {inbox}");
     app.screenshot("inbox-after-whatsapp");
 }
+
+#[test]
+fn settings_has_the_shops_time_zone_and_a_mailbox_that_says_what_is_missing() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start_with(shop_with_amelia);
+    let db = app.db_dir.path().join("e2e.db");
+    app.resize(1024, 700);
+    app.wait_text("#today-title", "the app, ready", |t| !t.is_empty());
+    app.find("#nav-settings").click();
+    app.wait_text("#mailbox-status", "the mailbox card", |t| t.starts_with("No mailbox yet"));
+    let zone = app.find("#setting-time_zone");
+    zone.clear();
+    zone.type_text("Europe/Paris\n");
+    app.script("document.getElementById('setting-time_zone').dispatchEvent(new Event('change')); return true");
+    app.wait_text("label[for=setting-time_zone] .saved", "the zone saved", |t| t == "Saved");
+    let out = std::process::Command::new(regulars_e2e::target_dir().join("debug/regulars")).arg("--db").arg(&db).args(["settings", "get", "time_zone"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "Europe/Paris");
+    // Nothing filled in: each missing thing said, nothing saved.
+    app.find("#mailbox-save").click();
+    app.wait_text("#mailbox-error", "what is missing", |t| t.contains("Say which server") && t.contains("Say the user name"));
+    app.screenshot("settings-mailbox-1024");
+}

@@ -1,11 +1,12 @@
 // Settings after the first run: the shop's name and country (how phones, dates and money are
-// read and written), its currency, how much marketing a day and how often per customer, how soon
+// read and written), its currency and time zone, the shop's mailbox, how much marketing a day and how often per customer, how soon
 // to answer each kind of message, and starting over (a backup is made first).
 import { api } from '../api.js';
 import { h, render, plural } from '../dom.js';
 import { KIND_NAMES } from '../words.js';
 import { toast, confirmDialog } from './feedback.js';
 import { dates } from '../locale.js';
+import { renderMailbox } from './mailbox.js';
 
 let current = { el: null, onChanged: null, onError: null };
 
@@ -83,6 +84,7 @@ export async function renderSettings(el, { onChanged, onError }) {
   const name = h('input', { type: 'text', value: s.shop_name, autocomplete: 'off', maxlength: '120' });
   const country = h('select', {}, countries.map(([code, label]) => h('option', { value: code, selected: code === s.country }, label)));
   currency = h('input', { type: 'text', value: s.currency, maxlength: '3', size: '4', autocomplete: 'off', spellcheck: 'false' });
+  const mailboxCard = h('section', { class: 'card', id: 'settings-mailbox' }, h('h3', {}, 'Email'), h('p', { class: 'muted' }, 'Loading…'));
   render(el,
     h('header', { class: 'pane-head' }, h('div', {},
       h('h1', { id: 'settings-title' }, 'Settings'),
@@ -91,7 +93,10 @@ export async function renderSettings(el, { onChanged, onError }) {
       h('section', { class: 'card', id: 'settings-shop' }, h('h3', {}, 'Your shop'),
         setting('Name', 'shop_name', name, 'Signs the messages Regulars drafts for you.'),
         setting('Country', 'country', country, 'Phone numbers without a country code are read as numbers from here; dates and amounts are written its way.'),
-        setting('Currency', 'currency', currency, 'The three-letter code, such as GBP, EUR or USD.')),
+        setting('Currency', 'currency', currency, 'The three-letter code, such as GBP, EUR or USD.'),
+        setting('Time zone', 'time_zone', h('input', { type: 'text', value: s.time_zone, autocomplete: 'off', spellcheck: 'false' }),
+          'Where the times of WhatsApp chats you import were written, such as Europe/London.')),
+      mailboxCard,
       h('section', { class: 'card', id: 'settings-marketing' }, h('h3', {}, 'Offers and invitations'),
         setting('At most this many a day', 'marketing_per_day', number(s.marketing_per_day, 0, 10000), 'The rest wait for the days after, so that each day is a day’s work.'),
         setting('At most one per customer every', 'marketing_cap_days', number(s.marketing_cap_days, 0, 365), 'Days. Replies and thank-yous are never held back.')),
@@ -100,4 +105,5 @@ export async function renderSettings(el, { onChanged, onError }) {
         h('p', { class: 'muted' }, 'Tried the demo shop, or imported the wrong file? Empty the shop and begin again. A backup is made first.'),
         h('button', { class: 'btn danger', type: 'button', id: 'start-over', onclick: () => startOver(info.customer_count) },
           info.customer_count ? `Remove all ${plural(info.customer_count, 'customer')} and start over…` : 'Start over…'))));
+  renderMailbox(mailboxCard);
 }
