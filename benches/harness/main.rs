@@ -5,7 +5,7 @@
 //!
 //! `./scripts/bench.sh` runs it (it first builds the release app for the launch figures).
 //! Environment: `REGULARS_BENCH_SIZES=10000,100000` (default 10k, 100k, 1M), `REGULARS_BENCH_RUNS`
-//! (default 3), `REGULARS_BENCH_ONLY=import,search,conversations,followups,sentiment,app` (default all),
+//! (default 3), `REGULARS_BENCH_ONLY=import,search,duplicates,conversations,followups,sentiment,app` (default all),
 //! `REGULARS_BENCH_OUT` (default `BENCHMARKS.md` in the workspace; `-` prints it instead).
 
 mod data;
@@ -89,6 +89,9 @@ fn main() {
         if bench.wants("search") {
             search_as_you_type(&mut bench, n, &db);
         }
+        if bench.wants("duplicates") {
+            duplicates(&mut bench, n, &db);
+        }
         if bench.wants("conversations") {
             conversations(&mut bench, n);
         }
@@ -144,6 +147,28 @@ fn child_conversations(file: &str, db: &str) {
     let report = regulars::conversations::import(&mut store, Path::new(file), &change, false).expect("import");
     let took = started.elapsed().as_secs_f64();
     println!("{took} {} {}", peak_bytes(), report.records.added);
+}
+
+/// The whole list of possible duplicates of the imported shop (one in fifty customers shares a
+/// name with another; many share first names and surnames).
+fn duplicates(bench: &mut Bench, n: usize, db: &Path) {
+    let store = Store::open(db).expect("the imported shop");
+    let mut groups = 0;
+    let times = timed_peer(bench.runs, || {
+        groups = regulars::duplicates::find(&store).expect("duplicates").len();
+        true
+    })
+    .unwrap_or_default();
+    let ours = Stats::new(Unit::Seconds, times);
+    bench.push(Line {
+        section: "Finding possible duplicates (blocking by mailbox, phone, handle, address and name; every pair in a block weighed)",
+        what: format!("the whole list ({groups} groups)"),
+        size: Some(n),
+        met: (n == 100_000).then(|| ours.median() < 2.0),
+        ours,
+        peer: Peer::None,
+        goal: if n == 100_000 { "under 2 s".into() } else { String::new() },
+    });
 }
 
 /// A WhatsApp chat and a Gmail mbox of `n` messages each, imported in a child process.

@@ -6,6 +6,7 @@
 
 pub mod customers;
 pub mod demo;
+pub mod duplicates;
 pub mod export;
 pub mod followups;
 pub mod insight;

@@ -17,6 +17,8 @@ use super::*;
 pub enum CustomersCommand {
     /// Add a customer
     Add(Fields),
+    /// Groups of customers who are probably one person, best first, with the reasons
+    Duplicates,
     /// Show one customer: REF is a number, email, phone, @handle, platform:handle or exact name
     Show {
         reference: String,
@@ -168,6 +170,23 @@ pub fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -
             } else {
                 print_summaries(&page.items)?;
                 eprintln!("{} of {} customers", page.items.len(), page.total);
+            }
+            Ok(())
+        }
+        CustomersCommand::Duplicates => {
+            let groups = regulars::duplicates::find(store)?;
+            if json {
+                return super::output::print_json(&groups);
+            }
+            if groups.is_empty() {
+                say!("no customers look like one person");
+            }
+            for g in &groups {
+                let who: Vec<String> = g.customers.iter().map(|m| format!("#{} {}", m.id, m.display_name)).collect();
+                say!("{} (score {})", who.join(" · "), g.score);
+                for reason in &g.reasons {
+                    say!("  {reason}");
+                }
             }
             Ok(())
         }

@@ -7,10 +7,12 @@
 //! connection settings (pragmas) are applied on every open, outside the migrations.
 
 pub mod backup;
+mod identity;
 mod imports;
 mod insight;
 mod touchpoints;
 
+pub use identity::Identity;
 pub use imports::{Holders, ImportChange};
 pub use insight::{BaseRow, Contact, Said, SuggestionRow, SuggestionStatus, TouchpointRollup};
 pub use touchpoints::{AuthorKey, Waiting};
