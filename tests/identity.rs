@@ -29,3 +29,85 @@ fn possible_duplicates_come_best_first_with_their_reasons_and_near_misses_stay_o
     let text = shop.ok(&["customers", "duplicates"]);
     assert!(text.starts_with("#1 Ann Lee · #2 Annie Lee"), "{text}");
 }
+
+fn show(shop: &Shop, who: &str) -> serde_json::Value {
+    shop.json(&["customers", "show", who])
+}
+
+fn count_of(shop: &Shop, args: &[&str]) -> usize {
+    shop.json(args).as_array().unwrap().len()
+}
+
+#[test]
+fn a_merge_moves_everything_a_dry_run_changes_nothing_and_unmerge_puts_each_thing_back() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Ann", "--last-name", "Lee", "--email", "ann.lee@gmail.com", "--phone", "07911 123456", "--tag", "vip", "--notes", "Likes linen", "--consent", "email=yes"]);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    shop.ok(&["customers", "add", "--first-name", "Annie", "--last-name", "Lee", "--email", "annlee@googlemail.com", "--handle", "instagram:annie.lee", "--tag", "local", "--notes", "Prefers mornings", "--city", "York", "--street", "1 Stonegate", "--consent", "email=no"]);
+    shop.ok(&["touchpoints", "add", "--customer", "2", "--channel", "instagram", "--kind", "question", "--text", "Do you have the blue scarf?", "--at", "2026-11-01T10:00:00Z"]);
+    shop.ok(&["touchpoints", "add", "--customer", "2", "--channel", "instagram", "--kind", "comment", "--text", "Love it", "--at", "2026-11-02T10:00:00Z"]);
+    shop.ok(&["purchases", "add", "--customer", "2", "--amount", "30.00", "--at", "2026-11-03T10:00:00Z"]);
+    shop.ok(&["purchases", "add", "--customer", "1", "--amount", "20.00", "--at", "2026-10-03T10:00:00Z"]);
+    // A dry run says what the merge makes and changes nothing.
+    let dry = shop.json(&["customers", "merge", "1", "2", "--dry-run"]);
+    assert_eq!((dry["merge_id"].is_null(), dry["customer"]["emails"].as_array().unwrap().len()), (true, 2), "{dry}");
+    assert_eq!(dry["customer"]["address"]["city"], "York", "by default the fuller value stands");
+    assert_eq!(count_of(&shop, &["touchpoints", "list", "--customer", "2"]), 2, "nothing moved");
+    // The merge.
+    let merged = shop.json(&["customers", "merge", "1", "2", "--pick", "first_name=1"]);
+    let merge_id = merged["merge_id"].as_i64().expect("a merge number").to_string();
+    let ann = show(&shop, "1");
+    assert_eq!(ann["emails"], serde_json::json!(["ann.lee@gmail.com", "annlee@googlemail.com"]));
+    assert_eq!((ann["first_name"].as_str(), ann["display_name"].as_str(), ann["handles"]["instagram"].as_str()), (Some("Ann"), Some("Ann Lee"), Some("annie.lee")), "the owner's pick stands");
+    assert_eq!(ann["tags"], serde_json::json!(["vip", "local"]));
+    assert_eq!(ann["notes"], "Likes linen\n\nPrefers mornings");
+    assert_eq!((ann["address"]["city"].as_str(), ann["address"]["street"].as_str()), (Some("York"), Some("1 Stonegate")), "the fuller address stands");
+    assert_eq!(ann["consent"]["email"], "no", "the most recent answer stands: a withdrawal is never lost");
+    assert_eq!(ann["consent_history"].as_array().unwrap().len(), 2, "both records kept: {ann}");
+    assert_eq!(count_of(&shop, &["touchpoints", "list", "--customer", "1"]), 2);
+    assert_eq!(count_of(&shop, &["purchases", "list", "--customer", "1"]), 2);
+    assert_eq!(show(&shop, "annlee@googlemail.com")["id"], 1, "the merged-away address finds the kept customer");
+    assert_eq!(show(&shop, "instagram:annie.lee")["id"], 1);
+    assert_eq!(shop.json(&["customers", "list"]).as_array().map_or(0, |a| a.len()).max(1), 1);
+    let refused = shop.fails(&["customers", "restore", "2"]);
+    assert!(refused.contains(&format!("unmerge {merge_id}")), "{refused}");
+    // Logged on the kept customer after the merge: stays there when the merge is taken back.
+    shop.ok(&["touchpoints", "add", "--customer", "1", "--channel", "email", "--kind", "question", "--text", "Open Sunday?"]);
+    let undone = shop.json(&["customers", "unmerge", &merge_id]);
+    assert_eq!(undone["touchpoints_kept"], 1, "{undone}");
+    let (ann, annie) = (show(&shop, "1"), show(&shop, "2"));
+    assert_eq!(ann["emails"], serde_json::json!(["ann.lee@gmail.com"]));
+    assert_eq!(annie["emails"], serde_json::json!(["annlee@googlemail.com"]));
+    assert_eq!((annie["handles"]["instagram"].as_str(), annie["consent"]["email"].as_str()), (Some("annie.lee"), Some("no")));
+    assert_eq!(ann["consent"]["email"], "yes");
+    assert_eq!(count_of(&shop, &["touchpoints", "list", "--customer", "2"]), 2, "each message with the customer it came from");
+    assert_eq!(count_of(&shop, &["touchpoints", "list", "--customer", "1"]), 1);
+    assert_eq!(count_of(&shop, &["purchases", "list", "--customer", "2"]), 1);
+    assert!(shop.fails(&["customers", "unmerge", &merge_id]).contains("taken back already"));
+    assert!(shop.fails(&["customers", "merge", "1", "1"]).contains("named twice"));
+}
+
+#[test]
+fn a_merge_across_an_import_that_is_then_undone_loses_nothing() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Carla", "--last-name", "Mendes", "--email", "carla@mendes.example"]);
+    let file = shop.dir().join("list.csv");
+    std::fs::write(&file, "First Name,Last Name,Email,Phone\nCarla,Mendes,c.mendes@gmail.com,07700 900123\nBen,Ode,ben@ode.example,\n").unwrap();
+    let imported = shop.json(&["import", file.to_str().unwrap()]);
+    let import_id = imported["import_id"].as_i64().unwrap().to_string();
+    let carla_two = show(&shop, "c.mendes@gmail.com")["id"].as_i64().unwrap().to_string();
+    shop.ok(&["touchpoints", "add", "--customer", &carla_two, "--channel", "sms", "--kind", "question", "--text", "Is my order ready?"]);
+    let merged = shop.json(&["customers", "merge", "1", &carla_two]);
+    assert!(merged["merge_id"].is_i64());
+    // Undoing the import now: the customer it created lives on in Carla #1, with her message.
+    let undo = shop.run(&["imports", "undo", &import_id, "--json"]);
+    let carla = show(&shop, "1");
+    assert!(carla["emails"].as_array().unwrap().iter().any(|e| e == "carla@mendes.example"), "{carla}");
+    assert_eq!(count_of(&shop, &["touchpoints", "list", "--customer", "1"]), 1, "her message is not lost");
+    if undo.status.success() {
+        assert!(shop.run(&["customers", "show", "ben@ode.example"]).status.success() == false, "Ben, created by the import, is gone");
+    } else {
+        let said = String::from_utf8_lossy(&undo.stderr);
+        assert!(said.contains("merge"), "a refusal names the merge: {said}");
+    }
+}

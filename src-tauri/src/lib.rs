@@ -216,6 +216,24 @@ async fn delete_customer(state: State<'_, AppState>, id: CustomerId) -> CmdResul
     state.with(|s| customers::delete(s, id, Utc::now()))
 }
 
+/// The customers who are probably one person, best first.
+#[tauri::command]
+async fn find_duplicates(state: State<'_, AppState>) -> CmdResult<Vec<regulars::duplicates::Group>> {
+    state.with(|s| regulars::duplicates::find(s))
+}
+
+/// Merges `others` into `keep`, the owner's picks standing field by field (a backup first).
+#[tauri::command]
+async fn merge_customers(state: State<'_, AppState>, keep: CustomerId, others: Vec<CustomerId>, choices: regulars::merge::Choices) -> CmdResult<regulars::merge::Merged> {
+    state.with(|s| regulars::merge::merge(s, keep, &others, &choices, &Change::from_settings(s, Utc::now(), "app")?, false))
+}
+
+/// Takes a merge back.
+#[tauri::command]
+async fn unmerge_customers(state: State<'_, AppState>, id: i64) -> CmdResult<regulars::merge::Unmerged> {
+    state.with(|s| regulars::merge::unmerge(s, id, &Change::from_settings(s, Utc::now(), "app")?))
+}
+
 #[tauri::command]
 async fn restore_customer(state: State<'_, AppState>, id: CustomerId) -> CmdResult<Customer> {
     state.with(|s| customers::restore(s, id))
@@ -730,6 +748,9 @@ pub fn run() {
             import_records,
             import_conversations,
             choose_import_folder,
+            find_duplicates,
+            merge_customers,
+            unmerge_customers,
             mail::mailbox_get,
             mail::mailbox_set,
             mail::mailbox_forget,

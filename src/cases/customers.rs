@@ -559,6 +559,13 @@ pub fn delete(store: &mut Store, id: CustomerId, now: DateTime<Utc>) -> Result<C
 }
 
 pub fn restore(store: &mut Store, id: CustomerId) -> Result<Customer> {
+    if let Some(keep) = store.db().merged_into(id)? {
+        let merges = store.db().merges_of(keep)?;
+        return Err(Error::conflict(format!(
+            "customer #{id} was merged into #{keep}; take the merge back instead{}",
+            merges.first().map(|m| format!(" (regulars customers unmerge {m})")).unwrap_or_default()
+        )));
+    }
     match store.db().presence(id)? {
         Presence::Deleted => {}
         Presence::Live => return Err(Error::conflict(format!("customer #{id} is not in the trash"))),

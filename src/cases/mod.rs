@@ -12,6 +12,7 @@ pub mod followups;
 pub mod insight;
 pub mod listening;
 pub mod memo;
+pub mod merge;
 pub mod purchases;
 pub mod search;
 pub mod segments;

@@ -19,6 +19,23 @@ pub enum CustomersCommand {
     Add(Fields),
     /// Groups of customers who are probably one person, best first, with the reasons
     Duplicates,
+    /// Merge customers who are one person into the first (a backup first); prints {merge_id, customer}
+    Merge {
+        /// The customer kept (number, email, phone, @handle or exact name)
+        keep: String,
+        /// The customers merged into it
+        #[arg(required = true)]
+        others: Vec<String>,
+        /// FIELD=REF: whose value stands for a field (first_name, last_name, display_name, company,
+        /// address, birthday, preferred_channel, or a platform's handle); default: the fuller, the newer
+        #[arg(long, value_name = "FIELD=REF")]
+        pick: Vec<String>,
+        /// Show what the merge would make, and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Take a merge back: each customer as they were, each message and purchase where it came from
+    Unmerge { merge_id: i64 },
     /// Show one customer: REF is a number, email, phone, @handle, platform:handle or exact name
     Show {
         reference: String,
@@ -170,6 +187,45 @@ pub fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -
             } else {
                 print_summaries(&page.items)?;
                 eprintln!("{} of {} customers", page.items.len(), page.total);
+            }
+            Ok(())
+        }
+        CustomersCommand::Merge { keep, others, pick, dry_run } => {
+            let change = change(store, None)?;
+            let keep = customers::resolve(store, &keep, change.region)?;
+            let others = others.iter().map(|r| customers::resolve(store, r, change.region)).collect::<regulars::Result<Vec<_>>>()?;
+            let mut choices = regulars::merge::Choices::new();
+            for p in pick {
+                let Some((field, who)) = p.split_once('=') else { anyhow::bail!("--pick: write “{p}” as FIELD=REF, e.g. first_name=12") };
+                choices.insert(field.trim().to_string(), customers::resolve(store, who, change.region)?);
+            }
+            let merged = regulars::merge::merge(store, keep, &others, &choices, &change, dry_run)?;
+            if json {
+                return super::output::print_json(&merged);
+            }
+            let c = &merged.customer;
+            let verb = if dry_run { "would merge" } else { "merged" };
+            let names: Vec<String> = merged.merged.iter().map(|id| format!("#{id}")).collect();
+            say!("{verb} {} into {} (#{}): {} messages and {} purchases moved", names.join(", "), c.display_name, c.id, merged.touchpoints_moved, merged.purchases_moved);
+            say!("  emails: {}; phones: {}", c.emails.join(", "), c.phones.join(", "));
+            if let Some(id) = merged.merge_id {
+                say!("take it back with: regulars customers unmerge {id}");
+            }
+            Ok(())
+        }
+        CustomersCommand::Unmerge { merge_id } => {
+            let change = change(store, None)?;
+            let undone = regulars::merge::unmerge(store, merge_id, &change)?;
+            if json {
+                return super::output::print_json(&undone);
+            }
+            let names: Vec<String> = undone.customers.iter().map(|c| format!("{} (#{})", c.display_name, c.id)).collect();
+            say!("took merge #{merge_id} back: {}", names.join(", "));
+            if undone.touchpoints_kept + undone.purchases_kept > 0 {
+                say!("  {} messages and {} purchases logged since the merge stay on {}", undone.touchpoints_kept, undone.purchases_kept, names[0]);
+            }
+            if undone.kept_edits {
+                say!("  {} was changed after the merge: their details stay as they are now", names[0]);
             }
             Ok(())
         }

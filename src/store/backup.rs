@@ -22,6 +22,7 @@ pub const BEFORE_RESTORE: &str = "before-restore";
 pub const BEFORE_MIGRATION: &str = "before-migration";
 pub const DAILY: &str = "daily";
 pub const BEFORE_START_OVER: &str = "before-start-over";
+pub const BEFORE_MERGE: &str = "before-merge";
 
 /// One backup file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

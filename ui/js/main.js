@@ -14,6 +14,7 @@ import { renderListening } from './views/listening.js';
 import { openQuickLog } from './views/quicklog.js';
 import { renderToday, todayKey } from './views/today.js';
 import { renderSettings } from './views/settings.js';
+import { renderDuplicates } from './views/duplicates.js';
 
 const state = {
   info: null,
@@ -342,6 +343,15 @@ function bindKeys() {
   });
   $('new-customer').addEventListener('click', () => { showView('customers'); newCustomer(); });
   $('nav-customers').addEventListener('click', () => showView('customers'));
+  $('show-duplicates').addEventListener('click', () => {
+    showView('customers');
+    state.mode = 'duplicates';
+    renderDuplicates(detail(), {
+      onOpen: (id) => openCustomer(id),
+      onChanged: async () => { await refreshInfo(); await loadList(); },
+      onError: showError,
+    });
+  });
   $('nav-import').addEventListener('click', () => showView('import'));
   $('nav-inbox').addEventListener('click', () => showView('inbox'));
   $('nav-today').addEventListener('click', () => showView('today'));

@@ -370,3 +370,34 @@ fn settings_has_the_shops_time_zone_and_a_mailbox_that_says_what_is_missing() {
     app.wait_text("#mailbox-error", "what is missing", |t| t.contains("Say which server") && t.contains("Say the user name"));
     app.screenshot("settings-mailbox-1024");
 }
+
+#[test]
+fn two_customers_who_are_one_person_are_merged_from_the_duplicates_view_and_the_merge_undone() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start_with(|db| {
+        cli(db, &["settings", "set", "country", "GB"]);
+        cli(db, &["settings", "set", "onboarded", "true"]);
+        cli(db, &["settings", "set", "shop_name", "Hart & Home"]);
+        cli(db, &["customers", "add", "--first-name", "Ann", "--last-name", "Lee", "--email", "ann.lee@gmail.com"]);
+        cli(db, &["customers", "add", "--first-name", "Annie", "--last-name", "Lee", "--email", "annlee+shop@googlemail.com", "--city", "York"]);
+        cli(db, &["touchpoints", "add", "--customer", "2", "--channel", "instagram", "--kind", "question", "--text", "Do you have the blue scarf?"]);
+    });
+    let db = app.db_dir.path().join("e2e.db");
+    app.wait_text("#today-title", "the app, ready", |t| !t.is_empty());
+    app.find("#nav-customers").click();
+    app.find("#show-duplicates").click();
+    app.wait_text("#duplicates-count", "one group", |t| t.starts_with("1 group"));
+    assert!(app.find("#duplicate-list").text().contains("the same mailbox written two ways"));
+    app.click(".duplicate-group .btn");
+    app.wait_text("#merge-compare", "the two side by side", |t| t.contains("Annie") && t.contains("York"));
+    app.screenshot("merge-compare");
+    app.find("#merge-run").click();
+    app.wait_text("#profile-name", "the kept customer", |t| t == "Ann Lee");
+    app.wait_text("#detail", "both addresses on the profile", |t| t.contains("annlee+shop@googlemail.com") && t.contains("York"));
+    assert_eq!(touchpoints_of(&db, "ann.lee@gmail.com").len(), 1, "Annie's message moved");
+    app.screenshot("merged-profile");
+    app.click(".toast button");
+    app.wait_text(".toast:last-child", "the undo", |t| t.contains("apart again"));
+    assert_eq!(touchpoints_of(&db, "annlee+shop@googlemail.com").len(), 1, "the message back with Annie");
+    assert_eq!(cli_json(&db, &["customers", "show", "ann.lee@gmail.com"])["emails"], serde_json::json!(["ann.lee@gmail.com"]));
+}

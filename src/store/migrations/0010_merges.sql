@@ -1,0 +1,14 @@
+-- One person, every channel: customers merged into another. The merged-away customer stays (in the
+-- trash, `merged_into` set) until the merge is taken back; `merges` records what moved, so that
+-- an undo puts each thing back where it came from. Erasing the kept customer erases both.
+-- Applied once; never edit: add a new migration instead.
+
+ALTER TABLE customers ADD COLUMN merged_into INTEGER REFERENCES customers (id) ON DELETE CASCADE;
+CREATE TABLE merges (
+    id         INTEGER PRIMARY KEY,
+    keep_id    INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+    at         TEXT NOT NULL,              -- RFC 3339, UTC
+    record     TEXT NOT NULL,              -- JSON: each customer before, and the rows that moved
+    undone_at  TEXT
+);
+CREATE INDEX merges_by_keep ON merges (keep_id);
