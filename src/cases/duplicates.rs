@@ -7,7 +7,7 @@
 //! name's canonical form or its first letters), never every pair; a block too common to mean
 //! anything (the shop's hundred Smiths sharing only a surname) is passed over.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -21,6 +21,12 @@ pub const THRESHOLD: i32 = 25;
 
 /// A block with more customers than this says nothing about any two of them.
 const MAX_BLOCK: usize = 60;
+
+/// Pairs this sure join into groups (a key shared, or a name and an address)...
+const STRONG: i32 = 50;
+
+/// ...of at most this many customers.
+const MAX_GROUP: usize = 8;
 
 /// Customers who are probably one person.
 #[derive(Debug, Clone, Serialize)]
@@ -187,8 +193,13 @@ fn distance(a: &str, b: &str) -> usize {
 /// One customer prepared for comparing.
 struct Prepared<'a> {
     who: &'a Identity,
-    mailboxes: BTreeSet<String>,
-    phones: BTreeSet<String>,
+    /// Each email's mailbox, in the order of `who.emails`.
+    mailboxes: Vec<String>,
+    phones: Vec<String>,
+    /// The name as written, folded (to tell "the same name" from one spelled otherwise).
+    raw_name: String,
+    /// `first last`, canonical.
+    full: String,
     handles: Vec<(String, String)>,
     first: String,
     last: String,
@@ -205,14 +216,17 @@ fn prepare(who: &Identity) -> Prepared<'_> {
     };
     let address = (!who.street.trim().is_empty() && !who.postal_code.trim().is_empty())
         .then(|| format!("{}|{}", fold(&who.postal_code).replace(' ', ""), street_key(&who.street)));
+    let (first_c, last_c) = (canon(&first), canon(&last));
     Prepared {
         who,
         mailboxes: who.emails.iter().map(|e| mailbox(e)).collect(),
         phones: who.phones.iter().map(|p| phone_tail(p)).filter(|t| t.len() >= 7).collect(),
-        handles: who.handles.iter().filter_map(|h| h.split_once(':')).map(|(p, h)| (p.to_string(), h.to_lowercase())).collect(),
+        handles: who.handles.iter().map(|h| h.split_once(':').map_or((String::new(), h.to_lowercase()), |(p, h)| (p.to_string(), h.to_lowercase()))).collect(),
         given: given_forms(&first),
-        first: canon(&first),
-        last: canon(&last),
+        raw_name: fold(&format!("{} {}", who.first_name, who.last_name)),
+        full: format!("{first_c} {last_c}"),
+        first: first_c,
+        last: last_c,
         city: canon(&who.city),
         address,
     }
@@ -238,69 +252,98 @@ fn keys(p: &Prepared<'_>) -> Vec<String> {
     keys
 }
 
-/// How sure that `a` and `b` are one person, and why.
-fn compare(a: &Prepared<'_>, b: &Prepared<'_>) -> (i32, Vec<String>) {
-    let mut score = 0;
-    let mut why: Vec<String> = Vec::new();
-    if let Some(m) = a.mailboxes.intersection(&b.mailboxes).next() {
-        score += 60;
-        let written = |p: &Prepared<'_>| p.who.emails.iter().find(|e| mailbox(e) == *m).cloned().unwrap_or_default();
-        why.push(format!("the same mailbox written two ways ({} and {})", written(a), written(b)));
-    }
-    if a.phones.intersection(&b.phones).next().is_some() {
-        score += 55;
-        why.push("the same phone number written another way".into());
-    }
-    for (pa, ha) in &a.handles {
-        if let Some((pb, _)) = b.handles.iter().find(|(pb, hb)| hb == ha && pb != pa) {
-            score += 40;
-            why.push(format!("the same handle @{ha} on {pa} and {pb}"));
-            break;
+/// One piece of evidence that two customers are one person (or, `OtherTown`, are not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Evidence {
+    /// The same mailbox: the index of the email in each customer's list.
+    Mailbox(usize, usize),
+    Phone,
+    /// The same handle: the index of the handle in each customer's list.
+    Handle(usize, usize),
+    Address,
+    SameName,
+    NameSpelledOtherwise,
+    GivenNameForms,
+    Swapped,
+    Slip,
+    SameTown,
+    OtherTown,
+}
+
+impl Evidence {
+    fn weight(self) -> i32 {
+        match self {
+            Evidence::Mailbox(..) => 60,
+            Evidence::Phone => 55,
+            Evidence::Handle(..) => 40,
+            Evidence::Address | Evidence::SameName => 30,
+            Evidence::NameSpelledOtherwise => 28,
+            Evidence::GivenNameForms | Evidence::Swapped => 25,
+            Evidence::Slip => 15,
+            Evidence::SameTown => 10,
+            Evidence::OtherTown => -20,
         }
+    }
+
+    /// In the owner's words.
+    fn words(self, a: &Identity, b: &Identity) -> String {
+        match self {
+            Evidence::Mailbox(i, j) => format!("the same mailbox written two ways ({} and {})", a.emails[i], b.emails[j]),
+            Evidence::Phone => "the same phone number written another way".into(),
+            Evidence::Handle(i, j) => {
+                let (pa, h) = a.handles[i].split_once(':').unwrap_or(("", &a.handles[i]));
+                let pb = b.handles[j].split_once(':').map_or("", |(p, _)| p);
+                format!("the same handle @{h} on {pa} and {pb}")
+            }
+            Evidence::Address => "the same street and postcode".into(),
+            Evidence::SameName => "the same name".into(),
+            Evidence::NameSpelledOtherwise => format!("{} and {} are the same name written another way", a.display_name, b.display_name),
+            Evidence::GivenNameForms => format!("{} and {} are forms of one given name", a.first_name, b.first_name),
+            Evidence::Swapped => "first and last name swapped".into(),
+            Evidence::Slip => format!("{} and {} are a letter apart", a.display_name, b.display_name),
+            Evidence::SameTown => format!("both in {}", a.city),
+            Evidence::OtherTown => format!("but one in {} and one in {}", a.city, b.city),
+        }
+    }
+}
+
+/// What says that `a` and `b` are one person (or not), and how sure that makes it.
+fn compare(a: &Prepared<'_>, b: &Prepared<'_>) -> (i32, Vec<Evidence>) {
+    let mut found: Vec<Evidence> = Vec::new();
+    if let Some((i, j)) = a.mailboxes.iter().enumerate().find_map(|(i, m)| b.mailboxes.iter().position(|n| n == m).map(|j| (i, j))) {
+        found.push(Evidence::Mailbox(i, j));
+    }
+    if a.phones.iter().any(|p| b.phones.contains(p)) {
+        found.push(Evidence::Phone);
+    }
+    if let Some((i, j)) = a.handles.iter().enumerate().find_map(|(i, (pa, ha))| b.handles.iter().position(|(pb, hb)| hb == ha && pb != pa).map(|j| (i, j))) {
+        found.push(Evidence::Handle(i, j));
     }
     if a.address.is_some() && a.address == b.address {
-        score += 30;
-        why.push("the same street and postcode".into());
+        found.push(Evidence::Address);
     }
     // What the keys said; the names and towns below only add to it.
-    let keys_said = score;
+    let keys_said = !found.is_empty();
     let names = !a.last.is_empty() && !b.last.is_empty();
-    let same_last = names && a.last == b.last;
-    let given_shared = a.given.iter().any(|g| b.given.contains(g));
-    if names && same_last && a.first == b.first {
-        let raw = |p: &Prepared<'_>| fold(&format!("{} {}", p.who.first_name, p.who.last_name));
-        if raw(a) == raw(b) {
-            score += 30;
-            why.push("the same name".into());
-        } else {
-            score += 28;
-            why.push(format!("{} and {} are the same name written another way", a.who.display_name, b.who.display_name));
-        }
-    } else if names && same_last && given_shared {
-        score += 25;
-        why.push(format!("{} and {} are forms of one given name", a.who.first_name, b.who.first_name));
+    if names && a.last == b.last && a.first == b.first {
+        found.push(if a.raw_name == b.raw_name { Evidence::SameName } else { Evidence::NameSpelledOtherwise });
+    } else if names && a.last == b.last && a.given.iter().any(|g| b.given.contains(g)) {
+        found.push(Evidence::GivenNameForms);
     } else if names && a.first == b.last && a.last == b.first {
-        score += 25;
-        why.push("first and last name swapped".into());
-    } else if names {
-        let (x, y) = (format!("{} {}", a.first, a.last), format!("{} {}", b.first, b.last));
+        found.push(Evidence::Swapped);
+    } else if names && a.full.len() >= 6 && a.full.len().abs_diff(b.full.len()) <= 1 && distance(&a.full, &b.full) <= 1 {
         // One slip (a letter wrong, missing, added, or two swapped): two are another name as often
         // as a typo (Robert and Roger).
-        if x.len() >= 6 && distance(&x, &y) <= 1 {
-            score += 15;
-            why.push(format!("{} and {} are a letter apart", a.who.display_name, b.who.display_name));
-        }
+        found.push(Evidence::Slip);
     }
     if !a.city.is_empty() && !b.city.is_empty() {
         if a.city == b.city {
-            score += 10;
-            why.push(format!("both in {}", a.who.city));
-        } else if keys_said == 0 {
-            score -= 20;
-            why.push(format!("but one in {} and one in {}", a.who.city, b.who.city));
+            found.push(Evidence::SameTown);
+        } else if !keys_said {
+            found.push(Evidence::OtherTown);
         }
     }
-    (score, why)
+    (found.iter().map(|e| e.weight()).sum(), found)
 }
 
 /// Every group of customers who are probably one person, best first.
@@ -313,7 +356,7 @@ pub fn find(store: &(impl Reads + ?Sized)) -> Result<Vec<Group>> {
             blocks.entry(key).or_default().push(i);
         }
     }
-    let mut pairs: HashMap<(usize, usize), (i32, Vec<String>)> = HashMap::new();
+    let mut pairs: HashMap<(usize, usize), (i32, Vec<Evidence>)> = HashMap::new();
     for members in blocks.values().filter(|m| m.len() > 1 && m.len() <= MAX_BLOCK) {
         for (x, &i) in members.iter().enumerate() {
             for &j in &members[x + 1..] {
@@ -329,7 +372,7 @@ pub fn find(store: &(impl Reads + ?Sized)) -> Result<Vec<Group>> {
 }
 
 /// Joins the pairs into groups (who is a duplicate of whom, however linked), best first.
-fn group(prepared: &[Prepared<'_>], mut pairs: Vec<((usize, usize), (i32, Vec<String>))>) -> Vec<Group> {
+fn group(prepared: &[Prepared<'_>], mut pairs: Vec<((usize, usize), (i32, Vec<Evidence>))>) -> Vec<Group> {
     pairs.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
     let mut parent: HashMap<usize, usize> = HashMap::new();
     fn root(parent: &mut HashMap<usize, usize>, i: usize) -> usize {
@@ -341,23 +384,27 @@ fn group(prepared: &[Prepared<'_>], mut pairs: Vec<((usize, usize), (i32, Vec<St
         parent.insert(i, r);
         r
     }
-    for ((i, j), _) in &pairs {
+    // Only sure pairs join groups, and a group stays small enough to compare side by side: a
+    // weaker pair, or one that would make a crowd, is shown as a pair of its own.
+    let mut size: HashMap<usize, usize> = HashMap::new();
+    for ((i, j), (score, _)) in &pairs {
         let (a, b) = (root(&mut parent, *i), root(&mut parent, *j));
-        if a != b {
+        let joined = size.get(&a).copied().unwrap_or(1) + size.get(&b).copied().unwrap_or(1);
+        if a != b && *score >= STRONG && joined <= MAX_GROUP {
             parent.insert(a.max(b), a.min(b));
+            size.insert(a.min(b), joined);
         }
     }
-    let mut groups: Vec<(usize, Group)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut index: HashMap<(usize, usize), usize> = HashMap::new();
     for ((i, j), (score, why)) in pairs {
-        let r = root(&mut parent, i);
-        let at = match groups.iter().position(|(g, _)| *g == r) {
-            Some(at) => at,
-            None => {
-                groups.push((r, Group { score, customers: Vec::new(), reasons: Vec::new() }));
-                groups.len() - 1
-            }
-        };
-        let g = &mut groups[at].1;
+        let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+        let key = if ri == rj { (ri, usize::MAX) } else { (i, j) };
+        let at = *index.entry(key).or_insert_with(|| {
+            groups.push(Group { score, customers: Vec::new(), reasons: Vec::new() });
+            groups.len() - 1
+        });
+        let g = &mut groups[at];
         for k in [i, j] {
             if !g.customers.iter().any(|m| m.id == prepared[k].who.id) {
                 let w = prepared[k].who;
@@ -365,9 +412,9 @@ fn group(prepared: &[Prepared<'_>], mut pairs: Vec<((usize, usize), (i32, Vec<St
             }
         }
         let (a, b) = (&prepared[i].who, &prepared[j].who);
-        g.reasons.push(format!("#{} {} and #{} {}: {}", a.id, a.display_name, b.id, b.display_name, why.join("; ")));
+        let words: Vec<String> = why.iter().map(|e| e.words(a, b)).collect();
+        g.reasons.push(format!("#{} {} and #{} {}: {}", a.id, a.display_name, b.id, b.display_name, words.join("; ")));
     }
-    let mut groups: Vec<Group> = groups.into_iter().map(|(_, g)| g).collect();
     for g in &mut groups {
         g.customers.sort_by_key(|m| m.id);
     }
@@ -394,7 +441,7 @@ mod tests {
         }
     }
 
-    fn score(a: Identity, b: Identity) -> (i32, Vec<String>) {
+    fn score(a: Identity, b: Identity) -> (i32, Vec<Evidence>) {
         compare(&prepare(&a), &prepare(&b))
     }
 

@@ -12,3 +12,8 @@ CREATE TABLE merges (
     undone_at  TEXT
 );
 CREATE INDEX merges_by_keep ON merges (keep_id);
+-- Deleting a customer looks for those merged into them: without this, every delete reads the table.
+CREATE INDEX customers_merged_into ON customers (merged_into) WHERE merged_into IS NOT NULL;
+-- What waits for a reply from a customer on a channel (the shop's reply answers it): a chat of a
+-- hundred thousand messages must not read all of them at each reply.
+CREATE INDEX touchpoints_waiting_by_customer ON touchpoints (customer_id, channel, at) WHERE status = 'needs_reply';
