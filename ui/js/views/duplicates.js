@@ -31,7 +31,8 @@ export async function renderDuplicates(el, { onOpen, onChanged, onError }) {
     onError?.(error);
     return;
   }
-  const rows = groups.map((g, i) => h('li', { class: 'card duplicate-group', dataset: { index: String(i) } },
+  // The surest first hundred: a page of more is no help to anyone deciding one by one.
+  const rows = groups.slice(0, 100).map((g, i) => h('li', { class: 'card duplicate-group', dataset: { index: String(i) } },
     h('div', { class: 'duplicate-names' }, g.customers.map((m) => h('button', { class: 'link', type: 'button', onclick: () => onOpen(m.id) },
       h('strong', {}, m.display_name), h('span', { class: 'muted' }, ` #${m.id}${m.city ? ` · ${m.city}` : ''}`)))),
     h('ul', { class: 'reasons' }, g.reasons.map((r) => h('li', {}, r))),
@@ -39,7 +40,7 @@ export async function renderDuplicates(el, { onOpen, onChanged, onError }) {
   render(el, h('div', { class: 'duplicates', id: 'duplicates-view' },
     h('h1', {}, 'Possible duplicates'),
     h('p', { class: 'lead', id: 'duplicates-count' }, groups.length
-      ? `${plural(groups.length, 'group')} of customers who may be one person, the surest first. Merge them when they are; a merge can be undone.`
+      ? `${plural(groups.length, 'group')} of customers who may be one person, the surest first${groups.length > 100 ? ' (the first 100 shown)' : ''}. Merge them when they are; a merge can be undone.`
       : 'No customers look like one person.'),
     rows.length ? h('ol', { class: 'duplicate-list', id: 'duplicate-list' }, rows) : null));
 }
