@@ -111,3 +111,35 @@ fn a_merge_across_an_import_that_is_then_undone_loses_nothing() {
         assert!(said.contains("merge"), "a refusal names the merge: {said}");
     }
 }
+
+#[test]
+fn linking_who_wrote_teaches_the_profile_and_a_name_link_is_confirmed_or_undone() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Ann", "--last-name", "Lee", "--email", "ann@lee.example"]);
+    let said = |author: &str, text: &str| -> i64 {
+        shop.json(&["touchpoints", "add", "--author", author, "--channel", "whatsapp", "--kind", "question", "--text", text])["id"].as_i64().unwrap()
+    };
+    let first = said("+44 7911 000111", "Is the shop open today?");
+    said("+44 7911 000111", "And tomorrow?");
+    // The likely customer, before anything is typed: by name.
+    let by_name = said("Ann Lee", "Hello from my other phone");
+    assert_eq!(shop.json(&["touchpoints", "likely", &by_name.to_string()])[0]["id"], 1);
+    // "This is Ann": both messages from that number, and the number on her profile.
+    let linked = shop.json(&["touchpoints", "link", &first.to_string(), "--customer", "1"]);
+    assert_eq!((linked["also_linked"].as_u64(), linked["learned"].as_str()), (Some(1), Some("+447911000111")), "{linked}");
+    assert_eq!(shop.json(&["customers", "show", "1"])["phones"], serde_json::json!(["+447911000111"]));
+    let next = shop.json(&["touchpoints", "add", "--author", "07911 000111", "--channel", "sms", "--kind", "question", "--text", "Me again"]);
+    assert_eq!(next["customer_id"], 1, "the next message links by itself: {next}");
+    // A message linked by name alone (a conversation import) is confirmed, or said to be no customer's.
+    let chat = shop.dir().join("WhatsApp Chat with Ann Lee.txt");
+    std::fs::write(&chat, "01/03/2026, 10:00 - Ann Lee: Thank you for the flowers\n01/03/2026, 11:00 - Ann Lee: Are you open Sunday?\n").unwrap();
+    shop.ok(&["settings", "set", "shop_name", "Bloom"]);
+    shop.json(&["touchpoints", "import", chat.to_str().unwrap()]);
+    let mine: Vec<serde_json::Value> = shop.json(&["touchpoints", "list", "--customer", "1"]).as_array().unwrap().iter().filter(|t| t["linked_by_name"] == true).cloned().collect();
+    assert_eq!(mine.len(), 2, "linked by name, marked");
+    let one = mine[0]["id"].as_i64().unwrap().to_string();
+    assert_eq!(shop.json(&["touchpoints", "confirm", &one])["linked_by_name"], false);
+    let other = mine[1]["id"].as_i64().unwrap().to_string();
+    let taken_off = shop.json(&["touchpoints", "not-a-customer", &other]);
+    assert!(taken_off["customer_id"].is_null(), "{taken_off}");
+}

@@ -216,6 +216,30 @@ async fn delete_customer(state: State<'_, AppState>, id: CustomerId) -> CmdResul
     state.with(|s| customers::delete(s, id, Utc::now()))
 }
 
+/// Who the author of a message most likely is, best first.
+#[tauri::command]
+async fn likely_customers(state: State<'_, AppState>, id: TouchpointId) -> CmdResult<Vec<CustomerSummary>> {
+    state.with(|s| touchpoints::likely_customers(s, id, settings::region(s)?, 3))
+}
+
+/// A message linked by name alone is confirmed as its customer's.
+#[tauri::command]
+async fn confirm_link(state: State<'_, AppState>, id: TouchpointId) -> CmdResult<Touchpoint> {
+    state.with(|s| touchpoints::confirm_link(s, id))
+}
+
+/// A message linked to the wrong customer goes back to its author alone.
+#[tauri::command]
+async fn unlink_touchpoint(state: State<'_, AppState>, id: TouchpointId) -> CmdResult<Touchpoint> {
+    state.with(|s| touchpoints::unlink(s, id))
+}
+
+/// The author of a message is not a customer (not offered for linking again).
+#[tauri::command]
+async fn not_a_customer(state: State<'_, AppState>, id: TouchpointId) -> CmdResult<Touchpoint> {
+    state.with(|s| touchpoints::not_a_customer(s, id, &Change::from_settings(s, Utc::now(), "app")?))
+}
+
 /// The customers who are probably one person, best first.
 #[tauri::command]
 async fn find_duplicates(state: State<'_, AppState>) -> CmdResult<Vec<regulars::duplicates::Group>> {
@@ -456,7 +480,7 @@ async fn log_touchpoint(state: State<'_, AppState>, draft: TouchpointDraft) -> C
 /// Links a touchpoint to a customer the owner recognises as its author.
 #[tauri::command]
 async fn link_touchpoint(state: State<'_, AppState>, id: i64, customer: CustomerId) -> CmdResult<Touchpoint> {
-    state.with(|s| touchpoints::link(s, id, customer))
+    state.with(|s| touchpoints::link(s, id, customer, &Change::from_settings(s, Utc::now(), "app")?).map(|l| l.touchpoint))
 }
 
 /// Makes a touchpoint's author a new customer.
@@ -749,6 +773,10 @@ pub fn run() {
             import_conversations,
             choose_import_folder,
             find_duplicates,
+            likely_customers,
+            confirm_link,
+            unlink_touchpoint,
+            not_a_customer,
             merge_customers,
             unmerge_customers,
             mail::mailbox_get,

@@ -175,8 +175,8 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -372,7 +372,10 @@ pub fn find(store: &(impl Reads + ?Sized)) -> Result<Vec<Group>> {
 }
 
 /// Joins the pairs into groups (who is a duplicate of whom, however linked), best first.
-fn group(prepared: &[Prepared<'_>], mut pairs: Vec<((usize, usize), (i32, Vec<Evidence>))>) -> Vec<Group> {
+/// Two customers (by their place in the list), how sure, and why.
+type Pair = ((usize, usize), (i32, Vec<Evidence>));
+
+fn group(prepared: &[Prepared<'_>], mut pairs: Vec<Pair>) -> Vec<Group> {
     pairs.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
     let mut parent: HashMap<usize, usize> = HashMap::new();
     fn root(parent: &mut HashMap<usize, usize>, i: usize) -> usize {

@@ -87,6 +87,8 @@ pub struct InboxItem {
     pub customer_spend: f64,
     /// A sentence: "Complaint, 2 h 10 min waiting (target 1 h), 12,400 followers, spent 420.00".
     pub why: String,
+    /// The owner said its author is not a customer (they are not offered for linking).
+    pub not_a_customer: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -139,6 +141,7 @@ pub fn inbox_first(store: &Store, now: DateTime<Utc>, limit: usize) -> Result<In
                 overdue,
                 customer_spend: spend,
                 why,
+                not_a_customer: false,
                 touchpoint: t,
             };
             (p, !overdue, -urgency, item)
@@ -157,9 +160,12 @@ pub fn inbox_first(store: &Store, now: DateTime<Utc>, limit: usize) -> Result<In
         .into_iter()
         .map(|(p, _, _, mut item)| {
             item.why = why(p, &item.touchpoint, item.waiting_minutes, item.target_minutes, item.customer_spend, &formats);
-            item
+            if item.touchpoint.customer_id.is_none() {
+                item.not_a_customer = store.db().author_is_not_customer(item.touchpoint.id)?;
+            }
+            Ok(item)
         })
-        .collect();
+        .collect::<Result<_>>()?;
     Ok(Inbox { items, total, overdue })
 }
 

@@ -86,9 +86,10 @@ fn combine(keep: &Customer, other: &Customer, choices: &Choices) -> Customer {
     if pick("display_name", choices, keep, other, |c| &c.display_name, text) {
         c.display_name = other.display_name.clone();
     }
-    // Shown as their name, unless the owner chose how they are shown.
+    // Shown as their name when both were (not a company or a nickname), unless the owner chose.
     let named = format!("{} {}", c.first_name.trim(), c.last_name.trim()).trim().to_string();
-    if !choices.contains_key("display_name") && !named.is_empty() && (c.first_name != keep.first_name || c.last_name != keep.last_name) {
+    let derived = |x: &Customer| x.display_name.trim() == format!("{} {}", x.first_name.trim(), x.last_name.trim()).trim();
+    if !choices.contains_key("display_name") && !named.is_empty() && derived(keep) && derived(other) {
         c.display_name = named;
     }
     if pick("company", choices, keep, other, |c| &c.company, text) {
@@ -157,7 +158,7 @@ fn combine(keep: &Customer, other: &Customer, choices: &Choices) -> Customer {
 
 /// The consent that stands once both records are one: per channel, the most recent answer.
 fn latest_consent(w: &WriteDb<'_>, ids: &[CustomerId], fallback: &Customer) -> Result<crate::model::Consent> {
-    let mut consent = fallback.consent.clone();
+    let mut consent = fallback.consent;
     for &channel in ConsentChannel::ALL {
         let mut latest: Option<(DateTime<Utc>, ConsentStatus)> = None;
         for &id in ids {
@@ -298,4 +299,51 @@ pub fn unmerge(store: &mut Store, id: i64, change: &Change) -> Result<Unmerged> 
 /// The merges of customer `id` that can still be taken back, newest first (for their history).
 pub fn of(store: &(impl Reads + ?Sized), id: CustomerId) -> Result<Vec<i64>> {
     store.reader().merges_of(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn customer(id: CustomerId, first: &str, updated: &str) -> Customer {
+        let at: DateTime<Utc> = updated.parse().unwrap();
+        Customer {
+            id,
+            first_name: first.into(),
+            last_name: "Lee".into(),
+            display_name: format!("{first} Lee"),
+            emails: Vec::new(),
+            phones: Vec::new(),
+            handles: Default::default(),
+            address: Default::default(),
+            company: String::new(),
+            birthday: None,
+            customer_since: None,
+            tags: Vec::new(),
+            notes: String::new(),
+            consent: Default::default(),
+            preferred_channel: None,
+            custom: Default::default(),
+            lifetime_spend: None,
+            orders_count: None,
+            last_visit: None,
+            first_purchase_at: None,
+            last_purchase_at: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn the_fuller_the_newer_or_the_owners_pick_stands_and_the_name_shown_follows() {
+        let keep = customer(1, "Ann", "2026-01-01T00:00:00Z");
+        let mut other = customer(2, "Annie", "2026-02-01T00:00:00Z");
+        other.company = "Lee & Co".into();
+        let merged = combine(&keep, &other, &Choices::new());
+        assert_eq!((merged.first_name.as_str(), merged.display_name.as_str(), merged.company.as_str()), ("Annie", "Annie Lee", "Lee & Co"), "the newer, the fuller");
+        let picked = combine(&keep, &other, &Choices::from([("first_name".to_string(), 1)]));
+        assert_eq!((picked.first_name.as_str(), picked.display_name.as_str()), ("Ann", "Ann Lee"), "the owner's pick");
+        let older = combine(&other, &keep, &Choices::new());
+        assert_eq!(older.first_name, "Annie", "the kept one is the newer here");
+    }
 }

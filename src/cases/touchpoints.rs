@@ -430,11 +430,108 @@ pub fn set_sentiment(store: &mut Store, id: TouchpointId, label: Option<Label>) 
 }
 
 /// Links a touchpoint to a customer by hand (a Google review's author the owner recognises).
-pub fn link(store: &mut Store, id: TouchpointId, customer: CustomerId) -> Result<Touchpoint> {
-    get(store, id)?;
-    customers::get(store, customer)?;
+pub fn link(store: &mut Store, id: TouchpointId, customer: CustomerId, change: &Change) -> Result<Linked> {
+    store.write(|w| link_in(w, id, customer, change))
+}
+
+/// What linking a touchpoint to its customer did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Linked {
+    pub touchpoint: Touchpoint,
+    /// Other messages by the same author, linked with it.
+    pub also_linked: usize,
+    /// The author's email, phone or handle, now on the customer's profile (so that the next
+    /// message links by itself); none for a name, or when someone else has it.
+    pub learned: Option<String>,
+}
+
+/// Links touchpoint `id` to `customer` by the owner's word, inside the caller's transaction: every
+/// other unlinked message by the same author comes along, and the profile learns the author's
+/// email, phone or handle (the identity rule holds: not when another customer has it).
+pub fn link_in(w: &WriteDb<'_>, id: TouchpointId, customer: CustomerId, change: &Change) -> Result<Linked> {
+    let t = get(w, id)?;
+    let mut c = customers::get(w, customer)?;
+    w.set_touchpoint_customer(id, customer)?;
+    let key = if t.direction == Direction::In { author_key(t.channel, &t.author, change.region) } else { None };
+    let learned = match &key {
+        Some(AuthorKey::Email(e)) if w.owner_of_email(e)?.is_none() => {
+            c.emails.push(e.clone());
+            Some(e.clone())
+        }
+        Some(AuthorKey::Phone(p)) if w.owner_of_phone(p)?.is_none() => {
+            c.phones.push(p.clone());
+            Some(p.clone())
+        }
+        Some(AuthorKey::Handle { platform, handle }) => match platform.parse::<crate::model::Platform>() {
+            Ok(pl) if !c.handles.contains_key(&pl) && w.owner_of_handle(pl, handle)?.is_none() => {
+                c.handles.insert(pl, handle.clone());
+                Some(format!("{platform}:{handle}"))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    if learned.is_some() {
+        c.updated_at = change.now;
+        w.update_customer(&c, &normalize::fold(&c.display_name))?;
+        w.set_search_doc(customer, &crate::search::document(&c))?;
+    }
+    let mut also_linked = w.link_touchpoints()?;
+    if let Some(AuthorKey::Name(name)) = &key {
+        for other in w.unlinked_by_author(&[], &[], &[], &[normalize::fold(name.trim())])? {
+            if get(w, other)?.channel == t.channel {
+                w.set_touchpoint_customer(other, customer)?;
+                also_linked += 1;
+            }
+        }
+    }
+    Ok(Linked { touchpoint: get(w, id)?, also_linked, learned })
+}
+
+/// The owner confirms that a message linked by name alone is the customer's.
+pub fn confirm_link(store: &mut Store, id: TouchpointId) -> Result<Touchpoint> {
+    let t = get(store, id)?;
+    let Some(customer) = t.customer_id else { return Err(Error::conflict(format!("#{id} is on no customer to confirm"))) };
     store.write(|w| w.set_touchpoint_customer(id, customer))?;
     get(store, id)
+}
+
+/// Takes a message off the customer it was linked to (linked by name to the wrong one): it waits
+/// for its author to be said again.
+pub fn unlink(store: &mut Store, id: TouchpointId) -> Result<Touchpoint> {
+    get(store, id)?;
+    store.write(|w| w.unlink_touchpoint(id))?;
+    get(store, id)
+}
+
+/// The owner says a message's author is not a customer (a supplier, a spammer): it is taken off any
+/// customer it was linked to by name, and the author is not offered for linking again.
+pub fn not_a_customer(store: &mut Store, id: TouchpointId, change: &Change) -> Result<Touchpoint> {
+    let t = get(store, id)?;
+    let key = author_key(t.channel, &t.author, change.region).ok_or_else(|| Error::invalid_field("touchpoint", format!("#{id} has no author")))?;
+    store.write(|w| {
+        if t.linked_by_name {
+            w.unlink_touchpoint(id)?;
+        }
+        w.add_not_customer(&key, change.now)
+    })?;
+    get(store, id)
+}
+
+/// The customers the author of touchpoint `id` most likely is, best first (for "This is…" before
+/// anything is typed): found by the author's name, handle, email or phone as search finds them.
+pub fn likely_customers(store: &Store, id: TouchpointId, region: Region, limit: usize) -> Result<Vec<crate::model::CustomerSummary>> {
+    let t = get(store, id)?;
+    let query = match author_key(t.channel, &t.author, region) {
+        Some(AuthorKey::Email(e)) => e.split('@').next().unwrap_or_default().replace(['.', '_', '-'], " "),
+        Some(AuthorKey::Handle { handle, .. }) => handle.replace(['.', '_', '-'], " "),
+        Some(AuthorKey::Phone(p)) => p.chars().rev().take(6).collect::<String>().chars().rev().collect(),
+        Some(AuthorKey::Name(n)) => n,
+        None => return Ok(Vec::new()),
+    };
+    let hits = crate::search::search(store, query.trim(), limit, region)?;
+    let ids: Vec<CustomerId> = hits.iter().map(|h| h.id).collect();
+    store.db().summaries(&ids)
 }
 
 /// Makes the author of touchpoint `id` a customer (a review from someone the shop did not know):

@@ -31,8 +31,15 @@ pub enum TouchpointsCommand {
     Mark { id: i64, status: String },
     /// Correct a touchpoint's sentiment: positive, neutral or negative; `auto` gives it back to the scorer
     Sentiment { id: i64, label: String },
-    /// Link a touchpoint to a customer
+    /// Link a touchpoint to a customer (every other message by the same author comes along, and the
+    /// profile learns the author's email, phone or handle)
     Link { id: i64, #[arg(long, value_name = "REF")] customer: String },
+    /// Confirm that a message linked by name alone is that customer's
+    Confirm { id: i64 },
+    /// Say that a message's author is not a customer (not offered for linking again)
+    NotACustomer { id: i64 },
+    /// The customers a message's author most likely is, best first
+    Likely { id: i64 },
     /// Import touchpoints: a spreadsheet of reviews and comments, or the conversations in a
     /// platform's download (a WhatsApp chat, an Instagram or Messenger download, Google Takeout,
     /// an .mbox or .eml, an SMS backup), as a file, a zip or a folder
@@ -205,11 +212,40 @@ pub fn touchpoints_command(store: &mut Store, cmd: TouchpointsCommand, change: &
         }
         TouchpointsCommand::Link { id, customer } => {
             let customer = customers::resolve(store, &customer, change.region)?;
-            let t = touchpoints::link(store, id, customer)?;
+            let linked = touchpoints::link(store, id, customer, change)?;
+            if json {
+                return print_json(&linked);
+            }
+            say!("#{id} now belongs to customer #{customer}{}", if linked.also_linked > 0 { format!(", with {} other messages by the same author", linked.also_linked) } else { String::new() });
+            if let Some(key) = &linked.learned {
+                say!("  {key} is on their profile now: the next message links by itself");
+            }
+            Ok(())
+        }
+        TouchpointsCommand::Confirm { id } => {
+            let t = touchpoints::confirm_link(store, id)?;
             if json {
                 return print_json(&t);
             }
-            say!("#{id} now belongs to customer #{customer}");
+            say!("#{id} is confirmed as customer #{}'s", t.customer_id.unwrap_or_default());
+            Ok(())
+        }
+        TouchpointsCommand::NotACustomer { id } => {
+            let t = touchpoints::not_a_customer(store, id, change)?;
+            if json {
+                return print_json(&t);
+            }
+            say!("{} is not a customer: not offered for linking again", t.author);
+            Ok(())
+        }
+        TouchpointsCommand::Likely { id } => {
+            let list = touchpoints::likely_customers(store, id, change.region, 5)?;
+            if json {
+                return print_json(&list);
+            }
+            for c in &list {
+                say!("#{:<5} {}", c.id, c.display_name);
+            }
             Ok(())
         }
         TouchpointsCommand::Import { file, dry_run } => {

@@ -235,8 +235,25 @@ impl WriteDb<'_> {
         Ok(())
     }
 
+    /// Links a touchpoint to a customer by the owner's word (no longer "linked by name").
     pub fn set_touchpoint_customer(&self, id: TouchpointId, customer: CustomerId) -> Result<()> {
-        self.conn.prepare_cached("UPDATE touchpoints SET customer_id = ?2 WHERE id = ?1")?.execute(params![id, customer])?;
+        self.conn.prepare_cached("UPDATE touchpoints SET customer_id = ?2, linked_by = NULL WHERE id = ?1")?.execute(params![id, customer])?;
+        Ok(())
+    }
+
+    /// Remembers that the author of these keys is not a customer.
+    pub fn add_not_customer(&self, key: &AuthorKey, at: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        let (kind, platform, value) = key.columns();
+        self.conn.execute(
+            "INSERT OR REPLACE INTO not_customers (author_kind, author_platform, author_value, at) VALUES (?1, ?2, ?3, ?4)",
+            params![kind, platform.unwrap_or(""), value, time_text(at)],
+        )?;
+        Ok(())
+    }
+
+    /// Takes touchpoint `id` off its customer, back to its author alone.
+    pub fn unlink_touchpoint(&self, id: TouchpointId) -> Result<()> {
+        self.conn.execute("UPDATE touchpoints SET customer_id = NULL, linked_by = NULL WHERE id = ?1", [id])?;
         Ok(())
     }
 
@@ -294,6 +311,16 @@ impl WriteDb<'_> {
 /// Erasure's look-ups and deletes: touchpoints that were never linked to the person, and the
 /// import reports that quote them.
 impl Db<'_> {
+    /// Whether the owner said touchpoint `id`'s author is not a customer.
+    pub fn author_is_not_customer(&self, id: TouchpointId) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM touchpoints t JOIN not_customers n ON n.author_kind = t.author_kind
+                 AND n.author_value = t.author_value AND n.author_platform = coalesce(t.author_platform, '') WHERE t.id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Unlinked touchpoints whose author key is one of the person's: an email, a phone, a
     /// (platform, handle), or a name given exactly (case and accents aside, as folded by the caller).
     pub fn unlinked_by_author(&self, emails: &[String], phones: &[String], handles: &[(String, String)], names: &[String]) -> Result<Vec<TouchpointId>> {

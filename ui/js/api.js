@@ -75,6 +75,11 @@ export const api = {
   inbox: (limit) => call('inbox', { limit }),
   replyTouchpoint: (id, text) => call('reply_touchpoint', { id, text }),
   linkTouchpoint: (id, customer) => call('link_touchpoint', { id, customer }),
+  /** Who a message's author most likely is, best first (summaries). */
+  likelyCustomers: (id) => call('likely_customers', { id }),
+  confirmLink: (id) => call('confirm_link', { id }),
+  unlinkTouchpoint: (id) => call('unlink_touchpoint', { id }),
+  notACustomer: (id) => call('not_a_customer', { id }),
   authorAsCustomer: (id) => call('author_as_customer', { id }),
   setTouchpointStatus: (id, status) => call('set_touchpoint_status', { id, status }),
   setTouchpointSentiment: (id, label) => call('set_touchpoint_sentiment', { id, label }),

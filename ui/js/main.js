@@ -83,6 +83,17 @@ async function openCustomer(id) {
           showError(error);
         }
       },
+      onLink: async (touchpointId, how) => {
+        try {
+          if (how === 'confirm') await api.confirmLink(touchpointId);
+          else await api.unlinkTouchpoint(touchpointId);
+          toast(how === 'confirm' ? 'Confirmed.' : 'Taken off this profile: it waits in the inbox for whoever wrote it.');
+          await openCustomer(id);
+          refreshInbox();
+        } catch (error) {
+          showError(error);
+        }
+      },
       onExport: async (format) => {
         try {
           if (await api.exportCustomerRecord(id, format)) toast(`Saved ${profile.customer.display_name}'s data.`);

@@ -342,6 +342,16 @@ fn a_whatsapp_chat_goes_through_the_import_screen_onto_the_profile_and_into_the_
     app.wait_text("#list-count", "her", |t| t.starts_with("1 match"));
     app.find(".customer-row").click();
     app.wait_text("#timeline", "the chat on her timeline", |t| t.contains("Is the shop open on Sunday?") && t.contains("Shall I keep one for you?"));
+    // Linked by her name alone: the owner confirms one message as hers.
+    let by_name = app.count(".linked-by-name");
+    assert_eq!(by_name, 4, "her three messages and the shop's answer to her, linked by name");
+    app.click(".linked-by-name .btn");
+    app.wait_text(".toast:last-child", "the confirmation", |t| t == "Confirmed.");
+    let started = std::time::Instant::now();
+    while app.count(".linked-by-name") != by_name - 1 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "the confirmed message still asks");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     // Her last question waits in the inbox; the first was answered.
     app.find("#nav-inbox").click();
     let inbox = app.wait_text("#inbox-list", "her question", |t| t.contains("Is the shop open on Sunday?"));

@@ -25,7 +25,7 @@ function itemView(item, index) {
   const selected = index === current.selected;
   const unknown = t.customer_id == null;
   const reply = selected ? h('div', { class: 'reply-box' },
-    unknown ? whoIsIt(item) : null,
+    unknown && !item.not_a_customer ? whoIsIt(item) : null,
     h('textarea', { id: 'reply-text', rows: 2, placeholder: 'What did you answer? (optional: press R to just mark it done)',
       onkeydown: (event) => {
         if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) { event.preventDefault(); markReplied(item); }
@@ -130,18 +130,29 @@ function whoIsIt(item) {
     if (!query) { render(found); return; }
     const hits = await api.searchCustomers(query, 5).catch(() => []);
     if (mine !== seq) return;
+    show(hits);
+  });
+  const show = (hits) => {
     render(found, hits.map((c) => h('button', { class: 'ql-match', type: 'button', role: 'option', dataset: { id: String(c.id) },
       onclick: () => act(() => api.linkTouchpoint(t.id, c.id), `Linked to ${c.display_name}.`) },
     avatar(c.display_name), h('span', {}, c.display_name), h('span', { class: 'muted' }, c.email ?? c.phone_display ?? c.city ?? ''))));
-  });
+  };
   search.addEventListener('keydown', (event) => {
     if (event.key === 'ArrowDown') { event.preventDefault(); found.querySelector('button')?.focus(); }
     if (event.key === 'Enter') { event.preventDefault(); found.querySelector('button')?.click(); }
   });
+  const open = async () => {
+    render(box, search, found);
+    search.focus();
+    // The likely ones first, before anything is typed.
+    const likely = await api.likelyCustomers(t.id).catch(() => []);
+    if (!search.value.trim()) show(likely);
+  };
   render(box,
     h('span', { class: 'muted' }, `${item.who} is not a customer yet.`),
-    h('button', { class: 'btn small', type: 'button', id: 'link-open', onclick: () => { render(box, search, found); search.focus(); } }, 'This is…'),
-    h('button', { class: 'btn small', type: 'button', id: 'author-add', onclick: () => act(() => api.authorAsCustomer(t.id), `Added ${item.who} as a customer.`) }, 'Add as a customer'));
+    h('button', { class: 'btn small', type: 'button', id: 'link-open', onclick: open }, 'This is…'),
+    h('button', { class: 'btn small', type: 'button', id: 'author-add', onclick: () => act(() => api.authorAsCustomer(t.id), `Added ${item.who} as a customer.`) }, 'Add as a customer'),
+    h('button', { class: 'btn small ghost', type: 'button', id: 'author-not-customer', onclick: () => act(() => api.notACustomer(t.id), `${item.who} is not a customer: not asked again.`) }, 'Not a customer'));
   return box;
 }
 

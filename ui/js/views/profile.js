@@ -25,7 +25,7 @@ function age(iso) {
 
 const STATUS_NAMES = { needs_reply: 'Needs a reply', replied: 'Replied', no_reply_needed: '' };
 
-function touchpointEntry(t, { onSentiment }) {
+function touchpointEntry(t, { onSentiment, onLink }) {
   const sentiment = h('select', { class: `sentiment ${t.sentiment_label}`, 'aria-label': 'Sentiment', title: t.sentiment_by_owner ? 'Set by you' : 'Read from the words; change it if it is wrong',
     dataset: { id: String(t.id) } },
     Object.entries(SENTIMENT_NAMES).map(([value, name]) => h('option', { value, selected: value === t.sentiment_label }, name)));
@@ -39,7 +39,11 @@ function touchpointEntry(t, { onSentiment }) {
       out ? null : sentiment,
       STATUS_NAMES[t.status] ? h('span', { class: `badge ${t.status}` }, STATUS_NAMES[t.status]) : null),
     t.text ? h('p', { class: 'entry-text' }, t.text) : null,
-    t.topics.length ? h('div', { class: 'chips' }, t.topics.map((x) => h('span', { class: 'chip small' }, x))) : null);
+    t.topics.length ? h('div', { class: 'chips' }, t.topics.map((x) => h('span', { class: 'chip small' }, x))) : null,
+    t.linked_by_name ? h('div', { class: 'linked-by-name', dataset: { id: String(t.id) } },
+      h('span', { class: 'muted' }, `On this profile by the name “${t.author}” alone.`),
+      h('button', { class: 'btn small', type: 'button', onclick: () => onLink?.(t.id, 'confirm') }, 'It’s them'),
+      h('button', { class: 'btn small ghost', type: 'button', onclick: () => onLink?.(t.id, 'unlink') }, 'Not them')) : null);
 }
 
 function purchaseEntry(p) {
@@ -71,8 +75,8 @@ function purchaseForm({ onAddPurchase }) {
 }
 
 /** The history, newest first, a page at a time: "Show older" adds the next page below. */
-function timelineList(first, { onSentiment, onOlder }) {
-  const entry = (e) => (e.type === 'purchase' ? purchaseEntry(e) : touchpointEntry(e, { onSentiment }));
+function timelineList(first, { onSentiment, onLink, onOlder }) {
+  const entry = (e) => (e.type === 'purchase' ? purchaseEntry(e) : touchpointEntry(e, { onSentiment, onLink }));
   const list = h('ul', { class: 'timeline', id: 'timeline' }, first.entries.map(entry));
   let shown = first.entries.length;
   const older = h('button', { class: 'btn ghost', type: 'button', id: 'timeline-older', hidden: !first.more }, 'Show older');
@@ -90,7 +94,7 @@ function timelineList(first, { onSentiment, onOlder }) {
   return h('div', {}, list, older);
 }
 
-export function renderProfile(el, { customer: c, phones_display: phones, consent_history: history }, { onEdit, onDelete, onLog, onSentiment, onAddPurchase, onExport, onErase, onConsent, onOlder }, page = { entries: [], more: false, messages_in: 0 }) {
+export function renderProfile(el, { customer: c, phones_display: phones, consent_history: history }, { onEdit, onDelete, onLog, onSentiment, onLink, onAddPurchase, onExport, onErase, onConsent, onOlder }, page = { entries: [], more: false, messages_in: 0 }) {
   const address = [c.address.street, c.address.city, c.address.region, c.address.postal_code, c.address.country].filter(Boolean).join(', ');
   const since = c.customer_since ? `Customer since ${formatDate(c.customer_since)}` : `Added ${formatDate(c.created_at)}`;
   const handles = Object.entries(c.handles).map(([p, handle]) => [PLATFORM_NAMES[p] ?? p, p === 'whatsapp' ? `+${handle}` : `@${handle}`]);
@@ -114,7 +118,7 @@ export function renderProfile(el, { customer: c, phones_display: phones, consent
       h('section', { class: 'card wide' }, h('h3', {}, 'History'),
         purchaseForm({ onAddPurchase }),
         page.entries.length
-          ? timelineList(page, { onSentiment, onOlder })
+          ? timelineList(page, { onSentiment, onLink, onOlder })
           : h('p', { class: 'muted', id: 'timeline' }, 'No messages or purchases yet. Press Ctrl+L to log what they said.')),
       h('section', { class: 'card' }, h('h3', {}, 'Contact'),
         facts([['Email', c.emails], ['Phone', phones], ...handles,
