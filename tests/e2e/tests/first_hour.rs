@@ -389,6 +389,8 @@ fn two_customers_who_are_one_person_are_merged_from_the_duplicates_view_and_the_
         cli(db, &["settings", "set", "onboarded", "true"]);
         cli(db, &["settings", "set", "shop_name", "Hart & Home"]);
         cli(db, &["customers", "add", "--first-name", "Ann", "--last-name", "Lee", "--email", "ann.lee@gmail.com"]);
+        // Annie is the newer (times are kept to the second).
+        std::thread::sleep(std::time::Duration::from_millis(1100));
         cli(db, &["customers", "add", "--first-name", "Annie", "--last-name", "Lee", "--email", "annlee+shop@googlemail.com", "--city", "York"]);
         cli(db, &["touchpoints", "add", "--customer", "2", "--channel", "instagram", "--kind", "question", "--text", "Do you have the blue scarf?"]);
     });
@@ -401,6 +403,10 @@ fn two_customers_who_are_one_person_are_merged_from_the_duplicates_view_and_the_
     app.click(".duplicate-group .btn");
     app.wait_text("#merge-compare", "the two side by side", |t| t.contains("Annie") && t.contains("York"));
     app.screenshot("merge-compare");
+    // The newer name stands unless the owner picks the other: here, Ann.
+    assert!(app.script("return document.querySelector('input[name=pick-first_name][value=\"2\"]').checked").as_bool().unwrap(), "Annie, the newer, is picked to start with");
+    app.click("input[name=pick-first_name][value='1']");
+    app.click("input[name=pick-display_name][value='1']");
     app.find("#merge-run").click();
     app.wait_text("#profile-name", "the kept customer", |t| t == "Ann Lee");
     app.wait_text("#detail", "both addresses on the profile", |t| t.contains("annlee+shop@googlemail.com") && t.contains("York"));

@@ -1,6 +1,6 @@
 // Possible duplicates: customers who are probably one person, best first, each group with why in
 // plain words; "Compare and merge" shows them side by side, where the owner picks field by field
-// which value stands (the fuller one is picked to start with), then merges them into one, with
+// which value stands (the fuller, else the newer, is picked to start with), then merges them, with
 // Undo on the toast. Every value is shown as text.
 import { api } from '../api.js';
 import { h, render, plural } from '../dom.js';
@@ -51,9 +51,15 @@ async function compare(el, group, hooks) {
   const people = profiles.map((p) => p.customer);
   const keep = people[0];
   const choices = {};
+  // Whose value stands to start with, as the core decides it: the fuller, then the newer.
+  const standing = (field) => {
+    const get = FIELDS.find(([f]) => f === field)[2];
+    const filled = people.filter((p) => get(p));
+    if (!filled.length) return null;
+    return filled.reduce((best, p) => (get(p) !== get(best) && p.updated_at > best.updated_at ? p : best), filled.includes(keep) ? keep : filled[0]).id;
+  };
   const cell = (field, c, value) => {
-    const filled = people.filter((p) => FIELDS.find(([f]) => f === field)[2](p));
-    const start = value && (c.id === keep.id || !FIELDS.find(([f]) => f === field)[2](keep)) && filled.length;
+    const start = value && standing(field) === c.id;
     if (start) choices[field] = c.id;
     return h('td', {}, value
       ? h('label', { class: 'pick' }, h('input', { type: 'radio', name: `pick-${field}`, value: String(c.id), checked: Boolean(start),
