@@ -21,6 +21,7 @@ fn main() {
         "unlink_touchpoint",
         "not_a_customer",
         "merge_customers",
+        "customer_merges",
         "unmerge_customers",
         "mailbox_get",
         "mailbox_set",

@@ -252,6 +252,12 @@ async fn merge_customers(state: State<'_, AppState>, keep: CustomerId, others: V
     state.with(|s| regulars::merge::merge(s, keep, &others, &choices, &Change::from_settings(s, Utc::now(), "app")?, false))
 }
 
+/// The merges into a customer that can still be taken back.
+#[tauri::command]
+async fn customer_merges(state: State<'_, AppState>, id: CustomerId) -> CmdResult<Vec<regulars::merge::MergeSummary>> {
+    state.with(|s| regulars::merge::history(s, id))
+}
+
 /// Takes a merge back.
 #[tauri::command]
 async fn unmerge_customers(state: State<'_, AppState>, id: i64) -> CmdResult<regulars::merge::Unmerged> {
@@ -778,6 +784,7 @@ pub fn run() {
             unlink_touchpoint,
             not_a_customer,
             merge_customers,
+            customer_merges,
             unmerge_customers,
             mail::mailbox_get,
             mail::mailbox_set,

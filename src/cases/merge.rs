@@ -296,9 +296,25 @@ pub fn unmerge(store: &mut Store, id: i64, change: &Change) -> Result<Unmerged> 
     store.write(|w| unmerge_in(w, id, change))
 }
 
-/// The merges of customer `id` that can still be taken back, newest first (for their history).
-pub fn of(store: &(impl Reads + ?Sized), id: CustomerId) -> Result<Vec<i64>> {
-    store.reader().merges_of(id)
+/// A merge into a customer, as their history shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MergeSummary {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// Who was merged in: their number and name as they were.
+    pub merged: Vec<(CustomerId, String)>,
+}
+
+/// The merges into customer `id` that can still be taken back, newest first (for their history).
+pub fn history(store: &(impl Reads + ?Sized), id: CustomerId) -> Result<Vec<MergeSummary>> {
+    let db = store.reader();
+    let mut list = Vec::new();
+    for merge in db.merges_of(id)? {
+        let Some(row) = db.merge(merge)? else { continue };
+        let record: Record = serde_json::from_str(&row.record).map_err(|e| Error::invalid_field("merge", format!("merge #{merge}'s record cannot be read: {e}")))?;
+        list.push(MergeSummary { id: merge, at: row.at, merged: record.merged.iter().map(|(c, _)| (c.id, c.display_name.clone())).collect() });
+    }
+    Ok(list)
 }
 
 #[cfg(test)]

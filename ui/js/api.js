@@ -42,6 +42,8 @@ export const api = {
   /** choices: {field: id whose value stands}; resolves with {merge_id, customer, merged, …}. */
   mergeCustomers: (keep, others, choices) => call('merge_customers', { keep, others, choices }),
   unmergeCustomers: (id) => call('unmerge_customers', { id }),
+  /** The merges into a customer that can still be taken back: [{id, at, merged: [[id, name]]}]. */
+  customerMerges: (id) => call('customer_merges', { id }),
   restoreCustomer: (id) => call('restore_customer', { id }),
   loadDemo: (count) => call('load_demo', { count }),
   chooseImportFile: () => call('choose_import_file'),

@@ -4,7 +4,7 @@ import { api, onDamage } from './api.js';
 import { h } from './dom.js';
 import { dates, setShop } from './locale.js';
 import { createList } from './views/list.js';
-import { renderProfile, renderEmpty } from './views/profile.js';
+import { renderProfile, renderEmpty, mergesCard } from './views/profile.js';
 import { renderForm } from './views/form.js';
 import { showOnboarding, hideOnboarding } from './views/onboarding.js';
 import { toast, confirmDialog } from './views/feedback.js';
@@ -119,6 +119,22 @@ async function openCustomer(id) {
       },
     }, timeline);
     if (another) detail().scrollTop = 0;
+    // Who was merged into them, each merge with its Undo.
+    const merges = await api.customerMerges(id).catch(() => []);
+    const card = mergesCard(merges, {
+      onUnmerge: async (m) => {
+        try {
+          const back = await api.unmergeCustomers(m.id);
+          await refreshInfo();
+          await loadList();
+          toast(`Undone: ${back.customers.map((c) => c.display_name).join(' and ')} are apart again.`);
+          await openCustomer(id);
+        } catch (error) {
+          showError(error);
+        }
+      },
+    });
+    if (card && state.selectedId === id) detail().querySelector('.cards')?.append(card);
   } catch (error) {
     showError(error);
   }
@@ -307,6 +323,7 @@ function showView(view) {
     renderImport($('import-view'), {
       onChanged: async () => { await refreshInfo(); await loadList(); },
       onShowCustomers: () => { showView('customers'); $('search').focus(); },
+      onShowDuplicates: () => $('show-duplicates').click(),
     }).catch(showError);
   }
 }

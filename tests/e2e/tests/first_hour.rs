@@ -411,8 +411,10 @@ fn two_customers_who_are_one_person_are_merged_from_the_duplicates_view_and_the_
     app.wait_text("#profile-name", "the kept customer", |t| t == "Ann Lee");
     app.wait_text("#detail", "both addresses on the profile", |t| t.contains("annlee+shop@googlemail.com") && t.contains("York"));
     assert_eq!(touchpoints_of(&db, "ann.lee@gmail.com").len(), 1, "Annie's message moved");
+    // The merge is in her history, with its Undo (the toast's Undo does the same).
+    app.wait_text("#profile-merges", "the merge in her history", |t| t.contains("Annie Lee (#2)"));
     app.screenshot("merged-profile");
-    app.click(".toast button");
+    app.click("#profile-merges .btn");
     app.wait_text(".toast:last-child", "the undo", |t| t.contains("apart again"));
     assert_eq!(touchpoints_of(&db, "annlee+shop@googlemail.com").len(), 1, "the message back with Annie");
     assert_eq!(cli_json(&db, &["customers", "show", "ann.lee@gmail.com"])["emails"], serde_json::json!(["ann.lee@gmail.com"]));

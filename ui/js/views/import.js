@@ -27,10 +27,11 @@ const state = { file: null, choice: { sheet: null, mapping: [] }, report: null, 
 const when = (iso) => dates({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 
 /** Shows the import screen in `el`; `onChanged` is called after customers were added or removed. */
-export async function renderImport(el, { onChanged, onShowCustomers }) {
+export async function renderImport(el, { onChanged, onShowCustomers, onShowDuplicates }) {
   state.el = el;
   state.onChanged = onChanged;
   state.onShowCustomers = onShowCustomers;
+  state.onShowDuplicates = onShowDuplicates;
   if (!state.fields.length) state.fields = await api.importFields();
   state.unlisten ??= await onFileDrop((files) => { if (files.length && !state.busy) choose(files[0]); });
   await showStart();
@@ -477,6 +478,9 @@ function showDone(r) {
     r.problems_total ? h('p', { class: 'muted' }, `${plural(r.problems_total, 'problem')} noted; they are listed below.`) : null,
     h('div', { class: 'form-actions' },
       h('button', { class: 'btn primary', type: 'button', id: 'import-see', onclick: () => state.onShowCustomers?.() }, 'See your customers'),
+      r.problems.some((p) => p.level === 'review')
+        ? h('button', { class: 'btn', type: 'button', id: 'import-duplicates', onclick: () => state.onShowDuplicates?.() }, 'Possible duplicates')
+        : null,
       h('button', { class: 'btn', type: 'button', id: 'import-undo', onclick: () => undo({ id: r.import_id, file_name: r.file_name }) }, 'Undo this import'),
       h('button', { class: 'btn ghost', type: 'button', onclick: () => showStart() }, 'Import another file')),
     r.problems.length ? h('section', { class: 'card wide' }, h('h3', {}, 'Problems'), problemList(r)) : null));

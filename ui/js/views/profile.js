@@ -160,3 +160,14 @@ export function renderEmpty(el, total) {
       h('span', {}, h('kbd', {}, '↑'), ' ', h('kbd', {}, '↓'), '  move through the list, ', h('kbd', {}, 'Enter'), ' to open'),
       h('span', {}, h('kbd', {}, 'Ctrl'), ' ', h('kbd', {}, 'N'), '  new customer')))));
 }
+
+/** The customers merged into this one, each merge with its Undo (none: nothing is shown). */
+export function mergesCard(merges, { onUnmerge }) {
+  if (!merges.length) return null;
+  return h('section', { class: 'card', id: 'profile-merges' }, h('h3', {}, 'Merged in'),
+    h('ul', { class: 'history-list' }, merges.map((m) => h('li', { class: 'history-row' },
+      h('div', { class: 'row-text' },
+        h('div', { class: 'row-name' }, m.merged.map(([id, name]) => `${name} (#${id})`).join(', ')),
+        h('div', { class: 'row-sub' }, `Merged ${day(m.at)}`)),
+      h('button', { class: 'btn ghost', type: 'button', onclick: () => onUnmerge(m) }, 'Undo the merge')))));
+}
