@@ -17,6 +17,7 @@ fn main() {
         "import_conversations",
         "find_duplicates",
         "likely_customers",
+        "unknown_authors",
         "confirm_link",
         "unlink_touchpoint",
         "not_a_customer",

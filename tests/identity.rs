@@ -143,3 +143,20 @@ fn linking_who_wrote_teaches_the_profile_and_a_name_link_is_confirmed_or_undone(
     let taken_off = shop.json(&["touchpoints", "not-a-customer", &other]);
     assert!(taken_off["customer_id"].is_null(), "{taken_off}");
 }
+
+#[test]
+fn who_is_this_lists_everyone_unlinked_once_and_not_those_said_to_be_no_customer() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Ann", "--email", "ann@lee.example"]);
+    let said = |author: &str, channel: &str, text: &str| -> i64 {
+        shop.json(&["touchpoints", "add", "--author", author, "--channel", channel, "--kind", "comment", "--text", text])["id"].as_i64().unwrap()
+    };
+    said("@mia.styles", "instagram", "Love it");
+    let latest = said("@mia.styles", "instagram", "When is the sale?");
+    said("ann@lee.example", "email", "Thanks!");
+    let supplier = said("orders@supplier.example", "email", "Invoice attached");
+    shop.ok(&["touchpoints", "not-a-customer", &supplier.to_string()]);
+    let unknown = shop.json(&["touchpoints", "unknown"]);
+    let rows: Vec<(i64, u64)> = unknown.as_array().unwrap().iter().map(|u| (u["touchpoint"]["id"].as_i64().unwrap(), u["messages"].as_u64().unwrap())).collect();
+    assert_eq!(rows, [(latest, 2)], "Mia once, with her two messages; Ann is a customer; the supplier is no customer: {unknown}");
+}

@@ -222,6 +222,12 @@ async fn likely_customers(state: State<'_, AppState>, id: TouchpointId) -> CmdRe
     state.with(|s| touchpoints::likely_customers(s, id, settings::region(s)?, 3))
 }
 
+/// Who is this? Everyone who wrote and is not linked to a customer, newest first.
+#[tauri::command]
+async fn unknown_authors(state: State<'_, AppState>) -> CmdResult<Vec<touchpoints::Unknown>> {
+    state.with(|s| touchpoints::unknown_authors(s, 200))
+}
+
 /// A message linked by name alone is confirmed as its customer's.
 #[tauri::command]
 async fn confirm_link(state: State<'_, AppState>, id: TouchpointId) -> CmdResult<Touchpoint> {
@@ -780,6 +786,7 @@ pub fn run() {
             choose_import_folder,
             find_duplicates,
             likely_customers,
+            unknown_authors,
             confirm_link,
             unlink_touchpoint,
             not_a_customer,

@@ -518,6 +518,24 @@ pub fn not_a_customer(store: &mut Store, id: TouchpointId, change: &Change) -> R
     get(store, id)
 }
 
+/// Someone who wrote to the shop and is not linked to a customer yet.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Unknown {
+    /// Their latest message (what "This is…", "Add as a customer" and "Not a customer" act on).
+    pub touchpoint: Touchpoint,
+    pub messages: u64,
+}
+
+/// Who is this? Everyone who wrote and is not linked to a customer, newest first (at most
+/// `limit`); those said to be no customer are left out.
+pub fn unknown_authors(store: &(impl Reads + ?Sized), limit: u64) -> Result<Vec<Unknown>> {
+    let db = store.reader();
+    db.unlinked_authors(limit)?
+        .into_iter()
+        .map(|(id, _, _, messages, _)| Ok(Unknown { touchpoint: get(store, id)?, messages }))
+        .collect()
+}
+
 /// The customers the author of touchpoint `id` most likely is, best first (for "This is…" before
 /// anything is typed): found by the author's name, handle, email or phone as search finds them.
 pub fn likely_customers(store: &Store, id: TouchpointId, region: Region, limit: usize) -> Result<Vec<crate::model::CustomerSummary>> {
@@ -529,9 +547,16 @@ pub fn likely_customers(store: &Store, id: TouchpointId, region: Region, limit: 
         Some(AuthorKey::Name(n)) => n,
         None => return Ok(Vec::new()),
     };
-    let hits = crate::search::search(store, query.trim(), limit, region)?;
-    let ids: Vec<CustomerId> = hits.iter().map(|h| h.id).collect();
-    store.db().summaries(&ids)
+    // "amelia hart home" finds nobody; "amelia hart" may: fewer words until someone is found.
+    let words: Vec<&str> = query.split_whitespace().collect();
+    for n in (1..=words.len()).rev() {
+        let hits = crate::search::search(store, &words[..n].join(" "), limit, region)?;
+        if !hits.is_empty() {
+            let ids: Vec<CustomerId> = hits.iter().map(|h| h.id).collect();
+            return store.db().summaries(&ids);
+        }
+    }
+    Ok(Vec::new())
 }
 
 /// Makes the author of touchpoint `id` a customer (a review from someone the shop did not know):

@@ -40,6 +40,11 @@ pub enum TouchpointsCommand {
     NotACustomer { id: i64 },
     /// The customers a message's author most likely is, best first
     Likely { id: i64 },
+    /// Who is this? Everyone who wrote and is not linked to a customer, newest first
+    Unknown {
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+    },
     /// Import touchpoints: a spreadsheet of reviews and comments, or the conversations in a
     /// platform's download (a WhatsApp chat, an Instagram or Messenger download, Google Takeout,
     /// an .mbox or .eml, an SMS backup), as a file, a zip or a folder
@@ -236,6 +241,16 @@ pub fn touchpoints_command(store: &mut Store, cmd: TouchpointsCommand, change: &
                 return print_json(&t);
             }
             say!("{} is not a customer: not offered for linking again", t.author);
+            Ok(())
+        }
+        TouchpointsCommand::Unknown { limit } => {
+            let list = touchpoints::unknown_authors(store, limit)?;
+            if json {
+                return print_json(&list);
+            }
+            for u in &list {
+                say!("#{:<5} {:<28} {:<14} {} messages, the last: “{}”", u.touchpoint.id, u.touchpoint.author, u.touchpoint.channel.as_str(), u.messages, u.touchpoint.text.chars().take(60).collect::<String>());
+            }
             Ok(())
         }
         TouchpointsCommand::Likely { id } => {

@@ -311,6 +311,23 @@ impl WriteDb<'_> {
 /// Erasure's look-ups and deletes: touchpoints that were never linked to the person, and the
 /// import reports that quote them.
 impl Db<'_> {
+    /// Every author of inbound messages who is not linked to a customer (nor said to be none),
+    /// one row each: their latest message's id, the author as written, its channel, how many
+    /// messages they sent and when the last was. Newest first.
+    pub fn unlinked_authors(&self, limit: u64) -> Result<Vec<(TouchpointId, String, String, u64, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT max(t.id), t.author, t.channel, count(*), max(t.at)
+             FROM touchpoints t
+             WHERE t.customer_id IS NULL AND t.direction = 'in' AND t.author_kind IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM not_customers n WHERE n.author_kind = t.author_kind
+                   AND n.author_value = t.author_value AND n.author_platform = coalesce(t.author_platform, ''))
+             GROUP BY t.author_kind, coalesce(t.author_platform, ''), t.author_value
+             ORDER BY max(t.at) DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? as u64, r.get(4)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Whether the owner said touchpoint `id`'s author is not a customer.
     pub fn author_is_not_customer(&self, id: TouchpointId) -> Result<bool> {
         Ok(self.conn.query_row(

@@ -82,6 +82,8 @@ export const api = {
   confirmLink: (id) => call('confirm_link', { id }),
   unlinkTouchpoint: (id) => call('unlink_touchpoint', { id }),
   notACustomer: (id) => call('not_a_customer', { id }),
+  /** Who is this? [{touchpoint (their latest message), messages}], newest first. */
+  unknownAuthors: () => call('unknown_authors'),
   authorAsCustomer: (id) => call('author_as_customer', { id }),
   setTouchpointStatus: (id, status) => call('set_touchpoint_status', { id, status }),
   setTouchpointSentiment: (id, label) => call('set_touchpoint_sentiment', { id, label }),

@@ -15,6 +15,7 @@ import { openQuickLog } from './views/quicklog.js';
 import { renderToday, todayKey } from './views/today.js';
 import { renderSettings } from './views/settings.js';
 import { renderDuplicates } from './views/duplicates.js';
+import { renderUnknown } from './views/unknown.js';
 
 const state = {
   info: null,
@@ -371,6 +372,14 @@ function bindKeys() {
   });
   $('new-customer').addEventListener('click', () => { showView('customers'); newCustomer(); });
   $('nav-customers').addEventListener('click', () => showView('customers'));
+  $('show-unknown').addEventListener('click', () => {
+    showView('customers');
+    state.mode = 'unknown';
+    renderUnknown(detail(), {
+      onChanged: async () => { await refreshInfo(); await loadList(); refreshInbox(); },
+      onError: showError,
+    });
+  });
   $('show-duplicates').addEventListener('click', () => {
     showView('customers');
     state.mode = 'duplicates';

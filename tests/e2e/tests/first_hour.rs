@@ -419,3 +419,25 @@ fn two_customers_who_are_one_person_are_merged_from_the_duplicates_view_and_the_
     assert_eq!(touchpoints_of(&db, "annlee+shop@googlemail.com").len(), 1, "the message back with Annie");
     assert_eq!(cli_json(&db, &["customers", "show", "ann.lee@gmail.com"])["emails"], serde_json::json!(["ann.lee@gmail.com"]));
 }
+
+#[test]
+fn who_is_this_lists_the_unknown_writer_with_the_likely_customer_first_and_linking_teaches_the_profile() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let app = App::start_with(|db| {
+        shop_with_amelia(db);
+        cli(db, &["touchpoints", "add", "--author", "@amelia.hart.home", "--channel", "instagram", "--kind", "comment", "--text", "Love the new linen!"]);
+    });
+    let db = app.db_dir.path().join("e2e.db");
+    app.wait_text("#today-title", "the app, ready", |t| !t.is_empty());
+    app.find("#nav-customers").click();
+    app.find("#show-unknown").click();
+    app.wait_text("#unknown-count", "one person", |t| t.starts_with("1 person wrote to you"));
+    app.click(".unknown-author #link-open");
+    app.wait_text(".unknown-author .ql-matches", "the likely customer, before typing", |t| t.contains("Amelia Hart"));
+    app.screenshot("who-is-this");
+    app.click(".unknown-author .ql-match");
+    app.wait_text("#unknown-count", "nobody left", |t| t.starts_with("Everyone who wrote to you"));
+    let amelia = cli_json(&db, &["customers", "show", "amelia@example.com"]);
+    assert_eq!(amelia["handles"]["instagram"], "amelia.hart.home", "the profile learned the handle: {amelia}");
+    assert_eq!(touchpoints_of(&db, "amelia@example.com").len(), 1);
+}

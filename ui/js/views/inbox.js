@@ -117,8 +117,12 @@ async function reload(message) {
   current.onChanged?.(inbox, message);
 }
 
-/** For a message from someone who is not a customer yet: say who it is, or add them. */
-function whoIsIt(item) {
+/**
+ * For a message from someone who is not a customer yet: say who it is, or add them, or say they
+ * are no customer. `act(fn, message)` runs the change and draws its view again (the Inbox's, the
+ * Who is this? list's).
+ */
+export function whoIsIt(item, act = inboxAct) {
   const t = item.touchpoint;
   const box = h('div', { class: 'who-is-it', id: 'who-is-it' });
   const search = h('input', { type: 'search', id: 'link-search', placeholder: 'Type their name, email or phone', autocomplete: 'off', 'aria-label': 'Which customer wrote this' });
@@ -156,9 +160,11 @@ function whoIsIt(item) {
   return box;
 }
 
-function act(fn, message) {
+function inboxAct(fn, message) {
   return attempt(fn, () => reload(message), current.onError);
 }
+
+const act = inboxAct;
 
 /** Keys for the inbox; returns true when it used the key. */
 export function inboxKey(event) {
