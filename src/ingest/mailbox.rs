@@ -181,7 +181,7 @@ pub fn download(account: &Account, password: &str, since: Stopped, now: chrono::
         .list(Some(""), Some("*"))
         .map_err(|e| said(account, e))?
         .iter()
-        .find(|n| n.attributes().iter().any(|a| format!("{a:?}").contains("Sent")) || ["Sent", "Sent Items", "Sent Messages", "[Gmail]/Sent Mail"].contains(&n.name()))
+        .find(|n| n.attributes().iter().any(|a| matches!(a, imap_proto::NameAttribute::Sent)) || ["Sent", "Sent Items", "Sent Messages", "[Gmail]/Sent Mail"].contains(&n.name()))
         .map(|n| n.name().to_string());
     let mut marks = since.0;
     let mut reading = Reading::default();
@@ -223,7 +223,7 @@ pub fn save(store: &mut Store, account: &Account, download: Download, change: &C
         return Ok(Fetched { mails, report: None });
     }
     email::finish(&mut reading);
-    reading.formats.insert("mailbox (IMAP)");
+    reading.formats.insert(conversations::Format::Imap);
     let source = Source { name: format!("mail of {}", account.user), backup_first: false };
     let report = conversations::import_reading(store, reading, &source, change, false, |w| w.set_setting(STATE, &state))?;
     Ok(Fetched { mails, report: Some(report) })

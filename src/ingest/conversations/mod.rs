@@ -90,6 +90,36 @@ impl LeftOut {
     }
 }
 
+/// A kind of file a reader knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    WhatsApp,
+    Instagram,
+    Messenger,
+    GoogleReviews,
+    Mbox,
+    Eml,
+    Sms,
+    /// The shop's mailbox, fetched live (`mailbox`).
+    Imap,
+}
+
+impl Format {
+    /// In the owner's words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Format::WhatsApp => "WhatsApp chat",
+            Format::Instagram => "Instagram messages",
+            Format::Messenger => "Messenger messages",
+            Format::GoogleReviews => "Google reviews (Takeout)",
+            Format::Mbox => "mailbox (.mbox)",
+            Format::Eml => "email (.eml)",
+            Format::Sms => "SMS Backup & Restore",
+            Format::Imap => "mailbox (IMAP)",
+        }
+    }
+}
+
 /// One message as a reader found it.
 #[derive(Debug, Clone)]
 pub struct Message {
@@ -132,8 +162,8 @@ pub struct Reading {
     pub conversations: Vec<Conversation>,
     pub left_out: BTreeMap<LeftOut, u64>,
     pub problems: Vec<Problem>,
-    /// The formats recognised ("WhatsApp chat", "Gmail mailbox", …).
-    pub formats: BTreeSet<&'static str>,
+    /// The formats recognised.
+    pub formats: BTreeSet<Format>,
     /// Files in a folder or zip that hold nothing Regulars reads (photos, other data).
     pub files_skipped: u64,
     hash: Sha256,
@@ -198,7 +228,7 @@ pub fn read(path: &Path, ctx: &Ctx) -> Result<Reading> {
 }
 
 /// What `read` would recognise at `path`, without reading it all: the first format found.
-pub fn recognise(path: &Path) -> Result<Option<&'static str>> {
+pub fn recognise(path: &Path) -> Result<Option<Format>> {
     if path.is_dir() {
         let mut stack = vec![path.to_path_buf()];
         while let Some(dir) = stack.pop() {
@@ -222,7 +252,7 @@ fn is_regular(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
-fn recognise_file(path: &Path) -> Result<Option<&'static str>> {
+fn recognise_file(path: &Path) -> Result<Option<Format>> {
     let name = path.to_string_lossy();
     if is_media_file(&name) || !is_regular(path) {
         return Ok(None);
@@ -268,31 +298,31 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> Result<usize> {
 }
 
 /// The format a file's first bytes show, if it is one Regulars reads.
-fn format_of(name: &str, head: &[u8]) -> Option<&'static str> {
+fn format_of(name: &str, head: &[u8]) -> Option<Format> {
     let text = String::from_utf8_lossy(head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head));
     let start = text.trim_start();
     if email::is_mbox(head) {
-        return Some("mailbox (.mbox)");
+        return Some(Format::Mbox);
     }
     // JSON (an iOS WhatsApp line starts with '[' too, followed by its date).
     let json_array = start.strip_prefix('[').is_some_and(|rest| rest.trim_start().starts_with(['{', '[', '"', ']']));
     if start.starts_with('{') || json_array {
         if google::looks_like(start) {
-            return Some("Google reviews (Takeout)");
+            return Some(Format::GoogleReviews);
         }
         if meta::looks_like(start) {
-            return Some(if name.to_lowercase().contains("instagram") { "Instagram messages" } else { "Messenger messages" });
+            return Some(if name.to_lowercase().contains("instagram") { Format::Instagram } else { Format::Messenger });
         }
         return None;
     }
     if start.starts_with("<?xml") || start.starts_with("<smses") {
-        return sms::looks_like(start).then_some("SMS Backup & Restore");
+        return sms::looks_like(start).then_some(Format::Sms);
     }
     if email::is_eml(&text) {
-        return Some("email (.eml)");
+        return Some(Format::Eml);
     }
     if whatsapp::looks_like(&text) {
-        return Some("WhatsApp chat");
+        return Some(Format::WhatsApp);
     }
     None
 }
@@ -329,7 +359,7 @@ fn read_file(path: &Path, label: &str, ctx: &Ctx, out: &mut Reading) -> Result<b
     }
     if email::is_mbox(&head) {
         email::read_mbox(reader, label, out)?;
-        out.formats.insert("mailbox (.mbox)");
+        out.formats.insert(Format::Mbox);
         return Ok(true);
     }
     let mut bytes = Vec::new();
@@ -354,7 +384,7 @@ fn read_zip(file: std::fs::File, label: &str, ctx: &Ctx, out: &mut Reading) -> R
         let head = reader.fill_buf().map_err(|e| Error::io(format!("cannot read {name}"), e))?.to_vec();
         if email::is_mbox(&head) {
             email::read_mbox(reader, &name, out)?;
-            out.formats.insert("mailbox (.mbox)");
+            out.formats.insert(Format::Mbox);
             any = true;
             continue;
         }
@@ -377,18 +407,18 @@ fn read_bytes(label: &str, bytes: &[u8], ctx: &Ctx, out: &mut Reading) -> bool {
     let Some(format) = format_of(label, &bytes[..bytes.len().min(64 * 1024)]) else { return false };
     let text = String::from_utf8_lossy(bytes);
     let done = match format {
-        "Google reviews (Takeout)" => google::read(&text, label, out),
-        "Instagram messages" | "Messenger messages" => meta::read(&text, label, out),
-        "SMS Backup & Restore" => sms::read(&text, label, ctx, out),
-        "email (.eml)" => {
+        Format::GoogleReviews => google::read(&text, label, out),
+        Format::Instagram | Format::Messenger => meta::read(&text, label, out),
+        Format::Sms => sms::read(&text, label, ctx, out),
+        Format::Eml => {
             email::read_eml(bytes, label, out);
             true
         }
-        "WhatsApp chat" => {
+        Format::WhatsApp => {
             whatsapp::read(&text, label, ctx, out);
             true
         }
-        _ => false,
+        Format::Mbox | Format::Imap => false,
     };
     if done {
         out.formats.insert(format);
@@ -502,7 +532,7 @@ pub fn import_reading(
     for c in &mut reading.conversations {
         c.messages.sort_by_key(|m| m.at);
     }
-    let formats: Vec<&'static str> = reading.formats.iter().copied().collect();
+    let formats: Vec<&'static str> = reading.formats.iter().map(|f| f.words()).collect();
     let mut report = Report {
         records: records::Report { dry_run, problems: std::mem::take(&mut reading.problems), ..records::Report::default() },
         formats: formats.clone(),
