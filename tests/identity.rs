@@ -28,6 +28,10 @@ fn possible_duplicates_come_best_first_with_their_reasons_and_near_misses_stay_o
     assert!(groups[2]["reasons"][0].as_str().unwrap().contains("Bob and Robert are forms of one given name"), "{groups}");
     let text = shop.ok(&["customers", "duplicates"]);
     assert!(text.starts_with("#1 Ann Lee · #2 Annie Lee"), "{text}");
+    // Of one customer: only the groups that hold them.
+    let of = shop.json(&["customers", "duplicates", "--of", "4"]);
+    assert_eq!((of.as_array().unwrap().len(), of[0]["customers"][0]["id"].as_i64()), (1, Some(3)), "{of}");
+    assert!(shop.json(&["customers", "duplicates", "--of", "5"]).as_array().unwrap().is_empty(), "Tom Jones of Cardiff has none");
 }
 
 fn show(shop: &Shop, who: &str) -> serde_json::Value {

@@ -248,8 +248,11 @@ async fn not_a_customer(state: State<'_, AppState>, id: TouchpointId) -> CmdResu
 
 /// The customers who are probably one person, best first.
 #[tauri::command]
-async fn find_duplicates(state: State<'_, AppState>) -> CmdResult<Vec<regulars::duplicates::Group>> {
-    state.with(|s| regulars::duplicates::find(s))
+async fn find_duplicates(state: State<'_, AppState>, of: Option<CustomerId>) -> CmdResult<Vec<regulars::duplicates::Group>> {
+    state.with(|s| match of {
+        Some(id) => regulars::duplicates::of(s, id),
+        None => regulars::duplicates::find(s),
+    })
 }
 
 /// Merges `others` into `keep`, the owner's picks standing field by field (a backup first).

@@ -371,6 +371,11 @@ pub fn find(store: &(impl Reads + ?Sized)) -> Result<Vec<Group>> {
     Ok(group(&prepared, pairs.into_iter().filter(|(_, (s, _))| *s >= THRESHOLD).collect()))
 }
 
+/// The groups that hold customer `id`: those who are probably the same person as them.
+pub fn of(store: &(impl Reads + ?Sized), id: CustomerId) -> Result<Vec<Group>> {
+    Ok(find(store)?.into_iter().filter(|g| g.customers.iter().any(|m| m.id == id)).collect())
+}
+
 /// Joins the pairs into groups (who is a duplicate of whom, however linked), best first.
 /// Two customers (by their place in the list), how sure, and why.
 type Pair = ((usize, usize), (i32, Vec<Evidence>));

@@ -18,7 +18,11 @@ pub enum CustomersCommand {
     /// Add a customer
     Add(Fields),
     /// Groups of customers who are probably one person, best first, with the reasons
-    Duplicates,
+    Duplicates {
+        /// Only those who are probably the same person as this customer (REF)
+        #[arg(long, value_name = "REF")]
+        of: Option<String>,
+    },
     /// Merge customers who are one person into the first (a backup first); prints {merge_id, customer}
     Merge {
         /// The customer kept (number, email, phone, @handle or exact name)
@@ -229,8 +233,14 @@ pub fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -
             }
             Ok(())
         }
-        CustomersCommand::Duplicates => {
-            let groups = regulars::duplicates::find(store)?;
+        CustomersCommand::Duplicates { of } => {
+            let groups = match of {
+                Some(reference) => {
+                    let id = customers::resolve(store, &reference, settings::region(store)?)?;
+                    regulars::duplicates::of(store, id)?
+                }
+                None => regulars::duplicates::find(store)?,
+            };
             if json {
                 return super::output::print_json(&groups);
             }

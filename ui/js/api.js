@@ -37,8 +37,9 @@ export const api = {
   createCustomer: (draft) => call('create_customer', { draft }),
   updateCustomer: (id, draft) => call('update_customer', { id, draft }),
   deleteCustomer: (id) => call('delete_customer', { id }),
-  /** Groups of customers who are probably one person: [{score, customers, reasons}], best first. */
-  findDuplicates: () => call('find_duplicates'),
+  /** Groups of customers who are probably one person: [{score, customers, reasons}], best first;
+   * with `of`, only those that hold that customer. */
+  findDuplicates: (of = null) => call('find_duplicates', { of }),
   /** choices: {field: id whose value stands}; resolves with {merge_id, customer, merged, …}. */
   mergeCustomers: (keep, others, choices) => call('merge_customers', { keep, others, choices }),
   unmergeCustomers: (id) => call('unmerge_customers', { id }),

@@ -76,6 +76,15 @@ async function openCustomer(id) {
       onEdit: () => editCustomer(profile.customer),
       onDelete: () => deleteCustomer(profile.customer),
       onLog: () => quickLog(),
+      onDuplicates: () => {
+        state.mode = 'duplicates';
+        renderDuplicates(detail(), {
+          of: id,
+          onOpen: (other) => openCustomer(other),
+          onChanged: async () => { await refreshInfo(); await loadList(); },
+          onError: showError,
+        });
+      },
       onSentiment: async (touchpointId, label) => {
         try {
           await api.setTouchpointSentiment(touchpointId, label);

@@ -397,6 +397,11 @@ fn two_customers_who_are_one_person_are_merged_from_the_duplicates_view_and_the_
     let db = app.db_dir.path().join("e2e.db");
     app.wait_text("#today-title", "the app, ready", |t| !t.is_empty());
     app.find("#nav-customers").click();
+    // From Annie's profile: the one who may be her.
+    app.click("#customer-2");
+    app.wait_text("#profile-name", "Annie", |t| t == "Annie Lee");
+    app.find("#customer-duplicates").click();
+    app.wait_text("#duplicate-list", "Ann, from Annie's profile", |t| t.contains("Ann Lee") && t.contains("the same mailbox"));
     app.find("#show-duplicates").click();
     app.wait_text("#duplicates-count", "one group", |t| t.starts_with("1 group"));
     assert!(app.find("#duplicate-list").text().contains("the same mailbox written two ways"));

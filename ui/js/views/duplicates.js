@@ -22,11 +22,12 @@ const JOINED = [
 ];
 
 /** The list of groups, drawn in `el`. `onOpen(id)` opens a profile; `onChanged` after a merge. */
-export async function renderDuplicates(el, { onOpen, onChanged, onError }) {
+export async function renderDuplicates(el, hooks) {
+  const { onOpen, onChanged, onError } = hooks;
   render(el, h('p', { class: 'muted' }, 'Looking for customers who may be one person…'));
   let groups;
   try {
-    groups = await api.findDuplicates();
+    groups = await api.findDuplicates(hooks.of ?? null);
   } catch (error) {
     onError?.(error);
     return;
@@ -36,12 +37,12 @@ export async function renderDuplicates(el, { onOpen, onChanged, onError }) {
     h('div', { class: 'duplicate-names' }, g.customers.map((m) => h('button', { class: 'link', type: 'button', onclick: () => onOpen(m.id) },
       h('strong', {}, m.display_name), h('span', { class: 'muted' }, ` #${m.id}${m.city ? ` · ${m.city}` : ''}`)))),
     h('ul', { class: 'reasons' }, g.reasons.map((r) => h('li', {}, r))),
-    h('button', { class: 'btn', type: 'button', onclick: () => compare(el, g, { onOpen, onChanged, onError }) }, 'Compare and merge…')));
+    h('button', { class: 'btn', type: 'button', onclick: () => compare(el, g, hooks) }, 'Compare and merge…')));
   render(el, h('div', { class: 'duplicates', id: 'duplicates-view' },
     h('h1', {}, 'Possible duplicates'),
     h('p', { class: 'lead', id: 'duplicates-count' }, groups.length
       ? `${plural(groups.length, 'group')} of customers who may be one person, the surest first${groups.length > 100 ? ' (the first 100 shown)' : ''}. Merge them when they are; a merge can be undone.`
-      : 'No customers look like one person.'),
+      : (hooks.of ? 'Nobody else looks like the same person.' : 'No customers look like one person.')),
     rows.length ? h('ol', { class: 'duplicate-list', id: 'duplicate-list' }, rows) : null));
 }
 

@@ -94,7 +94,7 @@ function timelineList(first, { onSentiment, onLink, onOlder }) {
   return h('div', {}, list, older);
 }
 
-export function renderProfile(el, { customer: c, phones_display: phones, consent_history: history }, { onEdit, onDelete, onLog, onSentiment, onLink, onAddPurchase, onExport, onErase, onConsent, onOlder }, page = { entries: [], more: false, messages_in: 0 }) {
+export function renderProfile(el, { customer: c, phones_display: phones, consent_history: history }, { onEdit, onDelete, onLog, onSentiment, onLink, onAddPurchase, onExport, onErase, onConsent, onOlder, onDuplicates }, page = { entries: [], more: false, messages_in: 0 }) {
   const address = [c.address.street, c.address.city, c.address.region, c.address.postal_code, c.address.country].filter(Boolean).join(', ');
   const since = c.customer_since ? `Customer since ${formatDate(c.customer_since)}` : `Added ${formatDate(c.created_at)}`;
   const handles = Object.entries(c.handles).map(([p, handle]) => [PLATFORM_NAMES[p] ?? p, p === 'whatsapp' ? `+${handle}` : `@${handle}`]);
@@ -108,6 +108,7 @@ export function renderProfile(el, { customer: c, phones_display: phones, consent
       h('div', { class: 'actions' },
         h('button', { class: 'btn', type: 'button', id: 'log-for-customer', title: 'Log a touchpoint (Ctrl+L)', onclick: onLog }, 'Log'),
         h('button', { class: 'btn', type: 'button', id: 'edit-customer', title: 'Edit (E)', onclick: onEdit }, 'Edit'),
+        h('button', { class: 'btn', type: 'button', id: 'customer-duplicates', title: 'Customers who may be the same person', onclick: onDuplicates }, 'Duplicates?'),
         h('button', { class: 'btn quiet-danger', type: 'button', id: 'delete-customer', onclick: onDelete }, 'Delete'))),
     h('div', { class: 'cards' },
       h('section', { class: 'card wide value' },
