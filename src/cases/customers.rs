@@ -699,7 +699,7 @@ impl Traces {
             }
         }
         // A phone appears as "+44 7911 123456", "07911 123456" or "7911123456": its last nine digits.
-        let digits = c.phones.iter().map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>()).map(|d| d[d.len().saturating_sub(9)..].to_string()).filter(|d| d.len() >= 7).collect();
+        let digits = c.phones.iter().map(|p| normalize::phone_tail(p)).filter(|d| d.len() >= 7).collect();
         Traces { words, digits, names }
     }
 

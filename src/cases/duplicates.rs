@@ -115,7 +115,7 @@ const NICKNAMES: &[&[&str]] = &[
 /// Nordic spellings of umlauts as the letter ("Mueller" is "muller", as "Müller" folds).
 fn canon(name: &str) -> String {
     let folded: String = fold(name).chars().filter(|c| c.is_alphanumeric()).collect();
-    folded.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    crate::normalize::umlauts_as_letters(&folded)
 }
 
 /// The given name's full forms: itself, and the names it is short for or a form of.
@@ -140,11 +140,6 @@ pub fn mailbox(email: &str) -> String {
     }
 }
 
-/// A phone's last nine digits: the same number with or without its country prefix.
-fn phone_tail(e164: &str) -> String {
-    let digits: String = e164.chars().filter(char::is_ascii_digit).collect();
-    digits[digits.len().saturating_sub(9)..].to_string()
-}
 
 /// A street with its abbreviations folded ("12 High Street" is "12 high st").
 fn street_key(street: &str) -> String {
@@ -220,7 +215,7 @@ fn prepare(who: &Identity) -> Prepared<'_> {
     Prepared {
         who,
         mailboxes: who.emails.iter().map(|e| mailbox(e)).collect(),
-        phones: who.phones.iter().map(|p| phone_tail(p)).filter(|t| t.len() >= 7).collect(),
+        phones: who.phones.iter().map(|p| crate::normalize::phone_tail(p)).filter(|t| t.len() >= 7).collect(),
         handles: who.handles.iter().map(|h| h.split_once(':').map_or((String::new(), h.to_lowercase()), |(p, h)| (p.to_string(), h.to_lowercase()))).collect(),
         given: given_forms(&first),
         raw_name: fold(&format!("{} {}", who.first_name, who.last_name)),

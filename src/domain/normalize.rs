@@ -143,10 +143,23 @@ pub fn spelling_variants(text: &str) -> String {
         }
         let folded = fold(word);
         if ["ae", "oe", "ue"].iter().any(|p| folded.contains(p)) {
-            out.push(folded.replace("ae", "a").replace("oe", "o").replace("ue", "u"));
+            out.push(umlauts_as_letters(&folded));
         }
     }
     out.join(" ")
+}
+
+/// Folded text with umlauts written out read as their letter ("mueller" is "muller", as "Müller"
+/// folds).
+pub fn umlauts_as_letters(folded: &str) -> String {
+    folded.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+}
+
+/// A phone's last nine digits: the same number however it is written, with or without its
+/// country prefix.
+pub fn phone_tail(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    digits[digits.len().saturating_sub(9)..].to_string()
 }
 
 /// Splits folded text into search words: runs of letters and digits.

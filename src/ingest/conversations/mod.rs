@@ -181,7 +181,7 @@ impl Reading {
 
 /// Whether two names are the same person's written twice (case, accents, spacing aside).
 pub fn same_name(a: &str, b: &str) -> bool {
-    let words = |s: &str| fold(s).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    let words = |s: &str| crate::normalize::words(&fold(s)).collect::<Vec<_>>().join(" ");
     let (a, b) = (words(a), words(b));
     !a.is_empty() && a == b
 }
@@ -208,7 +208,7 @@ fn is_media_file(name: &str) -> bool {
 /// Reads a file, a zip or a folder for every conversation in it.
 pub fn read(path: &Path, ctx: &Ctx) -> Result<Reading> {
     let mut reading = Reading::default();
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
+    let name = records::file_name(path);
     if path.is_dir() {
         walk(path, &name, ctx, &mut reading)?;
     } else if !is_regular(path) {
@@ -257,14 +257,11 @@ fn recognise_file(path: &Path) -> Result<Option<Format>> {
     if is_media_file(&name) || !is_regular(path) {
         return Ok(None);
     }
-    let mut head = vec![0; 64 * 1024];
     let mut file = std::fs::File::open(path).map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
-    let n = read_up_to(&mut file, &mut head)?;
-    head.truncate(n);
+    let head = head_of(&mut file)?;
     if head.starts_with(b"PK\x03\x04") {
         let Ok(mut zip) = zip::ZipArchive::new(std::fs::File::open(path).map_err(|e| Error::io("cannot open the zip", e))?) else { return Ok(None) };
-        // A workbook (XLSX, ODS) is a zip too: never a download of conversations.
-        if zip.file_names().any(|n| n == "[Content_Types].xml" || n == "mimetype" || n.starts_with("xl/")) {
+        if is_workbook(&zip) {
             return Ok(None);
         }
         for i in 0..zip.len() {
@@ -273,9 +270,7 @@ fn recognise_file(path: &Path) -> Result<Option<Format>> {
                 continue;
             }
             let entry_name = entry.name().to_string();
-            let mut head = vec![0; 64 * 1024];
-            let n = read_up_to(&mut entry, &mut head)?;
-            if let Some(f) = format_of(&entry_name, &head[..n]) {
+            if let Some(f) = format_of(&entry_name, &head_of(&mut entry)?) {
                 return Ok(Some(f));
             }
         }
@@ -284,17 +279,17 @@ fn recognise_file(path: &Path) -> Result<Option<Format>> {
     Ok(format_of(&name, &head))
 }
 
-fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Error::io("cannot read the file", e)),
-        }
-    }
-    Ok(n)
+/// The first bytes of `r` (up to 64 KB), enough to tell a format by.
+fn head_of(r: &mut impl Read) -> Result<Vec<u8>> {
+    let mut head = vec![0; 64 * 1024];
+    let n = crate::import::read::read_up_to(r, &mut head).map_err(|e| Error::io("cannot read the file", e))?;
+    head.truncate(n);
+    Ok(head)
+}
+
+/// Whether a zip is a workbook (XLSX, ODS): never a download of conversations, and never opened as one.
+fn is_workbook<R: Read + std::io::Seek>(zip: &zip::ZipArchive<R>) -> bool {
+    zip.file_names().any(|n| n == "[Content_Types].xml" || n == "mimetype" || n.starts_with("xl/"))
 }
 
 /// The format a file's first bytes show, if it is one Regulars reads.
@@ -369,6 +364,9 @@ fn read_file(path: &Path, label: &str, ctx: &Ctx, out: &mut Reading) -> Result<b
 
 fn read_zip(file: std::fs::File, label: &str, ctx: &Ctx, out: &mut Reading) -> Result<bool> {
     let mut zip = zip::ZipArchive::new(file).map_err(|e| Error::invalid_field("file", format!("{label} is not a zip that can be read: {e}")))?;
+    if is_workbook(&zip) {
+        return Ok(false);
+    }
     let mut any = false;
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|e| Error::invalid_field("file", format!("{label}: {e}")))?;
@@ -507,8 +505,7 @@ pub fn context(store: &Store, change: &Change) -> Result<Ctx> {
 pub fn import(store: &mut Store, path: &Path, change: &Change, dry_run: bool) -> Result<Report> {
     let ctx = context(store, change)?;
     let reading = read(path, &ctx)?;
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string());
-    import_reading(store, reading, &Source { name: file_name, backup_first: true }, change, dry_run, |_| Ok(()))
+    import_reading(store, reading, &Source { name: records::file_name(path), backup_first: true }, change, dry_run, |_| Ok(()))
 }
 
 /// Where a reading came from, for the import history.

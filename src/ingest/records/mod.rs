@@ -277,7 +277,8 @@ pub(crate) fn apply(store: &mut Store, unit: &Unit, report: &mut Report, f: impl
     Ok(())
 }
 
-fn file_name(path: &Path) -> String {
+/// The name a file is known by in the history and in messages.
+pub(crate) fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
