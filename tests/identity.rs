@@ -34,6 +34,21 @@ fn possible_duplicates_come_best_first_with_their_reasons_and_near_misses_stay_o
     assert!(shop.json(&["customers", "duplicates", "--of", "5"]).as_array().unwrap().is_empty(), "Tom Jones of Cardiff has none");
 }
 
+#[test]
+fn a_customer_who_signed_messages_with_another_customers_name_is_a_possible_duplicate() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Ann", "--last-name", "Lee", "--email", "ann@lee.example"]);
+    shop.ok(&["customers", "add", "--phone", "+44 7911 000222"]);
+    shop.ok(&["customers", "add", "--first-name", "Tom", "--last-name", "Jones"]);
+    // Messages from the number, signed with a name (as a WhatsApp or Messenger download gives them).
+    shop.ok(&["touchpoints", "add", "--customer", "2", "--author", "Annie Lee", "--channel", "whatsapp", "--kind", "question", "--text", "Is my order ready?"]);
+    let groups = shop.json(&["customers", "duplicates"]);
+    assert_eq!(groups.as_array().unwrap().len(), 1, "{groups}");
+    let ids: Vec<i64> = groups[0]["customers"].as_array().unwrap().iter().map(|m| m["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [1, 2], "{groups}");
+    assert!(groups[0]["reasons"][0].as_str().unwrap().contains("wrote as “Annie Lee” on WhatsApp, the name of Ann Lee"), "{groups}");
+}
+
 fn show(shop: &Shop, who: &str) -> serde_json::Value {
     shop.json(&["customers", "show", who])
 }
@@ -114,6 +129,21 @@ fn a_merge_across_an_import_that_is_then_undone_loses_nothing() {
         let said = String::from_utf8_lossy(&undo.stderr);
         assert!(said.contains("merge"), "a refusal names the merge: {said}");
     }
+}
+
+#[test]
+fn unmerge_refuses_with_a_reason_when_a_key_of_the_merged_customer_went_to_someone_else() {
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Ann", "--last-name", "Lee", "--email", "ann@lee.example"]);
+    shop.ok(&["customers", "add", "--first-name", "Annie", "--last-name", "Lee", "--email", "annie@lee.example", "--handle", "instagram:annie.lee"]);
+    let merge_id = shop.json(&["customers", "merge", "1", "2"])["merge_id"].as_i64().unwrap().to_string();
+    // The owner moves the handle off Ann and onto a third customer.
+    shop.ok(&["customers", "edit", "1", "--remove-handle", "instagram"]);
+    shop.ok(&["customers", "add", "--first-name", "Annabel", "--handle", "instagram:annie.lee"]);
+    let refused = shop.fails(&["customers", "unmerge", &merge_id]);
+    assert!(refused.contains("@annie.lee on instagram belongs to #3"), "a reason, not a database error: {refused}");
+    assert_eq!(show(&shop, "instagram:annie.lee")["id"], 3, "nothing changed");
+    assert_eq!(show(&shop, "annie@lee.example")["id"], 1, "the merge still stands");
 }
 
 #[test]

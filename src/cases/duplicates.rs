@@ -1,11 +1,12 @@
 //! Finding the customers who are probably one person: the evidence weighed together (the same
 //! mailbox written two ways, the same phone in another form, the same handle on two platforms,
 //! the same street and postcode, a nickname for the same given name, accents and transliterations,
-//! first and last name swapped, a typo, the same or another town), each pair's reasons in plain
-//! words and a score, pairs joined into groups, best first. Customers are compared only within
-//! blocks that share a key (a canonical mailbox, a phone's last digits, a handle, an address, a
-//! name's canonical form or its first letters), never every pair; a block too common to mean
-//! anything (the shop's hundred Smiths sharing only a surname) is passed over.
+//! first and last name swapped, a typo, a name one of them signed messages with that is the
+//! other's, the same or another town), each pair's reasons in plain words and a score, pairs
+//! joined into groups, best first. Customers are compared only within blocks that share a key (a
+//! canonical mailbox, a phone's last digits, a handle, an address, a name's canonical form or its
+//! first letters, a signed name's), never every pair; a block too common to mean anything (the
+//! shop's hundred Smiths sharing only a surname) is passed over.
 
 use std::collections::HashMap;
 
@@ -201,6 +202,35 @@ struct Prepared<'a> {
     given: Vec<String>,
     city: String,
     address: Option<String>,
+    /// The names their messages were signed with: canonical first and last, the given name's forms.
+    aliases: Vec<Alias>,
+}
+
+struct Alias {
+    /// Its place in the customer's `wrote_as`.
+    at: usize,
+    first: String,
+    last: String,
+    given: Vec<String>,
+}
+
+impl Alias {
+    fn of(at: usize, name: &str) -> Option<Alias> {
+        // A first and a last name, not a number or a single word.
+        if name.chars().filter(char::is_ascii_digit).count() > 3 {
+            return None;
+        }
+        let (first, last) = crate::normalize::split_name(name);
+        let alias = Alias { at, first: canon(&first), last: canon(&last), given: given_forms(&first) };
+        (!alias.first.is_empty() && !alias.last.is_empty()).then_some(alias)
+    }
+
+    /// Whether this is the name of `p`: the same, a form of the same given name, or swapped.
+    fn names(&self, p: &Prepared<'_>) -> bool {
+        !p.last.is_empty()
+            && ((self.last == p.last && (self.first == p.first || self.given.iter().any(|g| p.given.contains(g))))
+                || (self.first == p.last && self.last == p.first))
+    }
 }
 
 fn prepare(who: &Identity) -> Prepared<'_> {
@@ -224,6 +254,7 @@ fn prepare(who: &Identity) -> Prepared<'_> {
         last: last_c,
         city: canon(&who.city),
         address,
+        aliases: who.wrote_as.iter().enumerate().filter_map(|(at, (name, _))| Alias::of(at, name)).collect(),
     }
 }
 
@@ -235,16 +266,25 @@ fn keys(p: &Prepared<'_>) -> Vec<String> {
     keys.extend(p.handles.iter().map(|(_, h)| format!("h:{h}")));
     keys.extend(p.address.iter().map(|a| format!("a:{a}")));
     if !p.last.is_empty() {
-        for g in &p.given {
-            let g = canon(g);
-            let (x, y) = if g <= p.last { (g.clone(), p.last.clone()) } else { (p.last.clone(), g.clone()) };
-            keys.push(format!("n:{x} {y}"));
-        }
+        name_keys(&p.given, &p.last, &mut keys);
         let prefix: String = p.last.chars().take(3).collect();
         keys.push(format!("q:{}:{prefix}", p.first.chars().next().unwrap_or('-')));
         keys.push(format!("r:{}:{}", p.last, p.first.chars().next().unwrap_or('-')));
     }
+    for alias in &p.aliases {
+        name_keys(&alias.given, &alias.last, &mut keys);
+    }
     keys
+}
+
+/// A name's blocking keys: each form of the given name with the last name, in either order (so
+/// that swapped names meet).
+fn name_keys(given: &[String], last: &str, keys: &mut Vec<String>) {
+    for g in given {
+        let g = canon(g);
+        let (x, y) = if g.as_str() <= last { (g.as_str(), last) } else { (last, g.as_str()) };
+        keys.push(format!("n:{x} {y}"));
+    }
 }
 
 /// One piece of evidence that two customers are one person (or, `OtherTown`, are not).
@@ -261,6 +301,8 @@ enum Evidence {
     GivenNameForms,
     Swapped,
     Slip,
+    /// One of them signed messages with the other's name: `(the second wrote it, which name)`.
+    WroteAs(bool, usize),
     SameTown,
     OtherTown,
 }
@@ -271,7 +313,7 @@ impl Evidence {
             Evidence::Mailbox(..) => 60,
             Evidence::Phone => 55,
             Evidence::Handle(..) => 40,
-            Evidence::Address | Evidence::SameName => 30,
+            Evidence::Address | Evidence::SameName | Evidence::WroteAs(..) => 30,
             Evidence::NameSpelledOtherwise => 28,
             Evidence::GivenNameForms | Evidence::Swapped => 25,
             Evidence::Slip => 15,
@@ -296,6 +338,12 @@ impl Evidence {
             Evidence::GivenNameForms => format!("{} and {} are forms of one given name", a.first_name, b.first_name),
             Evidence::Swapped => "first and last name swapped".into(),
             Evidence::Slip => format!("{} and {} are a letter apart", a.display_name, b.display_name),
+            Evidence::WroteAs(second, i) => {
+                let (writer, other) = if second { (b, a) } else { (a, b) };
+                let (name, channel) = &writer.wrote_as[i];
+                let channel = channel.parse::<crate::model::Channel>().map_or(channel.as_str(), |c| c.words());
+                format!("{} wrote as “{name}” on {channel}, the name of {}", writer.display_name, other.display_name)
+            }
             Evidence::SameTown => format!("both in {}", a.city),
             Evidence::OtherTown => format!("but one in {} and one in {}", a.city, b.city),
         }
@@ -330,6 +378,10 @@ fn compare(a: &Prepared<'_>, b: &Prepared<'_>) -> (i32, Vec<Evidence>) {
         // One slip (a letter wrong, missing, added, or two swapped): two are another name as often
         // as a typo (Robert and Roger).
         found.push(Evidence::Slip);
+    } else if let Some(n) = a.aliases.iter().find(|n| n.names(b)) {
+        found.push(Evidence::WroteAs(false, n.at));
+    } else if let Some(n) = b.aliases.iter().find(|n| n.names(a)) {
+        found.push(Evidence::WroteAs(true, n.at));
     }
     if !a.city.is_empty() && !b.city.is_empty() {
         if a.city == b.city {
@@ -441,7 +493,13 @@ mod tests {
             street: street.into(),
             postal_code: postal.into(),
             city: city.into(),
+            wrote_as: Vec::new(),
         }
+    }
+
+    fn wrote(mut who: Identity, name: &str, channel: &str) -> Identity {
+        who.wrote_as.push((name.into(), channel.into()));
+        who
     }
 
     fn score(a: Identity, b: Identity) -> (i32, Vec<Evidence>) {
@@ -463,6 +521,10 @@ mod tests {
             ("swapped names", who(1, "Chen", "Wei", &[], &[], &[], "", "", "Bristol"), who(2, "Wei", "Chen", &[], &[], &[], "", "", "Bristol"), true),
             ("a typo in the same town", who(1, "Amelia", "Hart", &[], &[], &[], "", "", "York"), who(2, "Amelia", "Hrat", &[], &[], &[], "", "", "York"), true),
             ("the same name, same town", who(1, "Tom", "Jones", &[], &[], &[], "", "", "Cardiff"), who(2, "Tom", "Jones", &[], &[], &[], "", "", "Cardiff"), true),
+            ("signed a message with the other's name", wrote(who(1, "", "", &[], &["+447911000222"], &[], "", "", ""), "Ann Lee", "whatsapp"), who(2, "Ann", "Lee", &["ann@lee.example"], &[], &[], "", "", ""), true),
+            ("signed with a short form of the other's name", who(1, "Ann", "Lee", &["ann@lee.example"], &[], &[], "", "", ""), wrote(who(2, "", "", &[], &["+447911000222"], &[], "", "", ""), "Annie Lee", "facebook"), true),
+            ("signed with someone else's name", wrote(who(1, "", "", &[], &["+447911000222"], &[], "", "", ""), "Tom Jones", "whatsapp"), who(2, "Ann", "Lee", &["ann@lee.example"], &[], &[], "", "", ""), false),
+            ("signed with a number, not a name", wrote(who(1, "", "", &[], &["+447911000222"], &[], "", "", ""), "+44 7911 000333", "whatsapp"), who(2, "Ann", "Lee", &["ann@lee.example"], &[], &[], "", "", ""), false),
             ("the same common name in another town", who(1, "Tom", "Jones", &[], &[], &[], "", "", "Cardiff"), who(2, "Tom", "Jones", &[], &[], &[], "", "", "Leeds"), false),
             ("a typo alone", who(1, "Amelia", "Hart", &[], &[], &[], "", "", ""), who(2, "Amelia", "Hrat", &[], &[], &[], "", "", ""), false),
             ("other people", who(1, "Ann", "Lee", &["ann@x.example"], &[], &[], "", "", ""), who(2, "Ben", "Ode", &["ben@x.example"], &[], &[], "", "", ""), false),
@@ -485,5 +547,18 @@ mod tests {
         assert_eq!(mailbox("ann.lee@outlook.com"), "ann.lee@outlook.com", "dots count elsewhere");
         assert_eq!(distance("hart", "hrat"), 1);
         assert_eq!(street_key("12, High Street"), street_key("12 high st"));
+    }
+
+    #[test]
+    fn a_name_signed_in_a_conversation_blocks_and_explains_the_pair() {
+        let mut a = wrote(who(7, "", "", &[], &["+447911000222"], &[], "", "", ""), "Annie Lee", "whatsapp");
+        a.display_name = "+44 7911 000222".into();
+        let b = who(9, "Ann", "Lee", &["ann@lee.example"], &[], &[], "", "", "");
+        let (pa, pb) = (prepare(&a), prepare(&b));
+        let (ka, kb) = (keys(&pa), keys(&pb));
+        assert!(ka.iter().any(|k| kb.contains(k)), "they share a block: {ka:?} {kb:?}");
+        let (_, why) = compare(&pa, &pb);
+        let words: Vec<String> = why.iter().map(|e| e.words(&a, &b)).collect();
+        assert_eq!(words, ["+44 7911 000222 wrote as “Annie Lee” on WhatsApp, the name of Ann Lee"]);
     }
 }

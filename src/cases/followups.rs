@@ -146,24 +146,6 @@ fn quote(text: &str) -> String {
     }
 }
 
-fn channel_name(c: Channel) -> &'static str {
-    match c {
-        Channel::Email => "email",
-        Channel::Sms => "text message",
-        Channel::Phone => "phone",
-        Channel::Whatsapp => "WhatsApp",
-        Channel::Instagram => "Instagram",
-        Channel::Facebook => "Facebook",
-        Channel::Tiktok => "TikTok",
-        Channel::X => "X",
-        Channel::Youtube => "YouTube",
-        Channel::GoogleReviews => "Google reviews",
-        Channel::InStore => "in the shop",
-        Channel::Website => "the website",
-        Channel::Community => "the community",
-    }
-}
-
 /// Where marketing may reach this customer: their preferred channel if allowed, else email, text
 /// or WhatsApp with consent, else in person if they shop in store; `None` if nowhere.
 pub fn marketing_channel(b: &BaseRow, shops_in_store: bool) -> Option<Channel> {
@@ -534,7 +516,7 @@ fn check_ins(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candi
             due: replied + Duration::days(CHECK_IN_AFTER_DAYS),
             why: format!(
                 "Their complaint on {} was answered {} ({}); nothing from them since",
-                channel.map_or("a channel", channel_name),
+                channel.map_or("a channel", Channel::words),
                 ago(now, replied),
                 quote(&s.text)
             ),
@@ -569,7 +551,7 @@ fn thanks(mut praise: Vec<crate::store::Said>, shop: &Shop, now: DateTime<Utc>, 
             why: format!(
                 "Positive {} on {} {}{stars}: {}{}",
                 s.kind,
-                channel.map_or("a channel", channel_name),
+                channel.map_or("a channel", Channel::words),
                 ago(now, s.at),
                 quote(&s.text),
                 if influencer { format!("; {} followers", formats.number(i.activity.max_reach)) } else { String::new() }

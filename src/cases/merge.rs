@@ -265,6 +265,11 @@ pub fn unmerge_in(w: &WriteDb<'_>, id: i64, change: &Change) -> Result<Unmerged>
                 return Err(Error::conflict(format!("{phone} belongs to #{} now; putting #{} back would take it away", owner.id, other.id)));
             }
         }
+        for (platform, handle) in &other.handles {
+            if let Some(owner) = w.owner_of_handle(*platform, handle)?.filter(|o| o.id != keep) {
+                return Err(Error::conflict(format!("@{handle} on {} belongs to #{} now; putting #{} back would take it away", platform.as_str(), owner.id, other.id)));
+            }
+        }
     }
     let kept_edits = now_kept.updated_at > row.at;
     let mut restored_kept = if kept_edits { now_kept.clone() } else { record.kept.clone() };

@@ -88,6 +88,27 @@ vocabulary! {
     }
 }
 
+impl Channel {
+    /// The channel in the owner's words ("text message", "Google reviews", "in the shop").
+    pub fn words(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "text message",
+            Channel::Phone => "phone",
+            Channel::Whatsapp => "WhatsApp",
+            Channel::Instagram => "Instagram",
+            Channel::Facebook => "Facebook",
+            Channel::Tiktok => "TikTok",
+            Channel::X => "X",
+            Channel::Youtube => "YouTube",
+            Channel::GoogleReviews => "Google reviews",
+            Channel::InStore => "in the shop",
+            Channel::Website => "the website",
+            Channel::Community => "the community",
+        }
+    }
+}
+
 vocabulary! {
     /// A channel that needs the customer's consent for marketing.
     ConsentChannel, "consent channel" {

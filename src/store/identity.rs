@@ -1,5 +1,6 @@
 //! The SQL of identity across customers: every live customer's names, keys (emails, phones,
-//! handles) and address in one pass, for finding the customers who are probably one person.
+//! handles), address and the names their messages were signed with, for finding the customers
+//! who are probably one person.
 
 use super::Db;
 use crate::error::Result;
@@ -19,6 +20,9 @@ pub struct Identity {
     pub street: String,
     pub postal_code: String,
     pub city: String,
+    /// Names the customer wrote under, other than their own (a WhatsApp contact name, a Messenger
+    /// display name), each with its channel: `(name, channel)`.
+    pub wrote_as: Vec<(String, String)>,
 }
 
 impl Db<'_> {
@@ -44,8 +48,26 @@ impl Db<'_> {
                 emails: split(r.get(7)?),
                 phones: split(r.get(8)?),
                 handles: split(r.get(9)?),
+                wrote_as: Vec::new(),
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut all: Vec<Identity> = rows.collect::<rusqlite::Result<_>>()?;
+        // The names their messages were signed with, other than the name on their profile.
+        let mut names = self.conn.prepare(
+            "SELECT DISTINCT t.customer_id, t.author, t.channel FROM touchpoints t
+             WHERE t.customer_id IS NOT NULL AND t.direction = 'in' AND t.author_kind = 'name'
+             ORDER BY t.customer_id",
+        )?;
+        let mut rows = names.query([])?;
+        while let Some(r) = rows.next()? {
+            let (id, author, channel): (CustomerId, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            if let Ok(at) = all.binary_search_by_key(&id, |i| i.id) {
+                let who = &mut all[at];
+                if author.trim() != who.display_name.trim() && !who.wrote_as.iter().any(|(a, _)| *a == author) {
+                    who.wrote_as.push((author, channel));
+                }
+            }
+        }
+        Ok(all)
     }
 }
