@@ -66,6 +66,7 @@ fn main() {
         "export_segment",
         "start_over",
         "link_touchpoint",
+        "author_draft",
         "author_as_customer",
         "import_kind",
         "import_records",

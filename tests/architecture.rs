@@ -188,3 +188,83 @@ fn no_function_is_long_without_a_reason() {
     }
     assert!(long.is_empty(), "functions over {LONGEST} lines with no “One piece:” comment saying why:\n{}", long.join("\n"));
 }
+
+/// Every `.js` file of the page, with its path relative to `ui/`.
+fn page_modules() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![root().join("ui/js")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "js") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The names a module exports (`export function f`, `export const C`, `export { a, b as c }`).
+fn exports_of(text: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix("export ") else { continue };
+        if let Some(list) = rest.strip_prefix('{') {
+            for item in list.split('}').next().unwrap_or_default().split(',') {
+                let item = item.trim();
+                let name = item.rsplit(" as ").next().unwrap_or(item).trim();
+                if !name.is_empty() {
+                    names.insert(name.to_string());
+                }
+            }
+            continue;
+        }
+        let rest = rest.trim_start_matches("async ");
+        for keyword in ["function* ", "function ", "const ", "let ", "class "] {
+            if let Some(after) = rest.strip_prefix(keyword) {
+                let name: String = after.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$').collect();
+                names.insert(name);
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn the_page_imports_only_what_its_modules_export_and_only_api_js_calls_invoke() {
+    // A name imported but not exported stops the whole page from loading (the browser refuses the
+    // module graph), and nothing short of running the app would say so.
+    let modules = page_modules();
+    let mut problems = Vec::new();
+    for path in &modules {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = path.strip_prefix(root()).unwrap().display().to_string();
+        for statement in text.split(';').map(str::trim).filter(|s| s.starts_with("import {")) {
+            let Some((names, from)) = statement["import {".len()..].split_once("} from ") else { continue };
+            let target = path.parent().unwrap().join(from.trim().trim_matches(['\'', '"']));
+            let Ok(target_text) = std::fs::read_to_string(&target) else {
+                problems.push(format!("{name}: imports from {from}, which does not exist"));
+                continue;
+            };
+            let exported = exports_of(&target_text);
+            for imported in names.split(',').map(|n| n.split(" as ").next().unwrap_or(n).trim()).filter(|n| !n.is_empty()) {
+                if !exported.contains(imported) {
+                    problems.push(format!("{name}: imports {imported} from {from}, which does not export it"));
+                }
+            }
+        }
+        if !name.ends_with("ui/js/api.js") && text.contains("invoke(") {
+            problems.push(format!("{name}: calls invoke; only ui/js/api.js may"));
+        }
+        for html in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write"] {
+            if text.contains(html) {
+                problems.push(format!("{name}: uses {html}; text from customers is rendered as text"));
+            }
+        }
+    }
+    assert!(modules.len() > 10, "the page's modules were found: {modules:?}");
+    assert!(problems.is_empty(), "{problems:#?}");
+}

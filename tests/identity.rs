@@ -193,4 +193,13 @@ fn who_is_this_lists_everyone_unlinked_once_and_not_those_said_to_be_no_customer
     let unknown = shop.json(&["touchpoints", "unknown"]);
     let rows: Vec<(i64, u64)> = unknown.as_array().unwrap().iter().map(|u| (u["touchpoint"]["id"].as_i64().unwrap(), u["messages"].as_u64().unwrap())).collect();
     assert_eq!(rows, [(latest, 2)], "Mia once, with her two messages; Ann is a customer; the supplier is no customer: {unknown}");
+    // Add as a customer: the handle from the message, the name from the owner; both messages come along.
+    let added = shop.json(&["touchpoints", "add-customer", &latest.to_string(), "--first-name", "Mia"]);
+    assert_eq!((added["customer"]["display_name"].as_str(), added["customer"]["handles"]["instagram"].as_str(), added["messages"].as_u64()), (Some("Mia"), Some("mia.styles"), Some(2)), "{added}");
+    assert!(shop.json(&["touchpoints", "unknown"]).as_array().unwrap().is_empty());
+    // From an address like first.last@…, the name is read for the owner to check.
+    let letter = said("ben.ode@mail.example", "email", "Do you deliver?");
+    let ben = shop.json(&["touchpoints", "add-customer", &letter.to_string()]);
+    assert_eq!((ben["customer"]["first_name"].as_str(), ben["customer"]["last_name"].as_str(), ben["customer"]["emails"][0].as_str()), (Some("Ben"), Some("Ode"), Some("ben.ode@mail.example")), "{ben}");
+    assert!(shop.fails(&["touchpoints", "add-customer", &letter.to_string()]).contains("already linked"));
 }

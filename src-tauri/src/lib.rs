@@ -498,10 +498,16 @@ async fn link_touchpoint(state: State<'_, AppState>, id: i64, customer: Customer
     state.with(|s| touchpoints::link(s, id, customer, &Change::from_settings(s, Utc::now(), "app")?).map(|l| l.touchpoint))
 }
 
-/// Makes a touchpoint's author a new customer.
+/// A touchpoint's author as a new customer's draft, for the owner to complete.
 #[tauri::command]
-async fn author_as_customer(state: State<'_, AppState>, id: i64) -> CmdResult<Customer> {
-    state.with(|s| touchpoints::author_as_customer(s, id, &Change::from_settings(s, Utc::now(), "app")?))
+async fn author_draft(state: State<'_, AppState>, id: i64) -> CmdResult<CustomerDraft> {
+    state.with(|s| touchpoints::author_draft(s, id, settings::region(s)?))
+}
+
+/// Makes a touchpoint's author a new customer, as the owner completed the draft.
+#[tauri::command]
+async fn author_as_customer(state: State<'_, AppState>, id: i64, draft: CustomerDraft) -> CmdResult<touchpoints::AddedAuthor> {
+    state.with(|s| touchpoints::author_as_customer(s, id, &draft, &Change::from_settings(s, Utc::now(), "app")?))
 }
 
 #[tauri::command]
@@ -822,6 +828,7 @@ pub fn run() {
             suggestion_reopen,
             segment_members,
             link_touchpoint,
+            author_draft,
             author_as_customer,
             start_over,
             export_segment,

@@ -559,27 +559,59 @@ pub fn likely_customers(store: &Store, id: TouchpointId, region: Region, limit: 
     Ok(Vec::new())
 }
 
-/// Makes the author of touchpoint `id` a customer (a review from someone the shop did not know):
-/// a new customer with the author's handle, email, phone or name, to whom the touchpoint, and every
-/// other one by the same author, is linked.
-pub fn author_as_customer(store: &mut Store, id: TouchpointId, change: &Change) -> Result<crate::model::Customer> {
-    store.write(|w| author_as_customer_in(w, id, change))
+/// What "Add as a customer" starts from: the author of touchpoint `id` as a new customer's draft
+/// (their handle, email, phone or name; a name read from an address like `ann.lee@…`), for the
+/// owner to check and complete before anything is stored.
+pub fn author_draft(store: &(impl Reads + ?Sized), id: TouchpointId, region: Region) -> Result<CustomerDraft> {
+    let t = unknown_author(store, id)?;
+    let key = author_key(t.channel, &t.author, region);
+    let mut draft = draft_for_author(&t.author, key.as_ref());
+    if let Some(AuthorKey::Email(e)) = &key {
+        let local = e.split('@').next().unwrap_or_default();
+        let words: Vec<&str> = local.split(['.', '_']).collect();
+        if let [first, last] = words.as_slice() {
+            if first.len() > 1 && last.len() > 1 && words.iter().all(|w| w.chars().all(char::is_alphabetic)) {
+                let capital = |w: &str| w.chars().take(1).flat_map(char::to_uppercase).chain(w.chars().skip(1)).collect::<String>();
+                (draft.first_name, draft.last_name) = (capital(first), capital(last));
+            }
+        }
+    }
+    Ok(draft)
 }
 
-fn author_as_customer_in(w: &WriteDb<'_>, id: TouchpointId, change: &Change) -> Result<crate::model::Customer> {
-    let t = get(w, id)?;
+/// A message whose author may become a customer: inbound, signed, on no customer yet.
+fn unknown_author(store: &(impl Reads + ?Sized), id: TouchpointId) -> Result<Touchpoint> {
+    let t = get(store, id)?;
     if let Some(c) = t.customer_id {
         return Err(Error::conflict(format!("#{id} is already linked to customer #{c}")));
     }
     if t.direction == Direction::Out || t.author.trim().is_empty() {
         return Err(Error::invalid_field("touchpoint", format!("#{id} has no author to make a customer of")));
     }
-    let key = author_key(t.channel, &t.author, change.region);
-    let customer = customers::create_in(w, &draft_for_author(&t.author, key.as_ref()), change)?;
-    if get(w, id)?.customer_id.is_none() {
-        w.set_touchpoint_customer(id, customer.id)?;
-    }
-    Ok(customer)
+    Ok(t)
+}
+
+/// The author of a message, made a customer.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AddedAuthor {
+    pub customer: crate::model::Customer,
+    /// Their messages now on the new customer: this one and every other by the same author.
+    pub messages: u64,
+}
+
+/// Makes the author of touchpoint `id` a customer (a review from someone the shop did not know)
+/// from `draft` (`author_draft`, as the owner completed it): the touchpoint, and every other one by
+/// the same author, is linked to them.
+pub fn author_as_customer(store: &mut Store, id: TouchpointId, draft: &CustomerDraft, change: &Change) -> Result<AddedAuthor> {
+    store.write(|w| author_as_customer_in(w, id, draft, change))
+}
+
+pub fn author_as_customer_in(w: &WriteDb<'_>, id: TouchpointId, draft: &CustomerDraft, change: &Change) -> Result<AddedAuthor> {
+    unknown_author(w, id)?;
+    let customer = customers::create_in(w, draft, change)?;
+    link_in(w, id, customer.id, change)?;
+    // Creating them linked what their keys found; linking the message brought what their name did.
+    Ok(AddedAuthor { customer: customers::get(w, customer.id)?, messages: w.messages_in(customer.id)? })
 }
 
 #[cfg(test)]

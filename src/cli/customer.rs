@@ -117,7 +117,7 @@ pub struct Fields {
     phone: Vec<String>,
     /// Country code for the phone numbers given, instead of the shop's country
     #[arg(long, value_name = "CC")]
-    region: Option<String>,
+    pub(super) region: Option<String>,
     /// PLATFORM:HANDLE (instagram:jane.doe) or a profile URL; repeat for several
     #[arg(long, value_name = "PLATFORM:HANDLE")]
     handle: Vec<String>,
@@ -344,7 +344,7 @@ pub fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -
 }
 
 /// Applies the command line's fields to a draft: single values replace, repeated ones are added.
-fn apply(draft: &mut CustomerDraft, f: Fields) -> anyhow::Result<()> {
+pub(super) fn apply(draft: &mut CustomerDraft, f: Fields) -> anyhow::Result<()> {
     let set = |slot: &mut String, value: Option<String>| {
         if let Some(v) = value {
             *slot = v;

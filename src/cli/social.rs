@@ -40,6 +40,13 @@ pub enum TouchpointsCommand {
     NotACustomer { id: i64 },
     /// The customers a message's author most likely is, best first
     Likely { id: i64 },
+    /// Make a message's author a customer: their handle, email, phone or name as the message gives
+    /// it, and any field given here on top; every message by the same author comes along
+    AddCustomer {
+        id: i64,
+        #[command(flatten)]
+        fields: super::customer::Fields,
+    },
     /// Who is this? Everyone who wrote and is not linked to a customer, newest first
     Unknown {
         #[arg(long, default_value_t = 100)]
@@ -251,6 +258,20 @@ pub fn touchpoints_command(store: &mut Store, cmd: TouchpointsCommand, change: &
             for u in &list {
                 say!("#{:<5} {:<28} {:<14} {} messages, the last: “{}”", u.touchpoint.id, u.touchpoint.author, u.touchpoint.channel.as_str(), u.messages, u.touchpoint.text.chars().take(60).collect::<String>());
             }
+            Ok(())
+        }
+        TouchpointsCommand::AddCustomer { id, fields } => {
+            let change = &match fields.region.as_deref() {
+                Some(cc) => super::change(store, Some(cc))?,
+                None => change.clone(),
+            };
+            let mut draft = touchpoints::author_draft(store, id, change.region)?;
+            super::customer::apply(&mut draft, fields)?;
+            let added = touchpoints::author_as_customer(store, id, &draft, change)?;
+            if json {
+                return print_json(&added);
+            }
+            say!("Added {} (#{}) with {} of their messages", added.customer.display_name, added.customer.id, added.messages);
             Ok(())
         }
         TouchpointsCommand::Likely { id } => {

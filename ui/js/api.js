@@ -85,7 +85,8 @@ export const api = {
   notACustomer: (id) => call('not_a_customer', { id }),
   /** Who is this? [{touchpoint (their latest message), messages}], newest first. */
   unknownAuthors: () => call('unknown_authors'),
-  authorAsCustomer: (id) => call('author_as_customer', { id }),
+  authorDraft: (id) => call('author_draft', { id }),
+  authorAsCustomer: (id, draft) => call('author_as_customer', { id, draft }),
   setTouchpointStatus: (id, status) => call('set_touchpoint_status', { id, status }),
   setTouchpointSentiment: (id, label) => call('set_touchpoint_sentiment', { id, label }),
   timeline: (id, offset = 0) => call('timeline', { id, offset }),

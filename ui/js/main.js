@@ -1,7 +1,7 @@
 // Regulars' page: state in one place, views render from it, and keyboard shortcuts for the
 // frequent actions. All data comes through api.js.
 import { api, onDamage } from './api.js';
-import { h } from './dom.js';
+import { h, plural } from './dom.js';
 import { dates, setShop } from './locale.js';
 import { createList } from './views/list.js';
 import { renderProfile, renderEmpty, mergesCard } from './views/profile.js';
@@ -16,6 +16,7 @@ import { renderToday, todayKey } from './views/today.js';
 import { renderSettings } from './views/settings.js';
 import { renderDuplicates } from './views/duplicates.js';
 import { renderUnknown } from './views/unknown.js';
+import { CHANNEL_NAMES } from './words.js';
 
 const state = {
   info: null,
@@ -207,6 +208,43 @@ function newCustomer() {
   });
 }
 
+/**
+ * "Add as a customer…" from a message: the new customer's form, filled from its author (handle,
+ * email, phone or name); saved, the message and every other by the same author come along.
+ * Cancel goes `back` to where the owner was.
+ */
+async function addAuthor(touchpoint, back) {
+  let prefill;
+  try {
+    prefill = await api.authorDraft(touchpoint.id);
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  showView('customers');
+  state.mode = 'form';
+  list.select(null);
+  const said = touchpoint.text.length > 80 ? `${touchpoint.text.slice(0, 79)}…` : touchpoint.text;
+  const filled = [
+    [prefill.first_name, prefill.last_name].filter(Boolean).join(' '),
+    ...prefill.emails, ...prefill.phones,
+    ...Object.entries(prefill.handles).map(([platform, handle]) => `${CHANNEL_NAMES[platform] ?? platform} @${handle}`),
+  ].filter(Boolean);
+  renderForm(detail(), null, {
+    prefill,
+    title: 'New customer from a message',
+    lead: `${touchpoint.author} wrote on ${CHANNEL_NAMES[touchpoint.channel] ?? touchpoint.channel}${said ? `: “${said}”` : ''}. `
+      + `${filled.length ? `Filled in from it: ${filled.join(', ')}. ` : ''}Add what you know; their messages come along.`,
+    onSave: async (draft) => {
+      const added = await api.authorAsCustomer(touchpoint.id, draft);
+      toast(`Added ${added.customer.display_name}, with ${plural(added.messages, 'message')}.`);
+      refreshInbox();
+      await afterChange(added.customer.id);
+    },
+    onCancel: () => back(),
+  });
+}
+
 function editCustomer(customer) {
   state.mode = 'form';
   renderForm(detail(), customer, {
@@ -318,6 +356,7 @@ function showView(view) {
       onChanged: (inbox, message) => { setInboxCount(inbox.total, inbox.overdue); if (message) toast(message); },
       onError: showError,
       onShowSettings: () => showView('settings'),
+      onAddCustomer: (t) => addAuthor(t, () => showView('inbox')),
     }).catch(showError);
   }
   if (view === 'settings') {
@@ -381,14 +420,16 @@ function bindKeys() {
   });
   $('new-customer').addEventListener('click', () => { showView('customers'); newCustomer(); });
   $('nav-customers').addEventListener('click', () => showView('customers'));
-  $('show-unknown').addEventListener('click', () => {
+  const showUnknown = () => {
     showView('customers');
     state.mode = 'unknown';
     renderUnknown(detail(), {
       onChanged: async () => { await refreshInfo(); await loadList(); refreshInbox(); },
       onError: showError,
+      onAddCustomer: (t) => addAuthor(t, showUnknown),
     });
-  });
+  };
+  $('show-unknown').addEventListener('click', showUnknown);
   $('show-duplicates').addEventListener('click', () => {
     showView('customers');
     state.mode = 'duplicates';

@@ -204,11 +204,22 @@ fn the_inbox_links_a_stranger_and_the_profile_holds_at_1024_by_700() {
     let fan_item = app.script("return [...document.querySelectorAll('.inbox-item')].findIndex((e) => e.textContent.includes('new.fan'))").as_u64().unwrap();
     app.find(&format!(".inbox-item:nth-child({})", fan_item + 1)).click();
     app.wait_text(".inbox-item.selected", "the question", |t| t.contains("new.fan"));
+    // "Add as a customer…": the form, filled from the message (the handle), for the owner to complete.
     app.find("#author-add").click();
-    app.wait_text(".toast:last-child", "added", |t| t.contains("as a customer"));
+    app.wait_text("#customer-form h1", "the form from a message", |t| t == "New customer from a message");
+    assert_eq!(app.script("return document.querySelector('[name=\"handle-instagram\"]').value"), "new.fan");
+    assert!(app.find("#customer-form .lead").text().contains("Filled in from it: Instagram @new.fan."), "the owner sees what was filled in");
+    app.find("[name=first_name]").type_text("Nia");
+    app.screenshot("add-author-form");
+    app.find("#save-customer").click();
+    app.wait_text(".toast:last-child", "added", |t| t == "Added Nia, with 1 message.");
+    app.wait_text("#profile-name", "her profile", |t| t == "Nia");
     let fan = cli_json(&db, &["customers", "show", "instagram:new.fan"]);
-    assert_eq!(fan["handles"]["instagram"], "new.fan");
+    assert_eq!((fan["first_name"].as_str(), fan["handles"]["instagram"].as_str()), (Some("Nia"), Some("new.fan")));
+    assert_eq!(touchpoints_of(&db, "instagram:new.fan").len(), 1, "her question came along");
     // The reply box is a key away: Enter from the list.
+    app.find("#nav-inbox").click();
+    app.wait_text("#inbox-title", "both still waiting", |t| t == "2 messages need a reply");
     app.find(".inbox-item.selected").click();
     app.press(keys::ENTER);
     assert_eq!(app.script("return document.activeElement.id"), "reply-text");

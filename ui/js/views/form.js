@@ -25,17 +25,21 @@ function select(name, value, options) {
   return h('select', { name }, options.map(([v, label]) => h('option', { value: v, selected: v === (value ?? '') }, label)));
 }
 
-/** Shows the form; `onSave(draft)` returns a promise that rejects with an ApiError on problems. */
-export function renderForm(el, customer, { onSave, onCancel }) {
-  const c = customer ?? { emails: [], phones: [], handles: {}, address: {}, tags: [], consent: { email: 'unknown', sms: 'unknown' }, custom: {} };
+/**
+ * Shows the form; `onSave(draft)` returns a promise that rejects with an ApiError on problems.
+ * A new customer's form may start from `prefill` (a draft), under its own `title` and `lead`.
+ */
+export function renderForm(el, customer, { onSave, onCancel, prefill, title, lead }) {
+  const empty = { emails: [], phones: [], handles: {}, address: {}, tags: [], consent: { email: 'unknown', sms: 'unknown' }, custom: {} };
+  const c = customer ?? { ...empty, ...(prefill ?? {}) };
   const consentOptions = [['unknown', 'Not asked'], ['yes', 'Yes'], ['no', 'No']];
   const channelOptions = [['', 'No preference'], ...['email', 'sms', 'phone', 'whatsapp', 'instagram', 'facebook', 'tiktok', 'x', 'in_store'].map((k) => [k, CHANNEL_NAMES[k]])];
   const formError = h('div', { class: 'form-error', role: 'alert', hidden: true });
   const save = h('button', { class: 'btn primary', type: 'submit', id: 'save-customer' }, customer ? 'Save changes' : 'Add customer');
 
   const form = h('form', { class: 'form', id: 'customer-form', novalidate: true },
-    h('h1', {}, customer ? `Edit ${customer.display_name}` : 'New customer'),
-    h('p', { class: 'lead' }, 'Only a name, an email, a phone or a handle is needed. Add the rest whenever you learn it.'),
+    h('h1', {}, customer ? `Edit ${customer.display_name}` : title ?? 'New customer'),
+    h('p', { class: 'lead' }, lead ?? 'Only a name, an email, a phone or a handle is needed. Add the rest whenever you learn it.'),
     formError,
     h('fieldset', {}, h('legend', {}, 'Who'),
       h('div', { class: 'grid' },

@@ -25,7 +25,7 @@ function itemView(item, index) {
   const selected = index === current.selected;
   const unknown = t.customer_id == null;
   const reply = selected ? h('div', { class: 'reply-box' },
-    unknown && !item.not_a_customer ? whoIsIt(item) : null,
+    unknown && !item.not_a_customer ? whoIsIt(item, inboxAct, (t) => current.onAddCustomer?.(t)) : null,
     h('textarea', { id: 'reply-text', rows: 2, placeholder: 'What did you answer? (optional: press R to just mark it done)',
       onkeydown: (event) => {
         if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) { event.preventDefault(); markReplied(item); }
@@ -120,9 +120,9 @@ async function reload(message) {
 /**
  * For a message from someone who is not a customer yet: say who it is, or add them, or say they
  * are no customer. `act(fn, message)` runs the change and draws its view again (the Inbox's, the
- * Who is this? list's).
+ * Who is this? list's); `add(touchpoint)` opens the new customer's form, filled from the message.
  */
-export function whoIsIt(item, act = inboxAct) {
+export function whoIsIt(item, act, add) {
   const t = item.touchpoint;
   const box = h('div', { class: 'who-is-it', id: 'who-is-it' });
   const search = h('input', { type: 'search', id: 'link-search', placeholder: 'Type their name, email or phone', autocomplete: 'off', 'aria-label': 'Which customer wrote this' });
@@ -155,7 +155,7 @@ export function whoIsIt(item, act = inboxAct) {
   render(box,
     h('span', { class: 'muted' }, `${item.who} is not a customer yet.`),
     h('button', { class: 'btn small', type: 'button', id: 'link-open', onclick: open }, 'This is…'),
-    h('button', { class: 'btn small', type: 'button', id: 'author-add', onclick: () => act(() => api.authorAsCustomer(t.id), `Added ${item.who} as a customer.`) }, 'Add as a customer'),
+    h('button', { class: 'btn small', type: 'button', id: 'author-add', onclick: () => add(t) }, 'Add as a customer…'),
     h('button', { class: 'btn small ghost', type: 'button', id: 'author-not-customer', onclick: () => act(() => api.notACustomer(t.id), `${item.who} is not a customer: not asked again.`) }, 'Not a customer'));
   return box;
 }
@@ -165,6 +165,7 @@ function inboxAct(fn, message) {
 }
 
 const act = inboxAct;
+
 
 /** Keys for the inbox; returns true when it used the key. */
 export function inboxKey(event) {
@@ -184,9 +185,9 @@ export function inboxKey(event) {
   return false;
 }
 
-export async function renderInbox(el, { onOpenCustomer, onChanged, onError, onShowSettings }) {
+export async function renderInbox(el, { onOpenCustomer, onChanged, onError, onShowSettings, onAddCustomer }) {
   const inbox = await api.inbox(PAGE);
-  current = { el, items: [], total: 0, overdue: 0, limit: PAGE, selected: 0, onOpenCustomer, onChanged, onError, onShowSettings };
+  current = { el, items: [], total: 0, overdue: 0, limit: PAGE, selected: 0, onOpenCustomer, onChanged, onError, onShowSettings, onAddCustomer };
   take(inbox);
   draw();
   onChanged?.(inbox);

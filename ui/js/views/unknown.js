@@ -24,7 +24,7 @@ export async function renderUnknown(el, hooks) {
     h('div', {}, h('strong', {}, u.touchpoint.author),
       h('span', { class: 'muted' }, ` · ${CHANNEL_NAMES[u.touchpoint.channel] ?? u.touchpoint.channel} · ${plural(u.messages, 'message')}`)),
     u.touchpoint.text ? h('p', { class: 'entry-text' }, u.touchpoint.text) : null,
-    whoIsIt({ touchpoint: u.touchpoint, who: u.touchpoint.author }, act)));
+    whoIsIt({ touchpoint: u.touchpoint, who: u.touchpoint.author }, act, (t) => hooks.onAddCustomer?.(t))));
   render(el, h('div', { class: 'duplicates', id: 'unknown-view' },
     h('h1', {}, 'Who is this?'),
     h('p', { class: 'lead', id: 'unknown-count' }, list.length
