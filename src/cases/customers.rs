@@ -465,9 +465,13 @@ pub fn refresh_search_words(store: &mut Store) -> Result<bool> {
 }
 
 /// Renews the search words of these customers (those in the trash get none): all deletes first,
-/// then all inserts.
+/// then all inserts, in the order of their numbers (FTS5 writes what it holds as a segment of its
+/// own whenever a number comes lower than the one before, and refuses past 2,000 segments).
 pub(crate) fn reindex(w: &WriteDb<'_>, ids: &[CustomerId]) -> Result<()> {
-    for &id in ids {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for &id in &ids {
         w.remove_search_doc(id)?;
     }
     for chunk in ids.chunks(500) {
@@ -915,6 +919,24 @@ mod tests {
         assert!(refresh_search_words(&mut store).unwrap());
         assert_eq!(crate::search::search(&store, "mueller", 5, gb).unwrap().len(), 1);
         assert!(!refresh_search_words(&mut store).unwrap(), "once");
+    }
+
+    /// Words made again for a shop larger than FTS5's limit of segments, listed in another order
+    /// than their numbers (the list's, by name): written out of order, each would flush a segment
+    /// of its own, and SQLite says "database or disk is full" past 2,000 of them.
+    #[test]
+    fn stale_search_words_of_a_large_shop_are_made_again_in_one_go() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.write(|w| {
+            for i in 0..2_500 {
+                // Later numbers, earlier names: the list's order runs against the numbers'.
+                create_in(w, &draft(&format!("N{:05}", 99_999 - i), "Shopper"), &change())?;
+            }
+            w.set_setting(SEARCH_WORDS_STALE, "true")
+        }).unwrap();
+        assert!(refresh_search_words(&mut store).unwrap());
+        let hits = crate::search::search(&store, "N97500", 5, Region::parse("GB").unwrap()).unwrap();
+        assert_eq!(hits.len(), 1);
     }
 
     #[test]
