@@ -9,6 +9,12 @@ const FIRST: &[&str] = &["Olivia", "Amelia", "Élodie", "Chloé", "Zoë", "Aoife
     "Lucía", "Noah", "Oliver", "Jürgen", "Søren", "Mateo", "José", "Kwame", "Tomasz", "Arjun", "Sam", "Alex", "Robin"];
 const LAST: &[&str] = &["Smith", "Jones", "Taylor", "Brown", "Patel", "Lefèvre", "Müller", "O'Brien", "Núñez", "Kowalski",
     "Nguyen", "Okafor", "García", "Rossi", "Khan", "Chen", "Murphy", "da Silva", "van der Berg", "Novak"];
+/// Syllables of the surnames that are not among the twenty common ones: three in a row make about
+/// 9,000 surnames, so that a shop of 100,000 has as many names as a real one (most shared by a few
+/// customers, the common ones by thousands).
+const SYLLABLES: &[&str] = &["al", "ber", "cas", "dor", "el", "fen", "gar", "hol", "is", "jan", "kel", "lor", "mar", "nor", "ol",
+    "pen", "quin", "ros", "sal", "tor", "ul", "van", "wel", "yar", "zan", "bri", "cro", "dun", "fal", "gri"];
+const ENDINGS: &[&str] = &["", "s", "son", "er", "ley", "ton", "ow", "in", "ez", "ski"];
 const CITIES: &[&str] = &["London", "Bristol", "Manchester", "Leeds", "Brighton", "Glasgow", "Cardiff", "Norwich", "York", "Bath"];
 const TAGS: &[&str] = &["VIP", "wholesale", "newsletter", "gift buyer", "local", "loyalty card"];
 
@@ -16,10 +22,12 @@ pub const TOUCHPOINTS_PER_CUSTOMER: usize = 10;
 pub const PURCHASES_PER_CUSTOMER: usize = 5;
 
 /// Row `i` of the customer list. Every 50th row repeats an earlier customer's email with a second
-/// phone: a repeat customer the import must merge.
+/// phone: a repeat customer the import must merge. Every 97th row is an earlier customer again
+/// under another email and phone, with the same name and address: a possible duplicate for the
+/// owner to merge.
 pub struct Person {
     pub first: &'static str,
-    pub last: &'static str,
+    pub last: String,
     pub email: String,
     pub phone: String,
     pub handle: String,
@@ -46,12 +54,36 @@ fn mobile(i: usize, second: bool) -> (u64, u64) {
     (digits[i % 4], ((i / 4) as u64 * 387_420_489) % 100_000_000)
 }
 
+/// A surname: one of the twenty common ones for a quarter of the shop, else one of about 9,000.
+fn surname(n: usize) -> String {
+    if n % 4 == 0 {
+        return LAST[(n / 7) % LAST.len()].to_string();
+    }
+    let k = (n / 4).wrapping_mul(2_654_435_761) % 9_000;
+    let (a, b, c) = (k % 30, (k / 30) % 30, k / 900);
+    let mut name: String = format!("{}{}{}", SYLLABLES[a], SYLLABLES[b], ENDINGS[c % ENDINGS.len()]);
+    name[..1].make_ascii_uppercase();
+    name
+}
+
 pub fn person(i: usize) -> Person {
-    let n = if i % 50 == 49 { i - 25 } else { i };
-    let (first, last) = (FIRST[n % FIRST.len()], LAST[(n / 7) % LAST.len()]);
+    let n = if i % 50 == 49 { i - 25 } else if i % 97 == 96 { i - 40 } else { i };
+    // The repeat customer keeps the email; the possible duplicate has an email and handle of its own.
+    let own = if i % 97 == 96 && i % 50 != 49 { i } else { n };
+    let (first, last) = (FIRST[n % FIRST.len()], surname(n));
     let (range, rest) = mobile(i, n != i);
     let phone = format!("07{range}{:02} {:06}", rest / 1_000_000, rest % 1_000_000);
-    Person { first, last, email: format!("{}.{}{n}@example.com", ascii(first), ascii(last)), phone, handle: format!("{}_{n}", ascii(first)), n }
+    let email = format!("{}.{}{own}@example.com", ascii(first), ascii(&last));
+    Person { first, last, email, phone, handle: format!("{}_{own}", ascii(first)), n }
+}
+
+/// The street of customer `n`'s house (number `n % 300`): one of 900, so that few households share
+/// an address, as in a real shop.
+fn street(n: usize) -> String {
+    let k = (n / 300) % 900;
+    let mut name = format!("{}{}", SYLLABLES[k % 30], SYLLABLES[k / 30]);
+    name[..1].make_ascii_uppercase();
+    name
 }
 
 /// A 20-column customer CSV, as a Shopify or POS export looks.
@@ -63,9 +95,9 @@ pub fn write_csv(path: &Path, rows: usize) {
         let n = p.n;
         let _ = writeln!(
             out,
-            "{},{},{},{},@{},,{} High Street,,{},England,LS{} 1AA,United Kingdom,{:02}/{:02}/{},{}-{:02}-{:02},{}-{:02}-{:02},\"{}, {}\",{},{},{}.{:02},{}",
+            "{},{},{},{},@{},,{} {} Street,,{},England,LS{} {}AA,United Kingdom,{:02}/{:02}/{},{}-{:02}-{:02},{}-{:02}-{:02},\"{}, {}\",{},{},{}.{:02},{}",
             p.first, p.last, p.email, p.phone, p.handle,
-            n % 300, CITIES[n % CITIES.len()], n % 30, 1 + n % 28, 1 + n % 12, 1950 + n % 50,
+            n % 300, street(n), CITIES[(n / 11).wrapping_mul(2_246_822_519) % CITIES.len()], n % 30, (n / 300) % 10, 1 + n % 28, 1 + n % 12, 1950 + n % 50,
             2015 + n % 10, 1 + n % 12, 1 + n % 28, 2024 + n % 2, 1 + n % 12, 1 + n % 28,
             TAGS[n % TAGS.len()], TAGS[(n / 3) % TAGS.len()],
             if n % 5 == 0 { "Asked about the linen range" } else { "" },
@@ -113,7 +145,7 @@ pub fn queries(customers: usize) -> Vec<(&'static str, Vec<String>)> {
         for n in 1..=6 {
             let prefix = |s: &str| s.chars().take(n).collect::<String>();
             kinds[0].1.push(prefix(p.first));
-            kinds[0].1.push(format!("{} {}", p.first, prefix(p.last)));
+            kinds[0].1.push(format!("{} {}", p.first, prefix(&p.last)));
             kinds[2].1.push(format!("@{}", prefix(&p.handle)));
             kinds[3].1.push(prefix(&p.email));
         }

@@ -6,7 +6,8 @@
 //! joined into groups, best first. Customers are compared only within blocks that share a key (a
 //! canonical mailbox, a phone's last digits, a handle, an address, a name's canonical form or its
 //! first letters, a signed name's), never every pair; a block too common to mean anything (the
-//! shop's hundred Smiths sharing only a surname) is passed over.
+//! shop's hundred Smiths sharing only a surname) is passed over, and a name that more than three
+//! customers have weighs a pair down when nothing but names joins it.
 
 use std::collections::HashMap;
 
@@ -28,6 +29,9 @@ const STRONG: i32 = 50;
 
 /// ...of at most this many customers.
 const MAX_GROUP: usize = 8;
+
+/// A name more customers than this share says less about any two of them ("John Smith").
+const COMMON_NAME: usize = 3;
 
 /// Customers who are probably one person.
 #[derive(Debug, Clone, Serialize)]
@@ -303,6 +307,8 @@ enum Evidence {
     Slip,
     /// One of them signed messages with the other's name: `(the second wrote it, which name)`.
     WroteAs(bool, usize),
+    /// The name they share is common: how many customers have it.
+    CommonName(usize),
     SameTown,
     OtherTown,
 }
@@ -318,7 +324,7 @@ impl Evidence {
             Evidence::GivenNameForms | Evidence::Swapped => 25,
             Evidence::Slip => 15,
             Evidence::SameTown => 10,
-            Evidence::OtherTown => -20,
+            Evidence::OtherTown | Evidence::CommonName(_) => -20,
         }
     }
 
@@ -346,12 +352,14 @@ impl Evidence {
             }
             Evidence::SameTown => format!("both in {}", a.city),
             Evidence::OtherTown => format!("but one in {} and one in {}", a.city, b.city),
+            Evidence::CommonName(n) => format!("but {n} customers have that name"),
         }
     }
 }
 
-/// What says that `a` and `b` are one person (or not), and how sure that makes it.
-fn compare(a: &Prepared<'_>, b: &Prepared<'_>) -> (i32, Vec<Evidence>) {
+/// What says that `a` and `b` are one person (or not), and how sure that makes it; `names` says
+/// how many customers have each name (`Prepared::full`).
+fn compare(a: &Prepared<'_>, b: &Prepared<'_>, names: &HashMap<&str, usize>) -> (i32, Vec<Evidence>) {
     let mut found: Vec<Evidence> = Vec::new();
     if let Some((i, j)) = a.mailboxes.iter().enumerate().find_map(|(i, m)| b.mailboxes.iter().position(|n| n == m).map(|j| (i, j))) {
         found.push(Evidence::Mailbox(i, j));
@@ -367,14 +375,14 @@ fn compare(a: &Prepared<'_>, b: &Prepared<'_>) -> (i32, Vec<Evidence>) {
     }
     // What the keys said; the names and towns below only add to it.
     let keys_said = !found.is_empty();
-    let names = !a.last.is_empty() && !b.last.is_empty();
-    if names && a.last == b.last && a.first == b.first {
+    let both_named = !a.last.is_empty() && !b.last.is_empty();
+    if both_named && a.last == b.last && a.first == b.first {
         found.push(if a.raw_name == b.raw_name { Evidence::SameName } else { Evidence::NameSpelledOtherwise });
-    } else if names && a.last == b.last && a.given.iter().any(|g| b.given.contains(g)) {
+    } else if both_named && a.last == b.last && a.given.iter().any(|g| b.given.contains(g)) {
         found.push(Evidence::GivenNameForms);
-    } else if names && a.first == b.last && a.last == b.first {
+    } else if both_named && a.first == b.last && a.last == b.first {
         found.push(Evidence::Swapped);
-    } else if names && a.full.len() >= 6 && a.full.len().abs_diff(b.full.len()) <= 1 && distance(&a.full, &b.full) <= 1 {
+    } else if both_named && a.full.len() >= 6 && a.full.len().abs_diff(b.full.len()) <= 1 && distance(&a.full, &b.full) <= 1 {
         // One slip (a letter wrong, missing, added, or two swapped): two are another name as often
         // as a typo (Robert and Roger).
         found.push(Evidence::Slip);
@@ -382,6 +390,14 @@ fn compare(a: &Prepared<'_>, b: &Prepared<'_>) -> (i32, Vec<Evidence>) {
         found.push(Evidence::WroteAs(false, n.at));
     } else if let Some(n) = b.aliases.iter().find(|n| n.names(a)) {
         found.push(Evidence::WroteAs(true, n.at));
+    }
+    if !keys_said && !found.is_empty() {
+        // Only the names said it: the commoner of the two weighs it down (the shop's five John
+        // Smiths are not one person for sharing a name).
+        let shared = [&a.full, &b.full].iter().map(|n| names.get(n.as_str()).copied().unwrap_or(1)).max().unwrap_or(1);
+        if shared > COMMON_NAME {
+            found.push(Evidence::CommonName(shared));
+        }
     }
     if !a.city.is_empty() && !b.city.is_empty() {
         if a.city == b.city {
@@ -403,6 +419,10 @@ pub fn find(store: &(impl Reads + ?Sized)) -> Result<Vec<Group>> {
             blocks.entry(key).or_default().push(i);
         }
     }
+    let mut names: HashMap<&str, usize> = HashMap::new();
+    for p in prepared.iter().filter(|p| !p.last.is_empty()) {
+        *names.entry(p.full.as_str()).or_default() += 1;
+    }
     let mut pairs: HashMap<(usize, usize), (i32, Vec<Evidence>)> = HashMap::new();
     for members in blocks.values().filter(|m| m.len() > 1 && m.len() <= MAX_BLOCK) {
         for (x, &i) in members.iter().enumerate() {
@@ -411,7 +431,7 @@ pub fn find(store: &(impl Reads + ?Sized)) -> Result<Vec<Group>> {
                 if i == j || pairs.contains_key(&key) {
                     continue;
                 }
-                pairs.insert(key, compare(&prepared[key.0], &prepared[key.1]));
+                pairs.insert(key, compare(&prepared[key.0], &prepared[key.1], &names));
             }
         }
     }
@@ -503,7 +523,7 @@ mod tests {
     }
 
     fn score(a: Identity, b: Identity) -> (i32, Vec<Evidence>) {
-        compare(&prepare(&a), &prepare(&b))
+        compare(&prepare(&a), &prepare(&b), &HashMap::new())
     }
 
     #[test]
@@ -550,6 +570,21 @@ mod tests {
     }
 
     #[test]
+    fn a_common_name_alone_is_no_duplicate_but_a_common_name_at_one_address_is() {
+        let tom = |id, street: &str| who(id, "Tom", "Jones", &[], &[], &[], street, if street.is_empty() { "" } else { "CF10 1AA" }, "Cardiff");
+        let (a, b, c, d) = (tom(1, ""), tom(2, ""), tom(3, "4 Quay St"), tom(4, "4 Quay Street"));
+        let four: HashMap<&str, usize> = [("tom jones", 4)].into_iter().collect();
+        let two: HashMap<&str, usize> = [("tom jones", 2)].into_iter().collect();
+        let (common, _) = compare(&prepare(&a), &prepare(&b), &four);
+        assert!(common < THRESHOLD, "four Tom Joneses in Cardiff are not one person for sharing a name: {common}");
+        let (rare, _) = compare(&prepare(&a), &prepare(&b), &two);
+        assert!(rare >= THRESHOLD, "two may be: {rare}");
+        let (home, why) = compare(&prepare(&c), &prepare(&d), &four);
+        assert!(home >= STRONG && !why.iter().any(|e| matches!(e, Evidence::CommonName(_))), "one address: {home} {why:?}");
+        assert_eq!(Evidence::CommonName(4).words(&a, &b), "but 4 customers have that name");
+    }
+
+    #[test]
     fn a_name_signed_in_a_conversation_blocks_and_explains_the_pair() {
         let mut a = wrote(who(7, "", "", &[], &["+447911000222"], &[], "", "", ""), "Annie Lee", "whatsapp");
         a.display_name = "+44 7911 000222".into();
@@ -557,7 +592,7 @@ mod tests {
         let (pa, pb) = (prepare(&a), prepare(&b));
         let (ka, kb) = (keys(&pa), keys(&pb));
         assert!(ka.iter().any(|k| kb.contains(k)), "they share a block: {ka:?} {kb:?}");
-        let (_, why) = compare(&pa, &pb);
+        let (_, why) = compare(&pa, &pb, &HashMap::new());
         let words: Vec<String> = why.iter().map(|e| e.words(&a, &b)).collect();
         assert_eq!(words, ["+44 7911 000222 wrote as “Annie Lee” on WhatsApp, the name of Ann Lee"]);
     }
