@@ -208,6 +208,11 @@ impl Store {
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
             tx.commit()?;
         }
+        if current == 0 {
+            // Migration 0007 marks an older shop's search words to be made again; a new database
+            // has none made the old way.
+            self.conn.execute("DELETE FROM settings WHERE key = 'search_words_stale'", [])?;
+        }
         Ok(())
     }
 
