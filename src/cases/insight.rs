@@ -5,8 +5,6 @@
 //! the facts behind it. The whole shop is computed in a few passes over the database against a given
 //! `now`; nothing here writes.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -206,6 +204,42 @@ pub struct Shop {
     /// The customers' ids, in the same (id) order: searched instead of the customers themselves,
     /// whose size makes every step of a search a cache miss.
     ids: Vec<CustomerId>,
+    /// What the figures stand on, kept to bring them up to date (`update`).
+    basis: Basis,
+}
+
+/// What a shop's insight was computed from, beyond each customer's own row: the moment, each
+/// customer's purchase intervals and the next moment time alone changes their insight, and the
+/// shop-wide values the quintiles and the usual interval are taken from (sorted).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Basis {
+    as_of: DateTime<Utc>,
+    /// Per customer (in `Shop::customers` order): their intervals between purchases, in seconds.
+    intervals: Vec<Box<[i64]>>,
+    /// Per customer: from this moment (unix seconds) on, time alone may have changed their
+    /// insight (a day more since their last purchase, no longer new, a message out of the window).
+    changes_at: Vec<i64>,
+    /// Customers with value: minus the days since their last purchase, orders, spend in cents.
+    recency: Vec<i64>,
+    frequency: Vec<i64>,
+    monetary: Vec<i64>,
+    /// Every customer's intervals together.
+    all_intervals: Vec<i64>,
+    cuts: Cuts,
+}
+
+/// The shop's quintile cut points of recency, frequency and spend.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Cuts {
+    recency: Vec<f64>,
+    frequency: Vec<f64>,
+    monetary: Vec<f64>,
+}
+
+impl Cuts {
+    fn of(basis: &Basis) -> Cuts {
+        Cuts { recency: quintile_cuts(&basis.recency), frequency: quintile_cuts(&basis.frequency), monetary: quintile_cuts(&basis.monetary) }
+    }
 }
 
 impl Shop {
@@ -225,39 +259,47 @@ fn median(values: &mut [f64]) -> Option<f64> {
     Some(if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 })
 }
 
-/// Quintile cut points of `values` (those present): a value scores 1 + how many cuts it passes.
-fn quintile_cuts(mut values: Vec<f64>) -> Vec<f64> {
-    if values.is_empty() {
+/// The median of sorted intervals in seconds, in days.
+fn median_days(sorted: &[i64]) -> Option<f64> {
+    let n = sorted.len();
+    let days = |s: i64| s as f64 / 86_400.0;
+    (n > 0).then(|| if n % 2 == 1 { days(sorted[n / 2]) } else { (days(sorted[n / 2 - 1]) + days(sorted[n / 2])) / 2.0 })
+}
+
+/// Quintile cut points of sorted `values`: a value scores 1 + how many cuts it passes.
+fn quintile_cuts(sorted: &[i64]) -> Vec<f64> {
+    if sorted.is_empty() {
         return Vec::new();
     }
-    values.sort_by(f64::total_cmp);
-    (1..5).map(|q| values[(q * values.len() / 5).min(values.len() - 1)]).collect()
+    (1..5).map(|q| sorted[(q * sorted.len() / 5).min(sorted.len() - 1)] as f64).collect()
 }
 
 fn score(value: f64, cuts: &[f64]) -> u8 {
     1 + cuts.iter().filter(|&&c| value >= c).count() as u8
 }
 
-/// Each customer's activity since `since`, from the touchpoint roll-up, by customer id.
-fn activity_since(db: &crate::store::Db<'_>, since: DateTime<Utc>) -> Result<Vec<(CustomerId, Activity)>> {
-    let mut activity: Vec<(CustomerId, Activity)> = Vec::new();
-    db.touchpoint_rollups(since, |r| {
+/// Each customer's activity since `since` (of `only` these, or everyone), from the touchpoint
+/// roll-up and the referrals, by customer id, with the time of their earliest message in it.
+fn activity_since(db: &crate::store::Db<'_>, since: DateTime<Utc>, only: Option<&[CustomerId]>) -> Result<Vec<(CustomerId, Activity, i64)>> {
+    let mut activity: Vec<(CustomerId, Activity, i64)> = Vec::new();
+    db.touchpoint_rollups(since, only, |r| {
         // The roll-up comes grouped by customer in id order (its index's order): one entry per
         // customer, appended, with no hashing. Should a plan ever differ, it still comes out right.
         let at = match activity.last() {
-            Some((last, _)) if *last == r.customer_id => activity.len() - 1,
-            Some((last, _)) if *last > r.customer_id => match activity.binary_search_by_key(&r.customer_id, |a| a.0) {
+            Some((last, _, _)) if *last == r.customer_id => activity.len() - 1,
+            Some((last, _, _)) if *last > r.customer_id => match activity.binary_search_by_key(&r.customer_id, |a| a.0) {
                 Ok(i) => i,
                 Err(i) => {
-                    activity.insert(i, (r.customer_id, Activity::default()));
+                    activity.insert(i, (r.customer_id, Activity::default(), i64::MAX));
                     i
                 }
             },
             _ => {
-                activity.push((r.customer_id, Activity::default()));
+                activity.push((r.customer_id, Activity::default(), i64::MAX));
                 activity.len() - 1
             }
         };
+        activity[at].2 = activity[at].2.min(r.first_at);
         let a = &mut activity[at].1;
         let rated_positive = r.max_rating.is_some_and(|s| s >= 4);
         match r.label {
@@ -282,6 +324,12 @@ fn activity_since(db: &crate::store::Db<'_>, since: DateTime<Utc>) -> Result<Vec
         a.max_reach = a.max_reach.max(r.max_reach);
         a.best_rating = a.best_rating.max(r.max_rating);
     })?;
+    for (id, n) in db.referral_counts(only)? {
+        match activity.binary_search_by_key(&id, |a| a.0) {
+            Ok(i) => activity[i].1.referrals = n,
+            Err(i) => activity.insert(i, (id, Activity { referrals: n, ..Activity::default() }, i64::MAX)),
+        }
+    }
     Ok(activity)
 }
 
@@ -294,9 +342,13 @@ pub fn compute(store: &Store, now: DateTime<Utc>) -> Result<Shop> {
     // runs here.
     std::thread::scope(|scope| {
         let reader = store.parallel_reader().filter(|_| store.db().autocommit());
-        let rollup = reader.clone().map(|reader| scope.spawn(move || activity_since(&reader.open()?.db(), since)));
-        let purchases = reader.map(|reader| scope.spawn(move || reader.open()?.db().purchase_times()));
-        compute_with(store, now, since, rollup, purchases)
+        let rollup = reader.clone().map(|reader| scope.spawn(move || activity_since(&reader.open()?.db(), since, None)));
+        let purchases = reader.map(|reader| scope.spawn(move || reader.open()?.db().purchase_times(None)));
+        let db = store.db();
+        let base = db.insight_customers(None)?;
+        let times = joined(purchases, || db.purchase_times(None))?;
+        let activity = joined(rollup, || activity_since(&db, since, None))?;
+        Ok(build(base, &times, activity, now))
     })
 }
 
@@ -309,102 +361,258 @@ fn joined<T>(pending: Pending<'_, T>, here: impl FnOnce() -> Result<T>) -> Resul
     }
 }
 
-// One piece: the shop's insight in its passes (purchases, intervals, activity, quintiles, one row per customer), which share their tables.
-fn compute_with(
-    store: &Store,
-    now: DateTime<Utc>,
-    since: DateTime<Utc>,
-    rollup: Pending<'_, Vec<(CustomerId, Activity)>>,
-    purchases: Pending<'_, Vec<(CustomerId, i64, bool)>>,
-) -> Result<Shop> {
-    let db = store.db();
-    let base = db.insight_customers()?;
+/// One customer's purchase figures, before the shop's quintiles score them.
+#[derive(Debug, Clone, Copy)]
+struct Raw {
+    days: Option<i64>,
+    orders: i64,
+    cents: i64,
+}
 
-    // Purchase intervals, per customer, from the purchase times (sorted by customer, then time).
-    let mut intervals: HashMap<CustomerId, Vec<f64>> = HashMap::new();
-    let mut all_intervals = Vec::new();
-    let times = joined(purchases, || db.purchase_times())?;
+impl Raw {
+    fn of(b: &BaseRow, now: DateTime<Utc>) -> Raw {
+        Raw { days: b.last_purchase.map(|t| (now - t).num_days().max(0)), orders: b.orders.unwrap_or(0).max(0), cents: b.spend_cents.unwrap_or(0).max(0) }
+    }
+
+    fn has_value(&self) -> bool {
+        self.orders > 0 || self.cents > 0
+    }
+
+    /// What the quintiles are taken from (customers with value only): minus the days since their
+    /// last purchase (when known), orders, spend.
+    fn keys(&self) -> Option<(Option<i64>, i64, i64)> {
+        self.has_value().then(|| (self.days.map(|d| -d), self.orders, self.cents))
+    }
+}
+
+/// The intervals of at least a day between one customer's purchase times, in seconds.
+fn intervals_of(times: &[(CustomerId, i64, bool)]) -> Box<[i64]> {
+    times.windows(2).map(|p| p[1].1 - p[0].1).filter(|&s| s >= 86_400).collect()
+}
+
+/// One customer's insight, against the shop's cuts and usual interval.
+fn insight_of(b: &BaseRow, raw: Raw, intervals: &[i64], activity: Activity, cuts: &Cuts, shop_interval: f64, now: DateTime<Utc>) -> Insight {
+    let usual = median(&mut intervals.iter().map(|&s| s as f64 / 86_400.0).collect::<Vec<_>>());
+    let value = if raw.has_value() {
+        let r = raw.days.map_or(0, |d| score(-(d as f64), &cuts.recency));
+        let f = score(raw.orders as f64, &cuts.frequency);
+        let m = score(raw.cents as f64, &cuts.monetary);
+        Value {
+            recency: r,
+            frequency: f,
+            monetary: m,
+            rfm: Rfm::new(r, f, m),
+            days_since_purchase: raw.days,
+            orders: raw.orders as u32,
+            spend: raw.cents as f64 / 100.0,
+            usual_interval_days: usual.map(|u| (u * 10.0).round() / 10.0),
+        }
+    } else {
+        Value { days_since_purchase: raw.days, ..Value::default() }
+    };
+    let role = if activity.created > 0 {
+        Role::Creator
+    } else if activity.responded > 0 {
+        Role::Responder
+    } else {
+        Role::Lurker
+    };
+    let (labels, reasons) = labels(b, &value, &activity, usual, shop_interval, now);
+    Insight { customer_id: b.id, value, role, labels: labels.into_iter().collect(), activity, reasons }
+}
+
+/// From when (unix seconds) time alone may change a customer's insight computed at `now`: a day
+/// more since their last purchase, the end of their new days, their earliest message in the
+/// window leaving it. Never later than the truth; earlier only costs a needless recompute.
+fn changes_at(b: &BaseRow, raw: Raw, first_message: i64, now: DateTime<Utc>) -> i64 {
+    let day = 86_400;
+    let mut at = i64::MAX;
+    if let (Some(t), Some(d)) = (b.last_purchase, raw.days) {
+        at = at.min(t.timestamp() + (d + 1) * day);
+    }
+    for t in [b.first_purchase, b.since].into_iter().flatten() {
+        let ends = t.timestamp() + NEW_DAYS * day;
+        if ends >= now.timestamp() {
+            at = at.min(ends);
+        }
+    }
+    if first_message != i64::MAX {
+        at = at.min(first_message + WINDOW_DAYS * day);
+    }
+    at
+}
+
+fn count_role(pyramid: &mut Pyramid, role: Role, by: i32) {
+    let slot = match role {
+        Role::Creator => &mut pyramid.creators,
+        Role::Responder => &mut pyramid.responders,
+        Role::Lurker => &mut pyramid.lurkers,
+    };
+    *slot = slot.saturating_add_signed(by);
+}
+
+/// The shop's usual interval: the median of every interval, at least a week (three months when
+/// nobody has bought twice).
+fn shop_interval(all_intervals: &[i64]) -> f64 {
+    median_days(all_intervals).unwrap_or(90.0).max(7.0)
+}
+
+/// The shop's insight from every customer's row, purchase times (by customer, then time) and
+/// activity (by customer).
+fn build(base: Vec<BaseRow>, times: &[(CustomerId, i64, bool)], activity: Vec<(CustomerId, Activity, i64)>, now: DateTime<Utc>) -> Shop {
     let in_store = times.iter().filter(|p| p.2).map(|p| p.0).collect();
-    for pair in times.windows(2) {
-        if pair[0].0 == pair[1].0 {
-            let days = (pair[1].1 - pair[0].1) as f64 / 86_400.0;
-            if days >= 1.0 {
-                intervals.entry(pair[0].0).or_default().push(days);
-                all_intervals.push(days);
-            }
-        }
+    let mut basis = Basis { as_of: now, ..Basis::default() };
+    let mut at = 0;
+    for b in &base {
+        // Both in id order: walk along.
+        let from = at + times[at..].partition_point(|t| t.0 < b.id);
+        at = from + times[from..].partition_point(|t| t.0 == b.id);
+        basis.intervals.push(intervals_of(&times[from..at]));
     }
-    let shop_interval_days = median(&mut all_intervals).unwrap_or(90.0).max(7.0);
-
-    let mut activity = joined(rollup, || activity_since(&db, since))?;
-    for (id, n) in db.referral_counts()? {
-        match activity.binary_search_by_key(&id, |a| a.0) {
-            Ok(i) => activity[i].1.referrals = n,
-            Err(i) => activity.insert(i, (id, Activity { referrals: n, ..Activity::default() })),
-        }
+    let raws: Vec<Raw> = base.iter().map(|b| Raw::of(b, now)).collect();
+    for (r, f, m) in raws.iter().filter_map(Raw::keys) {
+        basis.recency.extend(r);
+        basis.frequency.push(f);
+        basis.monetary.push(m);
     }
-    let mut activity = activity.into_iter().peekable();
-
-    // Raw value figures, then the shop's quintiles.
-    let raw: Vec<(Option<i64>, f64, f64)> = base
-        .iter()
-        .map(|b| {
-            let days = b.last_purchase.map(|t| (now - t).num_days().max(0));
-            (days, b.orders.unwrap_or(0).max(0) as f64, b.spend_cents.unwrap_or(0).max(0) as f64 / 100.0)
-        })
-        .collect();
-    let bought = |r: &&(Option<i64>, f64, f64)| r.1 > 0.0 || r.2 > 0.0;
-    let recency_cuts = quintile_cuts(raw.iter().filter(bought).filter_map(|r| r.0.map(|d| -(d as f64))).collect());
-    let frequency_cuts = quintile_cuts(raw.iter().filter(bought).map(|r| r.1).collect());
-    let monetary_cuts = quintile_cuts(raw.iter().filter(bought).map(|r| r.2).collect());
-
+    basis.all_intervals = basis.intervals.iter().flat_map(|i| i.iter().copied()).collect();
+    for v in [&mut basis.recency, &mut basis.frequency, &mut basis.monetary, &mut basis.all_intervals] {
+        v.sort_unstable();
+    }
+    basis.cuts = Cuts::of(&basis);
+    let shop_interval_days = shop_interval(&basis.all_intervals);
     let mut pyramid = Pyramid::default();
-    let customers: Vec<(BaseRow, Insight)> = base
-        .into_iter()
-        .zip(raw)
-        .map(|(b, (days, orders, spend))| {
-            let has_value = orders > 0.0 || spend > 0.0;
-            let usual = intervals.get_mut(&b.id).and_then(|v| median(v));
-            let value = if has_value {
-                let r = days.map_or(0, |d| score(-(d as f64), &recency_cuts));
-                let f = score(orders, &frequency_cuts);
-                let m = score(spend, &monetary_cuts);
-                Value {
-                    recency: r,
-                    frequency: f,
-                    monetary: m,
-                    rfm: Rfm::new(r, f, m),
-                    days_since_purchase: days,
-                    orders: orders as u32,
-                    spend,
-                    usual_interval_days: usual.map(|u| (u * 10.0).round() / 10.0),
-                }
-            } else {
-                Value { days_since_purchase: days, ..Value::default() }
-            };
-            // Both in id order: walk along.
-            while activity.next_if(|(id, _)| *id < b.id).is_some() {}
-            let a = activity.next_if(|(id, _)| *id == b.id).map(|(_, a)| a).unwrap_or_default();
-            let role = if a.created > 0 {
-                Role::Creator
-            } else if a.responded > 0 {
-                Role::Responder
-            } else {
-                Role::Lurker
-            };
-            match role {
-                Role::Creator => pyramid.creators += 1,
-                Role::Responder => pyramid.responders += 1,
-                Role::Lurker => pyramid.lurkers += 1,
-            }
-            let (labels, reasons) = labels(&b, &value, &a, usual, shop_interval_days, now);
-            let labels = labels.into_iter().collect();
-            let insight = Insight { customer_id: b.id, value, role, labels, activity: a, reasons };
-            (b, insight)
-        })
-        .collect();
+    let mut activity = activity.into_iter().peekable();
+    let mut customers = Vec::with_capacity(base.len());
+    for ((b, raw), intervals) in base.into_iter().zip(raws).zip(&basis.intervals) {
+        while activity.next_if(|(id, _, _)| *id < b.id).is_some() {}
+        let (a, first) = activity.next_if(|(id, _, _)| *id == b.id).map_or((Activity::default(), i64::MAX), |(_, a, f)| (a, f));
+        let insight = insight_of(&b, raw, intervals, a, &basis.cuts, shop_interval_days, now);
+        count_role(&mut pyramid, insight.role, 1);
+        basis.changes_at.push(changes_at(&b, raw, first, now));
+        customers.push((b, insight));
+    }
     let ids = customers.iter().map(|(b, _)| b.id).collect();
-    Ok(Shop { customers, pyramid, shop_interval_days, in_store, ids })
+    Shop { customers, pyramid, shop_interval_days, in_store, ids, basis }
+}
+
+/// Removes one `value` from sorted `values`.
+fn take_out(values: &mut Vec<i64>, value: i64) {
+    if let Ok(i) = values.binary_search(&value) {
+        values.remove(i);
+    }
+}
+
+/// Adds `value` to sorted `values`.
+fn put_in(values: &mut Vec<i64>, value: i64) {
+    let i = values.binary_search(&value).unwrap_or_else(|i| i);
+    values.insert(i, value);
+}
+
+/// How many customers may have changed, at most, for `update` to bring the insight up to date
+/// rather than compute it afresh (one in twenty: past that, one pass over everything is quicker).
+fn worth_updating(changed: usize, customers: usize) -> bool {
+    changed <= 1_000.max(customers / 20)
+}
+
+/// Brings `shop` (computed at an earlier moment) up to `now`: the customers in `changed` (their
+/// rows written since), and those whose insight time alone has changed, are computed again; the
+/// shop-wide quintiles and usual interval follow, and only when they move is everyone scored or
+/// labelled again. The result equals `compute(store, now)`. Returns false, changing nothing, when
+/// computing afresh is the better way (time ran backwards, or too much changed).
+// One piece: the update in its passes (who, their rows, out with the old, in with the new, the shop-wide figures, everyone again if they moved), which share the shop's tables.
+fn update(shop: &mut Shop, store: &Store, changed: &[CustomerId], now: DateTime<Utc>) -> Result<bool> {
+    if now < shop.basis.as_of {
+        return Ok(false);
+    }
+    let mut who: Vec<CustomerId> = changed.to_vec();
+    who.extend(shop.basis.changes_at.iter().zip(&shop.ids).filter(|(at, _)| **at <= now.timestamp()).map(|(_, id)| *id));
+    who.sort_unstable();
+    who.dedup();
+    if !worth_updating(who.len(), shop.customers.len()) {
+        return Ok(false);
+    }
+    let db = store.db();
+    let base = db.insight_customers(Some(&who))?;
+    let times = db.purchase_times(Some(&who))?;
+    let activity = activity_since(&db, now - Duration::days(WINDOW_DAYS), Some(&who))?;
+    // Out with the old: each customer's part in the shop-wide figures.
+    let basis = &mut shop.basis;
+    for id in &who {
+        let Ok(i) = shop.ids.binary_search(id) else { continue };
+        let (b, insight) = shop.customers.remove(i);
+        shop.ids.remove(i);
+        if let Some((r, f, m)) = Raw::of(&b, basis.as_of).keys() {
+            if let Some(r) = r {
+                take_out(&mut basis.recency, r);
+            }
+            take_out(&mut basis.frequency, f);
+            take_out(&mut basis.monetary, m);
+        }
+        for &s in basis.intervals.remove(i).iter() {
+            take_out(&mut basis.all_intervals, s);
+        }
+        basis.changes_at.remove(i);
+        count_role(&mut shop.pyramid, insight.role, -1);
+        shop.in_store.remove(id);
+    }
+    // In with the new (a customer deleted or merged away has no row: they stay out).
+    shop.in_store.extend(times.iter().filter(|p| p.2).map(|p| p.0));
+    let mut fresh = Vec::with_capacity(base.len());
+    for b in base {
+        let from = times.partition_point(|t| t.0 < b.id);
+        let to = times.partition_point(|t| t.0 <= b.id);
+        let intervals = intervals_of(&times[from..to]);
+        let raw = Raw::of(&b, now);
+        if let Some((r, f, m)) = raw.keys() {
+            if let Some(r) = r {
+                put_in(&mut basis.recency, r);
+            }
+            put_in(&mut basis.frequency, f);
+            put_in(&mut basis.monetary, m);
+        }
+        for &s in intervals.iter() {
+            put_in(&mut basis.all_intervals, s);
+        }
+        let (a, first) = match activity.binary_search_by_key(&b.id, |a| a.0) {
+            Ok(k) => (activity[k].1.clone(), activity[k].2),
+            Err(_) => (Activity::default(), i64::MAX),
+        };
+        fresh.push((b, raw, intervals, a, first));
+    }
+    let cuts = Cuts::of(basis);
+    let shop_interval_days = shop_interval(&basis.all_intervals);
+    // Everyone else again, only as far as the shop-wide figures moved: scores with the cuts, and
+    // the labels of those who have bought with the usual interval (the shop's stands in for theirs,
+    // and is named in why they are at risk or lapsed).
+    let relabel = shop_interval_days != shop.shop_interval_days;
+    if cuts != basis.cuts || relabel {
+        for ((b, insight), intervals) in shop.customers.iter_mut().zip(&basis.intervals) {
+            if relabel && insight.value.orders > 0 {
+                *insight = insight_of(b, Raw::of(b, now), intervals, std::mem::take(&mut insight.activity), &cuts, shop_interval_days, now);
+            } else if insight.value.orders > 0 || insight.value.spend > 0.0 {
+                let raw = Raw::of(b, now);
+                let v = &mut insight.value;
+                v.recency = raw.days.map_or(0, |d| score(-(d as f64), &cuts.recency));
+                v.frequency = score(raw.orders as f64, &cuts.frequency);
+                v.monetary = score(raw.cents as f64, &cuts.monetary);
+                v.rfm = Rfm::new(v.recency, v.frequency, v.monetary);
+            }
+        }
+    }
+    for (b, raw, intervals, a, first) in fresh {
+        let insight = insight_of(&b, raw, &intervals, a, &cuts, shop_interval_days, now);
+        count_role(&mut shop.pyramid, insight.role, 1);
+        let i = shop.ids.binary_search(&b.id).unwrap_or_else(|i| i);
+        basis.changes_at.insert(i, changes_at(&b, raw, first, now));
+        basis.intervals.insert(i, intervals);
+        shop.ids.insert(i, b.id);
+        shop.customers.insert(i, (b, insight));
+    }
+    basis.cuts = cuts;
+    basis.as_of = now;
+    shop.shop_interval_days = shop_interval_days;
+    Ok(true)
 }
 
 /// Why a label was given, with its figures: shown as one sentence ("at risk: usually buys every
@@ -542,9 +750,30 @@ pub fn set_referral(store: &mut Store, referred: CustomerId, referrer: CustomerI
 }
 
 /// The shop's insight as of `now`, reused while nothing changed in the database and `now` is in the
-/// same minute (the Today screen, segments and profiles all ask for it).
+/// same minute (the Today screen, segments and profiles all ask for it), and otherwise brought up
+/// to date from what is kept when that is quicker than computing it afresh.
 pub fn compute_cached(store: &Store, now: DateTime<Utc>) -> Result<std::sync::Arc<Shop>> {
-    KEPT.get_or(store, now.timestamp().div_euclid(60) as u64, |s| compute(s, now))
+    let tag = now.timestamp().div_euclid(60) as u64;
+    if let Some(kept) = KEPT.get(store, tag)? {
+        return Ok(kept);
+    }
+    // When only this connection wrote since (no other process, no bulk work), what is kept is
+    // brought up to date customer by customer (`update`).
+    if let Some((stamp, _, mut shop)) = KEPT.latest(store)? {
+        let changed = store.db().changed_customers()?;
+        if stamp.others == store.stamp()?.others && changed.first() != Some(&crate::store::EVERYONE) {
+            KEPT.forget(store);
+            if update(std::sync::Arc::make_mut(&mut shop), store, &changed, now)? {
+                store.take_changed_customers()?;
+                KEPT.put(store, tag, shop.clone())?;
+                return Ok(shop);
+            }
+        }
+    }
+    let shop = std::sync::Arc::new(compute(store, now)?);
+    store.take_changed_customers()?;
+    KEPT.put(store, tag, shop.clone())?;
+    Ok(shop)
 }
 
 /// The insight last computed for each store (see `cases::memo`).
@@ -594,6 +823,134 @@ pub fn document(store: &Store, customer: crate::model::Customer, now: DateTime<U
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A seeded stream of numbers, so that a failure repeats.
+    struct Dice(u64);
+
+    impl Dice {
+        fn roll(&mut self, n: u64) -> u64 {
+            self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (self.0 >> 33) % n
+        }
+    }
+
+    fn assert_same(updated: &Shop, fresh: &Shop, step: &str) {
+        assert_eq!(updated.ids, fresh.ids, "{step}: who");
+        for (u, f) in updated.customers.iter().zip(&fresh.customers) {
+            assert_eq!(u, f, "{step}: customer #{}", f.0.id);
+        }
+        assert_eq!((&updated.pyramid, updated.shop_interval_days, &updated.in_store), (&fresh.pyramid, fresh.shop_interval_days, &fresh.in_store), "{step}: the shop");
+        assert_eq!(updated.basis, fresh.basis, "{step}: what it stands on");
+    }
+
+    /// A shop of 40 customers, some with imported totals.
+    fn shop_of_forty(now: DateTime<Utc>) -> (Store, Vec<CustomerId>) {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut ids = Vec::new();
+        for i in 0..40 {
+            let mut draft = crate::model::CustomerDraft { first_name: format!("C{i}"), ..Default::default() };
+            if i % 3 == 0 {
+                draft.lifetime_spend = Some(crate::money::parse_money(&format!("{}", 10 * i + 5)).unwrap());
+                draft.orders_count = Some(1 + i as u32 % 4);
+                draft.last_visit = format!("2026-0{}-1{}", 1 + i % 5, i % 10);
+            }
+            ids.push(crate::customers::create(&mut store, &draft, &change(now)).unwrap().id);
+        }
+        (store, ids)
+    }
+
+    fn change(now: DateTime<Utc>) -> crate::customers::Change {
+        crate::customers::Change { now, region: crate::normalize::Region::parse("GB").unwrap(), source: "test".into() }
+    }
+
+    /// One random change to the shop, as the owner makes them (`what` says which).
+    fn random_change(store: &mut Store, ids: &mut Vec<CustomerId>, dice: &mut Dice, now: DateTime<Utc>, step: u64) -> u64 {
+        use crate::model::{CustomerDraft, PurchaseDraft, TouchpointDraft};
+        let who = ids[dice.roll(ids.len() as u64) as usize];
+        let when = (now - Duration::hours(dice.roll(24 * 400) as i64)).to_rfc3339();
+        let kinds = ["review", "comment", "complaint", "question", "post", "answer", "mention"];
+        let texts = ["Love it, wonderful shop", "Terrible, it broke", "Where is my parcel?", "ok"];
+        let what = dice.roll(8);
+        // A referral of someone to themselves, or of the deleted, is refused: nothing changes.
+        let _ = match what {
+            0 | 1 => {
+                let draft = PurchaseDraft { customer_id: Some(who), at: when, amount: format!("{}.50", 5 + dice.roll(90)), channel: ["in_store", "online"][dice.roll(2) as usize].into(), ..Default::default() };
+                crate::purchases::add(store, &draft, &change(now)).map(|_| ())
+            }
+            2 | 3 => {
+                let draft = TouchpointDraft {
+                    customer_id: Some(who),
+                    channel: ["instagram", "email", "google_reviews"][dice.roll(3) as usize].into(),
+                    kind: kinds[dice.roll(7) as usize].into(),
+                    text: texts[dice.roll(4) as usize].into(),
+                    reach: Some(dice.roll(9_000) as i64),
+                    rating: Some(1 + dice.roll(5) as i64),
+                    at: when,
+                    ..Default::default()
+                };
+                crate::touchpoints::add(store, &draft, &change(now)).map(|_| ())
+            }
+            4 => crate::customers::get(store, who).and_then(|c| {
+                let mut draft = CustomerDraft::from(&c);
+                draft.orders_count = Some(dice.roll(9) as u32);
+                draft.lifetime_spend = crate::money::parse_money(&format!("{}", dice.roll(500))).ok();
+                crate::customers::update(store, who, &draft, &change(now)).map(|_| ())
+            }),
+            5 if ids.len() > 10 => crate::customers::delete(store, who, now).map(|_| ids.retain(|&i| i != who)),
+            6 => crate::customers::create(store, &CustomerDraft { first_name: format!("N{step}"), ..Default::default() }, &change(now)).map(|c| ids.push(c.id)),
+            _ => set_referral(store, who, ids[dice.roll(ids.len() as u64) as usize], now, "test"),
+        };
+        what
+    }
+
+    /// Random changes (purchases, messages, edits, deletions, new customers, referrals) and time
+    /// moving on (by minutes, hours and days, across the new days' and the window's ends): the
+    /// insight brought up to date equals the insight computed afresh, every time.
+    #[test]
+    fn brought_up_to_date_equals_computed_afresh_after_random_changes() {
+        for seed in [7, 11, 2026] {
+            let mut dice = Dice(seed);
+            let mut now: DateTime<Utc> = "2026-06-01T12:00:00Z".parse().unwrap();
+            let (mut store, mut ids) = shop_of_forty(now);
+            let mut shop = compute(&store, now).unwrap();
+            store.take_changed_customers().unwrap();
+            for step in 0..300 {
+                let what = random_change(&mut store, &mut ids, &mut dice, now, step);
+                now += match dice.roll(4) {
+                    0 => Duration::zero(),
+                    1 => Duration::minutes(dice.roll(90) as i64),
+                    2 => Duration::hours(dice.roll(30) as i64),
+                    _ => Duration::days(dice.roll(20) as i64),
+                };
+                let changed = store.take_changed_customers().unwrap();
+                assert!(update(&mut shop, &store, &changed, now).unwrap(), "step {step}: brought up to date");
+                assert_same(&shop, &compute(&store, now).unwrap(), &format!("seed {seed}, step {step} ({what})"));
+            }
+        }
+    }
+
+    /// Through the memo as the app uses it: a change on this connection is brought up to date, a
+    /// write by another process (or bulk work) computes afresh, and both answer the same.
+    #[test]
+    fn the_kept_insight_follows_this_connections_changes_and_starts_over_after_anothers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shop.db");
+        let now: DateTime<Utc> = "2026-06-01T12:00:00Z".parse().unwrap();
+        let mut store = Store::open(&path).unwrap();
+        let id = crate::customers::create(&mut store, &crate::model::CustomerDraft { first_name: "Ann".into(), ..Default::default() }, &change(now)).unwrap().id;
+        let before = compute_cached(&store, now).unwrap();
+        let draft = crate::model::PurchaseDraft { customer_id: Some(id), at: "2026-05-30T10:00:00Z".into(), amount: "20.00".into(), ..Default::default() };
+        crate::purchases::add(&mut store, &draft, &change(now)).unwrap();
+        assert_eq!(store.db().changed_customers().unwrap(), [id], "noted");
+        let after = compute_cached(&store, now).unwrap();
+        assert!(store.db().changed_customers().unwrap().is_empty(), "brought up to date, the notes taken");
+        assert_eq!((before.get(id).unwrap().1.value.orders, after.get(id).unwrap().1.value.orders), (0, 1));
+        // Another process writes: this connection has no note of it, and starts over.
+        let mut other = Store::open(&path).unwrap();
+        crate::purchases::add(&mut other, &draft, &change(now)).unwrap();
+        assert!(store.db().changed_customers().unwrap().is_empty());
+        assert_eq!(compute_cached(&store, now).unwrap().get(id).unwrap().1.value.orders, 2, "another's write is seen");
+    }
 
     #[test]
     fn labels_and_scores_are_held_small_and_written_as_before() {

@@ -39,6 +39,13 @@ impl<T> Memo<T> {
         Ok(self.lock().iter().find(|k| k.stamp == stamp && k.tag == tag).map(|k| k.value.clone()))
     }
 
+    /// What is kept for `store` whatever has changed since, with the stamp and tag it was kept
+    /// under: for a holder that can bring it up to date rather than compute it afresh.
+    pub fn latest(&self, store: &Store) -> Result<Option<(Stamp, u64, Arc<T>)>> {
+        let stamp = store.stamp()?;
+        Ok(self.lock().iter().find(|k| k.stamp.store == stamp.store).map(|k| (k.stamp, k.tag, k.value.clone())))
+    }
+
     /// Keeps `value` for `store` under `tag`, as of the store's content now (in place of what was
     /// kept for it).
     pub fn put(&self, store: &Store, tag: u64, value: Arc<T>) -> Result<()> {

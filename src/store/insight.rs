@@ -13,7 +13,7 @@ use crate::model::{parse_instant, Channel, ConsentStatus, CustomerId};
 
 /// What insight needs of one live customer. Kept for every customer while nothing changes (a
 /// chain has a million), so held compactly: values parsed, texts without spare capacity.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BaseRow {
     pub id: CustomerId,
     pub display_name: Box<str>,
@@ -60,6 +60,8 @@ pub struct TouchpointRollup<'a> {
     pub max_reach: u64,
     pub max_rating: Option<u8>,
     pub last_id: i64,
+    /// The earliest of them (unix seconds): when it leaves the window, the roll-up changes.
+    pub first_at: i64,
 }
 
 /// An inbound touchpoint, as follow-ups need it.
@@ -153,15 +155,21 @@ impl Db<'_> {
     /// Every live customer, as insight needs them, in id order. The first email and phone, the
     /// handles and the tags are read a table at a time, in table order, and joined here by id: a
     /// look-up per customer in each table costs twice as much.
-    pub fn insight_customers(&self) -> Result<Vec<BaseRow>> {
-        let mut stmt = self.conn.prepare_cached(
+    pub fn insight_customers(&self, only: Option<&[CustomerId]>) -> Result<Vec<BaseRow>> {
+        // Every live customer, or `only` these (of them, the live ones).
+        let (filter, ids) = match only {
+            Some(ids) => (" AND customer_id IN rarray(?1)", Some(super::id_list(ids))),
+            None => ("", None),
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT c.id, c.display_name, c.first_name, c.birthday, c.consent_email, c.consent_sms, c.preferred_channel,
                     CASE WHEN c.purchases_count > 0 THEN c.purchases_spend_cents ELSE c.lifetime_spend_cents END,
                     CASE WHEN c.purchases_count > 0 THEN c.purchases_count ELSE c.orders_count END,
                     CASE WHEN c.purchases_count > 0 THEN c.last_purchase_at ELSE c.last_visit END,
                     c.first_purchase_at, c.purchases_count, coalesce(c.customer_since, c.created_at), c.city
-             FROM customers c WHERE c.deleted_at IS NULL ORDER BY c.id",
-        )?;
+             FROM customers c WHERE c.deleted_at IS NULL{} ORDER BY c.id",
+            filter.replace("customer_id", "c.id")
+        ))?;
         let mut shared: HashSet<Arc<str>> = HashSet::new();
         let mut share = move |text: &str| match shared.get(text) {
             Some(known) => known.clone(),
@@ -171,7 +179,7 @@ impl Db<'_> {
                 new
             }
         };
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map(rusqlite::params_from_iter(ids.clone()), |r| {
             let text = |i: usize| r.get_ref(i).map(|v| v.as_str().unwrap_or_default());
             let instant = |i: usize| text(i).map(parse_instant);
             Ok(BaseRow {
@@ -196,8 +204,8 @@ impl Db<'_> {
         let slot = |customers: &mut Vec<BaseRow>, id: CustomerId| customers.binary_search_by_key(&id, |b| b.id).ok();
         // (customer, position, value), in customer then position order.
         let by_customer = |sql: &str| -> Result<Vec<(CustomerId, i64, String)>> {
-            let mut stmt = self.conn.prepare_cached(sql)?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let mut stmt = self.conn.prepare_cached(&format!("{sql}{filter}"))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(ids.clone()), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             let mut out: Vec<(CustomerId, i64, String)> = rows.collect::<rusqlite::Result<_>>()?;
             out.sort_by_key(|r| (r.0, r.1));
             Ok(out)
@@ -212,7 +220,7 @@ impl Db<'_> {
                 customers[i].has_phone = true;
             }
         }
-        for (id, _, tag) in by_customer("SELECT customer_id, position, tag FROM customer_tags")? {
+        for (id, _, tag) in by_customer("SELECT customer_id, position, tag FROM customer_tags WHERE 1")? {
             if let Some(i) = slot(&mut customers, id) {
                 customers[i].tags.push(share(&tag));
             }
@@ -226,9 +234,13 @@ impl Db<'_> {
     /// Every purchase (not returns) as (customer, unix seconds, in the shop), by customer then time.
     /// Read in table order (one sequential pass) and sorted here: far cheaper than walking the
     /// customer index and looking each row up.
-    pub fn purchase_times(&self) -> Result<Vec<(CustomerId, i64, bool)>> {
-        let mut stmt = self.conn.prepare_cached("SELECT customer_id, at, channel = 'in_store' FROM purchases WHERE NOT is_return")?;
-        let rows = stmt.query_map([], |r| {
+    pub fn purchase_times(&self, only: Option<&[CustomerId]>) -> Result<Vec<(CustomerId, i64, bool)>> {
+        let (filter, ids) = match only {
+            Some(ids) => (" AND customer_id IN rarray(?1)", Some(super::id_list(ids))),
+            None => ("", None),
+        };
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT customer_id, at, channel = 'in_store' FROM purchases WHERE NOT is_return{filter}"))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(ids), |r| {
             let at = r.get_ref(1)?.as_str().map(|t| parse_time(t).timestamp()).unwrap_or(0);
             Ok((r.get(0)?, at, r.get(2)?))
         })?;
@@ -239,14 +251,19 @@ impl Db<'_> {
 
     /// Inbound touchpoints of linked customers since `since`, rolled up by customer, kind, channel
     /// and sentiment, handed to `each` one at a time (in customer order, as the index is).
-    pub fn touchpoint_rollups(&self, since: DateTime<Utc>, mut each: impl FnMut(&TouchpointRollup<'_>)) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT customer_id, kind, channel, sentiment_label, count(*), coalesce(max(reach), 0), max(rating), max(id)
+    pub fn touchpoint_rollups(&self, since: DateTime<Utc>, only: Option<&[CustomerId]>, mut each: impl FnMut(&TouchpointRollup<'_>)) -> Result<()> {
+        let filter = if only.is_some() { " AND customer_id IN rarray(?2)" } else { "" };
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT customer_id, kind, channel, sentiment_label, count(*), coalesce(max(reach), 0), max(rating), max(id), min(at)
              FROM touchpoints
-             WHERE direction = 'in' AND customer_id IS NOT NULL AND at >= ?1
-             GROUP BY customer_id, kind, channel, sentiment_label",
-        )?;
-        let mut rows = stmt.query([time_text(since)])?;
+             WHERE direction = 'in' AND customer_id IS NOT NULL AND at >= ?1{filter}
+             GROUP BY customer_id, kind, channel, sentiment_label"
+        ))?;
+        let since = rusqlite::types::Value::Text(time_text(since));
+        let mut rows = match only {
+            Some(ids) => stmt.query(rusqlite::params![since, super::id_list(ids)])?,
+            None => stmt.query([since])?,
+        };
         while let Some(r) = rows.next()? {
             let str_at = |i| r.get_ref(i).ok().and_then(|v| v.as_str().ok()).unwrap_or("");
             each(&TouchpointRollup {
@@ -258,6 +275,7 @@ impl Db<'_> {
                 max_reach: r.get::<_, i64>(5)?.max(0) as u64,
                 max_rating: r.get::<_, Option<i64>>(6)?.map(|n| n.clamp(1, 5) as u8),
                 last_id: r.get(7)?,
+                first_at: parse_time(str_at(8)).timestamp(),
             });
         }
         Ok(())
@@ -313,9 +331,13 @@ impl Db<'_> {
     }
 
     /// How many customers each customer referred.
-    pub fn referral_counts(&self) -> Result<HashMap<CustomerId, u32>> {
-        let mut stmt = self.conn.prepare_cached("SELECT referrer_id, count(*) FROM referrals GROUP BY referrer_id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u32)))?;
+    pub fn referral_counts(&self, only: Option<&[CustomerId]>) -> Result<HashMap<CustomerId, u32>> {
+        let (filter, ids) = match only {
+            Some(ids) => (" WHERE referrer_id IN rarray(?1)", Some(super::id_list(ids))),
+            None => ("", None),
+        };
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT referrer_id, count(*) FROM referrals{filter} GROUP BY referrer_id"))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(ids), |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u32)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -7,12 +7,14 @@
 //! connection settings (pragmas) are applied on every open, outside the migrations.
 
 pub mod backup;
+mod changes;
 mod identity;
 mod merges;
 mod imports;
 mod insight;
 mod touchpoints;
 
+pub use changes::EVERYONE;
 pub use identity::Identity;
 pub use merges::{MergeRow, Moved};
 pub use imports::{Holders, ImportChange};
@@ -189,6 +191,7 @@ impl Store {
         rusqlite::vtab::array::load_module(&conn)?;
         let mut store = Store { conn, path, waiting: None, instance: next_instance() };
         store.migrate()?;
+        store.note_changes()?;
         Ok(store)
     }
 
@@ -462,6 +465,10 @@ impl Store {
         self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         let value = f(self);
         self.conn.pragma_update(None, "temp_store", "DEFAULT")?;
+        // Changing temp_store drops the temporary triggers that note changed customers: bulk
+        // work runs without them (no cost per row), and leaves the note that anyone may have changed.
+        self.note_changes()?;
+        self.note_everyone_changed()?;
         self.conn.pragma_update(None, "cache_size", -EVERYDAY_CACHE_KB)?;
         self.conn.cache_flush().ok();
         value
