@@ -162,9 +162,22 @@ fn damage_that_still_lets_the_file_open_is_found_by_the_full_check_not_the_quick
         customers::create_many(&mut store, &regulars::demo::drafts(2_000, 7, now.date_naive()), &change).unwrap();
         store.purge(std::time::Duration::ZERO).unwrap();
     }
-    // Compacted, so that the file's last pages hold data (free pages at its end would hide damage
-    // from any check, and where free pages fall is SQLite's business).
+    // Compacted, then grown by more customers, so that the file's last pages hold their data (free
+    // pages at its end would hide damage from any check, and the schema's pages are read by any open).
     rusqlite::Connection::open(&path).unwrap().execute_batch("VACUUM").unwrap();
+    {
+        let mut store = Store::open(&path).unwrap();
+        let now: chrono::DateTime<chrono::Utc> = "2026-11-25T10:00:00Z".parse().unwrap();
+        let change = Change { now, region: Region::parse("GB").unwrap(), source: "test".into() };
+        let mut more = regulars::demo::drafts(600, 11, now.date_naive());
+        for (i, d) in more.iter_mut().enumerate() {
+            d.emails = vec![format!("more{i}@example.com")];
+            d.phones.clear();
+            d.handles.clear();
+        }
+        customers::create_many(&mut store, &more, &change).unwrap();
+        store.purge(std::time::Duration::ZERO).unwrap();
+    }
     assert!(backup::open_quick(&path).unwrap().1.is_none());
     assert!(backup::check(&path).unwrap().is_none(), "a sound file passes");
 

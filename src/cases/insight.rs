@@ -214,6 +214,8 @@ pub struct Shop {
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Basis {
     as_of: DateTime<Utc>,
+    /// The notes of changed customers it covers, up to this one (`Db::changes_mark`).
+    mark: i64,
     /// Per customer (in `Shop::customers` order): their intervals between purchases, in seconds.
     intervals: Vec<Box<[i64]>>,
     /// Per customer: from this moment (unix seconds) on, time alone may have changed their
@@ -340,6 +342,8 @@ pub fn compute(store: &Store, now: DateTime<Utc>) -> Result<Shop> {
     // connections of their own, on other threads, while this one reads the customers. Outside a
     // transaction all of them see the same committed data; inside one (or in memory) it all
     // runs here.
+    // What is noted from here on is brought in by the next update, even if this pass saw it too.
+    let mark = store.db().changes_mark()?;
     std::thread::scope(|scope| {
         let reader = store.parallel_reader().filter(|_| store.db().autocommit());
         let rollup = reader.clone().map(|reader| scope.spawn(move || activity_since(&reader.open()?.db(), since, None)));
@@ -348,7 +352,9 @@ pub fn compute(store: &Store, now: DateTime<Utc>) -> Result<Shop> {
         let base = db.insight_customers(None)?;
         let times = joined(purchases, || db.purchase_times(None))?;
         let activity = joined(rollup, || activity_since(&db, since, None))?;
-        Ok(build(base, &times, activity, now))
+        let mut shop = build(base, &times, activity, now);
+        shop.basis.mark = mark;
+        Ok(shop)
     })
 }
 
@@ -511,28 +517,27 @@ fn put_in(values: &mut Vec<i64>, value: i64) {
 
 /// How many customers may have changed, at most, for `update` to bring the insight up to date
 /// rather than compute it afresh (one in twenty: past that, one pass over everything is quicker).
-fn worth_updating(changed: usize, customers: usize) -> bool {
-    changed <= 1_000.max(customers / 20)
+fn most_to_update(customers: usize) -> usize {
+    1_000.max(customers / 20)
 }
 
-/// Brings `shop` (computed at an earlier moment) up to `now`: the customers in `changed` (their
-/// rows written since), and those whose insight time alone has changed, are computed again; the
-/// shop-wide quintiles and usual interval follow, and only when they move is everyone scored or
-/// labelled again. The result equals `compute(store, now)`. Returns false, changing nothing, when
-/// computing afresh is the better way (time ran backwards, or too much changed).
+/// Brings `shop` (computed at an earlier moment) up to `now`: the customers noted as changed since
+/// (by any connection: `Db::changed_since`), and those whose insight time alone has changed, are
+/// computed again; the shop-wide quintiles and usual interval follow, and only when they move is
+/// everyone scored or labelled again. The result equals `compute(store, now)`. Returns false,
+/// changing nothing, when computing afresh is the better way (time ran backwards, too much
+/// changed, or the notes since were let go of).
 // One piece: the update in its passes (who, their rows, out with the old, in with the new, the shop-wide figures, everyone again if they moved), which share the shop's tables.
-fn update(shop: &mut Shop, store: &Store, changed: &[CustomerId], now: DateTime<Utc>) -> Result<bool> {
-    if now < shop.basis.as_of {
-        return Ok(false);
-    }
-    let mut who: Vec<CustomerId> = changed.to_vec();
+fn update(shop: &mut Shop, store: &Store, now: DateTime<Utc>) -> Result<bool> {
+    let most = most_to_update(shop.customers.len());
+    let db = store.db();
+    let Some((mut who, mark)) = db.changed_since(shop.basis.mark, most)?.filter(|_| now >= shop.basis.as_of) else { return Ok(false) };
     who.extend(shop.basis.changes_at.iter().zip(&shop.ids).filter(|(at, _)| **at <= now.timestamp()).map(|(_, id)| *id));
     who.sort_unstable();
     who.dedup();
-    if !worth_updating(who.len(), shop.customers.len()) {
+    if who.len() > most {
         return Ok(false);
     }
-    let db = store.db();
     let base = db.insight_customers(Some(&who))?;
     let times = db.purchase_times(Some(&who))?;
     let activity = activity_since(&db, now - Duration::days(WINDOW_DAYS), Some(&who))?;
@@ -611,6 +616,7 @@ fn update(shop: &mut Shop, store: &Store, changed: &[CustomerId], now: DateTime<
     }
     basis.cuts = cuts;
     basis.as_of = now;
+    basis.mark = mark;
     shop.shop_interval_days = shop_interval_days;
     Ok(true)
 }
@@ -757,21 +763,15 @@ pub fn compute_cached(store: &Store, now: DateTime<Utc>) -> Result<std::sync::Ar
     if let Some(kept) = KEPT.get(store, tag)? {
         return Ok(kept);
     }
-    // When only this connection wrote since (no other process, no bulk work), what is kept is
-    // brought up to date customer by customer (`update`).
-    if let Some((stamp, _, mut shop)) = KEPT.latest(store)? {
-        let changed = store.db().changed_customers()?;
-        if stamp.others == store.stamp()?.others && changed.first() != Some(&crate::store::EVERYONE) {
-            KEPT.forget(store);
-            if update(std::sync::Arc::make_mut(&mut shop), store, &changed, now)? {
-                store.take_changed_customers()?;
-                KEPT.put(store, tag, shop.clone())?;
-                return Ok(shop);
-            }
+    // What is kept is brought up to date customer by customer (`update`), whoever wrote since.
+    if let Some((_, _, mut shop)) = KEPT.latest(store)? {
+        KEPT.forget(store);
+        if update(std::sync::Arc::make_mut(&mut shop), store, now)? {
+            KEPT.put(store, tag, shop.clone())?;
+            return Ok(shop);
         }
     }
     let shop = std::sync::Arc::new(compute(store, now)?);
-    store.take_changed_customers()?;
     KEPT.put(store, tag, shop.clone())?;
     Ok(shop)
 }
@@ -913,7 +913,6 @@ mod tests {
             let mut now: DateTime<Utc> = "2026-06-01T12:00:00Z".parse().unwrap();
             let (mut store, mut ids) = shop_of_forty(now);
             let mut shop = compute(&store, now).unwrap();
-            store.take_changed_customers().unwrap();
             for step in 0..300 {
                 let what = random_change(&mut store, &mut ids, &mut dice, now, step);
                 now += match dice.roll(4) {
@@ -922,17 +921,17 @@ mod tests {
                     2 => Duration::hours(dice.roll(30) as i64),
                     _ => Duration::days(dice.roll(20) as i64),
                 };
-                let changed = store.take_changed_customers().unwrap();
-                assert!(update(&mut shop, &store, &changed, now).unwrap(), "step {step}: brought up to date");
+                assert!(update(&mut shop, &store, now).unwrap(), "step {step}: brought up to date");
                 assert_same(&shop, &compute(&store, now).unwrap(), &format!("seed {seed}, step {step} ({what})"));
             }
         }
     }
 
-    /// Through the memo as the app uses it: a change on this connection is brought up to date, a
-    /// write by another process (or bulk work) computes afresh, and both answer the same.
+    /// Through the memo as the app uses it: a change on this connection, and one by another
+    /// connection or process, are brought up to date; a reader that fell behind the kept notes
+    /// computes afresh; each answers as a fresh computation would.
     #[test]
-    fn the_kept_insight_follows_this_connections_changes_and_starts_over_after_anothers() {
+    fn the_kept_insight_follows_every_connections_changes() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("shop.db");
         let now: DateTime<Utc> = "2026-06-01T12:00:00Z".parse().unwrap();
@@ -941,15 +940,15 @@ mod tests {
         let before = compute_cached(&store, now).unwrap();
         let draft = crate::model::PurchaseDraft { customer_id: Some(id), at: "2026-05-30T10:00:00Z".into(), amount: "20.00".into(), ..Default::default() };
         crate::purchases::add(&mut store, &draft, &change(now)).unwrap();
-        assert_eq!(store.db().changed_customers().unwrap(), [id], "noted");
         let after = compute_cached(&store, now).unwrap();
-        assert!(store.db().changed_customers().unwrap().is_empty(), "brought up to date, the notes taken");
         assert_eq!((before.get(id).unwrap().1.value.orders, after.get(id).unwrap().1.value.orders), (0, 1));
-        // Another process writes: this connection has no note of it, and starts over.
+        assert_eq!(after.basis.mark, store.db().changes_mark().unwrap(), "brought up to the last note");
+        // Another connection (the app's other one, or another process) writes.
         let mut other = Store::open(&path).unwrap();
-        crate::purchases::add(&mut other, &draft, &change(now)).unwrap();
-        assert!(store.db().changed_customers().unwrap().is_empty());
-        assert_eq!(compute_cached(&store, now).unwrap().get(id).unwrap().1.value.orders, 2, "another's write is seen");
+        crate::purchases::add(&mut other, &crate::model::PurchaseDraft { at: "2026-05-31T10:00:00Z".into(), ..draft.clone() }, &change(now)).unwrap();
+        let seen = compute_cached(&store, now).unwrap();
+        assert_eq!(seen.get(id).unwrap().1.value.orders, 2, "another's write is seen");
+        assert_eq!(seen.basis, compute(&store, now).unwrap().basis);
     }
 
     #[test]

@@ -118,6 +118,8 @@ pub fn daily_if_due(store: &Store, now: DateTime<Utc>) -> Result<Option<Backup>>
     if newest.is_some_and(|b| now - b.at < Duration::hours(24)) {
         return Ok(None);
     }
+    // The day's maintenance: the notes of changed customers trimmed too.
+    store.trim_changes();
     create(store, DAILY, now).map(Some)
 }
 

@@ -1,75 +1,49 @@
-//! Which customers this connection's writes touched: temporary triggers (of this connection only,
-//! never stored in the file) note the customer behind every row written to the tables the shop's
-//! insight reads, so that what is derived from every customer can be brought up to date by
-//! computing again only those. The notes live in a temporary table and so take part in
-//! transactions: a rolled-back write leaves no note, and a note taken inside a transaction that is
-//! rolled back comes back. Writes by other processes leave no note here; they change the
-//! database's `data_version` instead (see `Store::stamp`), and whoever derives from it starts over.
+//! Which customers each write touched: triggers (migration 0011) note the customer behind every row
+//! written to the tables the shop's insight reads, in order, in the database itself, so that any
+//! connection of any process can bring what it derived from every customer up to date by computing
+//! again only those (`cases::insight::update`). The notes take part in transactions: a rolled-back
+//! write leaves none. They are trimmed to the last `KEPT_NOTES` now and then; a reader that fell further behind
+//! is told so, and computes afresh.
 
 use super::{Db, Store};
 use crate::error::Result;
 use crate::model::CustomerId;
 
-/// Noted when any customer may have changed (bulk work runs without notes): no customer has it.
-pub const EVERYONE: CustomerId = 0;
-
-/// The tables whose rows belong to a customer, and the column that says whose.
-const OWNED: &[(&str, &[&str])] = &[
-    ("customers", &["id"]),
-    ("customer_emails", &["customer_id"]),
-    ("customer_phones", &["customer_id"]),
-    ("customer_tags", &["customer_id"]),
-    ("touchpoints", &["customer_id"]),
-    ("purchases", &["customer_id"]),
-    ("referrals", &["referrer_id", "referred_id"]),
-];
+/// How many notes are kept (a day's work of a busy shop many times over; an import of more
+/// customers than this is computed afresh anyway).
+const KEPT_NOTES: i64 = 50_000;
 
 impl Store {
-    /// Installs the triggers that note changed customers on this connection.
-    pub(super) fn note_changes(&self) -> Result<()> {
-        let mut sql = String::from("CREATE TEMP TABLE IF NOT EXISTS changed_customers (customer_id INTEGER PRIMARY KEY);\n");
-        for (table, columns) in OWNED {
-            for (event, rows) in [("INSERT", &["NEW"][..]), ("DELETE", &["OLD"]), ("UPDATE", &["OLD", "NEW"])] {
-                let notes: String = rows
-                    .iter()
-                    // No conflict clause: an outer statement's (an import's OR REPLACE, say) would
-                    // overrule it. A note already taken is left alone instead.
-                    .flat_map(|row| columns.iter().map(move |c| format!(
-                        "INSERT INTO temp.changed_customers SELECT {row}.{c} WHERE {row}.{c} IS NOT NULL \
-                         AND NOT EXISTS (SELECT 1 FROM temp.changed_customers WHERE customer_id = {row}.{c}); "
-                    )))
-                    .collect();
-                sql.push_str(&format!(
-                    "CREATE TEMP TRIGGER IF NOT EXISTS note_{table}_{event} AFTER {event} ON main.{table} BEGIN {notes}END;\n",
-                    event = event.to_lowercase()
-                ));
-            }
-        }
-        self.conn.execute_batch(&sql)?;
-        Ok(())
-    }
-
-    /// Notes that any customer may have changed (`EVERYONE`): after work done without notes.
-    pub(super) fn note_everyone_changed(&self) -> Result<()> {
-        self.conn.execute("INSERT INTO temp.changed_customers SELECT ?1 WHERE NOT EXISTS (SELECT 1 FROM temp.changed_customers WHERE customer_id = ?1)", [EVERYONE])?;
-        Ok(())
-    }
-
-    /// The customers noted as changed since the notes were last taken, in id order (`EVERYONE`
-    /// first when anyone may have), and the notes taken (cleared).
-    pub fn take_changed_customers(&self) -> Result<Vec<CustomerId>> {
-        let ids = self.db().changed_customers()?;
-        self.conn.execute("DELETE FROM temp.changed_customers", [])?;
-        Ok(ids)
+    /// Lets go of all but the last `KEPT_NOTES` notes: after bulk work, and with the daily backup.
+    /// Best effort, and without waiting: while another process writes, they are trimmed another time.
+    pub(super) fn trim_changes(&self) {
+        let _ = self.conn.busy_timeout(std::time::Duration::ZERO);
+        let _ = self.conn.execute("DELETE FROM customer_changes WHERE seq <= (SELECT max(seq) FROM customer_changes) - ?1", [KEPT_NOTES]);
+        let _ = self.conn.busy_timeout(super::BUSY_TIMEOUT);
     }
 }
 
 impl Db<'_> {
-    /// The customers noted as changed, in id order.
-    pub fn changed_customers(&self) -> Result<Vec<CustomerId>> {
-        let mut stmt = self.conn.prepare_cached("SELECT customer_id FROM temp.changed_customers ORDER BY customer_id")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    /// Where the notes stand: the last one's number (0 with none).
+    pub fn changes_mark(&self) -> Result<i64> {
+        Ok(self.conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM customer_changes")?.query_row([], |r| r.get(0))?)
+    }
+
+    /// The customers noted after mark `since`, once each in id order, with the mark they come up
+    /// to; none when notes after `since` were let go of, or more than `most` customers changed.
+    pub fn changed_since(&self, since: i64, most: usize) -> Result<Option<(Vec<CustomerId>, i64)>> {
+        let (first, last): (Option<i64>, Option<i64>) =
+            self.conn.prepare_cached("SELECT min(seq), max(seq) FROM customer_changes")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let last = last.unwrap_or(0);
+        if last <= since {
+            return Ok(Some((Vec::new(), since)));
+        }
+        if first.is_some_and(|first| first > since + 1) {
+            return Ok(None);
+        }
+        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT customer_id FROM customer_changes WHERE seq > ?1 AND seq <= ?2 ORDER BY customer_id LIMIT ?3")?;
+        let ids: Vec<CustomerId> = stmt.query_map(rusqlite::params![since, last, most as i64 + 1], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok((ids.len() <= most).then_some((ids, last)))
     }
 }
 
@@ -78,29 +52,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_write_to_a_customers_rows_is_noted_and_a_rollback_takes_its_note_back() {
+    fn every_write_to_a_customers_rows_is_noted_and_a_rollback_leaves_no_note() {
         let mut store = Store::open_in_memory().unwrap();
+        let start = store.db().changes_mark().unwrap();
         store.conn.execute_batch(
             "INSERT INTO customers (id, display_name, sort_name, created_at, updated_at) VALUES (1, 'Ann', 'ann', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'), (2, 'Ben', 'ben', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
         ).unwrap();
-        assert_eq!(store.take_changed_customers().unwrap(), [1, 2]);
-        assert!(store.take_changed_customers().unwrap().is_empty(), "taken");
+        let (ids, mark) = store.db().changed_since(start, 10).unwrap().unwrap();
+        assert_eq!(ids, [1, 2]);
+        assert_eq!(store.db().changed_since(mark, 10).unwrap().unwrap().0, Vec::<CustomerId>::new(), "nothing since");
         store.conn.execute("INSERT INTO referrals (referred_id, referrer_id, at, source) VALUES (2, 1, '2026-01-02T00:00:00Z', 'test')", []).unwrap();
-        assert_eq!(store.db().changed_customers().unwrap(), [1, 2], "both ends of a referral");
         // An outer statement's conflict clause overrules a trigger's: the notes need none.
-        store.conn.execute("INSERT OR ROLLBACK INTO referrals (referred_id, referrer_id, at, source) VALUES (1, 2, '2026-01-03T00:00:00Z', 'test')", []).unwrap();
-        assert_eq!(store.db().changed_customers().unwrap(), [1, 2]);
-        store.take_changed_customers().unwrap();
+        store.conn.execute("INSERT OR ROLLBACK INTO customer_tags (customer_id, position, tag) VALUES (1, 0, 'vip')", []).unwrap();
+        let (ids, mark) = store.db().changed_since(mark, 10).unwrap().unwrap();
+        assert_eq!(ids, [1, 2], "both ends of a referral, the tag's customer");
+        assert!(store.db().changed_since(start, 1).unwrap().is_none(), "more than asked for");
         {
             let tx = store.conn.transaction().unwrap();
             tx.execute("UPDATE customers SET display_name = 'Benny' WHERE id = 2", []).unwrap();
             tx.rollback().unwrap();
         }
-        assert!(store.take_changed_customers().unwrap().is_empty(), "a rolled-back write leaves no note");
-        // Bulk work drops the temporary triggers (changing temp_store does): it says anyone changed.
-        store.bulk(|s| s.write(|w| w.set_setting("x", "y"))).unwrap();
-        assert_eq!(store.take_changed_customers().unwrap(), [EVERYONE]);
-        store.conn.execute("UPDATE customers SET display_name = 'Benny' WHERE id = 2", []).unwrap();
-        assert_eq!(store.take_changed_customers().unwrap(), [2], "noted again after bulk work");
+        assert_eq!(store.db().changes_mark().unwrap(), mark, "a rolled-back write leaves no note");
+        // Trimmed: a reader from before the kept notes is told it fell behind.
+        store.conn.execute("DELETE FROM customer_changes WHERE seq <= ?1", [start + 1]).unwrap();
+        assert!(store.db().changed_since(start, 10).unwrap().is_none());
+        store.trim_changes();
+        assert_eq!(store.db().changes_mark().unwrap(), mark, "the last notes are kept");
     }
 }
