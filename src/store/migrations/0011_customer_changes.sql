@@ -1,7 +1,9 @@
 -- Which customers each write touched, in order (seq): what is derived from every customer, the
 -- shop's insight, is brought up to date from it by any connection of any process, instead of
 -- computed afresh (cases::insight::update). Only customer ids; trimmed to its last rows
--- (Store::trim_changes), so a reader that fell further behind computes afresh.
+-- (Store::trim_changes), so a reader that fell further behind computes afresh. Bulk work drops these
+-- triggers inside its transaction, creates them again before it commits (nobody else ever sees
+-- them gone) and notes customer 0 instead: anyone may have changed.
 CREATE TABLE customer_changes (
     seq         INTEGER PRIMARY KEY,
     customer_id INTEGER NOT NULL
