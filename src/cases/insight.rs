@@ -3,7 +3,9 @@
 //! between purchases), participation by the 1-9-90 rule over a window (creator, responder, lurker),
 //! and labels (advocate, detractor, influencer, super-user, new, active, at risk, lapsed), each with
 //! the facts behind it. The whole shop is computed in a few passes over the database against a given
-//! `now`; nothing here writes.
+//! `now`, and once computed is brought up to date customer by customer from the store's notes of
+//! changed customers and the moments time alone changes someone's figures (`update`); nothing here
+//! writes.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -216,8 +218,9 @@ struct Basis {
     as_of: DateTime<Utc>,
     /// The notes of changed customers it covers, up to this one (`Db::changes_mark`).
     mark: i64,
-    /// Per customer (in `Shop::customers` order): their intervals between purchases, in seconds.
-    intervals: Vec<Box<[i64]>>,
+    /// Per customer (in `Shop::customers` order): their intervals between purchases, in seconds
+    /// (held small: a chain has millions).
+    intervals: Vec<Box<[i32]>>,
     /// Per customer: from this moment (unix seconds) on, time alone may have changed their
     /// insight (a day more since their last purchase, no longer new, a message out of the window).
     changes_at: Vec<i64>,
@@ -226,7 +229,7 @@ struct Basis {
     frequency: Vec<i64>,
     monetary: Vec<i64>,
     /// Every customer's intervals together.
-    all_intervals: Vec<i64>,
+    all_intervals: Vec<i32>,
     cuts: Cuts,
 }
 
@@ -262,9 +265,9 @@ fn median(values: &mut [f64]) -> Option<f64> {
 }
 
 /// The median of sorted intervals in seconds, in days.
-fn median_days(sorted: &[i64]) -> Option<f64> {
+fn median_days(sorted: &[i32]) -> Option<f64> {
     let n = sorted.len();
-    let days = |s: i64| s as f64 / 86_400.0;
+    let days = |s: i32| f64::from(s) / 86_400.0;
     (n > 0).then(|| if n % 2 == 1 { days(sorted[n / 2]) } else { (days(sorted[n / 2 - 1]) + days(sorted[n / 2])) / 2.0 })
 }
 
@@ -391,14 +394,15 @@ impl Raw {
     }
 }
 
-/// The intervals of at least a day between one customer's purchase times, in seconds.
-fn intervals_of(times: &[(CustomerId, i64, bool)]) -> Box<[i64]> {
-    times.windows(2).map(|p| p[1].1 - p[0].1).filter(|&s| s >= 86_400).collect()
+/// The intervals of at least a day between one customer's purchase times, in seconds (at most
+/// 68 years).
+fn intervals_of(times: &[(CustomerId, i64, bool)]) -> Box<[i32]> {
+    times.windows(2).map(|p| (p[1].1 - p[0].1).min(i64::from(i32::MAX)) as i32).filter(|&s| s >= 86_400).collect()
 }
 
 /// One customer's insight, against the shop's cuts and usual interval.
-fn insight_of(b: &BaseRow, raw: Raw, intervals: &[i64], activity: Activity, cuts: &Cuts, shop_interval: f64, now: DateTime<Utc>) -> Insight {
-    let usual = median(&mut intervals.iter().map(|&s| s as f64 / 86_400.0).collect::<Vec<_>>());
+fn insight_of(b: &BaseRow, raw: Raw, intervals: &[i32], activity: Activity, cuts: &Cuts, shop_interval: f64, now: DateTime<Utc>) -> Insight {
+    let usual = median(&mut intervals.iter().map(|&s| f64::from(s) / 86_400.0).collect::<Vec<_>>());
     let value = if raw.has_value() {
         let r = raw.days.map_or(0, |d| score(-(d as f64), &cuts.recency));
         let f = score(raw.orders as f64, &cuts.frequency);
@@ -459,7 +463,7 @@ fn count_role(pyramid: &mut Pyramid, role: Role, by: i32) {
 
 /// The shop's usual interval: the median of every interval, at least a week (three months when
 /// nobody has bought twice).
-fn shop_interval(all_intervals: &[i64]) -> f64 {
+fn shop_interval(all_intervals: &[i32]) -> f64 {
     median_days(all_intervals).unwrap_or(90.0).max(7.0)
 }
 
@@ -482,9 +486,10 @@ fn build(base: Vec<BaseRow>, times: &[(CustomerId, i64, bool)], activity: Vec<(C
         basis.monetary.push(m);
     }
     basis.all_intervals = basis.intervals.iter().flat_map(|i| i.iter().copied()).collect();
-    for v in [&mut basis.recency, &mut basis.frequency, &mut basis.monetary, &mut basis.all_intervals] {
+    for v in [&mut basis.recency, &mut basis.frequency, &mut basis.monetary] {
         v.sort_unstable();
     }
+    basis.all_intervals.sort_unstable();
     basis.cuts = Cuts::of(&basis);
     let shop_interval_days = shop_interval(&basis.all_intervals);
     let mut pyramid = Pyramid::default();
@@ -503,14 +508,14 @@ fn build(base: Vec<BaseRow>, times: &[(CustomerId, i64, bool)], activity: Vec<(C
 }
 
 /// Removes one `value` from sorted `values`.
-fn take_out(values: &mut Vec<i64>, value: i64) {
+fn take_out<T: Ord>(values: &mut Vec<T>, value: T) {
     if let Ok(i) = values.binary_search(&value) {
         values.remove(i);
     }
 }
 
 /// Adds `value` to sorted `values`.
-fn put_in(values: &mut Vec<i64>, value: i64) {
+fn put_in<T: Ord>(values: &mut Vec<T>, value: T) {
     let i = values.binary_search(&value).unwrap_or_else(|i| i);
     values.insert(i, value);
 }
@@ -949,6 +954,12 @@ mod tests {
         let seen = compute_cached(&store, now).unwrap();
         assert_eq!(seen.get(id).unwrap().1.value.orders, 2, "another's write is seen");
         assert_eq!(seen.basis, compute(&store, now).unwrap().basis);
+        // A restore on another connection: what this one kept is computed afresh.
+        let backup = crate::backup::create(&other, "manual", now).unwrap();
+        crate::purchases::add(&mut other, &crate::model::PurchaseDraft { at: "2026-05-29T10:00:00Z".into(), ..draft.clone() }, &change(now)).unwrap();
+        assert_eq!(compute_cached(&store, now).unwrap().get(id).unwrap().1.value.orders, 3);
+        other.replace_with(&backup.path, || Ok(())).unwrap();
+        assert_eq!(compute_cached(&store, now).unwrap().get(id).unwrap().1.value.orders, 2, "the restored file's figures");
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! written to the tables the shop's insight reads, in order, in the database itself, so that any
 //! connection of any process can bring what it derived from every customer up to date by computing
 //! again only those (`cases::insight::update`). The notes take part in transactions: a rolled-back
-//! write leaves none. They are trimmed to the last `KEPT_NOTES` now and then; a reader that fell further behind
-//! is told so, and computes afresh.
+//! write leaves none. Bulk work and a restore note only that anyone may have changed. The notes
+//! are trimmed to the last `KEPT_NOTES` now and then; a reader that fell further behind is told
+//! so, and computes afresh.
 
 use rusqlite::Connection;
 
@@ -28,12 +29,13 @@ pub(super) fn stop_noting(conn: &Connection) -> Result<Vec<(String, String)>> {
     Ok(triggers)
 }
 
-/// Makes the triggers `stop_noting` dropped again, and notes that anyone may have changed.
-pub(super) fn resume_noting(conn: &Connection, triggers: &[(String, String)]) -> Result<()> {
+/// Makes the triggers `stop_noting` dropped again, and notes that anyone may have changed (after
+/// note `after` too: a restore brings back an older file's notes).
+pub(super) fn resume_noting(conn: &Connection, triggers: &[(String, String)], after: i64) -> Result<()> {
     for (_, sql) in triggers {
         conn.execute_batch(sql)?;
     }
-    note_everyone_after(conn, 0)
+    note_everyone_after(conn, after)
 }
 
 /// The last note's number (0 with none).
@@ -42,7 +44,7 @@ pub(super) fn mark(conn: &Connection) -> Result<i64> {
 }
 
 /// Notes that anyone may have changed, numbered after `after` and after every note there is.
-pub(super) fn note_everyone_after(conn: &Connection, after: i64) -> Result<()> {
+fn note_everyone_after(conn: &Connection, after: i64) -> Result<()> {
     conn.execute("INSERT INTO main.customer_changes (seq, customer_id) VALUES (max(?1, (SELECT coalesce(max(seq), 0) FROM main.customer_changes)) + 1, ?2)", [after, EVERYONE])?;
     Ok(())
 }

@@ -159,7 +159,7 @@ impl Store {
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
         rusqlite::vtab::array::load_module(&conn)?;
-        Ok(Store::with_connection(conn, Some(path.to_path_buf()))?)
+        Ok(Store::with_connection(conn, Some(path.to_path_buf())))
     }
 
     /// A private database in memory, for tests and previews.
@@ -167,9 +167,8 @@ impl Store {
         Store::init(Connection::open_in_memory()?, None)
     }
 
-    /// A store on `conn`, with Regulars' own SQL functions.
-    fn with_connection(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        Ok(Store { conn, path, waiting: None, instance: next_instance(), bulk: false })
+    fn with_connection(conn: Connection, path: Option<PathBuf>) -> Store {
+        Store { conn, path, waiting: None, instance: next_instance(), bulk: false }
     }
 
     fn init(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
@@ -197,7 +196,7 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(64);
         conn.busy_timeout(BUSY_TIMEOUT)?;
         rusqlite::vtab::array::load_module(&conn)?;
-        let mut store = Store::with_connection(conn, path)?;
+        let mut store = Store::with_connection(conn, path);
         store.migrate()?;
         Ok(store)
     }
@@ -255,7 +254,7 @@ impl Store {
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(uri, flags)?;
         rusqlite::vtab::array::load_module(&conn)?;
-        Ok(Store::with_connection(conn, Some(path.to_path_buf()))?)
+        Ok(Store::with_connection(conn, Some(path.to_path_buf())))
     }
 
     /// Replaces this database's content with the backup at `from`, holding the write lock from
@@ -312,10 +311,7 @@ impl Store {
             }
         }
         // Everything changed, noted after every note a reader of the replaced content has seen.
-        for (_, sql) in &triggers {
-            tx.execute_batch(sql)?;
-        }
-        changes::note_everyone_after(&tx, mark)?;
+        changes::resume_noting(&tx, &triggers, mark)?;
         tx.commit()?;
         Ok(value)
     }
@@ -468,7 +464,7 @@ impl Store {
         let unnoted = if bulk { Some(changes::stop_noting(&tx)?) } else { None };
         let value = f(&WriteDb { db: Db { conn: &tx } })?;
         if let Some(triggers) = unnoted {
-            changes::resume_noting(&tx, &triggers)?;
+            changes::resume_noting(&tx, &triggers, 0)?;
         }
         tx.commit()?;
         Ok(value)
