@@ -211,8 +211,9 @@ pub struct Shop {
 }
 
 /// What a shop's insight was computed from, beyond each customer's own row: the moment, each
-/// customer's purchase intervals and the next moment time alone changes their insight, and the
-/// shop-wide values the quintiles and the usual interval are taken from (sorted).
+/// customer's purchase intervals, the next moment time alone changes their insight, and the
+/// quintiles. Held small (the app keeps it for every customer): the shop-wide figures are taken
+/// again from the customers when something changes, not kept sorted.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Basis {
     as_of: DateTime<Utc>,
@@ -224,12 +225,6 @@ struct Basis {
     /// Per customer: from this moment (unix seconds) on, time alone may have changed their
     /// insight (a day more since their last purchase, no longer new, a message out of the window).
     changes_at: Vec<i64>,
-    /// Customers with value: minus the days since their last purchase, orders, spend in cents.
-    recency: Vec<i64>,
-    frequency: Vec<i64>,
-    monetary: Vec<i64>,
-    /// Every customer's intervals together.
-    all_intervals: Vec<i32>,
     cuts: Cuts,
 }
 
@@ -242,8 +237,16 @@ struct Cuts {
 }
 
 impl Cuts {
-    fn of(basis: &Basis) -> Cuts {
-        Cuts { recency: quintile_cuts(&basis.recency), frequency: quintile_cuts(&basis.frequency), monetary: quintile_cuts(&basis.monetary) }
+    /// The cuts of the customers with value (`raws`): minus the days since their last purchase
+    /// (when known), orders, spend.
+    fn of(raws: impl Iterator<Item = Raw>) -> Cuts {
+        let (mut recency, mut frequency, mut monetary) = (Vec::new(), Vec::new(), Vec::new());
+        for (r, f, m) in raws.filter_map(|r| r.keys()) {
+            recency.extend(r);
+            frequency.push(f);
+            monetary.push(m);
+        }
+        Cuts { recency: quintile_cuts(&mut recency), frequency: quintile_cuts(&mut frequency), monetary: quintile_cuts(&mut monetary) }
     }
 }
 
@@ -264,19 +267,24 @@ fn median(values: &mut [f64]) -> Option<f64> {
     Some(if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 })
 }
 
-/// The median of sorted intervals in seconds, in days.
-fn median_days(sorted: &[i32]) -> Option<f64> {
-    let n = sorted.len();
-    let days = |s: i32| f64::from(s) / 86_400.0;
-    (n > 0).then(|| if n % 2 == 1 { days(sorted[n / 2]) } else { (days(sorted[n / 2 - 1]) + days(sorted[n / 2])) / 2.0 })
+/// The value at place `k` were `values` sorted (they are reordered).
+fn nth<T: Ord + Copy>(values: &mut [T], k: usize) -> T {
+    *values.select_nth_unstable(k).1
 }
 
-/// Quintile cut points of sorted `values`: a value scores 1 + how many cuts it passes.
-fn quintile_cuts(sorted: &[i64]) -> Vec<f64> {
-    if sorted.is_empty() {
+/// The median of intervals in seconds (reordered), in days.
+fn median_days(values: &mut [i32]) -> Option<f64> {
+    let n = values.len();
+    let days = |s: i32| f64::from(s) / 86_400.0;
+    (n > 0).then(|| if n % 2 == 1 { days(nth(values, n / 2)) } else { (days(nth(values, n / 2 - 1)) + days(nth(values, n / 2))) / 2.0 })
+}
+
+/// Quintile cut points of `values` (reordered): a value scores 1 + how many cuts it passes.
+fn quintile_cuts(values: &mut [i64]) -> Vec<f64> {
+    if values.is_empty() {
         return Vec::new();
     }
-    (1..5).map(|q| sorted[(q * sorted.len() / 5).min(sorted.len() - 1)] as f64).collect()
+    (1..5).map(|q| nth(values, (q * values.len() / 5).min(values.len() - 1)) as f64).collect()
 }
 
 fn score(value: f64, cuts: &[f64]) -> u8 {
@@ -461,10 +469,11 @@ fn count_role(pyramid: &mut Pyramid, role: Role, by: i32) {
     *slot = slot.saturating_add_signed(by);
 }
 
-/// The shop's usual interval: the median of every interval, at least a week (three months when
-/// nobody has bought twice).
-fn shop_interval(all_intervals: &[i32]) -> f64 {
-    median_days(all_intervals).unwrap_or(90.0).max(7.0)
+/// The shop's usual interval: the median of every customer's intervals, at least a week (three
+/// months when nobody has bought twice).
+fn shop_interval<'a>(intervals: impl Iterator<Item = &'a [i32]>) -> f64 {
+    let mut all: Vec<i32> = intervals.flat_map(|i| i.iter().copied()).collect();
+    median_days(&mut all).unwrap_or(90.0).max(7.0)
 }
 
 /// The shop's insight from every customer's row, purchase times (by customer, then time) and
@@ -480,18 +489,8 @@ fn build(base: Vec<BaseRow>, times: &[(CustomerId, i64, bool)], activity: Vec<(C
         basis.intervals.push(intervals_of(&times[from..at]));
     }
     let raws: Vec<Raw> = base.iter().map(|b| Raw::of(b, now)).collect();
-    for (r, f, m) in raws.iter().filter_map(Raw::keys) {
-        basis.recency.extend(r);
-        basis.frequency.push(f);
-        basis.monetary.push(m);
-    }
-    basis.all_intervals = basis.intervals.iter().flat_map(|i| i.iter().copied()).collect();
-    for v in [&mut basis.recency, &mut basis.frequency, &mut basis.monetary] {
-        v.sort_unstable();
-    }
-    basis.all_intervals.sort_unstable();
-    basis.cuts = Cuts::of(&basis);
-    let shop_interval_days = shop_interval(&basis.all_intervals);
+    basis.cuts = Cuts::of(raws.iter().copied());
+    let shop_interval_days = shop_interval(basis.intervals.iter().map(|i| &i[..]));
     let mut pyramid = Pyramid::default();
     let mut activity = activity.into_iter().peekable();
     let mut customers = Vec::with_capacity(base.len());
@@ -505,19 +504,6 @@ fn build(base: Vec<BaseRow>, times: &[(CustomerId, i64, bool)], activity: Vec<(C
     }
     let ids = customers.iter().map(|(b, _)| b.id).collect();
     Shop { customers, pyramid, shop_interval_days, in_store, ids, basis }
-}
-
-/// Removes one `value` from sorted `values`.
-fn take_out<T: Ord>(values: &mut Vec<T>, value: T) {
-    if let Ok(i) = values.binary_search(&value) {
-        values.remove(i);
-    }
-}
-
-/// Adds `value` to sorted `values`.
-fn put_in<T: Ord>(values: &mut Vec<T>, value: T) {
-    let i = values.binary_search(&value).unwrap_or_else(|i| i);
-    values.insert(i, value);
 }
 
 /// How many customers may have changed, at most, for `update` to bring the insight up to date
@@ -546,22 +532,13 @@ fn update(shop: &mut Shop, store: &Store, now: DateTime<Utc>) -> Result<bool> {
     let base = db.insight_customers(Some(&who))?;
     let times = db.purchase_times(Some(&who))?;
     let activity = activity_since(&db, now - Duration::days(WINDOW_DAYS), Some(&who))?;
-    // Out with the old: each customer's part in the shop-wide figures.
+    // Out with the old.
     let basis = &mut shop.basis;
     for id in &who {
         let Ok(i) = shop.ids.binary_search(id) else { continue };
-        let (b, insight) = shop.customers.remove(i);
+        let (_, insight) = shop.customers.remove(i);
         shop.ids.remove(i);
-        if let Some((r, f, m)) = Raw::of(&b, basis.as_of).keys() {
-            if let Some(r) = r {
-                take_out(&mut basis.recency, r);
-            }
-            take_out(&mut basis.frequency, f);
-            take_out(&mut basis.monetary, m);
-        }
-        for &s in basis.intervals.remove(i).iter() {
-            take_out(&mut basis.all_intervals, s);
-        }
+        basis.intervals.remove(i);
         basis.changes_at.remove(i);
         count_role(&mut shop.pyramid, insight.role, -1);
         shop.in_store.remove(id);
@@ -574,24 +551,15 @@ fn update(shop: &mut Shop, store: &Store, now: DateTime<Utc>) -> Result<bool> {
         let to = times.partition_point(|t| t.0 <= b.id);
         let intervals = intervals_of(&times[from..to]);
         let raw = Raw::of(&b, now);
-        if let Some((r, f, m)) = raw.keys() {
-            if let Some(r) = r {
-                put_in(&mut basis.recency, r);
-            }
-            put_in(&mut basis.frequency, f);
-            put_in(&mut basis.monetary, m);
-        }
-        for &s in intervals.iter() {
-            put_in(&mut basis.all_intervals, s);
-        }
         let (a, first) = match activity.binary_search_by_key(&b.id, |a| a.0) {
             Ok(k) => (activity[k].1.clone(), activity[k].2),
             Err(_) => (Activity::default(), i64::MAX),
         };
         fresh.push((b, raw, intervals, a, first));
     }
-    let cuts = Cuts::of(basis);
-    let shop_interval_days = shop_interval(&basis.all_intervals);
+    // The shop-wide figures, from everyone: those kept and those computed again.
+    let cuts = Cuts::of(shop.customers.iter().map(|(b, _)| Raw::of(b, now)).chain(fresh.iter().map(|f| f.1)));
+    let shop_interval_days = shop_interval(basis.intervals.iter().map(|i| &i[..]).chain(fresh.iter().map(|f| &f.2[..])));
     // Everyone else again, only as far as the shop-wide figures moved: scores with the cuts, and
     // the labels of those who have bought with the usual interval (the shop's stands in for theirs,
     // and is named in why they are at risk or lapsed).
