@@ -209,6 +209,8 @@ fn the_inbox_links_a_stranger_and_the_profile_holds_at_1024_by_700() {
     app.wait_text("#customer-form h1", "the form from a message", |t| t == "New customer from a message");
     assert_eq!(app.script("return document.querySelector('[name=\"handle-instagram\"]').value"), "new.fan");
     assert!(app.find("#customer-form .lead").text().contains("Filled in from it: Instagram @new.fan."), "the owner sees what was filled in");
+    // An empty date field is marked so that WebKit's grey "today" is not shown as if it were a birthday.
+    assert_eq!(app.script("return document.querySelector('[name=\"birthday\"]').dataset.empty"), "true");
     app.find("[name=first_name]").type_text("Nia");
     app.screenshot("add-author-form");
     app.find("#save-customer").click();

@@ -132,6 +132,13 @@ export function renderForm(el, customer, { onSave, onCancel, prefill, title, lea
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) { event.preventDefault(); form.requestSubmit(); }
     if (event.key === 'Escape') { event.preventDefault(); onCancel(); }
   });
+  // An empty date field says nothing: WebKit draws today's date in grey there, which reads as a value.
+  for (const date of form.querySelectorAll('input[type="date"]')) {
+    const mark = () => { date.dataset.empty = String(!date.value); };
+    date.addEventListener('input', mark);
+    date.addEventListener('change', mark);
+    mark();
+  }
   render(el, form);
   form.elements.first_name.focus();
 }
