@@ -237,6 +237,26 @@ pub fn display_name(
         .find(|s| !s.is_empty())
 }
 
+/// `other`'s emails, phones and tags added to `c`'s, none twice (a tag is the same whatever its case
+/// and accents): what an import's row and a merge both add.
+pub(crate) fn join_keys(c: &mut Customer, other: &Customer) {
+    for e in &other.emails {
+        if !c.emails.contains(e) {
+            c.emails.push(e.clone());
+        }
+    }
+    for p in &other.phones {
+        if !c.phones.contains(p) {
+            c.phones.push(p.clone());
+        }
+    }
+    for tag in &other.tags {
+        if !c.tags.iter().any(|t| normalize::fold(t) == normalize::fold(tag)) {
+            c.tags.push(tag.clone());
+        }
+    }
+}
+
 /// What an import's row adds to a customer who is already known: new emails, phones, handles and
 /// tags are added; blanks are filled; nothing is overwritten with a blank. A value that differs is
 /// kept as it was, except that consent withdrawn ("no") wins, and totals keep the larger figure.
@@ -258,16 +278,7 @@ pub fn merge(existing: &Customer, incoming: &Customer) -> (Customer, Vec<String>
     fill(&mut m.address.region, &incoming.address.region);
     fill(&mut m.address.postal_code, &incoming.address.postal_code);
     fill(&mut m.address.country, &incoming.address.country);
-    for e in &incoming.emails {
-        if !m.emails.contains(e) {
-            m.emails.push(e.clone());
-        }
-    }
-    for p in &incoming.phones {
-        if !m.phones.contains(p) {
-            m.phones.push(p.clone());
-        }
-    }
+    join_keys(&mut m, incoming);
     for (platform, handle) in &incoming.handles {
         match m.handles.get(platform) {
             None => {
@@ -278,11 +289,6 @@ pub fn merge(existing: &Customer, incoming: &Customer) -> (Customer, Vec<String>
                 existing.display_name
             )),
             Some(_) => {}
-        }
-    }
-    for tag in &incoming.tags {
-        if !m.tags.iter().any(|t| normalize::fold(t) == normalize::fold(tag)) {
-            m.tags.push(tag.clone());
         }
     }
     let new_note = incoming.notes.trim();

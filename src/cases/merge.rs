@@ -73,25 +73,6 @@ fn pick<'a, T: PartialEq>(field: &str, choices: &Choices, keep: &'a Customer, ot
     }
 }
 
-/// The other's emails, phones and tags added to `c`'s (none twice).
-fn join_keys(c: &mut Customer, other: &Customer) {
-    for e in &other.emails {
-        if !c.emails.contains(e) {
-            c.emails.push(e.clone());
-        }
-    }
-    for p in &other.phones {
-        if !c.phones.contains(p) {
-            c.phones.push(p.clone());
-        }
-    }
-    for t in &other.tags {
-        if !c.tags.iter().any(|x| x.eq_ignore_ascii_case(t)) {
-            c.tags.push(t.clone());
-        }
-    }
-}
-
 /// The kept customer with `other` folded in.
 fn combine(keep: &Customer, other: &Customer, choices: &Choices) -> Customer {
     let mut c = keep.clone();
@@ -128,7 +109,7 @@ fn combine(keep: &Customer, other: &Customer, choices: &Choices) -> Customer {
         notes.push(format!("Other address: {}", parts.join(", ")));
     }
     c.address = stands.clone();
-    join_keys(&mut c, other);
+    customers::join_keys(&mut c, other);
     for (platform, handle) in &other.handles {
         match c.handles.get(platform) {
             None => {
