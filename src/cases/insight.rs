@@ -529,6 +529,12 @@ fn update(shop: &mut Shop, store: &Store, now: DateTime<Utc>) -> Result<bool> {
     if who.len() > most {
         return Ok(false);
     }
+    if who.is_empty() {
+        // Nobody changed, and time changed nobody's figures: nor the shop's, which are theirs.
+        shop.basis.as_of = now;
+        shop.basis.mark = mark;
+        return Ok(true);
+    }
     let base = db.insight_customers(Some(&who))?;
     let times = db.purchase_times(Some(&who))?;
     let activity = activity_since(&db, now - Duration::days(WINDOW_DAYS), Some(&who))?;
