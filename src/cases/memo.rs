@@ -65,17 +65,6 @@ impl<T> Memo<T> {
             self.lock().retain(|k| k.stamp.store != stamp.store);
         }
     }
-
-    /// `compute`'s value for `tag`, computed again only when the store changed since or the tag
-    /// differs.
-    pub fn get_or(&self, store: &Store, tag: u64, compute: impl FnOnce(&Store) -> Result<T>) -> Result<Arc<T>> {
-        if let Some(value) = self.get(store, tag)? {
-            return Ok(value);
-        }
-        let value = Arc::new(compute(store)?);
-        self.put(store, tag, value.clone())?;
-        Ok(value)
-    }
 }
 
 impl<T> Default for Memo<T> {
@@ -94,7 +83,14 @@ mod tests {
         let mut one = Store::open_in_memory().unwrap();
         let two = Store::open_in_memory().unwrap();
         let mut computed = 0;
-        let mut ask = |store: &Store, tag| *memo.get_or(store, tag, |_| { computed += 1; Ok(computed) }).unwrap();
+        let mut ask = |store: &Store, tag| match memo.get(store, tag).unwrap() {
+            Some(kept) => *kept,
+            None => {
+                computed += 1;
+                memo.put(store, tag, Arc::new(computed)).unwrap();
+                computed
+            }
+        };
         assert_eq!(ask(&one, 1), 1);
         assert_eq!(ask(&one, 1), 1, "kept");
         assert_eq!(ask(&two, 1), 2, "another store has its own");

@@ -57,9 +57,7 @@ impl Store {
     /// Lets go of all but the last `KEPT_NOTES` notes: after bulk work, and with the daily backup.
     /// Best effort, and without waiting: while another process writes, they are trimmed another time.
     pub(super) fn trim_changes(&self) {
-        let _ = self.conn.busy_timeout(std::time::Duration::ZERO);
-        let _ = self.conn.execute("DELETE FROM customer_changes WHERE seq <= (SELECT max(seq) FROM customer_changes) - ?1", [KEPT_NOTES]);
-        let _ = self.conn.busy_timeout(super::BUSY_TIMEOUT);
+        let _ = self.at_once(|conn| conn.execute("DELETE FROM customer_changes WHERE seq <= (SELECT max(seq) FROM customer_changes) - ?1", [KEPT_NOTES]));
     }
 }
 

@@ -420,6 +420,14 @@ impl Store {
         value
     }
 
+    /// Runs `f` on this connection without waiting for another's lock: what is locked fails at once.
+    fn at_once<T>(&self, f: impl FnOnce(&Connection) -> T) -> Result<T> {
+        self.conn.busy_timeout(std::time::Duration::ZERO)?;
+        let value = f(&self.conn);
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(value)
+    }
+
     /// Waits while another process's announced long work holds the write lock (at most an hour),
     /// telling `on_wait` once what it waits for. A marker left by a killed process is ignored: the
     /// lock it names is free.
@@ -428,9 +436,7 @@ impl Store {
         let start = std::time::Instant::now();
         let mut told = false;
         while let Ok(what) = std::fs::read_to_string(&marker) {
-            self.conn.busy_timeout(std::time::Duration::ZERO)?;
-            let free = self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK").is_ok();
-            self.conn.busy_timeout(BUSY_TIMEOUT)?;
+            let free = self.at_once(|conn| conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK").is_ok())?;
             if free || start.elapsed() > std::time::Duration::from_secs(3_600) {
                 break;
             }
