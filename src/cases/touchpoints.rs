@@ -571,8 +571,7 @@ pub fn author_draft(store: &(impl Reads + ?Sized), id: TouchpointId, region: Reg
         let words: Vec<&str> = local.split(['.', '_']).collect();
         if let [first, last] = words.as_slice() {
             if first.len() > 1 && last.len() > 1 && words.iter().all(|w| w.chars().all(char::is_alphabetic)) {
-                let capital = |w: &str| w.chars().take(1).flat_map(char::to_uppercase).chain(w.chars().skip(1)).collect::<String>();
-                (draft.first_name, draft.last_name) = (capital(first), capital(last));
+                (draft.first_name, draft.last_name) = (normalize::tidy_case(first), normalize::tidy_case(last));
             }
         }
     }
