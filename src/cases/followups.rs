@@ -11,52 +11,18 @@
 //! `marketing_cap_days`. A suggestion is stored under its reason (`key`), so its id is stable, and a
 //! dismissed or done one does not come back for the same reason; a snoozed one comes back when due.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::cases::board::{self, Merge};
+pub use crate::cases::board::{marketing_channel, Kind};
 use crate::insight::{self, Label, Shop};
 use crate::listening;
 use crate::model::{Channel, CustomerId, TouchpointId};
 use crate::store::{BaseRow, Contact, Store, SuggestionStatus};
-
-/// What a suggestion is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Reply,
-    CheckIn,
-    Thank,
-    InviteAdvocate,
-    Recognize,
-    WinBack,
-    Welcome,
-    Birthday,
-    Rally,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Reply => "reply",
-            Kind::CheckIn => "check_in",
-            Kind::Thank => "thank",
-            Kind::InviteAdvocate => "invite_advocate",
-            Kind::Recognize => "recognize",
-            Kind::WinBack => "win_back",
-            Kind::Welcome => "welcome",
-            Kind::Birthday => "birthday",
-            Kind::Rally => "rally",
-        }
-    }
-
-    /// Marketing needs consent and counts against the frequency cap; service does not.
-    pub fn is_marketing(self) -> bool {
-        matches!(self, Kind::WinBack | Kind::Birthday | Kind::InviteAdvocate | Kind::Welcome)
-    }
-}
 
 /// One thing to do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,46 +45,6 @@ pub struct Suggestion {
     pub marketing: bool,
     /// Where to write to them, when there is an address: "mailto:…", "sms:…", a profile URL.
     pub address: Option<String>,
-}
-
-/// Days after a complaint is answered before checking that it was resolved.
-const CHECK_IN_AFTER_DAYS: i64 = 3;
-/// How far back praise is worth a thank-you.
-const THANK_WITHIN_DAYS: i64 = 14;
-/// Days after a first purchase for a welcome.
-const WELCOME_AFTER_DAYS: i64 = 3;
-const WELCOME_UNTIL_DAYS: i64 = 14;
-/// Birthdays this many days ahead.
-const BIRTHDAY_AHEAD_DAYS: i64 = 7;
-
-/// What is still to be written into a suggestion: its customer's name and address always, and for
-/// suggestions that come from who a customer is, the reason and draft (some need a look-up: the
-/// last item bought, the words of their praise). Filled in only for the suggestions handed out: a
-/// chain has a hundred thousand suggestions and looks at fifty.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Merge {
-    /// Only the name and address: the reason and draft are written.
-    Plain,
-    Invite,
-    Recognize,
-    WinBack,
-    Welcome { first: DateTime<Utc> },
-    Birthday { next: NaiveDate },
-}
-
-struct Candidate {
-    key: String,
-    customer: Option<CustomerId>,
-    /// Who it is about when they are no customer yet (a review's author): shown as they wrote it.
-    author: String,
-    kind: Kind,
-    channel: Option<Channel>,
-    priority: u32,
-    due: DateTime<Utc>,
-    why: String,
-    draft: String,
-    touchpoint_id: Option<TouchpointId>,
-    merge: Option<Merge>,
 }
 
 fn first_name(b: &BaseRow) -> String {
@@ -144,24 +70,6 @@ fn quote(text: &str) -> String {
     } else {
         format!("“{t}”")
     }
-}
-
-/// Where marketing may reach this customer: their preferred channel if allowed, else email, text
-/// or WhatsApp with consent, else in person if they shop in store; `None` if nowhere.
-pub fn marketing_channel(b: &BaseRow, shops_in_store: bool) -> Option<Channel> {
-    let email = b.consent_email == crate::model::ConsentStatus::Yes && b.has_email;
-    let sms = b.consent_sms == crate::model::ConsentStatus::Yes && b.has_phone;
-    let allowed = |c: Channel| match c {
-        Channel::Email => email,
-        Channel::Sms | Channel::Whatsapp => sms,
-        Channel::InStore => shops_in_store,
-        _ => false,
-    };
-    let preferred = b.preferred_channel;
-    preferred
-        .filter(|&c| allowed(c))
-        .or_else(|| [Channel::Email, Channel::Sms].into_iter().find(|&c| allowed(c)))
-        .or_else(|| shops_in_store.then_some(Channel::InStore))
 }
 
 /// Checks an address before the system is asked to open it: an email (`mailto:`), a phone (`sms:`,
@@ -308,171 +216,37 @@ fn minute(now: DateTime<Utc>) -> u64 {
     now.timestamp().div_euclid(60) as u64
 }
 
-/// Runs `write` (the owner acting on suggestion `id`) and keeps the kept suggestion list and
-/// insight valid without recomputing them: the list loses `id`; the insight may lag the action by
-/// up to a minute, which the labels do not notice.
-fn acting_on(store: &mut Store, id: i64, now: DateTime<Utc>, write: impl FnOnce(&mut Store) -> Result<()>) -> Result<()> {
-    let tag = minute(now);
-    let all = KEPT.get(store, tag)?;
-    let shop = insight::KEPT.get(store, tag)?;
-    write(store)?;
-    if let Some(shop) = shop {
-        insight::KEPT.put(store, tag, shop)?;
-    }
-    if let Some(mut all) = all {
-        // The kept copy is let go of first, so that the list changes in place.
-        KEPT.forget(store);
-        let list = std::sync::Arc::make_mut(&mut all);
-        if let Some(p) = list.list.iter().position(|s| s.id == id) {
-            list.list.remove(p);
-            list.merges.remove(p);
-        }
-        KEPT.put(store, tag, all)?;
-    }
-    Ok(())
-}
-
-/// The suggestions, most important first: the first `keep` of them.
-// One piece: the engine's stages in order (read, gather candidates, drop what the owner dealt with, consent and budget, keep the first); each stage is a function or a loop of a few lines.
+/// The suggestions, most important first: the first `keep` of them, ranked from the board
+/// (`cases::board`), which is brought up to date rather than made afresh.
 fn compute_all(store: &mut Store, now: DateTime<Utc>, keep: usize) -> Result<All> {
-    // The inbox and the praise to thank for do not depend on the insight: when that has to be
-    // computed, they are read meanwhile on a connection of their own (see `insight::compute`).
-    let (shop, (inbox, praise)) = std::thread::scope(|scope| {
-        let reader = store.parallel_reader().filter(|_| store.db().autocommit() && !insight::is_cached(store, now));
-        let read = |store: &Store| Ok::<_, Error>((listening::inbox(store, now)?, store.db().praise_since(now - Duration::days(THANK_WITHIN_DAYS))?));
-        let ahead = reader.map(|reader| scope.spawn(move || read(&reader.open()?)));
-        let shop = insight::compute_cached(store, now)?;
-        let said = match ahead {
-            Some(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
-            None => read(store)?,
-        };
-        Ok::<_, Error>((shop, said))
-    })?;
-    let marketed = store.db().marketed_since(now - Duration::days(crate::settings::marketing_cap_days(store)?))?;
-    // Nobody whose complaint or question waits for an answer is sold to.
-    let waiting: HashSet<CustomerId> = inbox
-        .items
-        .iter()
-        .filter(|i| matches!(i.priority, listening::Priority::Complaint | listening::Priority::Question))
-        .filter_map(|i| i.touchpoint.customer_id)
-        .collect();
+    let (board, shop) = board::current(store, now)?;
     let per_day = crate::settings::marketing_per_day(store)?;
     // What the last 24 hours' offers already spent of the day's budget.
     let budget = per_day.saturating_sub(store.db().marketing_done_since(now - Duration::days(1))?);
-    let mut candidates = Vec::new();
-    replies(inbox, &shop, &mut candidates);
-    check_ins(store, &shop, now, &mut candidates)?;
-    thanks(praise, &shop, now, &crate::settings::formats(store)?, &mut candidates);
-    people(&shop, now, &mut candidates)?;
-    rally(store, &shop, now, &mut candidates)?;
-
-    // What the owner already did with each reason: dismissed and done stay gone; snoozed waits.
-    let stored = store.db().suggestions_by_key()?;
-    candidates.retain(|c| match stored.get(&c.key) {
-        None => true,
-        Some(s) => match s.status {
-            SuggestionStatus::Open => true,
-            SuggestionStatus::Snoozed => s.snoozed_until.is_none_or(|until| until <= now),
-            SuggestionStatus::Done | SuggestionStatus::Dismissed => false,
-        },
-    });
-
-    // Channels for marketing, consent and the frequency cap.
-    let mut kept = Vec::new();
-    let mut marketing_for: HashSet<CustomerId> = HashSet::new();
-    let mut later = 0;
-    // Sorted by position (a chain has a hundred thousand candidates: moving each whole is slow).
-    let mut order: Vec<u32> = (0..candidates.len() as u32).collect();
-    order.sort_unstable_by(|&i, &j| {
-        let (a, b) = (&candidates[i as usize], &candidates[j as usize]);
-        b.priority.cmp(&a.priority).then(a.due.cmp(&b.due)).then_with(|| a.key.cmp(&b.key))
-    });
-    let mut slots: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
-    let sorted = order.into_iter().filter_map(|i| slots[i as usize].take());
-    for mut c in sorted {
-        if c.kind.is_marketing() {
-            let Some(id) = c.customer else { continue };
-            if marketed.contains(&id) || marketing_for.contains(&id) || waiting.contains(&id) {
-                continue;
-            }
-            let Some((b, _)) = shop.get(id) else { continue };
-            match marketing_channel(b, shop.in_store.contains(&id)) {
-                // Someone who has stopped coming in is not won back "next time they are in".
-                Some(Channel::InStore) if c.kind == Kind::WinBack => continue,
-                Some(channel) => c.channel = Some(channel),
-                None => continue,
-            }
-            // A day's marketing is a day's work: the rest waits for the days after.
-            if marketing_for.len() >= budget {
-                later += 1;
-                continue;
-            }
-            marketing_for.insert(id);
-        }
-        kept.push(c);
-    }
-
-    let complete = kept.len() <= keep;
-    kept.truncate(keep);
-    let merges = kept.iter().map(|c| c.merge.or(Some(Merge::Plain))).collect();
-    let list = kept
-        .into_iter()
-        .map(|c| {
-            Suggestion {
-                id: stored.get(&c.key).map_or(0, |s| s.id),
-                customer_name: c.author,
-                address: None,
-                key: c.key,
-                customer_id: c.customer,
-                marketing: c.kind.is_marketing(),
-                kind: c.kind,
-                channel: c.channel,
-                priority: c.priority,
-                due: c.due,
-                why: c.why,
-                draft: c.draft,
-                touchpoint_id: c.touchpoint_id,
-            }
-        })
-        .collect();
-    Ok(All { list, merges, complete, later, per_day })
-}
-
-fn replies(inbox: listening::Inbox, shop: &Shop, out: &mut Vec<Candidate>) {
-    for (i, item) in inbox.items.iter().enumerate() {
-        let t = &item.touchpoint;
-        let Some(customer) = t.customer_id else {
-            // Someone who is not a customer yet still deserves an answer.
-            out.push(Candidate {
-                key: format!("reply:t{}", t.id),
-                author: item.who.clone(),
-                customer: None,
-                kind: Kind::Reply,
-                channel: Some(t.channel),
-                priority: 100u32.saturating_sub(i as u32).max(70),
-                due: item.due_at,
-                why: format!("{} from {}", item.why, item.who),
-                draft: reply_draft(item.priority, given_name(&item.who).as_deref(), &t.topics),
-                touchpoint_id: Some(t.id),
-                merge: None,
-            });
-            continue;
-        };
-        let name = shop.get(customer).map(|(b, _)| first_name(b)).filter(|n| n != "there");
-        out.push(Candidate {
-            key: format!("reply:t{}", t.id),
-            author: String::new(),
-            customer: Some(customer),
-            kind: Kind::Reply,
-            channel: Some(t.channel),
-            priority: 100u32.saturating_sub(i as u32).max(70),
-            due: item.due_at,
-            why: format!("{}: {}", item.why, quote(&t.text)),
-            draft: reply_draft(item.priority, name.as_deref(), &t.topics),
-            touchpoint_id: Some(t.id),
-            merge: None,
+    let ranked = board.rank(store, &shop, now, budget, keep)?;
+    let mut list = Vec::with_capacity(ranked.list.len());
+    let mut merges = Vec::with_capacity(ranked.list.len());
+    for p in ranked.list {
+        let c = p.cand;
+        let (key, why, draft) = p.rally.unwrap_or_else(|| (c.key(p.customer), String::new(), String::new()));
+        list.push(Suggestion {
+            id: 0,
+            key,
+            customer_id: p.customer,
+            customer_name: String::new(),
+            kind: c.kind,
+            channel: c.channel,
+            priority: c.priority.into(),
+            due: c.due_at(now),
+            why,
+            draft,
+            touchpoint_id: c.touchpoint,
+            marketing: c.kind.is_marketing(),
+            address: None,
         });
+        merges.push(Some(c.merge));
     }
+    Ok(All { list, merges, complete: ranked.complete, later: ranked.later, per_day })
 }
 
 fn reply_draft(priority: listening::Priority, name: Option<&str>, topics: &[String]) -> String {
@@ -498,73 +272,9 @@ fn given_name(author: &str) -> Option<String> {
     plain.then(|| first.to_string())
 }
 
-fn check_ins(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) -> Result<()> {
-    let from = now - Duration::days(14);
-    let to = now - Duration::days(CHECK_IN_AFTER_DAYS);
-    for s in store.db().answered_complaints(from, to)? {
-        let Some((b, _)) = shop.get(s.customer_id) else { continue };
-        let Some(replied) = s.replied_at else { continue };
-        let channel = s.channel.parse::<Channel>().ok();
-        let about = s.topics.first().map(|t| format!("the {t}")).unwrap_or_else(|| "it".into());
-        out.push(Candidate {
-            key: format!("check_in:t{}", s.id),
-            author: String::new(),
-            customer: Some(s.customer_id),
-            kind: Kind::CheckIn,
-            channel,
-            priority: 70,
-            due: replied + Duration::days(CHECK_IN_AFTER_DAYS),
-            why: format!(
-                "Their complaint on {} was answered {} ({}); nothing from them since",
-                channel.map_or("a channel", Channel::words),
-                ago(now, replied),
-                quote(&s.text)
-            ),
-            draft: format!("Hi {}, just checking in: is everything sorted with {about} now? If not, tell me and I'll make it right.", first_name(b)),
-            touchpoint_id: Some(s.id),
-            merge: None,
-        });
-    }
-    Ok(())
-}
-
-fn thanks(mut praise: Vec<crate::store::Said>, shop: &Shop, now: DateTime<Utc>, formats: &crate::format::Formats, out: &mut Vec<Candidate>) {
-    let mut seen = HashSet::new();
-    // Newest first, one thank-you per customer.
-    praise.reverse();
-    for s in praise {
-        if !seen.insert(s.customer_id) {
-            continue;
-        }
-        let Some((b, i)) = shop.get(s.customer_id) else { continue };
-        let channel = s.channel.parse::<Channel>().ok();
-        let stars = s.rating.map(|r| format!(", {r} stars")).unwrap_or_default();
-        let influencer = i.labels.contains(&Label::Influencer);
-        out.push(Candidate {
-            key: format!("thank:t{}", s.id),
-            author: String::new(),
-            customer: Some(s.customer_id),
-            kind: Kind::Thank,
-            channel,
-            priority: if influencer { 60 } else { 55 },
-            due: s.at + Duration::days(1),
-            why: format!(
-                "Positive {} on {} {}{stars}: {}{}",
-                s.kind,
-                channel.map_or("a channel", Channel::words),
-                ago(now, s.at),
-                quote(&s.text),
-                if influencer { format!("; {} followers", formats.number(i.activity.max_reach)) } else { String::new() }
-            ),
-            draft: format!("Thank you for the lovely words, {}! {} made our day.", first_name(b), quote(&s.text)),
-            touchpoint_id: Some(s.id),
-            merge: None,
-        });
-    }
-}
-
 /// Writes what is still to be written into these suggestions (see `Merge`), with one look-up of
-/// last items and praise for all of them.
+/// last items, praise and the messages quoted for all of them.
+// One piece: one arm per kind of suggestion's words, side by side so that they read as one voice.
 fn fill_merge_fields(
     store: &Store,
     shop: &Shop,
@@ -583,8 +293,29 @@ fn fill_merge_fields(
     };
     let filled: Vec<CustomerId> = list.iter().zip(merges).filter(|(_, m)| m.is_some()).filter_map(|(c, _)| c.customer_id).collect();
     let contacts = store.db().contacts(&filled)?;
+    // The messages answered, checked on and thanked for.
+    let answered: Vec<TouchpointId> = list.iter().zip(merges).filter(|(_, m)| **m == Some(Merge::Reply)).filter_map(|(c, _)| c.touchpoint_id).collect();
+    let inbox = listening::items(store, &answered, now)?;
+    let quoted: Vec<TouchpointId> = list.iter().zip(merges).filter(|(_, m)| matches!(m, Some(Merge::CheckIn | Merge::Thank { .. }))).filter_map(|(c, _)| c.touchpoint_id).collect();
+    let said = if quoted.is_empty() { HashMap::new() } else { store.db().said(&quoted)? };
     for (c, merge) in list.iter_mut().zip(merges) {
         let Some(merge) = *merge else { continue };
+        if merge == Merge::Reply {
+            let Some(item) = c.touchpoint_id.and_then(|t| inbox.get(&t)) else { continue };
+            let t = &item.touchpoint;
+            match c.customer_id {
+                None => {
+                    c.customer_name = item.who.clone();
+                    c.why = format!("{} from {}", item.why, item.who);
+                    c.draft = reply_draft(item.priority, given_name(&item.who).as_deref(), &t.topics);
+                }
+                Some(customer) => {
+                    let name = shop.get(customer).map(|(b, _)| first_name(b)).filter(|n| n != "there");
+                    c.why = format!("{}: {}", item.why, quote(&t.text));
+                    c.draft = reply_draft(item.priority, name.as_deref(), &t.topics);
+                }
+            }
+        }
         let Some((b, i)) = c.customer_id.and_then(|id| shop.get(id)) else { continue };
         c.customer_name = b.display_name.to_string();
         c.address = contacts.get(&b.id).and_then(|contact| address(contact, c.channel));
@@ -592,8 +323,26 @@ fn fill_merge_fields(
         let name = first_name(b);
         let item = items.get(&id);
         let reason = |label: Label, name: &str| capitalise(&i.reasons.iter().find(|r| r.label() == label).map_or(name.to_string(), insight::Reason::detail));
+        let channel_words = c.channel.map_or("a channel", Channel::words);
         match merge {
-            Merge::Plain => {}
+            Merge::Plain | Merge::Reply => {}
+            Merge::CheckIn => {
+                let Some(s) = c.touchpoint_id.and_then(|t| said.get(&t)) else { continue };
+                let about = s.topics.first().map(|t| format!("the {t}")).unwrap_or_else(|| "it".into());
+                c.why = format!(
+                    "Their complaint on {channel_words} was answered {} ({}); nothing from them since",
+                    s.replied_at.map_or_else(String::new, |at| ago(now, at)),
+                    quote(&s.text)
+                );
+                c.draft = format!("Hi {name}, just checking in: is everything sorted with {about} now? If not, tell me and I'll make it right.");
+            }
+            Merge::Thank { influencer } => {
+                let Some(s) = c.touchpoint_id.and_then(|t| said.get(&t)) else { continue };
+                let stars = s.rating.map(|r| format!(", {r} stars")).unwrap_or_default();
+                let reach = if influencer { format!("; {} followers", formats.number(i.activity.max_reach)) } else { String::new() };
+                c.why = format!("Positive {} on {channel_words} {}{stars}: {}{reach}", s.kind, ago(now, s.at), quote(&s.text));
+                c.draft = format!("Thank you for the lovely words, {name}! {} made our day.", quote(&s.text));
+            }
             Merge::Recognize => {
                 c.why = reason(Label::SuperUser, "helps other customers");
                 c.draft = format!("Hi {name}, thank you for helping other customers with their questions. It means a lot to us, and to them.");
@@ -646,107 +395,6 @@ fn fill_merge_fields(
     Ok(())
 }
 
-/// Suggestions that come from who a customer is: advocates, super-users, at risk, new, birthdays.
-// One piece: one block per kind of suggestion that comes from who a customer is, side by side so that their priorities read together.
-fn people(shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) -> Result<()> {
-    let today = now.date_naive();
-    for (b, i) in &shop.customers {
-        if i.labels.contains(&Label::Advocate) {
-            out.push(Candidate {
-                key: format!("invite_advocate:c{}", b.id),
-                author: String::new(),
-                customer: Some(b.id),
-                kind: Kind::InviteAdvocate,
-                channel: None,
-                priority: 50,
-                due: now,
-                why: String::new(),
-                draft: String::new(),
-                touchpoint_id: None,
-                merge: Some(Merge::Invite),
-            });
-        }
-        if let (true, Some((answer, channel))) = (i.labels.contains(&Label::SuperUser), &i.activity.last_answer) {
-            let channel = channel.parse::<Channel>().ok();
-            out.push(Candidate {
-                key: format!("recognize:c{}:t{answer}", b.id),
-                author: String::new(),
-                customer: Some(b.id),
-                kind: Kind::Recognize,
-                channel,
-                priority: 48,
-                due: now,
-                why: String::new(),
-                draft: String::new(),
-                touchpoint_id: Some(*answer),
-                merge: Some(Merge::Recognize),
-            });
-        }
-        if i.labels.contains(&Label::AtRisk) && (i.value.monetary >= 3 || i.value.frequency >= 4) {
-            out.push(Candidate {
-                key: format!("win_back:c{}:{}", b.id, b.last_purchase.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()),
-                author: String::new(),
-                customer: Some(b.id),
-                kind: Kind::WinBack,
-                channel: None,
-                priority: 58 + i.value.monetary as u32,
-                due: now,
-                why: String::new(),
-                draft: String::new(),
-                touchpoint_id: None,
-                merge: Some(Merge::WinBack),
-            });
-        }
-        if let Some(first) = b.first_purchase {
-            let days = (now - first).num_days();
-            if (WELCOME_AFTER_DAYS..=WELCOME_UNTIL_DAYS).contains(&days) && i.value.orders <= 1 {
-                out.push(Candidate {
-                    key: format!("welcome:c{}", b.id),
-                    author: String::new(),
-                    customer: Some(b.id),
-                    kind: Kind::Welcome,
-                    channel: None,
-                    priority: 45,
-                    due: first + Duration::days(WELCOME_AFTER_DAYS),
-                    why: String::new(),
-                    draft: String::new(),
-                    touchpoint_id: None,
-                    merge: Some(Merge::Welcome { first }),
-                });
-            }
-        }
-        if let Some(next) = b.birthday.and_then(|d| next_birthday(d, today)) {
-            let days = (next - today).num_days();
-            if days <= BIRTHDAY_AHEAD_DAYS {
-                out.push(Candidate {
-                    key: format!("birthday:c{}:{}", b.id, next.year()),
-                    author: String::new(),
-                    customer: Some(b.id),
-                    kind: Kind::Birthday,
-                    channel: None,
-                    priority: 40 + (BIRTHDAY_AHEAD_DAYS - days) as u32,
-                    due: next.and_hms_opt(9, 0, 0).map(|t| t.and_utc()).unwrap_or(now),
-                    why: String::new(),
-                    draft: String::new(),
-                    touchpoint_id: None,
-                    merge: Some(Merge::Birthday { next }),
-                });
-            }
-        }
-    }
-    Ok(())
-}
-
-fn next_birthday(born: NaiveDate, today: NaiveDate) -> Option<NaiveDate> {
-    let this_year = NaiveDate::from_ymd_opt(today.year(), born.month(), born.day())
-        .or_else(|| NaiveDate::from_ymd_opt(today.year(), 3, 1))?;
-    if this_year >= today {
-        Some(this_year)
-    } else {
-        NaiveDate::from_ymd_opt(today.year() + 1, born.month(), born.day()).or_else(|| NaiveDate::from_ymd_opt(today.year() + 1, 3, 1))
-    }
-}
-
 /// What a customer bought, as a draft speaks of it: a thing they own ("your linen shirt"), an
 /// experience ("the pottery workshop"), a gift card, or a service ("the alteration").
 #[derive(Debug, PartialEq)]
@@ -794,60 +442,6 @@ fn capitalise(s: &str) -> String {
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
-/// When one topic's negative messages in the last week are at least three and at least double the
-/// weekly rate of the four weeks before: a crisis in the making.
-fn rally(store: &Store, shop: &Shop, now: DateTime<Utc>, out: &mut Vec<Candidate>) -> Result<()> {
-    let recent_from = now - Duration::days(7);
-    let mut recent: HashMap<String, u32> = HashMap::new();
-    let mut before: HashMap<String, u32> = HashMap::new();
-    for (at, topics) in store.db().negative_topics_since(now - Duration::days(35))? {
-        if at > now {
-            continue;
-        }
-        let bucket = if at >= recent_from { &mut recent } else { &mut before };
-        for topic in topics.split(',').filter(|t| !t.is_empty()) {
-            *bucket.entry(topic.to_string()).or_default() += 1;
-        }
-    }
-    let mut advocates: Vec<(u32, &str)> = shop
-        .customers
-        .iter()
-        .filter(|(_, i)| i.labels.contains(&Label::Advocate) && !i.labels.contains(&Label::Detractor))
-        .map(|(b, i)| (i.activity.positive, &*b.display_name))
-        .collect();
-    advocates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-    let names: Vec<&str> = advocates.iter().take(3).map(|a| a.1).collect();
-    let mut topics: Vec<(&String, &u32)> = recent.iter().collect();
-    topics.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    for (topic, &n) in topics {
-        let weekly_before = *before.get(topic).unwrap_or(&0) as f64 / 4.0;
-        if n >= 3 && n as f64 >= 2.0 * weekly_before.max(0.5) {
-            let ask = if names.is_empty() {
-                "Once it is fixed, customers who have had good experiences may be glad to say so.".to_string()
-            } else {
-                format!(
-                    "Once you have said what you are doing about it, you could ask customers who know you well ({}) whether they'd share their own honest experience. Never give them words to post.",
-                    names.join(", ")
-                )
-            };
-            out.push(Candidate {
-                key: format!("rally:{topic}:{}", now.format("%G-W%V")),
-                author: String::new(),
-                customer: None,
-                kind: Kind::Rally,
-                channel: None,
-                priority: 88,
-                due: now,
-                why: format!("{n} negative messages about {topic} in the last 7 days, against about {weekly_before:.1} a week before"),
-                draft: format!("Several customers are unhappy about {topic} this week. Answer each of them first, then say in public what you are doing about it. {ask}"),
-                touchpoint_id: None,
-                merge: None,
-            });
-        }
-    }
-    Ok(())
-}
-
 fn stored(store: &Store, id: i64) -> Result<crate::store::SuggestionRow> {
     store.db().suggestion(id)?.ok_or_else(|| Error::not_found(format!("there is no suggestion #{id}")))
 }
@@ -860,9 +454,9 @@ pub fn done(store: &mut Store, id: i64, text: Option<&str>, now: DateTime<Utc>) 
         return Err(Error::conflict(format!("suggestion #{id} is already done")));
     }
     // Handed out, it is among the first suggestions, unless the list has changed much since.
-    let position = match all_suggestions(store, now, KEEP)?.list.iter().position(|s| s.id == id) {
+    let position = match all_suggestions(store, now, KEEP)?.list.iter().position(|s| s.key == row.key) {
         Some(p) => Some(p),
-        None => all_suggestions(store, now, usize::MAX)?.list.iter().position(|s| s.id == id),
+        None => all_suggestions(store, now, usize::MAX)?.list.iter().position(|s| s.key == row.key),
     };
     let current = match position {
         Some(p) => suggest(store, now, p + 1)?.pop(),
@@ -872,7 +466,7 @@ pub fn done(store: &mut Store, id: i64, text: Option<&str>, now: DateTime<Utc>) 
     let change = crate::customers::Change::from_settings(store, now, "follow-up")?;
     let mut outcome = None;
     // What was sent and the suggestion marked done: one unit of work.
-    acting_on(store, id, now, |store| store.write(|w| {
+    store.write(|w| {
         outcome = match &current {
             Some(s) if s.kind == Kind::Reply && s.touchpoint_id.is_some() => {
                 Some(crate::touchpoints::reply_in(w, s.touchpoint_id.unwrap_or_default(), &text, now, now)?)
@@ -901,7 +495,7 @@ pub fn done(store: &mut Store, id: i64, text: Option<&str>, now: DateTime<Utc>) 
         };
         let outcome_id = outcome.as_ref().map(|t| t.id);
         w.set_suggestion_status(id, SuggestionStatus::Done, None, Some(now), outcome_id)
-    }))?;
+    })?;
     Ok(outcome)
 }
 
@@ -911,13 +505,13 @@ pub fn snooze(store: &mut Store, id: i64, until: DateTime<Utc>, now: DateTime<Ut
     if until <= now {
         return Err(Error::invalid_field("until", "snooze until a time after now"));
     }
-    acting_on(store, id, now, |s| s.write(|w| w.set_suggestion_status(id, SuggestionStatus::Snoozed, Some(until), None, None)))
+    store.write(|w| w.set_suggestion_status(id, SuggestionStatus::Snoozed, Some(until), None, None))
 }
 
 /// Dismisses a suggestion: it does not come back for the same reason.
 pub fn dismiss(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<()> {
     stored(store, id)?;
-    acting_on(store, id, now, |s| s.write(|w| w.set_suggestion_status(id, SuggestionStatus::Dismissed, None, Some(now), None)))
+    store.write(|w| w.set_suggestion_status(id, SuggestionStatus::Dismissed, None, Some(now), None))
 }
 
 /// Takes back a dismissal or a snooze: the suggestion is open again, in its place in the list.
@@ -1003,10 +597,4 @@ mod tests {
         assert_eq!(keys(&after), keys(&whole_later).into_iter().filter(|k| *k != far.key).collect::<Vec<_>>());
     }
 
-    #[test]
-    fn birthdays_roll_to_next_year_and_leap_days_to_march() {
-        let today = NaiveDate::from_ymd_opt(2026, 12, 30).unwrap();
-        assert_eq!(next_birthday(NaiveDate::from_ymd_opt(1990, 1, 2).unwrap(), today), NaiveDate::from_ymd_opt(2027, 1, 2));
-        assert_eq!(next_birthday(NaiveDate::from_ymd_opt(1992, 2, 29).unwrap(), NaiveDate::from_ymd_opt(2026, 2, 20).unwrap()), NaiveDate::from_ymd_opt(2026, 3, 1));
-    }
 }

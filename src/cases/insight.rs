@@ -254,6 +254,25 @@ impl Shop {
     pub fn get(&self, id: CustomerId) -> Option<&(BaseRow, Insight)> {
         self.ids.binary_search(&id).ok().map(|i| &self.customers[i])
     }
+
+    /// Per customer (in `customers` order): the moment (unix seconds) from which time alone may
+    /// change their insight.
+    pub(crate) fn moments(&self) -> &[i64] {
+        &self.basis.changes_at
+    }
+
+    /// What every customer's insight shares (the quintiles and the usual interval): while it is the
+    /// same, a customer whose rows did not change and whose moment has not come has the same insight.
+    pub(crate) fn shared(&self) -> Shared {
+        Shared { cuts: self.basis.cuts.clone(), interval_days: self.shop_interval_days }
+    }
+}
+
+/// See `Shop::shared`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Shared {
+    cuts: Cuts,
+    interval_days: f64,
 }
 
 const PUBLIC: &[&str] = &["instagram", "facebook", "tiktok", "x", "youtube", "google_reviews", "community", "website"];

@@ -62,13 +62,41 @@ pub enum Priority {
 }
 
 fn priority(t: &Touchpoint) -> Priority {
-    if t.kind == TouchpointKind::Complaint || t.sentiment_label == Label::Negative {
+    class(t.kind, t.sentiment_label, t.text.contains('?'))
+}
+
+/// How urgent a kind of message is: complaints and negative messages first, then questions (a
+/// question mark counts: `asks`), then the rest.
+pub(crate) fn class(kind: TouchpointKind, label: Label, asks: bool) -> Priority {
+    if kind == TouchpointKind::Complaint || label == Label::Negative {
         Priority::Complaint
-    } else if t.kind == TouchpointKind::Question || t.text.contains('?') {
+    } else if kind == TouchpointKind::Question || asks {
         Priority::Question
     } else {
         Priority::Other
     }
+}
+
+/// Where a waiting message stands against its reply target at `now`.
+pub(crate) struct Standing {
+    pub target: u32,
+    pub waiting_minutes: i64,
+    pub due_at: DateTime<Utc>,
+    pub overdue: bool,
+    /// Its place in the inbox after its class and whether it is overdue (lower first).
+    pub order: (bool, f64),
+}
+
+pub(crate) fn standing(kind: TouchpointKind, at: DateTime<Utc>, reach: Option<u64>, spend_cents: i64, targets: &BTreeMap<TouchpointKind, u32>, now: DateTime<Utc>) -> Standing {
+    let target = targets.get(&kind).copied().unwrap_or(OTHER_TARGET);
+    let waiting_minutes = (now - at).num_minutes().max(0);
+    let due_at = at + Duration::minutes(target as i64);
+    let overdue = now > due_at;
+    let spend = spend_cents.max(0) as f64 / 100.0;
+    let reach = reach.unwrap_or(0) as f64;
+    let clock = (waiting_minutes as f64 / target as f64).min(4.0);
+    let urgency = clock + 0.5 * (1.0 + reach).log10() + 0.5 * (1.0 + spend).log10();
+    Standing { target, waiting_minutes, due_at, overdue, order: (!overdue, -urgency) }
 }
 
 /// One touchpoint waiting for a reply, with why it sits where it does.
@@ -112,61 +140,63 @@ pub fn inbox(store: &Store, now: DateTime<Utc>) -> Result<Inbox> {
 /// loading every waiting message into the page (a chain can have tens of thousands).
 pub fn inbox_first(store: &Store, now: DateTime<Utc>, limit: usize) -> Result<Inbox> {
     let targets = reply_targets(store)?;
-    let formats = crate::settings::formats(store)?;
-    let mut scored: Vec<(Priority, bool, f64, InboxItem)> = store
-        .db()
-        .waiting()?
-        .into_iter()
-        .map(|w| {
-            let t = w.touchpoint;
-            let target = targets.get(&t.kind).copied().unwrap_or(OTHER_TARGET);
-            let waiting = (now - t.at).num_minutes().max(0);
-            let due_at = t.at + Duration::minutes(target as i64);
-            let overdue = now > due_at;
-            let spend = w.spend_cents.max(0) as f64 / 100.0;
-            let reach = t.reach.unwrap_or(0) as f64;
-            let clock = (waiting as f64 / target as f64).min(4.0);
-            let urgency = clock + 0.5 * (1.0 + reach).log10() + 0.5 * (1.0 + spend).log10();
-            let p = priority(&t);
-            let who = w.customer_name.clone().unwrap_or_else(|| if t.author.is_empty() { "someone".into() } else { t.author.clone() });
-            // Written below, for the items shown only.
-            let why = String::new();
-            let item = InboxItem {
-                who,
-                customer_name: w.customer_name,
-                priority: p,
-                target_minutes: target,
-                waiting_minutes: waiting,
-                due_at,
-                overdue,
-                customer_spend: spend,
-                why,
-                not_a_customer: false,
-                touchpoint: t,
-            };
-            (p, !overdue, -urgency, item)
-        })
-        .collect();
+    let mut scored: Vec<(Priority, (bool, f64), InboxItem)> = store.db().waiting(None)?.into_iter().map(|w| item(w, &targets, now)).collect();
     scored.sort_by(|a, b| {
-        (a.0, a.1)
-            .cmp(&(b.0, b.1))
-            .then(a.2.total_cmp(&b.2))
-            .then(a.3.touchpoint.at.cmp(&b.3.touchpoint.at))
-            .then(a.3.touchpoint.id.cmp(&b.3.touchpoint.id))
+        a.0.cmp(&b.0)
+            .then(a.1 .0.cmp(&b.1 .0))
+            .then(a.1 .1.total_cmp(&b.1 .1))
+            .then(a.2.touchpoint.at.cmp(&b.2.touchpoint.at))
+            .then(a.2.touchpoint.id.cmp(&b.2.touchpoint.id))
     });
-    let (total, overdue) = (scored.len(), scored.iter().filter(|s| s.3.overdue).count());
+    let (total, overdue) = (scored.len(), scored.iter().filter(|s| s.2.overdue).count());
     scored.truncate(limit);
-    let items = scored
-        .into_iter()
-        .map(|(p, _, _, mut item)| {
-            item.why = why(p, &item.touchpoint, item.waiting_minutes, item.target_minutes, item.customer_spend, &formats);
-            if item.touchpoint.customer_id.is_none() {
-                item.not_a_customer = store.db().author_is_not_customer(item.touchpoint.id)?;
-            }
-            Ok(item)
-        })
-        .collect::<Result<_>>()?;
+    let items = written(store, scored.into_iter().map(|(_, _, item)| item).collect())?;
     Ok(Inbox { items, total, overdue })
+}
+
+/// A waiting message as the inbox shows it, with its class and order; its `why` is written for
+/// the items shown only (`written`).
+fn item(w: crate::store::Waiting, targets: &BTreeMap<TouchpointKind, u32>, now: DateTime<Utc>) -> (Priority, (bool, f64), InboxItem) {
+    let t = w.touchpoint;
+    let s = standing(t.kind, t.at, t.reach, w.spend_cents, targets, now);
+    let p = priority(&t);
+    let who = w.customer_name.clone().unwrap_or_else(|| if t.author.is_empty() { "someone".into() } else { t.author.clone() });
+    let item = InboxItem {
+        who,
+        customer_name: w.customer_name,
+        priority: p,
+        target_minutes: s.target,
+        waiting_minutes: s.waiting_minutes,
+        due_at: s.due_at,
+        overdue: s.overdue,
+        customer_spend: w.spend_cents.max(0) as f64 / 100.0,
+        why: String::new(),
+        not_a_customer: false,
+        touchpoint: t,
+    };
+    (p, s.order, item)
+}
+
+/// Writes why each of these items waits, and whether an author is known to be no customer.
+fn written(store: &Store, mut items: Vec<InboxItem>) -> Result<Vec<InboxItem>> {
+    let formats = crate::settings::formats(store)?;
+    for item in &mut items {
+        item.why = why(item.priority, &item.touchpoint, item.waiting_minutes, item.target_minutes, item.customer_spend, &formats);
+        if item.touchpoint.customer_id.is_none() {
+            item.not_a_customer = store.db().author_is_not_customer(item.touchpoint.id)?;
+        }
+    }
+    Ok(items)
+}
+
+/// These waiting messages as the inbox shows them (those no longer waiting are left out).
+pub(crate) fn items(store: &Store, ids: &[crate::model::TouchpointId], now: DateTime<Utc>) -> Result<HashMap<crate::model::TouchpointId, InboxItem>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let targets = reply_targets(store)?;
+    let items = store.db().waiting(Some(ids))?.into_iter().map(|w| item(w, &targets, now).2).collect();
+    Ok(written(store, items)?.into_iter().map(|i| (i.touchpoint.id, i)).collect())
 }
 
 /// "2 h 10 min", "3 days".

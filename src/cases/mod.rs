@@ -4,6 +4,7 @@
 //! Each works on the store it is handed, a reader or a transaction in progress (`store::Reads`,
 //! `WriteDb`), so that the front end decides what one unit of work is.
 
+pub mod board;
 pub mod customers;
 pub mod demo;
 pub mod duplicates;

@@ -1,7 +1,8 @@
 //! Which customers each write touched: triggers (migration 0011) note the customer behind every row
 //! written to the tables the shop's insight reads, in order, in the database itself, so that any
 //! connection of any process can bring what it derived from every customer up to date by computing
-//! again only those (`cases::insight::update`). The notes take part in transactions: a rolled-back
+//! again only those (`cases::insight::update`, `cases::board`). Migration 0012 adds the messages
+//! nobody is linked to (noted as minus their ids) and the suggestions the owner dealt with. The notes take part in transactions: a rolled-back
 //! write leaves none. Bulk work and a restore note only that anyone may have changed. The notes
 //! are trimmed to the last `KEPT_NOTES` now and then; a reader that fell further behind is told
 //! so, and computes afresh.
@@ -68,7 +69,8 @@ impl Db<'_> {
     }
 
     /// The customers noted after mark `since`, once each in id order, with the mark they come up
-    /// to; none when notes after `since` were let go of, anyone may have changed (bulk work, a
+    /// to (first, as minus their ids, the messages noted that have no customer: migration 0012);
+    /// none when notes after `since` were let go of, anyone may have changed (bulk work, a
     /// restore), or more than `most` customers changed.
     pub fn changed_since(&self, since: i64, most: usize) -> Result<Option<(Vec<CustomerId>, i64)>> {
         let (first, last): (Option<i64>, Option<i64>) =
@@ -82,7 +84,7 @@ impl Db<'_> {
         }
         let mut stmt = self.conn.prepare_cached("SELECT DISTINCT customer_id FROM customer_changes WHERE seq > ?1 AND seq <= ?2 ORDER BY customer_id LIMIT ?3")?;
         let ids: Vec<CustomerId> = stmt.query_map(rusqlite::params![since, last, most as i64 + 1], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        Ok((ids.len() <= most && ids.first() != Some(&EVERYONE)).then_some((ids, last)))
+        Ok((ids.len() <= most && ids.binary_search(&EVERYONE).is_err()).then_some((ids, last)))
     }
 }
 
@@ -112,6 +114,20 @@ mod tests {
             tx.rollback().unwrap();
         }
         assert_eq!(store.db().changes_mark().unwrap(), mark, "a rolled-back write leaves no note");
+        // A message nobody is linked to is noted as minus its id, and once linked as its customer
+        // too; the owner dealing with a reply to it, as its customer (migration 0012).
+        store.conn.execute_batch(
+            "INSERT INTO touchpoints (id, author, channel, kind, direction, text, at, created_at, status, fingerprint) VALUES (7, '@x', 'instagram', 'question', 'in', 'Open?', '2026-01-03T00:00:00Z', '2026-01-03T00:00:00Z', 'needs_reply', 'f7');
+             INSERT INTO suggestions (key, kind, first_seen) VALUES ('reply:t7', 'reply', '2026-01-03T00:00:00Z'), ('rally:fit:2026-W01', 'rally', '2026-01-03T00:00:00Z')",
+        ).unwrap();
+        let (ids, mark) = store.db().changed_since(mark, 10).unwrap().unwrap();
+        assert_eq!(ids, [-7], "a message nobody is linked to; open suggestions are not noted");
+        store.conn.execute_batch("UPDATE touchpoints SET customer_id = 1 WHERE id = 7; UPDATE suggestions SET status = 'dismissed' WHERE key = 'reply:t7'").unwrap();
+        let (ids, mark) = store.db().changed_since(mark, 10).unwrap().unwrap();
+        assert_eq!(ids, [-7, 1], "linked: both; the reply dismissed: the message's customer now");
+        store.conn.execute("UPDATE suggestions SET status = 'dismissed' WHERE kind = 'rally'", []).unwrap();
+        assert_eq!(store.db().changed_since(mark, 10).unwrap().unwrap().0, Vec::<CustomerId>::new(), "one about the whole shop is looked up each time");
+        let mark = store.db().changes_mark().unwrap();
         // Trimmed: a reader from before the kept notes is told it fell behind.
         store.conn.execute("DELETE FROM customer_changes WHERE seq <= ?1", [start + 1]).unwrap();
         assert!(store.db().changed_since(start, 10).unwrap().is_none());
@@ -120,7 +136,7 @@ mod tests {
         // Bulk work notes no row, only that anyone may have changed; the triggers are back after it,
         // and after bulk work that failed.
         let before = store_triggers(&store);
-        assert_eq!(before, 21, "seven tables, three kinds of write");
+        assert_eq!(before, 23, "seven tables, three kinds of write; the suggestions' status");
         store.bulk(|s| s.write(|w| {
             assert_eq!(store_triggers_in(w), 0, "none during bulk work");
             w.set_setting("x", "y")

@@ -78,7 +78,7 @@ pub struct Said {
     pub topics: Vec<String>,
 }
 
-fn said(r: &rusqlite::Row<'_>) -> rusqlite::Result<Said> {
+pub(super) fn said(r: &rusqlite::Row<'_>) -> rusqlite::Result<Said> {
     Ok(Said {
         id: r.get(0)?,
         customer_id: r.get(1)?,
@@ -92,7 +92,7 @@ fn said(r: &rusqlite::Row<'_>) -> rusqlite::Result<Said> {
     })
 }
 
-const SAID_COLUMNS: &str = "t.id, t.customer_id, t.kind, t.channel, t.text, t.at, t.replied_at, t.rating, t.topics";
+pub(super) const SAID_COLUMNS: &str = "t.id, t.customer_id, t.kind, t.channel, t.text, t.at, t.replied_at, t.rating, t.topics";
 
 /// What the owner did with a suggestion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,7 +136,7 @@ pub struct SuggestionRow {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
-fn suggestion_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SuggestionRow> {
+pub(super) fn suggestion_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SuggestionRow> {
     Ok(SuggestionRow {
         id: r.get(0)?,
         key: r.get(1)?,
@@ -149,7 +149,7 @@ fn suggestion_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SuggestionRow> {
     })
 }
 
-const SUGGESTION_COLUMNS: &str = "id, key, customer_id, kind, marketing, status, snoozed_until, closed_at";
+pub(super) const SUGGESTION_COLUMNS: &str = "id, key, customer_id, kind, marketing, status, snoozed_until, closed_at";
 
 impl Db<'_> {
     /// Every live customer, as insight needs them, in id order. The first email and phone, the
@@ -281,35 +281,6 @@ impl Db<'_> {
         Ok(())
     }
 
-    /// Complaints (or negative messages) answered between `from` and `to`, from customers who have
-    /// said nothing since the answer.
-    pub fn answered_complaints(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Said>> {
-        let sql = format!(
-            "SELECT {SAID_COLUMNS} FROM touchpoints t
-             WHERE t.status = 'replied' AND t.direction = 'in' AND t.customer_id IS NOT NULL
-               AND (t.kind = 'complaint' OR t.sentiment_label = 'negative')
-               AND t.replied_at >= ?1 AND t.replied_at <= ?2
-               AND NOT EXISTS (SELECT 1 FROM touchpoints u WHERE u.customer_id = t.customer_id AND u.direction = 'in' AND u.at > t.replied_at)"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([time_text(from), time_text(to)], said)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Positive public messages since `since` that need no reply (posts, mentions, shares, and
-    /// reviews or comments already answered or set aside).
-    pub fn praise_since(&self, since: DateTime<Utc>) -> Result<Vec<Said>> {
-        let sql = format!(
-            "SELECT {SAID_COLUMNS} FROM touchpoints t
-             WHERE t.direction = 'in' AND t.customer_id IS NOT NULL AND t.sentiment_label = 'positive'
-               AND t.kind IN ('review', 'post', 'mention', 'share', 'comment') AND t.status = 'no_reply_needed' AND t.at >= ?1
-             ORDER BY t.at"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([time_text(since)], said)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     /// The latest positive thing each of these customers said (a review's words for a draft).
     pub fn latest_praise(&self, ids: &[CustomerId]) -> Result<HashMap<CustomerId, String>> {
         let mut stmt = self.conn.prepare_cached(
@@ -318,15 +289,6 @@ impl Db<'_> {
              ORDER BY at",
         )?;
         let rows = stmt.query_map([super::id_list(ids)], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The topics of negative inbound messages since `since`, with when each was said.
-    pub fn negative_topics_since(&self, since: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>, String)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT at, topics FROM touchpoints WHERE direction = 'in' AND sentiment_label = 'negative' AND at >= ?1 AND topics <> ''",
-        )?;
-        let rows = stmt.query_map([time_text(since)], |r| Ok((parse_time(&r.get::<_, String>(0)?), r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -374,28 +336,9 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Every stored suggestion by its key. Only suggestions handed out are stored, so the table
-    /// is far smaller than the list of reasons (a chain has a hundred thousand) and one pass over it
-    /// beats looking each reason up.
-    pub fn suggestions_by_key(&self) -> Result<HashMap<String, SuggestionRow>> {
-        let sql = format!("SELECT {SUGGESTION_COLUMNS} FROM suggestions");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], suggestion_row)?;
-        rows.map(|r| r.map(|s| (s.key.clone(), s))).collect::<rusqlite::Result<_>>().map_err(Into::into)
-    }
-
     pub fn suggestion(&self, id: i64) -> Result<Option<SuggestionRow>> {
         let sql = format!("SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE id = ?1");
         Ok(self.conn.prepare_cached(&sql)?.query_row([id], suggestion_row).optional()?)
-    }
-
-    /// Customers who were sent marketing (a marketing suggestion marked done) since `since`.
-    pub fn marketed_since(&self, since: DateTime<Utc>) -> Result<std::collections::HashSet<CustomerId>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT customer_id FROM suggestions WHERE status = 'done' AND marketing = 1 AND closed_at >= ?1 AND customer_id IS NOT NULL",
-        )?;
-        let rows = stmt.query_map([time_text(since)], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many marketing suggestions were done since `since` (what today's budget has spent).

@@ -43,7 +43,7 @@ const TOUCHPOINT_COLUMNS: &str = "t.id, t.customer_id, t.author, t.channel, t.ki
      t.reach, t.at, t.sentiment, t.sentiment_label, t.sentiment_by_owner, t.topics, t.status, t.reply_id,
      t.replied_at, t.in_reply_to, t.created_at, t.linked_by";
 
-fn parsed<T: std::str::FromStr<Err = String>>(i: usize, text: String) -> rusqlite::Result<T> {
+pub(super) fn parsed<T: std::str::FromStr<Err = String>>(i: usize, text: String) -> rusqlite::Result<T> {
     text.parse().map_err(|e: String| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into()))
 }
 
@@ -140,16 +140,20 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Inbound touchpoints that need a reply, with their authors' names and spend.
-    pub fn waiting(&self) -> Result<Vec<Waiting>> {
+    /// Inbound touchpoints that need a reply (all, or `only` these), with their authors' names and spend.
+    pub fn waiting(&self, only: Option<&[TouchpointId]>) -> Result<Vec<Waiting>> {
+        let (filter, ids) = match only {
+            Some(ids) => (" AND t.id IN rarray(?1)", Some(super::id_list(ids))),
+            None => ("", None),
+        };
         let sql = format!(
             "SELECT {TOUCHPOINT_COLUMNS}, c.display_name,
                     CASE WHEN c.purchases_count > 0 THEN c.purchases_spend_cents ELSE coalesce(c.lifetime_spend_cents, 0) END
              FROM touchpoints t LEFT JOIN customers c ON c.id = t.customer_id AND c.deleted_at IS NULL
-             WHERE t.status = 'needs_reply'"
+             WHERE t.status = 'needs_reply'{filter}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map(rusqlite::params_from_iter(ids), |r| {
             Ok(Waiting { touchpoint: touchpoint(r)?, customer_name: r.get(21)?, spend_cents: r.get::<_, Option<i64>>(22)?.unwrap_or(0) })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

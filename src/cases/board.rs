@@ -1,0 +1,981 @@
+//! The suggestion board: what Today's list is made of, per customer, kept between calls and brought
+//! up to date instead of made afresh. For each customer it keeps what their suggestions come from
+//! (messages waiting for a reply, answered complaints, praise, negative topics, when they were last
+//! sent marketing) and the candidates made of it with their insight; for each message nobody is
+//! linked to, the same. After a change only the customers and messages noted since
+//! (`Db::changed_since`) are read again, and only they, and those whose moment has come (a birthday
+//! a day nearer, praise out of its fortnight, their insight's own moment), are made again; when the
+//! shop-wide figures of the insight move, everyone is made again from what is kept, without reading.
+//! Each call then ranks: the inbox's order for replies, the marketing budget, the first `keep`.
+//! The rules of each kind of suggestion live here; their words are written in `cases::followups`,
+//! for the suggestions handed out.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::insight::{self, Insight, Label, Shop};
+use crate::listening::{self, Priority};
+use crate::model::{Channel, CustomerId, TouchpointId, TouchpointKind};
+use crate::store::{BaseRow, NegativeRow, Said, Store, SuggestionRow, SuggestionStatus, WaitRow, Whose};
+
+/// What a suggestion is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Reply,
+    CheckIn,
+    Thank,
+    InviteAdvocate,
+    Recognize,
+    WinBack,
+    Welcome,
+    Birthday,
+    Rally,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Reply => "reply",
+            Kind::CheckIn => "check_in",
+            Kind::Thank => "thank",
+            Kind::InviteAdvocate => "invite_advocate",
+            Kind::Recognize => "recognize",
+            Kind::WinBack => "win_back",
+            Kind::Welcome => "welcome",
+            Kind::Birthday => "birthday",
+            Kind::Rally => "rally",
+        }
+    }
+
+    /// Marketing needs consent and counts against the frequency cap; service does not.
+    pub fn is_marketing(self) -> bool {
+        matches!(self, Kind::WinBack | Kind::Birthday | Kind::InviteAdvocate | Kind::Welcome)
+    }
+}
+
+/// Days after a complaint is answered before checking that it was resolved.
+pub(crate) const CHECK_IN_AFTER_DAYS: i64 = 3;
+/// Days after an answered complaint it is still worth checking on.
+const CHECK_IN_UNTIL_DAYS: i64 = 14;
+/// How far back praise is worth a thank-you.
+pub(crate) const THANK_WITHIN_DAYS: i64 = 14;
+/// Days after a first purchase for a welcome.
+const WELCOME_AFTER_DAYS: i64 = 3;
+const WELCOME_UNTIL_DAYS: i64 = 14;
+/// Birthdays this many days ahead.
+const BIRTHDAY_AHEAD_DAYS: i64 = 7;
+/// The weeks a rally compares: the last one, against the four before.
+const RALLY_RECENT_DAYS: i64 = 7;
+const RALLY_SINCE_DAYS: i64 = 35;
+/// How many replies rank above the rest (priority 100 down to 70); the others share 70.
+const REPLIES_RANKED: usize = 30;
+/// What is read stays valid this much longer than its window (reads of a customer's rows are
+/// taken with this margin, so that what is kept covers every later moment's window).
+const MARGIN_DAYS: i64 = 1;
+const DAY: i64 = 86_400;
+
+/// What is still to be written into a suggestion handed out (see `cases::followups`): its
+/// customer's name and address always, and the reason and draft, which some kinds write from a
+/// look-up (the message answered, the last item bought, the words of their praise).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Merge {
+    /// Only the name and address: the reason and draft are written.
+    Plain,
+    Reply,
+    CheckIn,
+    Thank { influencer: bool },
+    Invite,
+    Recognize,
+    WinBack,
+    Welcome { first: DateTime<Utc> },
+    Birthday { next: NaiveDate },
+}
+
+/// A suggestion before its words: small, since a chain has hundreds of thousands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Cand {
+    pub kind: Kind,
+    pub priority: u8,
+    pub channel: Option<Channel>,
+    /// When it is due, in unix seconds; `NOW` for whenever it is asked.
+    pub due: i64,
+    pub touchpoint: Option<TouchpointId>,
+    /// The day its reason's key names: a win-back's last purchase, a birthday's date.
+    pub day: Option<NaiveDate>,
+    /// Snoozed by the owner until then (unix seconds).
+    pub snoozed_until: Option<i64>,
+    pub merge: Merge,
+}
+
+/// Due whenever asked.
+const NOW: i64 = i64::MIN;
+
+impl Cand {
+    /// When it is due, as of `now` (for those due whenever asked).
+    pub fn due_at(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        if self.due == NOW {
+            now
+        } else {
+            DateTime::from_timestamp(self.due, 0).unwrap_or(now)
+        }
+    }
+
+    /// The reason it exists: the same reason keeps the same stored suggestion and id.
+    pub fn key(&self, customer: Option<CustomerId>) -> String {
+        let c = customer.unwrap_or_default();
+        let t = self.touchpoint.unwrap_or_default();
+        match self.kind {
+            Kind::Reply => format!("reply:t{t}"),
+            Kind::CheckIn => format!("check_in:t{t}"),
+            Kind::Thank => format!("thank:t{t}"),
+            Kind::InviteAdvocate => format!("invite_advocate:c{c}"),
+            Kind::Recognize => format!("recognize:c{c}:t{t}"),
+            Kind::WinBack => format!("win_back:c{c}:{}", self.day.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()),
+            Kind::Welcome => format!("welcome:c{c}"),
+            Kind::Birthday => format!("birthday:c{c}:{}", self.day.map_or(0, |d| d.year())),
+            // A rally's key names its topic and week: see `Picked::rally`.
+            Kind::Rally => String::new(),
+        }
+    }
+}
+
+/// Where marketing may reach this customer: their preferred channel if allowed, else email, text
+/// or WhatsApp with consent, else in person if they shop in store; `None` if nowhere.
+pub fn marketing_channel(b: &BaseRow, shops_in_store: bool) -> Option<Channel> {
+    let email = b.consent_email == crate::model::ConsentStatus::Yes && b.has_email;
+    let sms = b.consent_sms == crate::model::ConsentStatus::Yes && b.has_phone;
+    let allowed = |c: Channel| match c {
+        Channel::Email => email,
+        Channel::Sms | Channel::Whatsapp => sms,
+        Channel::InStore => shops_in_store,
+        _ => false,
+    };
+    let preferred = b.preferred_channel;
+    preferred
+        .filter(|&c| allowed(c))
+        .or_else(|| [Channel::Email, Channel::Sms].into_iter().find(|&c| allowed(c)))
+        .or_else(|| shops_in_store.then_some(Channel::InStore))
+}
+
+pub(crate) fn next_birthday(born: NaiveDate, today: NaiveDate) -> Option<NaiveDate> {
+    let this_year = NaiveDate::from_ymd_opt(today.year(), born.month(), born.day())
+        .or_else(|| NaiveDate::from_ymd_opt(today.year(), 3, 1))?;
+    if this_year >= today {
+        Some(this_year)
+    } else {
+        NaiveDate::from_ymd_opt(today.year() + 1, born.month(), born.day()).or_else(|| NaiveDate::from_ymd_opt(today.year() + 1, 3, 1))
+    }
+}
+
+/// A message waiting for a reply, as much of it as ranking the inbox needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Wait {
+    id: TouchpointId,
+    customer: Option<CustomerId>,
+    kind: TouchpointKind,
+    channel: Channel,
+    at: DateTime<Utc>,
+    reach: Option<u64>,
+    class: Priority,
+    spend_cents: i64,
+    /// Its reply suggestion done or dismissed.
+    hidden: bool,
+    snoozed_until: Option<i64>,
+}
+
+impl Wait {
+    fn of(w: WaitRow) -> Wait {
+        Wait {
+            id: w.id,
+            customer: w.customer_id,
+            kind: w.kind,
+            channel: w.channel,
+            at: w.at,
+            reach: w.reach,
+            class: listening::class(w.kind, w.label, w.asks),
+            spend_cents: w.spend_cents,
+            hidden: false,
+            snoozed_until: None,
+        }
+    }
+}
+
+/// A customer's (or a loose message's) rows that suggestions are made of: only those that can still
+/// be in a window (read with a margin; let go of once out of it for good).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Rows {
+    waits: Vec<Wait>,
+    /// Answered complaints nothing was said after: (message, channel, replied at).
+    complaints: Vec<(TouchpointId, Option<Channel>, i64)>,
+    /// Praise: (message, channel, at), oldest first.
+    praise: Vec<(TouchpointId, Option<Channel>, i64)>,
+    /// Negative messages' topics (interned: `Board::topics`), with when each was said.
+    negatives: Vec<(i64, Box<[u32]>)>,
+    /// When they were last sent marketing (unix seconds).
+    marketed: Option<i64>,
+}
+
+impl Rows {
+    fn is_empty(&self) -> bool {
+        self.waits.is_empty() && self.complaints.is_empty() && self.praise.is_empty() && self.negatives.is_empty() && self.marketed.is_none()
+    }
+
+    /// Lets go of what no window can hold any more as of `now` (time only moves on).
+    fn prune(&mut self, now: i64, cap_days: i64) {
+        self.complaints.retain(|c| c.2 >= now - CHECK_IN_UNTIL_DAYS * DAY);
+        self.praise.retain(|p| p.2 >= now - THANK_WITHIN_DAYS * DAY);
+        self.negatives.retain(|n| n.0 >= now - RALLY_SINCE_DAYS * DAY);
+        self.marketed = self.marketed.filter(|&m| m + cap_days * DAY >= now);
+    }
+}
+
+/// One customer's part of the board.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Part {
+    rows: Rows,
+    cands: Vec<Cand>,
+    /// Whether a complaint or question of theirs waits for an answer (nobody waiting is sold to).
+    waiting: bool,
+}
+
+/// The board (see the module's notes).
+#[derive(Debug, Clone)]
+pub(crate) struct Board {
+    as_of: DateTime<Utc>,
+    /// The notes of changes it covers, up to this one.
+    mark: i64,
+    cap_days: i64,
+    /// The insight's shop-wide figures its candidates were made with.
+    shared: insight::Shared,
+    /// Every customer of the shop, in id order, with the moment (unix seconds) from which time alone
+    /// may change their part.
+    ids: Vec<CustomerId>,
+    until: Vec<i64>,
+    parts: HashMap<CustomerId, Part>,
+    /// Messages nobody is linked to: waiting, or negative with topics.
+    loose: HashMap<TouchpointId, Rows>,
+    topics: Vec<Box<str>>,
+    topic_ids: HashMap<Box<str>, u32>,
+}
+
+/// What the owner did with the suggestions of some reasons: done or dismissed, or snoozed until.
+pub(crate) type Settled = HashMap<String, (SuggestionStatus, Option<i64>)>;
+
+fn settled_of(rows: Vec<SuggestionRow>) -> Settled {
+    rows.into_iter().map(|s| (s.key, (s.status, s.snoozed_until.map(|t| t.timestamp())))).collect()
+}
+
+/// Rows read from the store, before they are sorted into parts.
+pub(crate) struct Read {
+    waits: Vec<WaitRow>,
+    complaints: Vec<Said>,
+    praise: Vec<Said>,
+    negatives: Vec<NegativeRow>,
+    marketed: Vec<(CustomerId, DateTime<Utc>)>,
+}
+
+impl Read {
+    fn of(store: &Store, now: DateTime<Utc>, cap_days: i64, whose: Whose<'_>) -> Result<Read> {
+        let db = store.db();
+        let margin = Duration::days(MARGIN_DAYS);
+        Ok(Read {
+            waits: db.waits(whose)?,
+            complaints: db.answered_complaints(now - Duration::days(CHECK_IN_UNTIL_DAYS) - margin, whose)?,
+            praise: db.praise(now - Duration::days(THANK_WITHIN_DAYS) - margin, whose)?,
+            negatives: db.negative_topics(now - Duration::days(RALLY_SINCE_DAYS) - margin, whose)?,
+            marketed: db.last_marketed(now - Duration::days(cap_days) - margin, whose)?,
+        })
+    }
+}
+
+/// A customer's or a loose message's rows, by whose they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Owner {
+    Customer(CustomerId),
+    Message(TouchpointId),
+}
+
+impl Board {
+    /// The board of the whole shop as of `now`, read afresh (`read` is what `read_all` returned,
+    /// read meanwhile on another connection, or none to read it here).
+    pub fn build(store: &Store, shop: &Shop, now: DateTime<Utc>, mark: i64, read: Option<(Read, Settled)>) -> Result<Board> {
+        let cap_days = crate::settings::marketing_cap_days(store)?;
+        let (read, settled) = match read {
+            Some(read) => read,
+            None => Board::read_all(store, now, cap_days)?,
+        };
+        let mut board = Board {
+            as_of: now,
+            mark,
+            cap_days,
+            shared: shop.shared(),
+            ids: shop.customers.iter().map(|(b, _)| b.id).collect(),
+            until: vec![i64::MAX; shop.customers.len()],
+            parts: HashMap::new(),
+            loose: HashMap::new(),
+            topics: Vec::new(),
+            topic_ids: HashMap::new(),
+        };
+        board.sort_in(read);
+        let everyone: Vec<CustomerId> = board.ids.iter().copied().chain(board.parts.keys().copied()).collect::<HashSet<_>>().into_iter().collect();
+        board.make(shop, &everyone, &settled, now);
+        board.settle_loose(&settled, &board.loose.keys().copied().collect::<Vec<_>>());
+        Ok(board)
+    }
+
+    /// Everything the board reads, for everyone, and what the owner did with every suggestion:
+    /// what `build` needs, to be read on a connection of its own while the insight is computed.
+    pub fn read_all(store: &Store, now: DateTime<Utc>, cap_days: i64) -> Result<(Read, Settled)> {
+        Ok((Read::of(store, now, cap_days, Whose::All)?, settled_of(store.db().settled_suggestions(Whose::All)?)))
+    }
+
+    /// The marketing cap the board was made with (`read_all` needs it).
+    pub fn cap_days(store: &Store) -> Result<i64> {
+        crate::settings::marketing_cap_days(store)
+    }
+
+    fn topic(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.topic_ids.get(name) {
+            return id;
+        }
+        let id = self.topics.len() as u32;
+        self.topics.push(name.into());
+        self.topic_ids.insert(name.into(), id);
+        id
+    }
+
+    /// Sorts rows read into the parts and loose messages they belong to (replacing what those held).
+    fn sort_in(&mut self, read: Read) {
+        let mut fresh: HashMap<Owner, Rows> = HashMap::new();
+        let owner = |customer: Option<CustomerId>, id: TouchpointId| customer.map_or(Owner::Message(id), Owner::Customer);
+        for w in read.waits {
+            let o = owner(w.customer_id, w.id);
+            fresh.entry(o).or_default().waits.push(Wait::of(w));
+        }
+        for s in read.complaints {
+            let Some(replied) = s.replied_at else { continue };
+            fresh.entry(Owner::Customer(s.customer_id)).or_default().complaints.push((s.id, s.channel.parse().ok(), replied.timestamp()));
+        }
+        for s in read.praise {
+            fresh.entry(Owner::Customer(s.customer_id)).or_default().praise.push((s.id, s.channel.parse().ok(), s.at.timestamp()));
+        }
+        for n in read.negatives {
+            let topics: Box<[u32]> = n.topics.split(',').filter(|t| !t.is_empty()).map(|t| self.topic(t)).collect();
+            fresh.entry(owner(n.customer_id, n.id)).or_default().negatives.push((n.at.timestamp(), topics));
+        }
+        for (c, at) in read.marketed {
+            fresh.entry(Owner::Customer(c)).or_default().marketed = Some(at.timestamp());
+        }
+        for (o, rows) in fresh {
+            match o {
+                Owner::Customer(c) => self.parts.entry(c).or_default().rows = rows,
+                Owner::Message(m) => {
+                    self.loose.insert(m, rows);
+                }
+            }
+        }
+    }
+
+    /// Makes the candidates of these customers again, from their kept rows and their insight.
+    fn make(&mut self, shop: &Shop, who: &[CustomerId], settled: &Settled, now: DateTime<Utc>) {
+        let moments = shop.moments();
+        for &id in who {
+            let found = shop.customers.binary_search_by_key(&id, |(b, _)| b.id).ok();
+            let at = self.ids.binary_search(&id);
+            match (found, at) {
+                (Some(_), Err(k)) => {
+                    self.ids.insert(k, id);
+                    self.until.insert(k, i64::MAX);
+                }
+                (None, Ok(k)) => {
+                    self.ids.remove(k);
+                    self.until.remove(k);
+                }
+                _ => {}
+            }
+            let mut part = self.parts.remove(&id).unwrap_or_default();
+            part.rows.prune(now.timestamp(), self.cap_days);
+            let until = match found {
+                Some(i) => {
+                    let (b, insight) = &shop.customers[i];
+                    let until = make_part(&mut part, b, insight, shop.in_store.contains(&id), moments[i], settled, now);
+                    Some(until)
+                }
+                None => {
+                    part.cands.clear();
+                    part.waiting = false;
+                    None
+                }
+            };
+            settle_waits(&mut part.rows.waits, settled);
+            if let (Some(until), Ok(k)) = (until, self.ids.binary_search(&id)) {
+                self.until[k] = until;
+            }
+            if !part.rows.is_empty() || !part.cands.is_empty() {
+                self.parts.insert(id, part);
+            }
+        }
+    }
+
+    fn settle_loose(&mut self, settled: &Settled, which: &[TouchpointId]) {
+        for m in which {
+            if let Some(rows) = self.loose.get_mut(m) {
+                settle_waits(&mut rows.waits, settled);
+            }
+        }
+    }
+
+    /// Brings the board (made at an earlier moment) up to `now` and `shop` (the insight as of now).
+    /// The result equals `build` as of now. Returns false, changing nothing of use, when building
+    /// afresh is the better way (time ran backwards, too much changed, the notes since were let go
+    /// of, the marketing cap changed).
+    // One piece: the update in its passes (who changed, their rows read again, everyone whose moment came, all again when the insight's shop-wide figures moved), which share the board's tables.
+    pub fn update(&mut self, store: &Store, shop: &Shop, now: DateTime<Utc>) -> Result<bool> {
+        if now < self.as_of || crate::settings::marketing_cap_days(store)? != self.cap_days {
+            return Ok(false);
+        }
+        let most = 1_000.max(self.ids.len() / 20);
+        let db = store.db();
+        let Some((noted, mark)) = db.changed_since(self.mark, most)? else { return Ok(false) };
+        let customers: Vec<CustomerId> = noted.iter().copied().filter(|&id| id > 0).collect();
+        let messages: Vec<TouchpointId> = noted.iter().filter(|&&id| id < 0).map(|&id| -id).collect();
+        // Their rows read again.
+        if !customers.is_empty() || !messages.is_empty() {
+            for id in &customers {
+                if let Some(part) = self.parts.get_mut(id) {
+                    part.rows = Rows::default();
+                }
+            }
+            for m in &messages {
+                self.loose.remove(m);
+            }
+            let mut read = Read::of(store, now, self.cap_days, Whose::Customers(&customers))?;
+            let more = Read::of(store, now, self.cap_days, Whose::Messages(&messages))?;
+            read.waits.extend(more.waits);
+            read.negatives.extend(more.negatives);
+            self.sort_in(read);
+        }
+        // Who is made again: those noted, those whose moment came, or everyone if the shop-wide
+        // figures moved.
+        let t = now.timestamp();
+        let mut who: Vec<CustomerId> = if shop.shared() != self.shared {
+            self.ids.iter().copied().chain(self.parts.keys().copied()).chain(customers.iter().copied()).collect()
+        } else {
+            customers.iter().copied().chain(self.ids.iter().zip(&self.until).filter(|(_, &u)| u <= t).map(|(id, _)| *id)).collect()
+        };
+        who.sort_unstable();
+        who.dedup();
+        // What the owner did with their suggestions: looked up by the keys they may have.
+        let mut keys = Vec::new();
+        for id in &who {
+            if let Some((b, i)) = shop.get(*id) {
+                let mut part = Part { rows: self.parts.get(id).map(|p| p.rows.clone()).unwrap_or_default(), ..Part::default() };
+                let _ = make_part(&mut part, b, i, shop.in_store.contains(id), i64::MAX, &Settled::new(), now);
+                keys.extend(part.cands.iter().map(|c| c.key(Some(*id))));
+            }
+            if let Some(part) = self.parts.get(id) {
+                keys.extend(part.rows.waits.iter().map(|w| format!("reply:t{}", w.id)));
+            }
+        }
+        keys.extend(messages.iter().map(|m| format!("reply:t{m}")));
+        let settled: Settled = settled_of(db.suggestions_with_keys(&keys)?.into_values().filter(|s| s.status != SuggestionStatus::Open).collect());
+        self.make(shop, &who, &settled, now);
+        self.settle_loose(&settled, &messages);
+        self.shared = shop.shared();
+        self.as_of = now;
+        self.mark = mark;
+        Ok(true)
+    }
+}
+
+/// Hides or snoozes waiting messages' replies as the owner did.
+fn settle_waits(waits: &mut [Wait], settled: &Settled) {
+    for w in waits {
+        let (hidden, snoozed) = match settled.get(&format!("reply:t{}", w.id)) {
+            Some((SuggestionStatus::Done | SuggestionStatus::Dismissed, _)) => (true, None),
+            Some((SuggestionStatus::Snoozed, until)) => (false, *until),
+            _ => (false, None),
+        };
+        w.hidden = hidden;
+        w.snoozed_until = snoozed;
+    }
+}
+
+/// Makes a customer's candidates from their rows and insight as of `now`, as the owner settled
+/// them; returns the moment (unix seconds) from which time alone may change them (`insight_moment`
+/// among them).
+// One piece: one block per kind of suggestion that comes from who a customer is and what they said, side by side so that their priorities and moments read together.
+fn make_part(part: &mut Part, b: &BaseRow, i: &Insight, in_store: bool, insight_moment: i64, settled: &Settled, now: DateTime<Utc>) -> i64 {
+    let t = now.timestamp();
+    let today = now.date_naive();
+    let mut until = insight_moment;
+    let mut soonest = |moment: i64| {
+        if moment > t {
+            until = until.min(moment);
+        }
+    };
+    let mut out: Vec<Cand> = Vec::new();
+    let cand = |kind, priority: u32, channel, due, touchpoint, day, merge| Cand {
+        kind,
+        priority: priority.min(100) as u8,
+        channel,
+        due,
+        touchpoint,
+        day,
+        snoozed_until: None,
+        merge,
+    };
+    // Check in on complaints answered three to fourteen days ago, nothing said since.
+    for &(id, channel, replied) in &part.rows.complaints {
+        let (from, to) = (replied + CHECK_IN_AFTER_DAYS * DAY, replied + CHECK_IN_UNTIL_DAYS * DAY);
+        soonest(from);
+        soonest(to + 1);
+        if t >= from && t <= to {
+            out.push(cand(Kind::CheckIn, 70, channel, from, Some(id), None, Merge::CheckIn));
+        }
+    }
+    // Thank for their newest praise of the last fortnight.
+    if let Some(&(id, channel, at)) = part.rows.praise.iter().rev().find(|p| p.2 >= t - THANK_WITHIN_DAYS * DAY) {
+        soonest(at + THANK_WITHIN_DAYS * DAY + 1);
+        let influencer = i.labels.contains(&Label::Influencer);
+        out.push(cand(Kind::Thank, if influencer { 60 } else { 55 }, channel, at + DAY, Some(id), None, Merge::Thank { influencer }));
+    }
+    if i.labels.contains(&Label::Advocate) {
+        out.push(cand(Kind::InviteAdvocate, 50, None, NOW, None, None, Merge::Invite));
+    }
+    if let (true, Some((answer, channel))) = (i.labels.contains(&Label::SuperUser), &i.activity.last_answer) {
+        out.push(cand(Kind::Recognize, 48, channel.parse().ok(), NOW, Some(*answer), None, Merge::Recognize));
+    }
+    if i.labels.contains(&Label::AtRisk) && (i.value.monetary >= 3 || i.value.frequency >= 4) {
+        out.push(cand(Kind::WinBack, 58 + i.value.monetary as u32, None, NOW, None, b.last_purchase.map(|t| t.date_naive()), Merge::WinBack));
+    }
+    if let Some(first) = b.first_purchase {
+        let (from, to) = (first + Duration::days(WELCOME_AFTER_DAYS), first + Duration::days(WELCOME_UNTIL_DAYS + 1));
+        soonest(from.timestamp());
+        soonest(to.timestamp());
+        let days = (now - first).num_days();
+        if (WELCOME_AFTER_DAYS..=WELCOME_UNTIL_DAYS).contains(&days) && i.value.orders <= 1 {
+            out.push(cand(Kind::Welcome, 45, None, from.timestamp(), None, None, Merge::Welcome { first }));
+        }
+    }
+    if let Some(next) = b.birthday.and_then(|d| next_birthday(d, today)) {
+        let days = (next - today).num_days();
+        let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).map_or(i64::MAX, |m| m.and_utc().timestamp());
+        // Each day nearer counts (its priority rises); before its week, the week's first day.
+        soonest(if days <= BIRTHDAY_AHEAD_DAYS + 1 { midnight(today + Duration::days(1)) } else { midnight(next - Duration::days(BIRTHDAY_AHEAD_DAYS)) });
+        if days <= BIRTHDAY_AHEAD_DAYS {
+            let due = next.and_hms_opt(9, 0, 0).map_or(t, |d| d.and_utc().timestamp());
+            out.push(cand(Kind::Birthday, 40 + (BIRTHDAY_AHEAD_DAYS - days) as u32, None, due, None, Some(next), Merge::Birthday { next }));
+        }
+    }
+    // Marketing: only on a channel they agreed to, and not to someone whose complaint or question
+    // waits (the cap on how often is checked when ranking: it passes with time).
+    part.waiting = part.rows.waits.iter().any(|w| matches!(w.class, Priority::Complaint | Priority::Question));
+    let channel = marketing_channel(b, in_store);
+    out.retain_mut(|c| {
+        if !c.kind.is_marketing() {
+            return true;
+        }
+        match channel {
+            _ if part.waiting => false,
+            // Someone who has stopped coming in is not won back "next time they are in".
+            Some(Channel::InStore) if c.kind == Kind::WinBack => false,
+            Some(channel) => {
+                c.channel = Some(channel);
+                true
+            }
+            None => false,
+        }
+    });
+    // What the owner did with each reason: dismissed and done stay gone; snoozed waits.
+    if !settled.is_empty() {
+        out.retain_mut(|c| match settled.get(&c.key(Some(b.id))) {
+            Some((SuggestionStatus::Done | SuggestionStatus::Dismissed, _)) => false,
+            Some((SuggestionStatus::Snoozed, until)) => {
+                c.snoozed_until = *until;
+                true
+            }
+            _ => true,
+        });
+    }
+    part.cands = out;
+    until
+}
+
+/// One suggestion ranked in: a candidate and whom it is about; a rally, with its words.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Picked {
+    pub cand: Cand,
+    pub customer: Option<CustomerId>,
+    /// A rally's key, reason and draft (about the whole shop, written when ranked).
+    pub rally: Option<(String, String, String)>,
+}
+
+/// The ranked list: its first suggestions, whether that is all of them, and the marketing waiting
+/// for the days after.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Ranked {
+    pub list: Vec<Picked>,
+    pub complete: bool,
+    pub later: usize,
+}
+
+/// The order of the list: priority first, then due, then the reason.
+type Order = (std::cmp::Reverse<u8>, i64, Kind, CustomerId, TouchpointId, Option<NaiveDate>);
+
+fn order(c: &Cand, customer: Option<CustomerId>, now: i64) -> Order {
+    (std::cmp::Reverse(c.priority), if c.due == NOW { now } else { c.due }, c.kind, customer.unwrap_or_default(), c.touchpoint.unwrap_or_default(), c.day)
+}
+
+impl Board {
+    /// The first `keep` suggestions as of `now` (that the board was brought up to), most important
+    /// first, with a day's marketing `budget` at most.
+    // One piece: the ranking's stages in order (replies by the inbox's order, the rest, the rally, the marketing budget, the first ones), each a loop of a few lines.
+    pub fn rank(&self, store: &Store, shop: &Shop, now: DateTime<Utc>, budget: usize, keep: usize) -> Result<Ranked> {
+        let t = now.timestamp();
+        let visible = |c: &Cand| c.snoozed_until.is_none_or(|until| until <= t);
+        // Replies, in the inbox's order: the first thirty ranked from 100 down, the rest at 70.
+        let targets = listening::reply_targets(store)?;
+        let mut waits: Vec<(Priority, (bool, f64), i64, TouchpointId, &Wait)> = self
+            .parts
+            .values()
+            .flat_map(|p| &p.rows.waits)
+            .chain(self.loose.values().flat_map(|r| &r.waits))
+            .map(|w| {
+                let s = listening::standing(w.kind, w.at, w.reach, w.spend_cents, &targets, now);
+                (w.class, s.order, w.at.timestamp(), w.id, w)
+            })
+            .collect();
+        let by_inbox = |a: &(Priority, (bool, f64), i64, TouchpointId, &Wait), b: &(Priority, (bool, f64), i64, TouchpointId, &Wait)| {
+            a.0.cmp(&b.0).then(a.1 .0.cmp(&b.1 .0)).then(a.1 .1.total_cmp(&b.1 .1)).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3))
+        };
+        if waits.len() > REPLIES_RANKED {
+            waits.select_nth_unstable_by(REPLIES_RANKED, by_inbox);
+        }
+        let ranked = waits.len().min(REPLIES_RANKED + 1);
+        waits[..ranked].sort_by(by_inbox);
+        let mut service: Vec<(Order, Picked)> = Vec::new();
+        for (k, (_, _, _, _, w)) in waits.iter().enumerate() {
+            let priority = 100u32.saturating_sub(k.min(REPLIES_RANKED) as u32).max(70);
+            let due = listening::standing(w.kind, w.at, w.reach, w.spend_cents, &targets, now).due_at.timestamp();
+            let c = Cand { kind: Kind::Reply, priority: priority as u8, channel: Some(w.channel), due, touchpoint: Some(w.id), day: None, snoozed_until: w.snoozed_until, merge: Merge::Reply };
+            if !w.hidden && visible(&c) {
+                service.push((order(&c, w.customer, t), Picked { cand: c, customer: w.customer, rally: None }));
+            }
+        }
+        // Everyone's own suggestions; marketing to those not sent any within the cap.
+        let mut marketing: Vec<(Order, Picked)> = Vec::new();
+        let mut offers: HashMap<CustomerId, usize> = HashMap::new();
+        for (&id, part) in &self.parts {
+            let marketed = part.rows.marketed.is_some_and(|m| m + self.cap_days * DAY >= t);
+            for c in part.cands.iter().filter(|c| visible(c)) {
+                let picked = Picked { cand: *c, customer: Some(id), rally: None };
+                if !c.kind.is_marketing() {
+                    service.push((order(c, Some(id), t), picked));
+                } else if !marketed {
+                    *offers.entry(id).or_default() += 1;
+                    marketing.push((order(c, Some(id), t), picked));
+                }
+            }
+        }
+        service.extend(self.rallies(store, shop, now)?.into_iter().map(|p| (order(&p.cand, None, t), p)));
+        // A day's marketing is a day's work: one offer a customer, the first `budget` of them;
+        // the rest wait for the days after.
+        let mut chosen: Vec<(Order, Picked)> = Vec::new();
+        let mut window = (budget * 4 + 16).min(marketing.len());
+        loop {
+            if window < marketing.len() {
+                marketing.select_nth_unstable_by(window, |a, b| a.0.cmp(&b.0));
+            }
+            marketing[..window].sort_by(|a, b| a.0.cmp(&b.0));
+            chosen.clear();
+            let mut seen = HashSet::new();
+            for m in &marketing[..window] {
+                if chosen.len() >= budget {
+                    break;
+                }
+                if let Some(id) = m.1.customer.filter(|id| seen.insert(*id)) {
+                    let _ = id;
+                    chosen.push(m.clone());
+                }
+            }
+            if chosen.len() >= budget || window == marketing.len() {
+                break;
+            }
+            window = (window * 4).min(marketing.len());
+        }
+        let chosen_customers: HashSet<CustomerId> = chosen.iter().filter_map(|c| c.1.customer).collect();
+        let later = marketing.len() - chosen_customers.iter().map(|id| offers[id]).sum::<usize>();
+        // The first `keep` of it all.
+        let total = service.len() + chosen.len();
+        service.extend(chosen);
+        if service.len() > keep {
+            service.select_nth_unstable_by(keep, |a, b| a.0.cmp(&b.0));
+            service.truncate(keep);
+        }
+        service.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(Ranked { list: service.into_iter().map(|s| s.1).collect(), complete: total <= keep, later })
+    }
+
+    /// When one topic's negative messages in the last week are at least three and at least double
+    /// the weekly rate of the four weeks before: a crisis in the making.
+    fn rallies(&self, store: &Store, shop: &Shop, now: DateTime<Utc>) -> Result<Vec<Picked>> {
+        let t = now.timestamp();
+        let (recent_from, since) = (t - RALLY_RECENT_DAYS * DAY, t - RALLY_SINCE_DAYS * DAY);
+        let mut recent = vec![0u32; self.topics.len()];
+        let mut before = vec![0u32; self.topics.len()];
+        for (at, topics) in self.parts.values().flat_map(|p| &p.rows.negatives).chain(self.loose.values().flat_map(|r| &r.negatives)) {
+            if *at > t || *at < since {
+                continue;
+            }
+            let bucket = if *at >= recent_from { &mut recent } else { &mut before };
+            for &topic in topics.iter() {
+                bucket[topic as usize] += 1;
+            }
+        }
+        let mut topics: Vec<(&str, u32, f64)> = (0..self.topics.len())
+            .map(|k| (&*self.topics[k], recent[k], before[k] as f64 / 4.0))
+            .filter(|&(_, n, weekly_before)| n >= 3 && n as f64 >= 2.0 * weekly_before.max(0.5))
+            .collect();
+        if topics.is_empty() {
+            return Ok(Vec::new());
+        }
+        topics.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let mut advocates: Vec<(u32, &str)> = shop
+            .customers
+            .iter()
+            .filter(|(_, i)| i.labels.contains(&Label::Advocate) && !i.labels.contains(&Label::Detractor))
+            .map(|(b, i)| (i.activity.positive, &*b.display_name))
+            .collect();
+        advocates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        let names: Vec<&str> = advocates.iter().take(3).map(|a| a.1).collect();
+        let keys: Vec<String> = topics.iter().map(|(topic, _, _)| format!("rally:{topic}:{}", now.format("%G-W%V"))).collect();
+        let settled = store.db().suggestions_with_keys(&keys)?;
+        let mut out = Vec::new();
+        for ((topic, n, weekly_before), key) in topics.into_iter().zip(keys) {
+            let snoozed_until = match settled.get(&key) {
+                Some(s) if matches!(s.status, SuggestionStatus::Done | SuggestionStatus::Dismissed) => continue,
+                Some(s) if s.status == SuggestionStatus::Snoozed => s.snoozed_until.map(|u| u.timestamp()),
+                _ => None,
+            };
+            if snoozed_until.is_some_and(|u| u > t) {
+                continue;
+            }
+            let ask = if names.is_empty() {
+                "Once it is fixed, customers who have had good experiences may be glad to say so.".to_string()
+            } else {
+                format!(
+                    "Once you have said what you are doing about it, you could ask customers who know you well ({}) whether they'd share their own honest experience. Never give them words to post.",
+                    names.join(", ")
+                )
+            };
+            let why = format!("{n} negative messages about {topic} in the last 7 days, against about {weekly_before:.1} a week before");
+            let draft = format!("Several customers are unhappy about {topic} this week. Answer each of them first, then say in public what you are doing about it. {ask}");
+            let cand = Cand { kind: Kind::Rally, priority: 88, channel: None, due: NOW, touchpoint: None, day: None, snoozed_until, merge: Merge::Plain };
+            out.push(Picked { cand, customer: None, rally: Some((key, why, draft)) });
+        }
+        Ok(out)
+    }
+}
+
+/// The board as of `now`, kept (see `cases::memo`) and brought up to date, or built afresh; with
+/// the insight it was made with.
+pub(crate) fn current(store: &Store, now: DateTime<Utc>) -> Result<(std::sync::Arc<Board>, std::sync::Arc<Shop>)> {
+    let tag = now.timestamp().div_euclid(60) as u64;
+    if let (Some(board), true) = (KEPT.get(store, tag)?, insight::is_cached(store, now)) {
+        return Ok((board, insight::compute_cached(store, now)?));
+    }
+    if let Some((_, _, mut board)) = KEPT.latest(store)? {
+        let shop = insight::compute_cached(store, now)?;
+        KEPT.forget(store);
+        if std::sync::Arc::make_mut(&mut board).update(store, &shop, now)? {
+            KEPT.put(store, tag, board.clone())?;
+            return Ok((board, shop));
+        }
+    }
+    // Afresh: what it reads does not depend on the insight, so when that has to be computed too,
+    // it is read meanwhile on a connection of its own (see `insight::compute`).
+    let mark = store.db().changes_mark()?;
+    let cap_days = Board::cap_days(store)?;
+    let (shop, read) = std::thread::scope(|scope| {
+        let reader = store.parallel_reader().filter(|_| store.db().autocommit() && !insight::is_cached(store, now));
+        let ahead = reader.map(|reader| scope.spawn(move || Board::read_all(&reader.open()?, now, cap_days)));
+        let shop = insight::compute_cached(store, now)?;
+        let read = match ahead {
+            Some(handle) => Some(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?),
+            None => None,
+        };
+        Ok::<_, Error>((shop, read))
+    })?;
+    let board = std::sync::Arc::new(Board::build(store, &shop, now, mark, read)?);
+    KEPT.put(store, tag, board.clone())?;
+    Ok((board, shop))
+}
+
+/// The board last made for each store.
+static KEPT: crate::cases::memo::Memo<Board> = crate::cases::memo::Memo::new();
+
+/// Lets go of the kept board (a test compares a fresh one).
+#[cfg(test)]
+pub(crate) fn forget(store: &Store) {
+    KEPT.forget(store);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ConsentStatus, CustomerDraft, PurchaseDraft, TouchpointDraft};
+
+    #[test]
+    fn birthdays_roll_to_next_year_and_leap_days_to_march() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 30).unwrap();
+        assert_eq!(next_birthday(NaiveDate::from_ymd_opt(1990, 1, 2).unwrap(), today), NaiveDate::from_ymd_opt(2027, 1, 2));
+        assert_eq!(next_birthday(NaiveDate::from_ymd_opt(1992, 2, 29).unwrap(), NaiveDate::from_ymd_opt(2026, 2, 20).unwrap()), NaiveDate::from_ymd_opt(2026, 3, 1));
+    }
+
+    /// A seeded stream of numbers, so that a failure repeats.
+    struct Dice(u64);
+
+    impl Dice {
+        fn roll(&mut self, n: u64) -> u64 {
+            self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (self.0 >> 33) % n
+        }
+    }
+
+    fn change(now: DateTime<Utc>) -> crate::customers::Change {
+        crate::customers::Change { now, region: crate::normalize::Region::parse("GB").unwrap(), source: "test".into() }
+    }
+
+    fn draft(i: u64, dice: &mut Dice, now: DateTime<Utc>) -> CustomerDraft {
+        let consent = |d: &mut Dice| [ConsentStatus::Yes, ConsentStatus::No, ConsentStatus::Unknown][d.roll(3) as usize];
+        CustomerDraft {
+            first_name: format!("C{i}"),
+            emails: if dice.roll(3) > 0 { vec![format!("c{i}@example.com")] } else { Vec::new() },
+            phones: if dice.roll(2) > 0 { vec![format!("+44 7911 {:06}", 100_000 + i)] } else { Vec::new() },
+            // Birthdays near now, so that they come into their week and pass.
+            birthday: if dice.roll(2) > 0 { (now.date_naive() + Duration::days(dice.roll(40) as i64)).format("1990-%m-%d").to_string() } else { String::new() },
+            consent: crate::model::Consent { email: consent(dice), sms: consent(dice) },
+            ..Default::default()
+        }
+    }
+
+    /// One random change, as the owner and the shop's messages make them (`what` says which).
+    // One piece: one arm per kind of change, side by side.
+    fn random_change(store: &mut Store, ids: &mut Vec<CustomerId>, dice: &mut Dice, now: DateTime<Utc>, step: u64, buying: bool) -> u64 {
+        let who = ids[dice.roll(ids.len() as u64) as usize];
+        let when = (now - Duration::hours(dice.roll(24 * 30) as i64)).to_rfc3339();
+        let kinds = ["review", "comment", "complaint", "question", "post", "answer", "mention", "dm"];
+        let texts = ["Love it, wonderful shop", "Terrible, the delivery broke it", "Where is my parcel?", "ok", "Awful sizes, returns are slow"];
+        let message = |dice: &mut Dice, customer: Option<CustomerId>| TouchpointDraft {
+            customer_id: customer,
+            author: if customer.is_none() { format!("@someone{}", dice.roll(6)) } else { String::new() },
+            channel: ["instagram", "email", "google_reviews", "whatsapp"][dice.roll(4) as usize].into(),
+            kind: kinds[dice.roll(8) as usize].into(),
+            text: texts[dice.roll(5) as usize].into(),
+            reach: Some(dice.roll(9_000) as i64),
+            rating: Some(1 + dice.roll(5) as i64),
+            at: (now - Duration::hours(dice.roll(24 * 20) as i64)).to_rfc3339(),
+            ..Default::default()
+        };
+        let waiting = |store: &Store| store.db().waits(Whose::All).unwrap();
+        let what = dice.roll(13);
+        // Some changes are refused (a reply to what no longer waits): nothing changes then.
+        let _ = match what {
+            0 | 1 if buying => {
+                let draft = PurchaseDraft { customer_id: Some(who), at: when, amount: format!("{}.50", 5 + dice.roll(90)), channel: ["in_store", "online"][dice.roll(2) as usize].into(), ..Default::default() };
+                crate::purchases::add(store, &draft, &change(now)).map(|_| ())
+            }
+            // A few customers say much (advocates, detractors), the rest little.
+            0..=3 => {
+                let who = if dice.roll(2) == 0 { ids[dice.roll(5.min(ids.len() as u64)) as usize] } else { who };
+                crate::touchpoints::add(store, &message(dice, Some(who)), &change(now)).map(|_| ())
+            }
+            4 => crate::touchpoints::add(store, &message(dice, None), &change(now)).map(|_| ()),
+            5 => match waiting(store).get(dice.roll(8) as usize) {
+                Some(w) => crate::touchpoints::reply(store, w.id, "Thank you, sorted!", now, now).map(|_| ()),
+                None => Ok(()),
+            },
+            6 => match waiting(store).into_iter().find(|w| w.customer_id.is_none()) {
+                Some(w) => crate::touchpoints::link(store, w.id, who, &change(now)).map(|_| ()),
+                None => Ok(()),
+            },
+            7 => crate::customers::get(store, who).and_then(|c| {
+                let mut d = CustomerDraft::from(&c);
+                let fresh = draft(step, dice, now);
+                d.birthday = fresh.birthday;
+                d.consent = fresh.consent;
+                crate::customers::update(store, who, &d, &change(now)).map(|_| ())
+            }),
+            8 | 9 => {
+                let list = crate::followups::suggest(store, now, 40).unwrap();
+                match list.get(dice.roll(list.len().max(1) as u64) as usize) {
+                    Some(s) => match dice.roll(4) {
+                        0 => crate::followups::done(store, s.id, None, now).map(|_| ()),
+                        1 => crate::followups::dismiss(store, s.id, now),
+                        2 => crate::followups::snooze(store, s.id, now + Duration::hours(1 + dice.roll(72) as i64), now),
+                        _ => crate::followups::reopen(store, s.id),
+                    },
+                    None => Ok(()),
+                }
+            }
+            // Referrals make advocates.
+            11 => insight::set_referral(store, ids[dice.roll(ids.len() as u64) as usize], ids[5 + dice.roll(5) as usize], now, "test"),
+            10 if ids.len() > 10 => crate::customers::delete(store, who, now).map(|_| ids.retain(|&i| i != who)),
+            _ => crate::customers::create(store, &draft(100 + step, dice, now), &change(now)).map(|c| ids.push(c.id)),
+        };
+        what
+    }
+
+    /// Random changes (purchases, messages with and without a customer, replies, links, edits,
+    /// the owner's done, dismissed, snoozed and reopened, deletions, new customers) and time moving
+    /// on (by minutes, hours and days, across birthdays' weeks, welcome and thank-you windows and
+    /// snoozes' ends): the board brought up to date ranks every suggestion as a board built afresh.
+    /// In a shop without purchases the insight's shop-wide figures never move (with purchases they
+    /// move with each day, and everyone is made again): there, each moment alone brings its
+    /// customer's suggestions up to date.
+    #[test]
+    fn brought_up_to_date_ranks_as_built_afresh_after_random_changes() {
+        for (seed, buying) in [(5, true), (19, true), (2026, true), (7, false), (23, false)] {
+            let mut dice = Dice(seed);
+            let mut now: DateTime<Utc> = "2026-06-01T12:00:00Z".parse().unwrap();
+            let mut store = Store::open_in_memory().unwrap();
+            let mut ids: Vec<CustomerId> = (0..40).map(|i| crate::customers::create(&mut store, &draft(i, &mut dice, now), &change(now)).unwrap().id).collect();
+            let shop = insight::compute(&store, now).unwrap();
+            let mut board = Board::build(&store, &shop, now, store.db().changes_mark().unwrap(), None).unwrap();
+            let mut seen = HashSet::new();
+            for step in 0..250 {
+                let what = random_change(&mut store, &mut ids, &mut dice, now, step, buying);
+                now += match dice.roll(4) {
+                    0 => Duration::zero(),
+                    1 => Duration::minutes(dice.roll(90) as i64),
+                    2 => Duration::hours(dice.roll(30) as i64),
+                    _ => Duration::days(dice.roll(6) as i64),
+                };
+                let shop = insight::compute(&store, now).unwrap();
+                assert!(board.update(&store, &shop, now).unwrap(), "step {step}: brought up to date");
+                let mark = store.db().changes_mark().unwrap();
+                let fresh = Board::build(&store, &shop, now, mark, None).unwrap();
+                for budget in [2, 1_000] {
+                    let (got, want) = (board.rank(&store, &shop, now, budget, usize::MAX).unwrap(), fresh.rank(&store, &shop, now, budget, usize::MAX).unwrap());
+                    assert_eq!(got, want, "seed {seed}, step {step} ({what}), budget {budget}");
+                    seen.extend(want.list.iter().map(|p| p.cand.kind));
+                }
+                let (got, want) = (board.rank(&store, &shop, now, 2, 7).unwrap(), fresh.rank(&store, &shop, now, 2, 7).unwrap());
+                assert_eq!(got, want, "seed {seed}, step {step}: the first seven");
+            }
+            let kinds: &[Kind] = if buying {
+                &[Kind::Reply, Kind::CheckIn, Kind::Thank, Kind::InviteAdvocate, Kind::WinBack, Kind::Welcome, Kind::Birthday]
+            } else {
+                &[Kind::Reply, Kind::CheckIn, Kind::Thank, Kind::InviteAdvocate, Kind::Birthday]
+            };
+            for kind in kinds {
+                assert!(seen.contains(kind), "seed {seed}: the changes made a {kind:?} at some point ({seen:?})");
+            }
+        }
+    }
+}
