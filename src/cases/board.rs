@@ -262,11 +262,23 @@ pub(crate) struct Board {
     topic_ids: HashMap<Box<str>, u32>,
 }
 
-/// What the owner did with the suggestions of some reasons: done or dismissed, or snoozed until.
-pub(crate) type Settled = HashMap<String, (SuggestionStatus, Option<i64>)>;
+/// What the owner did with the suggestions of some reasons: done or dismissed, or snoozed until;
+/// and whose they were (only their candidates' keys are looked up).
+#[derive(Debug, Default)]
+pub(crate) struct Settled {
+    by_key: HashMap<String, (SuggestionStatus, Option<i64>)>,
+    customers: HashSet<CustomerId>,
+}
+
+impl Settled {
+    fn get(&self, key: &str) -> Option<&(SuggestionStatus, Option<i64>)> {
+        self.by_key.get(key)
+    }
+}
 
 fn settled_of(rows: Vec<SuggestionRow>) -> Settled {
-    rows.into_iter().map(|s| (s.key, (s.status, s.snoozed_until.map(|t| t.timestamp())))).collect()
+    let customers = rows.iter().filter_map(|s| s.customer_id).collect();
+    Settled { by_key: rows.into_iter().map(|s| (s.key, (s.status, s.snoozed_until.map(|t| t.timestamp())))).collect(), customers }
 }
 
 /// Rows read from the store, before they are sorted into parts.
@@ -321,8 +333,18 @@ impl Board {
             topic_ids: HashMap::new(),
         };
         board.sort_in(read);
-        let everyone: Vec<CustomerId> = board.ids.iter().copied().chain(board.parts.keys().copied()).collect::<HashSet<_>>().into_iter().collect();
-        board.make(shop, &everyone, &settled, now);
+        // Everyone, in order; then those with rows who are no customer (any more).
+        let moments = shop.moments();
+        for (i, (b, insight)) in shop.customers.iter().enumerate() {
+            let mut part = board.parts.remove(&b.id).unwrap_or_default();
+            board.until[i] = make_part(&mut part, b, insight, shop.in_store.contains(&b.id), moments[i], &settled, now);
+            settle_waits(&mut part.rows.waits, &settled);
+            if !part.rows.is_empty() || !part.cands.is_empty() {
+                board.parts.insert(b.id, part);
+            }
+        }
+        let gone: Vec<CustomerId> = board.parts.keys().copied().filter(|id| shop.position(*id).is_none()).collect();
+        board.make(shop, &gone, &settled, now);
         board.settle_loose(&settled, &board.loose.keys().copied().collect::<Vec<_>>());
         Ok(board)
     }
@@ -384,7 +406,7 @@ impl Board {
     fn make(&mut self, shop: &Shop, who: &[CustomerId], settled: &Settled, now: DateTime<Utc>) {
         let moments = shop.moments();
         for &id in who {
-            let found = shop.customers.binary_search_by_key(&id, |(b, _)| b.id).ok();
+            let found = shop.position(id);
             let at = self.ids.binary_search(&id);
             match (found, at) {
                 (Some(_), Err(k)) => {
@@ -474,7 +496,7 @@ impl Board {
         for id in &who {
             if let Some((b, i)) = shop.get(*id) {
                 let mut part = Part { rows: self.parts.get(id).map(|p| p.rows.clone()).unwrap_or_default(), ..Part::default() };
-                let _ = make_part(&mut part, b, i, shop.in_store.contains(id), i64::MAX, &Settled::new(), now);
+                let _ = make_part(&mut part, b, i, shop.in_store.contains(id), i64::MAX, &Settled::default(), now);
                 keys.extend(part.cands.iter().map(|c| c.key(Some(*id))));
             }
             if let Some(part) = self.parts.get(id) {
@@ -494,6 +516,13 @@ impl Board {
 
 /// Hides or snoozes waiting messages' replies as the owner did.
 fn settle_waits(waits: &mut [Wait], settled: &Settled) {
+    if settled.by_key.is_empty() {
+        for w in waits {
+            w.hidden = false;
+            w.snoozed_until = None;
+        }
+        return;
+    }
     for w in waits {
         let (hidden, snoozed) = match settled.get(&format!("reply:t{}", w.id)) {
             Some((SuggestionStatus::Done | SuggestionStatus::Dismissed, _)) => (true, None),
@@ -592,7 +621,7 @@ fn make_part(part: &mut Part, b: &BaseRow, i: &Insight, in_store: bool, insight_
         }
     });
     // What the owner did with each reason: dismissed and done stay gone; snoozed waits.
-    if !settled.is_empty() {
+    if settled.customers.contains(&b.id) {
         out.retain_mut(|c| match settled.get(&c.key(Some(b.id))) {
             Some((SuggestionStatus::Done | SuggestionStatus::Dismissed, _)) => false,
             Some((SuggestionStatus::Snoozed, until)) => {
@@ -658,34 +687,36 @@ impl Board {
         }
         let ranked = waits.len().min(REPLIES_RANKED + 1);
         waits[..ranked].sort_by(by_inbox);
-        let mut service: Vec<(Order, Picked)> = Vec::new();
-        for (k, (_, _, _, _, w)) in waits.iter().enumerate() {
-            let priority = 100u32.saturating_sub(k.min(REPLIES_RANKED) as u32).max(70);
-            let due = listening::standing(w.kind, w.at, w.reach, w.spend_cents, &targets, now).due_at.timestamp();
-            let c = Cand { kind: Kind::Reply, priority: priority as u8, channel: Some(w.channel), due, touchpoint: Some(w.id), day: None, snoozed_until: w.snoozed_until, merge: Merge::Reply };
-            if !w.hidden && visible(&c) {
-                service.push((order(&c, w.customer, t), Picked { cand: c, customer: w.customer, rally: None }));
-            }
-        }
-        // Everyone's own suggestions; marketing to those not sent any within the cap.
-        let mut marketing: Vec<(Order, Picked)> = Vec::new();
-        let mut offers: HashMap<CustomerId, usize> = HashMap::new();
+        let replies: Vec<(Cand, Option<CustomerId>)> = waits
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| !w.4.hidden)
+            .map(|(k, (_, _, _, _, w))| {
+                let priority = 100u32.saturating_sub(k.min(REPLIES_RANKED) as u32).max(70);
+                let due = listening::standing(w.kind, w.at, w.reach, w.spend_cents, &targets, now).due_at.timestamp();
+                (Cand { kind: Kind::Reply, priority: priority as u8, channel: Some(w.channel), due, touchpoint: Some(w.id), day: None, snoozed_until: w.snoozed_until, merge: Merge::Reply }, w.customer)
+            })
+            .collect();
+        let rallies = self.rallies(store, shop, now)?;
+        // Everyone's own suggestions; marketing to those not sent any within the cap. Ranked by
+        // reference: only the first ones are taken out.
+        let mut service: Vec<(Order, &Cand, Option<CustomerId>)> = replies.iter().filter(|(c, _)| visible(c)).map(|(c, who)| (order(c, *who, t), c, *who)).collect();
+        service.extend(rallies.iter().map(|p| (order(&p.cand, None, t), &p.cand, None)));
+        let mut marketing: Vec<(Order, &Cand, Option<CustomerId>)> = Vec::new();
+        let marketed = |part: &Part| part.rows.marketed.is_some_and(|m| m + self.cap_days * DAY >= t);
         for (&id, part) in &self.parts {
-            let marketed = part.rows.marketed.is_some_and(|m| m + self.cap_days * DAY >= t);
+            let marketed = marketed(part);
             for c in part.cands.iter().filter(|c| visible(c)) {
-                let picked = Picked { cand: *c, customer: Some(id), rally: None };
                 if !c.kind.is_marketing() {
-                    service.push((order(c, Some(id), t), picked));
+                    service.push((order(c, Some(id), t), c, Some(id)));
                 } else if !marketed {
-                    *offers.entry(id).or_default() += 1;
-                    marketing.push((order(c, Some(id), t), picked));
+                    marketing.push((order(c, Some(id), t), c, Some(id)));
                 }
             }
         }
-        service.extend(self.rallies(store, shop, now)?.into_iter().map(|p| (order(&p.cand, None, t), p)));
         // A day's marketing is a day's work: one offer a customer, the first `budget` of them;
         // the rest wait for the days after.
-        let mut chosen: Vec<(Order, Picked)> = Vec::new();
+        let mut chosen: Vec<(Order, &Cand, Option<CustomerId>)> = Vec::new();
         let mut window = (budget * 4 + 16).min(marketing.len());
         loop {
             if window < marketing.len() {
@@ -698,9 +729,8 @@ impl Board {
                 if chosen.len() >= budget {
                     break;
                 }
-                if let Some(id) = m.1.customer.filter(|id| seen.insert(*id)) {
-                    let _ = id;
-                    chosen.push(m.clone());
+                if m.2.is_some_and(|id| seen.insert(id)) {
+                    chosen.push(*m);
                 }
             }
             if chosen.len() >= budget || window == marketing.len() {
@@ -708,8 +738,9 @@ impl Board {
             }
             window = (window * 4).min(marketing.len());
         }
-        let chosen_customers: HashSet<CustomerId> = chosen.iter().filter_map(|c| c.1.customer).collect();
-        let later = marketing.len() - chosen_customers.iter().map(|id| offers[id]).sum::<usize>();
+        // Every offer of a customer not chosen waits.
+        let offers = |id: CustomerId| self.parts.get(&id).map_or(0, |p| p.cands.iter().filter(|c| c.kind.is_marketing() && visible(c)).count());
+        let later = marketing.len() - chosen.iter().filter_map(|c| c.2).map(offers).sum::<usize>();
         // The first `keep` of it all.
         let total = service.len() + chosen.len();
         service.extend(chosen);
@@ -718,7 +749,11 @@ impl Board {
             service.truncate(keep);
         }
         service.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(Ranked { list: service.into_iter().map(|s| s.1).collect(), complete: total <= keep, later })
+        let list = service
+            .into_iter()
+            .map(|(_, c, customer)| Picked { cand: *c, customer, rally: (c.kind == Kind::Rally).then(|| rallies.iter().find(|p| std::ptr::eq(&p.cand, c))).flatten().and_then(|p| p.rally.clone()) })
+            .collect();
+        Ok(Ranked { list, complete: total <= keep, later })
     }
 
     /// When one topic's negative messages in the last week are at least three and at least double

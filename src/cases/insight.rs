@@ -255,6 +255,11 @@ impl Shop {
         self.ids.binary_search(&id).ok().map(|i| &self.customers[i])
     }
 
+    /// Where a customer is in `customers`.
+    pub(crate) fn position(&self, id: CustomerId) -> Option<usize> {
+        self.ids.binary_search(&id).ok()
+    }
+
     /// Per customer (in `customers` order): the moment (unix seconds) from which time alone may
     /// change their insight.
     pub(crate) fn moments(&self) -> &[i64] {
