@@ -214,7 +214,7 @@ struct Rows {
     /// Praise: (message, channel, at), oldest first.
     praise: Vec<(TouchpointId, Option<Channel>, i64)>,
     /// Negative messages' topics (interned: `Board::topics`), with when each was said.
-    negatives: Vec<(i64, Box<[u32]>)>,
+    negatives: Vec<(i64, TouchpointId, Box<[u32]>)>,
     /// When they were last sent marketing (unix seconds).
     marketed: Option<i64>,
 }
@@ -240,6 +240,14 @@ struct Part {
     cands: Vec<Cand>,
     /// Whether a complaint or question of theirs waits for an answer (nobody waiting is sold to).
     waiting: bool,
+    /// An advocate who is no detractor: their positive messages and name (a rally names the first).
+    advocate: Option<(u32, Box<str>)>,
+}
+
+impl Part {
+    fn is_empty(&self) -> bool {
+        self.rows.is_empty() && self.cands.is_empty() && self.advocate.is_none()
+    }
 }
 
 /// The board (see the module's notes).
@@ -260,6 +268,50 @@ pub(crate) struct Board {
     loose: HashMap<TouchpointId, Rows>,
     topics: Vec<Box<str>>,
     topic_ids: HashMap<Box<str>, u32>,
+    /// Everyone's candidates in the list's order (`Key`), kept as the parts change so that ranking
+    /// takes the first ones without visiting every customer: service and marketing, each due at a
+    /// time of its own or whenever asked (`SERVICE`, `SERVICE_NOW`, `MARKETING`, `MARKETING_NOW`).
+    ranks: [std::collections::BTreeSet<Key>; 4],
+    /// Every waiting message, and every negative message's topics by when (the parts' and loose
+    /// messages' rows, gathered for ranking the same way).
+    waits: HashMap<TouchpointId, Wait>,
+    negatives: std::collections::BTreeMap<(i64, TouchpointId), Box<[u32]>>,
+    /// Customers with a snoozed candidate, and those sent marketing lately: their candidates are
+    /// looked at one by one when ranking (time alone ends both).
+    snoozed: HashSet<CustomerId>,
+    marketed: HashSet<CustomerId>,
+    /// Advocates who are no detractors, most positive first.
+    advocates: std::collections::BTreeSet<(std::cmp::Reverse<u32>, Box<str>, CustomerId)>,
+}
+
+/// A candidate's place in the list: priority first, then due (`NOW` for whenever asked), then the
+/// reason.
+type Key = (std::cmp::Reverse<u8>, i64, Kind, CustomerId, TouchpointId, Option<NaiveDate>);
+
+const SERVICE: usize = 0;
+const SERVICE_NOW: usize = 1;
+const MARKETING: usize = 2;
+const MARKETING_NOW: usize = 3;
+
+fn key(c: &Cand, customer: Option<CustomerId>) -> Key {
+    (std::cmp::Reverse(c.priority), c.due, c.kind, customer.unwrap_or_default(), c.touchpoint.unwrap_or_default(), c.day)
+}
+
+/// The list's order as of `now` (unix seconds): those due whenever asked are due now.
+fn at(mut k: Key, now: i64) -> Key {
+    if k.1 == NOW {
+        k.1 = now;
+    }
+    k
+}
+
+fn rank_of(c: &Cand) -> usize {
+    match (c.kind.is_marketing(), c.due == NOW) {
+        (false, false) => SERVICE,
+        (false, true) => SERVICE_NOW,
+        (true, false) => MARKETING,
+        (true, true) => MARKETING_NOW,
+    }
 }
 
 /// What the owner did with the suggestions of some reasons: done or dismissed, or snoozed until;
@@ -331,17 +383,21 @@ impl Board {
             loose: HashMap::new(),
             topics: Vec::new(),
             topic_ids: HashMap::new(),
+            ranks: Default::default(),
+            waits: HashMap::new(),
+            negatives: std::collections::BTreeMap::new(),
+            snoozed: HashSet::new(),
+            marketed: HashSet::new(),
+            advocates: std::collections::BTreeSet::new(),
         };
         board.sort_in(read);
         // Everyone, in order; then those with rows who are no customer (any more).
         let moments = shop.moments();
         for (i, (b, insight)) in shop.customers.iter().enumerate() {
-            let mut part = board.parts.remove(&b.id).unwrap_or_default();
+            let mut part = board.take(b.id);
             board.until[i] = make_part(&mut part, b, insight, shop.in_store.contains(&b.id), moments[i], &settled, now);
             settle_waits(&mut part.rows.waits, &settled);
-            if !part.rows.is_empty() || !part.cands.is_empty() {
-                board.parts.insert(b.id, part);
-            }
+            board.put(b.id, part);
         }
         let gone: Vec<CustomerId> = board.parts.keys().copied().filter(|id| shop.position(*id).is_none()).collect();
         board.make(shop, &gone, &settled, now);
@@ -387,18 +443,86 @@ impl Board {
         }
         for n in read.negatives {
             let topics: Box<[u32]> = n.topics.split(',').filter(|t| !t.is_empty()).map(|t| self.topic(t)).collect();
-            fresh.entry(owner(n.customer_id, n.id)).or_default().negatives.push((n.at.timestamp(), topics));
+            fresh.entry(owner(n.customer_id, n.id)).or_default().negatives.push((n.at.timestamp(), n.id, topics));
         }
         for (c, at) in read.marketed {
             fresh.entry(Owner::Customer(c)).or_default().marketed = Some(at.timestamp());
         }
         for (o, rows) in fresh {
             match o {
-                Owner::Customer(c) => self.parts.entry(c).or_default().rows = rows,
+                Owner::Customer(c) => {
+                    let mut part = self.take(c);
+                    part.rows = rows;
+                    self.put(c, part);
+                }
                 Owner::Message(m) => {
-                    self.loose.insert(m, rows);
+                    self.take_loose(m);
+                    self.put_loose(m, rows);
                 }
             }
+        }
+    }
+
+    /// Takes a customer's part out of the board (and out of its ranks and gathered rows).
+    fn take(&mut self, id: CustomerId) -> Part {
+        let part = self.parts.remove(&id).unwrap_or_default();
+        self.ungather(&part.rows);
+        for c in &part.cands {
+            self.ranks[rank_of(c)].remove(&key(c, Some(id)));
+        }
+        self.snoozed.remove(&id);
+        self.marketed.remove(&id);
+        if let Some((positive, name)) = &part.advocate {
+            self.advocates.remove(&(std::cmp::Reverse(*positive), name.clone(), id));
+        }
+        part
+    }
+
+    /// Puts a customer's part into the board (kept only if it holds something).
+    fn put(&mut self, id: CustomerId, part: Part) {
+        if part.is_empty() {
+            return;
+        }
+        if let Some((positive, name)) = &part.advocate {
+            self.advocates.insert((std::cmp::Reverse(*positive), name.clone(), id));
+        }
+        self.gather(&part.rows);
+        for c in &part.cands {
+            self.ranks[rank_of(c)].insert(key(c, Some(id)));
+        }
+        if part.cands.iter().any(|c| c.snoozed_until.is_some()) {
+            self.snoozed.insert(id);
+        }
+        if part.rows.marketed.is_some() {
+            self.marketed.insert(id);
+        }
+        self.parts.insert(id, part);
+    }
+
+    fn take_loose(&mut self, m: TouchpointId) -> Rows {
+        let rows = self.loose.remove(&m).unwrap_or_default();
+        self.ungather(&rows);
+        rows
+    }
+
+    fn put_loose(&mut self, m: TouchpointId, rows: Rows) {
+        if !rows.is_empty() {
+            self.gather(&rows);
+            self.loose.insert(m, rows);
+        }
+    }
+
+    fn gather(&mut self, rows: &Rows) {
+        self.waits.extend(rows.waits.iter().map(|w| (w.id, *w)));
+        self.negatives.extend(rows.negatives.iter().map(|(at, id, topics)| ((*at, *id), topics.clone())));
+    }
+
+    fn ungather(&mut self, rows: &Rows) {
+        for w in &rows.waits {
+            self.waits.remove(&w.id);
+        }
+        for (at, id, _) in &rows.negatives {
+            self.negatives.remove(&(*at, *id));
         }
     }
 
@@ -419,7 +543,7 @@ impl Board {
                 }
                 _ => {}
             }
-            let mut part = self.parts.remove(&id).unwrap_or_default();
+            let mut part = self.take(id);
             part.rows.prune(now.timestamp(), self.cap_days);
             let until = match found {
                 Some(i) => {
@@ -430,6 +554,7 @@ impl Board {
                 None => {
                     part.cands.clear();
                     part.waiting = false;
+                    part.advocate = None;
                     None
                 }
             };
@@ -437,17 +562,15 @@ impl Board {
             if let (Some(until), Ok(k)) = (until, self.ids.binary_search(&id)) {
                 self.until[k] = until;
             }
-            if !part.rows.is_empty() || !part.cands.is_empty() {
-                self.parts.insert(id, part);
-            }
+            self.put(id, part);
         }
     }
 
     fn settle_loose(&mut self, settled: &Settled, which: &[TouchpointId]) {
-        for m in which {
-            if let Some(rows) = self.loose.get_mut(m) {
-                settle_waits(&mut rows.waits, settled);
-            }
+        for &m in which {
+            let mut rows = self.take_loose(m);
+            settle_waits(&mut rows.waits, settled);
+            self.put_loose(m, rows);
         }
     }
 
@@ -467,13 +590,13 @@ impl Board {
         let messages: Vec<TouchpointId> = noted.iter().filter(|&&id| id < 0).map(|&id| -id).collect();
         // Their rows read again.
         if !customers.is_empty() || !messages.is_empty() {
-            for id in &customers {
-                if let Some(part) = self.parts.get_mut(id) {
-                    part.rows = Rows::default();
-                }
+            for &id in &customers {
+                let mut part = self.take(id);
+                part.rows = Rows::default();
+                self.put(id, part);
             }
-            for m in &messages {
-                self.loose.remove(m);
+            for &m in &messages {
+                self.take_loose(m);
             }
             let mut read = Read::of(store, now, self.cap_days, Whose::Customers(&customers))?;
             let more = Read::of(store, now, self.cap_days, Whose::Messages(&messages))?;
@@ -484,27 +607,32 @@ impl Board {
         // Who is made again: those noted, those whose moment came, or everyone if the shop-wide
         // figures moved.
         let t = now.timestamp();
-        let mut who: Vec<CustomerId> = if shop.shared() != self.shared {
-            self.ids.iter().copied().chain(self.parts.keys().copied()).chain(customers.iter().copied()).collect()
-        } else {
-            customers.iter().copied().chain(self.ids.iter().zip(&self.until).filter(|(_, &u)| u <= t).map(|(id, _)| *id)).collect()
-        };
+        let everyone = shop.shared() != self.shared;
+        let mut who: Vec<CustomerId> = customers.iter().copied().chain(self.ids.iter().zip(&self.until).filter(|(_, &u)| u <= t).map(|(id, _)| *id)).collect();
+        let everyone = everyone || who.len() > most;
+        if everyone {
+            who = self.ids.iter().copied().chain(self.parts.keys().copied()).chain(customers.iter().copied()).collect();
+        }
         who.sort_unstable();
         who.dedup();
-        // What the owner did with their suggestions: looked up by the keys they may have.
-        let mut keys = Vec::new();
-        for id in &who {
-            if let Some((b, i)) = shop.get(*id) {
-                let mut part = Part { rows: self.parts.get(id).map(|p| p.rows.clone()).unwrap_or_default(), ..Part::default() };
-                let _ = make_part(&mut part, b, i, shop.in_store.contains(id), i64::MAX, &Settled::default(), now);
-                keys.extend(part.cands.iter().map(|c| c.key(Some(*id))));
+        // What the owner did with their suggestions: for a few, looked up by the keys they may have.
+        let settled = if everyone {
+            settled_of(db.settled_suggestions(Whose::All)?)
+        } else {
+            let mut keys = Vec::new();
+            for id in &who {
+                if let Some((b, i)) = shop.get(*id) {
+                    let mut part = Part { rows: self.parts.get(id).map(|p| p.rows.clone()).unwrap_or_default(), ..Part::default() };
+                    let _ = make_part(&mut part, b, i, shop.in_store.contains(id), i64::MAX, &Settled::default(), now);
+                    keys.extend(part.cands.iter().map(|c| c.key(Some(*id))));
+                }
+                if let Some(part) = self.parts.get(id) {
+                    keys.extend(part.rows.waits.iter().map(|w| format!("reply:t{}", w.id)));
+                }
             }
-            if let Some(part) = self.parts.get(id) {
-                keys.extend(part.rows.waits.iter().map(|w| format!("reply:t{}", w.id)));
-            }
-        }
-        keys.extend(messages.iter().map(|m| format!("reply:t{m}")));
-        let settled: Settled = settled_of(db.suggestions_with_keys(&keys)?.into_values().filter(|s| s.status != SuggestionStatus::Open).collect());
+            keys.extend(messages.iter().map(|m| format!("reply:t{m}")));
+            settled_of(db.suggestions_with_keys(&keys)?.into_values().filter(|s| s.status != SuggestionStatus::Open).collect())
+        };
         self.make(shop, &who, &settled, now);
         self.settle_loose(&settled, &messages);
         self.shared = shop.shared();
@@ -573,6 +701,7 @@ fn make_part(part: &mut Part, b: &BaseRow, i: &Insight, in_store: bool, insight_
         let influencer = i.labels.contains(&Label::Influencer);
         out.push(cand(Kind::Thank, if influencer { 60 } else { 55 }, channel, at + DAY, Some(id), None, Merge::Thank { influencer }));
     }
+    part.advocate = (i.labels.contains(&Label::Advocate) && !i.labels.contains(&Label::Detractor)).then(|| (i.activity.positive, b.display_name.clone()));
     if i.labels.contains(&Label::Advocate) {
         out.push(cand(Kind::InviteAdvocate, 50, None, NOW, None, None, Merge::Invite));
     }
@@ -653,27 +782,30 @@ pub(crate) struct Ranked {
     pub later: usize,
 }
 
-/// The order of the list: priority first, then due, then the reason.
-type Order = (std::cmp::Reverse<u8>, i64, Kind, CustomerId, TouchpointId, Option<NaiveDate>);
-
-fn order(c: &Cand, customer: Option<CustomerId>, now: i64) -> Order {
-    (std::cmp::Reverse(c.priority), if c.due == NOW { now } else { c.due }, c.kind, customer.unwrap_or_default(), c.touchpoint.unwrap_or_default(), c.day)
-}
-
 impl Board {
+    /// The candidate behind a key (one of a customer's own).
+    fn cand(&self, k: &Key) -> Option<&Cand> {
+        self.parts.get(&k.3)?.cands.iter().find(|c| c.kind == k.2 && c.touchpoint.unwrap_or_default() == k.4 && c.day == k.5)
+    }
+
+    /// Whether a customer was sent marketing within the cap, as of `now`.
+    fn marketed_now(&self, id: CustomerId, now: i64) -> bool {
+        self.marketed.contains(&id) && self.parts.get(&id).and_then(|p| p.rows.marketed).is_some_and(|m| m + self.cap_days * DAY >= now)
+    }
+
     /// The first `keep` suggestions as of `now` (that the board was brought up to), most important
-    /// first, with a day's marketing `budget` at most.
+    /// first, with a day's marketing `budget` at most. Visits the first ones of the ranks kept in
+    /// order, the customers snoozed or sent marketing lately, and every waiting message (the
+    /// inbox's order moves with time); not every customer.
     // One piece: the ranking's stages in order (replies by the inbox's order, the rest, the rally, the marketing budget, the first ones), each a loop of a few lines.
-    pub fn rank(&self, store: &Store, shop: &Shop, now: DateTime<Utc>, budget: usize, keep: usize) -> Result<Ranked> {
+    pub fn rank(&self, store: &Store, now: DateTime<Utc>, budget: usize, keep: usize) -> Result<Ranked> {
         let t = now.timestamp();
         let visible = |c: &Cand| c.snoozed_until.is_none_or(|until| until <= t);
         // Replies, in the inbox's order: the first thirty ranked from 100 down, the rest at 70.
         let targets = listening::reply_targets(store)?;
         let mut waits: Vec<(Priority, (bool, f64), i64, TouchpointId, &Wait)> = self
-            .parts
+            .waits
             .values()
-            .flat_map(|p| &p.rows.waits)
-            .chain(self.loose.values().flat_map(|r| &r.waits))
             .map(|w| {
                 let s = listening::standing(w.kind, w.at, w.reach, w.spend_cents, &targets, now);
                 (w.class, s.order, w.at.timestamp(), w.id, w)
@@ -687,86 +819,90 @@ impl Board {
         }
         let ranked = waits.len().min(REPLIES_RANKED + 1);
         waits[..ranked].sort_by(by_inbox);
-        let replies: Vec<(Cand, Option<CustomerId>)> = waits
+        let mut replies: Vec<(Key, Cand, Option<CustomerId>)> = waits
             .iter()
             .enumerate()
             .filter(|(_, w)| !w.4.hidden)
             .map(|(k, (_, _, _, _, w))| {
                 let priority = 100u32.saturating_sub(k.min(REPLIES_RANKED) as u32).max(70);
                 let due = listening::standing(w.kind, w.at, w.reach, w.spend_cents, &targets, now).due_at.timestamp();
-                (Cand { kind: Kind::Reply, priority: priority as u8, channel: Some(w.channel), due, touchpoint: Some(w.id), day: None, snoozed_until: w.snoozed_until, merge: Merge::Reply }, w.customer)
+                let c = Cand { kind: Kind::Reply, priority: priority as u8, channel: Some(w.channel), due, touchpoint: Some(w.id), day: None, snoozed_until: w.snoozed_until, merge: Merge::Reply };
+                (key(&c, w.customer), c, w.customer)
             })
+            .filter(|r| visible(&r.1))
             .collect();
-        let rallies = self.rallies(store, shop, now)?;
-        // Everyone's own suggestions; marketing to those not sent any within the cap. Ranked by
-        // reference: only the first ones are taken out.
-        let mut service: Vec<(Order, &Cand, Option<CustomerId>)> = replies.iter().filter(|(c, _)| visible(c)).map(|(c, who)| (order(c, *who, t), c, *who)).collect();
-        service.extend(rallies.iter().map(|p| (order(&p.cand, None, t), &p.cand, None)));
-        let mut marketing: Vec<(Order, &Cand, Option<CustomerId>)> = Vec::new();
-        let marketed = |part: &Part| part.rows.marketed.is_some_and(|m| m + self.cap_days * DAY >= t);
-        for (&id, part) in &self.parts {
-            let marketed = marketed(part);
-            for c in part.cands.iter().filter(|c| visible(c)) {
-                if !c.kind.is_marketing() {
-                    service.push((order(c, Some(id), t), c, Some(id)));
-                } else if !marketed {
-                    marketing.push((order(c, Some(id), t), c, Some(id)));
+        let replies_visible = replies.len();
+        if replies.len() > keep {
+            replies.select_nth_unstable_by(keep, |a, b| a.0.cmp(&b.0));
+            replies.truncate(keep);
+        }
+        let rallies = self.rallies(store, now)?;
+        // The first visible ones of everyone's own service suggestions, beside the replies and rallies.
+        let snoozed_out = |k: &Key| self.snoozed.contains(&k.3) && self.cand(k).is_some_and(|c| !visible(c));
+        let mut service: Vec<(Key, Picked)> = replies.into_iter().map(|(k, cand, customer)| (k, Picked { cand, customer, rally: None })).collect();
+        service.extend(rallies.into_iter().map(|p| (at(key(&p.cand, None), t), p)));
+        for rank in [SERVICE, SERVICE_NOW] {
+            for k in self.ranks[rank].iter().filter(|k| !snoozed_out(k)).take(keep) {
+                if let Some(c) = self.cand(k) {
+                    service.push((at(*k, t), Picked { cand: *c, customer: Some(k.3), rally: None }));
                 }
             }
         }
-        // A day's marketing is a day's work: one offer a customer, the first `budget` of them;
-        // the rest wait for the days after.
-        let mut chosen: Vec<(Order, &Cand, Option<CustomerId>)> = Vec::new();
-        let mut window = (budget * 4 + 16).min(marketing.len());
-        loop {
-            if window < marketing.len() {
-                marketing.select_nth_unstable_by(window, |a, b| a.0.cmp(&b.0));
-            }
-            marketing[..window].sort_by(|a, b| a.0.cmp(&b.0));
-            chosen.clear();
-            let mut seen = HashSet::new();
-            for m in &marketing[..window] {
-                if chosen.len() >= budget {
-                    break;
+        let hidden_service = self.snoozed.iter().filter_map(|id| self.parts.get(id)).flat_map(|p| &p.cands).filter(|c| !c.kind.is_marketing() && !visible(c)).count();
+        let service_total = replies_visible + service.iter().filter(|s| s.1.cand.kind == Kind::Rally).count() + self.ranks[SERVICE].len() + self.ranks[SERVICE_NOW].len() - hidden_service;
+        // A day's marketing is a day's work: one offer a customer, the first `budget` of them, in
+        // the list's order; the rest wait for the days after.
+        let offer = |k: &&Key| !snoozed_out(k) && !self.marketed_now(k.3, t);
+        let mut fixed = self.ranks[MARKETING].iter().filter(offer).peekable();
+        let mut floating = self.ranks[MARKETING_NOW].iter().filter(offer).peekable();
+        let mut chosen: Vec<(Key, Picked)> = Vec::new();
+        let mut seen = HashSet::new();
+        while chosen.len() < budget {
+            let next = match (fixed.peek(), floating.peek()) {
+                (Some(a), Some(b)) if **a <= at(**b, t) => fixed.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => floating.next(),
+                (Some(_), None) => fixed.next(),
+                (None, None) => None,
+            };
+            let Some(k) = next else { break };
+            if seen.insert(k.3) {
+                if let Some(c) = self.cand(k) {
+                    chosen.push((at(*k, t), Picked { cand: *c, customer: Some(k.3), rally: None }));
                 }
-                if m.2.is_some_and(|id| seen.insert(id)) {
-                    chosen.push(*m);
-                }
             }
-            if chosen.len() >= budget || window == marketing.len() {
-                break;
-            }
-            window = (window * 4).min(marketing.len());
         }
-        // Every offer of a customer not chosen waits.
+        // Offers that count: all, less those of customers sent marketing lately and those snoozed.
         let offers = |id: CustomerId| self.parts.get(&id).map_or(0, |p| p.cands.iter().filter(|c| c.kind.is_marketing() && visible(c)).count());
-        let later = marketing.len() - chosen.iter().filter_map(|c| c.2).map(offers).sum::<usize>();
+        let all_offers = self.ranks[MARKETING].len() + self.ranks[MARKETING_NOW].len();
+        let marketed: usize = self.marketed.iter().filter(|id| self.marketed_now(**id, t)).map(|id| self.parts.get(id).map_or(0, |p| p.cands.iter().filter(|c| c.kind.is_marketing()).count())).sum();
+        let snoozed_offers: usize = self
+            .snoozed
+            .iter()
+            .filter(|id| !self.marketed_now(**id, t))
+            .filter_map(|id| self.parts.get(id))
+            .flat_map(|p| &p.cands)
+            .filter(|c| c.kind.is_marketing() && !visible(c))
+            .count();
+        let later = all_offers - marketed - snoozed_offers - chosen.iter().map(|c| offers(c.1.customer.unwrap_or_default())).sum::<usize>();
         // The first `keep` of it all.
-        let total = service.len() + chosen.len();
+        let total = service_total + chosen.len();
         service.extend(chosen);
         if service.len() > keep {
             service.select_nth_unstable_by(keep, |a, b| a.0.cmp(&b.0));
             service.truncate(keep);
         }
         service.sort_by(|a, b| a.0.cmp(&b.0));
-        let list = service
-            .into_iter()
-            .map(|(_, c, customer)| Picked { cand: *c, customer, rally: (c.kind == Kind::Rally).then(|| rallies.iter().find(|p| std::ptr::eq(&p.cand, c))).flatten().and_then(|p| p.rally.clone()) })
-            .collect();
-        Ok(Ranked { list, complete: total <= keep, later })
+        Ok(Ranked { list: service.into_iter().map(|s| s.1).collect(), complete: total <= keep, later })
     }
 
     /// When one topic's negative messages in the last week are at least three and at least double
     /// the weekly rate of the four weeks before: a crisis in the making.
-    fn rallies(&self, store: &Store, shop: &Shop, now: DateTime<Utc>) -> Result<Vec<Picked>> {
+    fn rallies(&self, store: &Store, now: DateTime<Utc>) -> Result<Vec<Picked>> {
         let t = now.timestamp();
         let (recent_from, since) = (t - RALLY_RECENT_DAYS * DAY, t - RALLY_SINCE_DAYS * DAY);
         let mut recent = vec![0u32; self.topics.len()];
         let mut before = vec![0u32; self.topics.len()];
-        for (at, topics) in self.parts.values().flat_map(|p| &p.rows.negatives).chain(self.loose.values().flat_map(|r| &r.negatives)) {
-            if *at > t || *at < since {
-                continue;
-            }
+        for ((at, _), topics) in self.negatives.range((since, TouchpointId::MIN)..=(t, TouchpointId::MAX)) {
             let bucket = if *at >= recent_from { &mut recent } else { &mut before };
             for &topic in topics.iter() {
                 bucket[topic as usize] += 1;
@@ -780,14 +916,7 @@ impl Board {
             return Ok(Vec::new());
         }
         topics.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        let mut advocates: Vec<(u32, &str)> = shop
-            .customers
-            .iter()
-            .filter(|(_, i)| i.labels.contains(&Label::Advocate) && !i.labels.contains(&Label::Detractor))
-            .map(|(b, i)| (i.activity.positive, &*b.display_name))
-            .collect();
-        advocates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-        let names: Vec<&str> = advocates.iter().take(3).map(|a| a.1).collect();
+        let names: Vec<&str> = self.advocates.iter().take(3).map(|a| &*a.1).collect();
         let keys: Vec<String> = topics.iter().map(|(topic, _, _)| format!("rally:{topic}:{}", now.format("%G-W%V"))).collect();
         let settled = store.db().suggestions_with_keys(&keys)?;
         let mut out = Vec::new();
@@ -817,19 +946,19 @@ impl Board {
     }
 }
 
-/// The board as of `now`, kept (see `cases::memo`) and brought up to date, or built afresh; with
-/// the insight it was made with.
-pub(crate) fn current(store: &Store, now: DateTime<Utc>) -> Result<(std::sync::Arc<Board>, std::sync::Arc<Shop>)> {
+/// The board as of `now`, kept (see `cases::memo`) and brought up to date with the insight, or
+/// built afresh.
+pub(crate) fn current(store: &Store, now: DateTime<Utc>) -> Result<std::sync::Arc<Board>> {
     let tag = now.timestamp().div_euclid(60) as u64;
-    if let (Some(board), true) = (KEPT.get(store, tag)?, insight::is_cached(store, now)) {
-        return Ok((board, insight::compute_cached(store, now)?));
+    if let Some(board) = KEPT.get(store, tag)? {
+        return Ok(board);
     }
     if let Some((_, _, mut board)) = KEPT.latest(store)? {
         let shop = insight::compute_cached(store, now)?;
         KEPT.forget(store);
         if std::sync::Arc::make_mut(&mut board).update(store, &shop, now)? {
             KEPT.put(store, tag, board.clone())?;
-            return Ok((board, shop));
+            return Ok(board);
         }
     }
     // Afresh: what it reads does not depend on the insight, so when that has to be computed too,
@@ -848,17 +977,12 @@ pub(crate) fn current(store: &Store, now: DateTime<Utc>) -> Result<(std::sync::A
     })?;
     let board = std::sync::Arc::new(Board::build(store, &shop, now, mark, read)?);
     KEPT.put(store, tag, board.clone())?;
-    Ok((board, shop))
+    Ok(board)
 }
 
 /// The board last made for each store.
 static KEPT: crate::cases::memo::Memo<Board> = crate::cases::memo::Memo::new();
 
-/// Lets go of the kept board (a test compares a fresh one).
-#[cfg(test)]
-pub(crate) fn forget(store: &Store) {
-    KEPT.forget(store);
-}
 
 #[cfg(test)]
 mod tests {
@@ -966,6 +1090,56 @@ mod tests {
         what
     }
 
+    /// The list as plainly as it can be made: every candidate of every customer and message,
+    /// sorted whole, the budget walked from the top. What `Board::rank` must equal.
+    fn rank_plainly(board: &Board, store: &Store, now: DateTime<Utc>, budget: usize, keep: usize) -> Ranked {
+        let t = now.timestamp();
+        let visible = |c: &Cand| c.snoozed_until.is_none_or(|until| until <= t);
+        let targets = listening::reply_targets(store).unwrap();
+        let mut waits: Vec<&Wait> = board.parts.values().flat_map(|p| &p.rows.waits).chain(board.loose.values().flat_map(|r| &r.waits)).collect();
+        let place = |w: &Wait| {
+            let s = listening::standing(w.kind, w.at, w.reach, w.spend_cents, &targets, now);
+            (w.class, s.order.0, s.order.1, w.at, w.id, s.due_at.timestamp())
+        };
+        waits.sort_by(|a, b| {
+            let (a, b) = (place(a), place(b));
+            (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)).then((a.3, a.4).cmp(&(b.3, b.4)))
+        });
+        let mut all: Vec<(Key, Picked)> = Vec::new();
+        for (i, w) in waits.iter().enumerate() {
+            let c = Cand { kind: Kind::Reply, priority: 100u32.saturating_sub(i as u32).max(70) as u8, channel: Some(w.channel), due: place(w).5, touchpoint: Some(w.id), day: None, snoozed_until: w.snoozed_until, merge: Merge::Reply };
+            if !w.hidden && visible(&c) {
+                all.push((key(&c, w.customer), Picked { cand: c, customer: w.customer, rally: None }));
+            }
+        }
+        for (&id, part) in &board.parts {
+            let marketed = part.rows.marketed.is_some_and(|m| m + board.cap_days * DAY >= t);
+            for c in part.cands.iter().filter(|c| visible(c) && !(c.kind.is_marketing() && marketed)) {
+                all.push((at(key(c, Some(id)), t), Picked { cand: *c, customer: Some(id), rally: None }));
+            }
+        }
+        all.extend(board.rallies(store, now).unwrap().into_iter().map(|p| (at(key(&p.cand, None), t), p)));
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        let (mut kept, mut offered, mut later) = (Vec::new(), HashSet::new(), 0);
+        for (_, p) in all {
+            if p.cand.kind.is_marketing() {
+                let id = p.customer.unwrap();
+                if offered.contains(&id) {
+                    continue;
+                }
+                if offered.len() >= budget {
+                    later += 1;
+                    continue;
+                }
+                offered.insert(id);
+            }
+            kept.push(p);
+        }
+        let complete = kept.len() <= keep;
+        kept.truncate(keep);
+        Ranked { list: kept, complete, later }
+    }
+
     /// Random changes (purchases, messages with and without a customer, replies, links, edits,
     /// the owner's done, dismissed, snoozed and reopened, deletions, new customers) and time moving
     /// on (by minutes, hours and days, across birthdays' weeks, welcome and thank-you windows and
@@ -996,12 +1170,14 @@ mod tests {
                 let mark = store.db().changes_mark().unwrap();
                 let fresh = Board::build(&store, &shop, now, mark, None).unwrap();
                 for budget in [2, 1_000] {
-                    let (got, want) = (board.rank(&store, &shop, now, budget, usize::MAX).unwrap(), fresh.rank(&store, &shop, now, budget, usize::MAX).unwrap());
+                    let (got, want) = (board.rank(&store, now, budget, usize::MAX).unwrap(), fresh.rank(&store, now, budget, usize::MAX).unwrap());
                     assert_eq!(got, want, "seed {seed}, step {step} ({what}), budget {budget}");
+                    assert_eq!(got, rank_plainly(&fresh, &store, now, budget, usize::MAX), "seed {seed}, step {step}: ranked as plainly");
                     seen.extend(want.list.iter().map(|p| p.cand.kind));
                 }
-                let (got, want) = (board.rank(&store, &shop, now, 2, 7).unwrap(), fresh.rank(&store, &shop, now, 2, 7).unwrap());
+                let (got, want) = (board.rank(&store, now, 2, 7).unwrap(), fresh.rank(&store, now, 2, 7).unwrap());
                 assert_eq!(got, want, "seed {seed}, step {step}: the first seven");
+                assert_eq!(got, rank_plainly(&board, &store, now, 2, 7), "seed {seed}, step {step}: the first seven, as plainly");
             }
             let kinds: &[Kind] = if buying {
                 &[Kind::Reply, Kind::CheckIn, Kind::Thank, Kind::InviteAdvocate, Kind::WinBack, Kind::Welcome, Kind::Birthday]

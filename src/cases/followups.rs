@@ -219,11 +219,11 @@ fn minute(now: DateTime<Utc>) -> u64 {
 /// The suggestions, most important first: the first `keep` of them, ranked from the board
 /// (`cases::board`), which is brought up to date rather than made afresh.
 fn compute_all(store: &mut Store, now: DateTime<Utc>, keep: usize) -> Result<All> {
-    let (board, shop) = board::current(store, now)?;
+    let board = board::current(store, now)?;
     let per_day = crate::settings::marketing_per_day(store)?;
     // What the last 24 hours' offers already spent of the day's budget.
     let budget = per_day.saturating_sub(store.db().marketing_done_since(now - Duration::days(1))?);
-    let ranked = board.rank(store, &shop, now, budget, keep)?;
+    let ranked = board.rank(store, now, budget, keep)?;
     let mut list = Vec::with_capacity(ranked.list.len());
     let mut merges = Vec::with_capacity(ranked.list.len());
     for p in ranked.list {

@@ -208,7 +208,26 @@ pub struct Shop {
     ids: Vec<CustomerId>,
     /// What the figures stand on, kept to bring them up to date (`update`).
     basis: Basis,
+    /// Who each update changed, for those who keep counts of their own (`Shop::changed_since`).
+    log: Log,
 }
+
+/// The customers each of a shop's last updates changed (`EVERYONE`: everyone was scored again).
+#[derive(Debug, Clone, Default)]
+struct Log {
+    /// Which computation from scratch the shop comes from (each has a number of its own).
+    epoch: u64,
+    /// How many updates changed something since.
+    seq: u64,
+    /// The last updates' changes, by their number.
+    last: std::collections::VecDeque<(u64, Vec<CustomerId>)>,
+}
+
+/// Numbers each computation from scratch.
+static EPOCHS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+/// How many updates the log keeps.
+const LOGGED: usize = 64;
+const EVERYONE: CustomerId = 0;
 
 /// What a shop's insight was computed from, beyond each customer's own row: the moment, each
 /// customer's purchase intervals, the next moment time alone changes their insight, and the
@@ -253,6 +272,29 @@ impl Cuts {
 impl Shop {
     pub fn get(&self, id: CustomerId) -> Option<&(BaseRow, Insight)> {
         self.ids.binary_search(&id).ok().map(|i| &self.customers[i])
+    }
+
+    /// Where the shop stands: its computation from scratch, and how many updates since.
+    pub(crate) fn version(&self) -> (u64, u64) {
+        (self.log.epoch, self.log.seq)
+    }
+
+    /// The customers whose row or insight changed since `version` (each once, in id order); none
+    /// when that is not known (another computation from scratch, too long ago, or everyone).
+    pub(crate) fn changed_since(&self, version: (u64, u64)) -> Option<Vec<CustomerId>> {
+        if version.0 != self.log.epoch || version.1 > self.log.seq {
+            return None;
+        }
+        if version.1 == self.log.seq {
+            return Some(Vec::new());
+        }
+        if self.log.last.front().is_none_or(|(first, _)| *first > version.1 + 1) {
+            return None;
+        }
+        let mut who: Vec<CustomerId> = self.log.last.iter().filter(|(n, _)| *n > version.1).flat_map(|(_, ids)| ids.iter().copied()).collect();
+        who.sort_unstable();
+        who.dedup();
+        (who.first() != Some(&EVERYONE)).then_some(who)
     }
 
     /// Where a customer is in `customers`.
@@ -527,7 +569,8 @@ fn build(base: Vec<BaseRow>, times: &[(CustomerId, i64, bool)], activity: Vec<(C
         customers.push((b, insight));
     }
     let ids = customers.iter().map(|(b, _)| b.id).collect();
-    Shop { customers, pyramid, shop_interval_days, in_store, ids, basis }
+    let log = Log { epoch: EPOCHS.fetch_add(1, std::sync::atomic::Ordering::Relaxed), ..Log::default() };
+    Shop { customers, pyramid, shop_interval_days, in_store, ids, basis, log }
 }
 
 /// How many customers may have changed, at most, for `update` to bring the insight up to date
@@ -562,14 +605,16 @@ fn update(shop: &mut Shop, store: &Store, now: DateTime<Utc>) -> Result<bool> {
     let base = db.insight_customers(Some(&who))?;
     let times = db.purchase_times(Some(&who))?;
     let activity = activity_since(&db, now - Duration::days(WINDOW_DAYS), Some(&who))?;
-    // Out with the old.
+    // Out with the old: their counts, and what the shop-wide figures took from them.
     let basis = &mut shop.basis;
+    let mut old_keys = Vec::new();
+    let mut old_intervals: Vec<i32> = Vec::new();
     for id in &who {
         let Ok(i) = shop.ids.binary_search(id) else { continue };
-        let (_, insight) = shop.customers.remove(i);
-        shop.ids.remove(i);
-        basis.intervals.remove(i);
-        basis.changes_at.remove(i);
+        let (b, insight) = &shop.customers[i];
+        // As the kept figures took them: at the kept moment.
+        old_keys.extend(Raw::of(b, basis.as_of).keys());
+        old_intervals.extend(basis.intervals[i].iter());
         count_role(&mut shop.pyramid, insight.role, -1);
         shop.in_store.remove(id);
     }
@@ -587,9 +632,26 @@ fn update(shop: &mut Shop, store: &Store, now: DateTime<Utc>) -> Result<bool> {
         };
         fresh.push((b, raw, intervals, a, first));
     }
-    // The shop-wide figures, from everyone: those kept and those computed again.
-    let cuts = Cuts::of(shop.customers.iter().map(|(b, _)| Raw::of(b, now)).chain(fresh.iter().map(|f| f.1)));
-    let shop_interval_days = shop_interval(basis.intervals.iter().map(|i| &i[..]).chain(fresh.iter().map(|f| &f.2[..])));
+    // The shop-wide figures, from everyone: taken again only if the changed customers' own
+    // figures moved (the others' did not: their moment has not come).
+    let mut new_keys: Vec<_> = fresh.iter().filter_map(|f| f.1.keys()).collect();
+    let mut new_intervals: Vec<i32> = fresh.iter().flat_map(|f| f.2.iter().copied()).collect();
+    old_keys.sort_unstable();
+    new_keys.sort_unstable();
+    old_intervals.sort_unstable();
+    new_intervals.sort_unstable();
+    let who_set: std::collections::HashSet<CustomerId> = if old_keys != new_keys || old_intervals != new_intervals { who.iter().copied().collect() } else { Default::default() };
+    let others = |i: usize| !who_set.contains(&shop.ids[i]);
+    let cuts = if old_keys == new_keys {
+        basis.cuts.clone()
+    } else {
+        Cuts::of(shop.customers.iter().enumerate().filter(|(i, _)| others(*i)).map(|(_, (b, _))| Raw::of(b, now)).chain(fresh.iter().map(|f| f.1)))
+    };
+    let shop_interval_days = if old_intervals == new_intervals {
+        shop.shop_interval_days
+    } else {
+        shop_interval(basis.intervals.iter().enumerate().filter(|(i, _)| others(*i)).map(|(_, i)| &i[..]).chain(fresh.iter().map(|f| &f.2[..])))
+    };
     // Everyone else again, only as far as the shop-wide figures moved: scores with the cuts, and
     // the labels of those who have bought with the usual interval (the shop's stands in for theirs,
     // and is named in why they are at risk or lapsed).
@@ -608,14 +670,42 @@ fn update(shop: &mut Shop, store: &Store, now: DateTime<Utc>) -> Result<bool> {
             }
         }
     }
-    for (b, raw, intervals, a, first) in fresh {
-        let insight = insight_of(&b, raw, &intervals, a, &cuts, shop_interval_days, now);
-        count_role(&mut shop.pyramid, insight.role, 1);
-        let i = shop.ids.binary_search(&b.id).unwrap_or_else(|i| i);
-        basis.changes_at.insert(i, changes_at(&b, raw, first, now));
-        basis.intervals.insert(i, intervals);
-        shop.ids.insert(i, b.id);
-        shop.customers.insert(i, (b, insight));
+    // The changed customers in their places: in place when they stay (a chain's customers are
+    // too many to move for each), out when gone, in when new.
+    let mut fresh = fresh.into_iter().peekable();
+    for id in &who {
+        let found = shop.ids.binary_search(id);
+        let new = fresh.next_if(|f| f.0.id == *id);
+        match (found, new) {
+            (Ok(i), Some((b, raw, intervals, a, first))) => {
+                let insight = insight_of(&b, raw, &intervals, a, &cuts, shop_interval_days, now);
+                count_role(&mut shop.pyramid, insight.role, 1);
+                basis.changes_at[i] = changes_at(&b, raw, first, now);
+                basis.intervals[i] = intervals;
+                shop.customers[i] = (b, insight);
+            }
+            (Ok(i), None) => {
+                shop.customers.remove(i);
+                shop.ids.remove(i);
+                basis.intervals.remove(i);
+                basis.changes_at.remove(i);
+            }
+            (Err(i), Some((b, raw, intervals, a, first))) => {
+                let insight = insight_of(&b, raw, &intervals, a, &cuts, shop_interval_days, now);
+                count_role(&mut shop.pyramid, insight.role, 1);
+                basis.changes_at.insert(i, changes_at(&b, raw, first, now));
+                basis.intervals.insert(i, intervals);
+                shop.ids.insert(i, b.id);
+                shop.customers.insert(i, (b, insight));
+            }
+            (Err(_), None) => {}
+        }
+    }
+    let log = &mut shop.log;
+    log.seq += 1;
+    log.last.push_back((log.seq, if cuts != basis.cuts || relabel { vec![EVERYONE] } else { who }));
+    if log.last.len() > LOGGED {
+        log.last.pop_front();
     }
     basis.cuts = cuts;
     basis.as_of = now;

@@ -83,16 +83,95 @@ fn all_filters(store: &Store) -> Result<Vec<(String, Filter, bool)>> {
 
 /// Every segment with its live count: one pass over the customers for all of them (a chain's
 /// insight is larger than the processor's caches, so each pass is a trip through memory).
+/// The counts are kept with each customer's memberships, and brought up to date from the customers
+/// the insight changed since (`Shop::changed_since`).
 pub fn list(store: &Store, now: DateTime<Utc>) -> Result<Vec<Segment>> {
     let shop = insight::compute_cached(store, now)?;
     let filters = all_filters(store)?;
-    let mut counts = vec![0; filters.len()];
-    for (b, i) in &shop.customers {
-        for (count, (_, filter, _)) in counts.iter_mut().zip(&filters) {
-            *count += usize::from(filter.keeps(b, i));
+    let mut counted = match COUNTED.latest(store)? {
+        Some((_, _, kept)) if kept.filters == filters && filters.len() <= 32 => kept,
+        _ => std::sync::Arc::new(Counted::of(&shop, filters)),
+    };
+    if counted.version != shop.version() {
+        COUNTED.forget(store);
+        let c = std::sync::Arc::make_mut(&mut counted);
+        match shop.changed_since(c.version) {
+            Some(who) => c.recount(&shop, &who),
+            None => *c = Counted::of(&shop, std::mem::take(&mut c.filters)),
         }
     }
-    Ok(filters.into_iter().zip(counts).map(|((name, filter, built_in), count)| Segment { count, name, filter, built_in }).collect())
+    COUNTED.put(store, 0, counted.clone())?;
+    Ok(counted.filters.iter().cloned().zip(&counted.counts).map(|((name, filter, built_in), &count)| Segment { count, name, filter, built_in }).collect())
+}
+
+/// Every segment's count, and which segments each customer is in (a bit a segment, in id order).
+#[derive(Debug, Clone)]
+struct Counted {
+    version: (u64, u64),
+    filters: Vec<(String, Filter, bool)>,
+    ids: Vec<CustomerId>,
+    memberships: Vec<u32>,
+    counts: Vec<usize>,
+}
+
+static COUNTED: crate::cases::memo::Memo<Counted> = crate::cases::memo::Memo::new();
+
+fn memberships(filters: &[(String, Filter, bool)], b: &BaseRow, i: &insight::Insight) -> u32 {
+    filters.iter().enumerate().filter(|(_, (_, f, _))| f.keeps(b, i)).fold(0, |m, (k, _)| m | (1 << k))
+}
+
+impl Counted {
+    /// One pass over the customers for all segments (a chain's insight is larger than the
+    /// processor's caches, so each pass is a trip through memory).
+    fn of(shop: &Shop, filters: Vec<(String, Filter, bool)>) -> Counted {
+        let mut counts = vec![0; filters.len()];
+        let memberships: Vec<u32> = shop
+            .customers
+            .iter()
+            .map(|(b, i)| {
+                let m = memberships(&filters, b, i);
+                for (k, count) in counts.iter_mut().enumerate() {
+                    *count += ((m >> k) & 1) as usize;
+                }
+                m
+            })
+            .collect();
+        let ids = shop.customers.iter().map(|(b, _)| b.id).collect();
+        Counted { version: shop.version(), filters, ids, memberships, counts }
+    }
+
+    /// Counts these customers again.
+    fn recount(&mut self, shop: &Shop, who: &[CustomerId]) {
+        let add = |counts: &mut Vec<usize>, m: u32, sign: isize| {
+            for (k, count) in counts.iter_mut().enumerate() {
+                if (m >> k) & 1 == 1 {
+                    *count = count.saturating_add_signed(sign);
+                }
+            }
+        };
+        for id in who {
+            let now = shop.get(*id).map(|(b, i)| memberships(&self.filters, b, i));
+            match (self.ids.binary_search(id), now) {
+                (Ok(at), Some(m)) => {
+                    add(&mut self.counts, self.memberships[at], -1);
+                    add(&mut self.counts, m, 1);
+                    self.memberships[at] = m;
+                }
+                (Ok(at), None) => {
+                    add(&mut self.counts, self.memberships[at], -1);
+                    self.ids.remove(at);
+                    self.memberships.remove(at);
+                }
+                (Err(at), Some(m)) => {
+                    add(&mut self.counts, m, 1);
+                    self.ids.insert(at, *id);
+                    self.memberships.insert(at, m);
+                }
+                (Err(_), None) => {}
+            }
+        }
+        self.version = shop.version();
+    }
 }
 
 /// One segment and the ids of its customers, in name order.
@@ -198,4 +277,49 @@ pub fn dashboard(store: &Store, now: DateTime<Utc>) -> Result<Dashboard> {
         }
     }
     Ok(Dashboard { pyramid: shop.pyramid.clone(), segments: list(store, now)?, monetary, labels })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    /// Counts kept and brought up to date from the customers the insight changed equal a count of
+    /// everyone, after each of many changes (purchases, messages, new tags, deletions, new
+    /// customers) and a saved segment.
+    #[test]
+    fn counts_kept_up_to_date_equal_a_fresh_count() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut now: DateTime<Utc> = "2026-06-01T12:00:00Z".parse().unwrap();
+        let change = |now| crate::customers::Change { now, region: crate::normalize::Region::parse("GB").unwrap(), source: "test".into() };
+        crate::demo::load(&mut store, 300, 3, &change(now)).unwrap();
+        let ids = store.db().ids_after(None, 300).unwrap();
+        let fresh = |store: &Store, now| Counted::of(&insight::compute(store, now).unwrap(), all_filters(store).unwrap()).counts;
+        let counts = |store: &Store, now| list(store, now).unwrap().into_iter().map(|s| s.count).collect::<Vec<_>>();
+        assert_eq!(counts(&store, now), fresh(&store, now));
+        for k in 0..60usize {
+            let who = ids[(k * 37) % ids.len()].1;
+            match k % 5 {
+                0 => {
+                    let draft = crate::model::PurchaseDraft { customer_id: Some(who), at: now.to_rfc3339(), amount: "950.00".into(), ..Default::default() };
+                    crate::purchases::add(&mut store, &draft, &change(now)).map(|_| ()).unwrap();
+                }
+                1 => {
+                    let draft = crate::model::TouchpointDraft { customer_id: Some(who), channel: "instagram".into(), kind: "review".into(), text: ["Terrible, broken", "Wonderful, love it"][k % 2].into(), reach: Some(9_000), at: now.to_rfc3339(), ..Default::default() };
+                    crate::touchpoints::add(&mut store, &draft, &change(now)).map(|_| ()).unwrap();
+                }
+                2 => {
+                    let _ = crate::customers::delete(&mut store, who, now);
+                }
+                3 => {
+                    crate::customers::create(&mut store, &crate::model::CustomerDraft { first_name: format!("N{k}"), tags: vec!["VIP".into()], ..Default::default() }, &change(now)).unwrap();
+                }
+                _ => now += Duration::hours(7),
+            }
+            if k == 30 {
+                save(&mut store, "VIPs", &Filter { tags: vec!["vip".into()], ..Filter::default() }, now).unwrap();
+            }
+            assert_eq!(counts(&store, now), fresh(&store, now), "after change {k}");
+        }
+    }
 }
