@@ -392,13 +392,31 @@ impl Board {
         };
         board.sort_in(read);
         // Everyone, in order; then those with rows who are no customer (any more).
+        // (The ranks are built whole from their keys: one by one, a chain's take seconds.)
         let moments = shop.moments();
+        let mut keys: [Vec<Key>; 4] = Default::default();
+        let mut advocates = Vec::new();
+        board.parts.reserve(shop.customers.len() / 2);
         for (i, (b, insight)) in shop.customers.iter().enumerate() {
-            let mut part = board.take(b.id);
+            let mut part = board.parts.remove(&b.id).unwrap_or_default();
             board.until[i] = make_part(&mut part, b, insight, shop.in_store.contains(&b.id), moments[i], &settled, now);
             settle_waits(&mut part.rows.waits, &settled);
-            board.put(b.id, part);
+            board.waits.extend(part.rows.waits.iter().map(|w| (w.id, *w)));
+            for c in &part.cands {
+                keys[rank_of(c)].push(key(c, Some(b.id)));
+            }
+            if part.cands.iter().any(|c| c.snoozed_until.is_some()) {
+                board.snoozed.insert(b.id);
+            }
+            if let Some((positive, name)) = &part.advocate {
+                advocates.push((std::cmp::Reverse(*positive), name.clone(), b.id));
+            }
+            if !part.is_empty() {
+                board.parts.insert(b.id, part);
+            }
         }
+        board.ranks = keys.map(std::collections::BTreeSet::from_iter);
+        board.advocates = advocates.into_iter().collect();
         let gone: Vec<CustomerId> = board.parts.keys().copied().filter(|id| shop.position(*id).is_none()).collect();
         board.make(shop, &gone, &settled, now);
         board.settle_loose(&settled, &board.loose.keys().copied().collect::<Vec<_>>());

@@ -845,6 +845,30 @@ pub fn explain(text: &str) -> Vec<(String, f64)> {
     })
 }
 
+/// What a text's score is made of, before it is squashed: the sums of its positive and negative
+/// valences (after the rules), how many words carry one, how many words it has, and its '!' and '?'.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Parts {
+    pub positive: f64,
+    pub negative: f64,
+    pub rated: usize,
+    pub words: usize,
+    pub bangs: usize,
+    pub questions: usize,
+}
+
+/// The parts of a text's score (see `Parts`).
+pub fn parts(text: &str) -> Parts {
+    with_scratch(|s| {
+        valences(text, s);
+        let positive = s.valences.iter().filter(|v| **v > 0.0).sum::<f32>() as f64;
+        let negative = -s.valences.iter().filter(|v| **v < 0.0).sum::<f32>() as f64;
+        let rated = s.valences.iter().filter(|v| **v != 0.0).count();
+        let words = s.tokens.iter().filter(|t| !t.symbol).count();
+        Parts { positive, negative, rated, words, bangs: s.bangs, questions: s.questions }
+    })
+}
+
 fn compound(text: &str, s: &mut Scratch) -> f64 {
     valences(text, s);
     if s.valences.is_empty() {
