@@ -72,7 +72,8 @@ fn main() {
         .unwrap_or_else(|| vec![10_000, 100_000, 1_000_000]);
     let runs = std::env::var("REGULARS_BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3usize).max(1);
     // The app is launched on one shop only (REGULARS_BENCH_APP_AT, default 100,000 customers).
-    let app_at: usize = std::env::var("REGULARS_BENCH_APP_AT").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    // The sizes the app is launched at (a list: "100000,1000000").
+    let app_at: Vec<usize> = std::env::var("REGULARS_BENCH_APP_AT").ok().map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect()).unwrap_or_else(|| vec![100_000, 1_000_000]);
     let keep = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
     std::fs::create_dir_all(&keep).expect("target/bench");
     let mut bench = Bench { runs, only: env_list("REGULARS_BENCH_ONLY").unwrap_or_default(), dir: keep, lines: Vec::new(), notes: String::new() };
@@ -101,7 +102,7 @@ fn main() {
         if bench.wants("followups") {
             follow_ups(&mut bench, n, &db);
         }
-        if bench.wants("app") && n == app_at {
+        if bench.wants("app") && app_at.contains(&n) {
             app_launch(&mut bench, n, &db);
         }
     }
@@ -700,16 +701,22 @@ fn app_launch(bench: &mut Bench, n: usize, db: &Path) {
     let list = |key: &str| figures[key].as_array().map(|a| a.iter().filter_map(|v| v.as_f64()).collect::<Vec<_>>()).unwrap_or_default();
     let (launch, rss, private, private_peak, web) =
         (list("list_seconds"), list("app_peak_bytes"), list("app_private_bytes"), list("app_private_peak_bytes"), list("webview_rss_bytes"));
+    let web_own = list("webview_private_bytes");
     if launch.is_empty() {
         eprintln!("  app: the launch test did not report ({status:?})");
         return;
     }
     let launch = Stats::new(Unit::Seconds, launch);
-    let goal = n == 100_000;
-    let met = goal.then(|| launch.median() < 1.0);
-    bench.push(Line { section, what: "launch to an interactive customer list".into(), size: Some(n), ours: launch, peer: Peer::None, goal: if goal { "under 1 s".into() } else { String::new() }, met });
-    let under_150 = |s: &Stats| goal.then(|| s.median() < 150.0 * (1 << 20) as f64);
-    let goal_text = || if goal { "under 150 MB".to_string() } else { String::new() };
+    // The goals: at 100,000 customers a list within a second and each process's own memory under
+    // 150 MB (in every run: the slowest and largest run is held to it); at a million, within 2 s
+    // and the app's own memory under 1 GB.
+    let (goal, big) = (n == 100_000, n == 1_000_000);
+    let met = (goal || big).then(|| launch.max() < if big { 2.0 } else { 1.0 });
+    let launch_goal = if goal { "under 1 s".into() } else if big { "under 2 s".into() } else { String::new() };
+    bench.push(Line { section, what: "launch to an interactive customer list".into(), size: Some(n), ours: launch, peer: Peer::None, goal: launch_goal, met });
+    let limit = if big { 1024.0 } else { 150.0 };
+    let under_150 = |s: &Stats| (goal || big).then(|| s.max() < limit * (1 << 20) as f64);
+    let goal_text = || if goal { "under 150 MB in every run".to_string() } else if big { "under 1 GB in every run".to_string() } else { String::new() };
     if !private.is_empty() {
         let own = Stats::new(Unit::Bytes, private);
         let met = under_150(&own);
@@ -745,7 +752,12 @@ fn app_launch(bench: &mut Bench, n: usize, db: &Path) {
         goal: goal_text(),
         met,
     });
+    if !web_own.is_empty() {
+        let own = Stats::new(Unit::Bytes, web_own);
+        let met = under_150(&own);
+        bench.push(Line { section, what: "memory of the web view process (WebKit): its own (heap, JavaScript, the page), settled".into(), size: Some(n), ours: own, peer: Peer::None, goal: goal_text(), met });
+    }
     if !web.is_empty() {
-        bench.push(Line { section, what: "memory of the web view process (WebKit; for information)".into(), size: Some(n), ours: Stats::new(Unit::Bytes, web), peer: Peer::None, goal: String::new(), met: None });
+        bench.push(Line { section, what: "all resident pages of the web view process (with the WebKit and system libraries it maps from disk)".into(), size: Some(n), ours: Stats::new(Unit::Bytes, web), peer: Peer::None, goal: String::new(), met: None });
     }
 }

@@ -27,6 +27,10 @@ impl Stats {
     pub fn at(&self, q: f64) -> f64 {
         self.values[((self.values.len() as f64 - 1.0) * q).round() as usize]
     }
+    /// The largest run (a goal held in every run is held by it).
+    pub fn max(&self) -> f64 {
+        self.values.last().copied().unwrap_or(f64::NAN)
+    }
     pub fn median(&self) -> f64 {
         let v = &self.values;
         let mid = v.len() / 2;

@@ -87,12 +87,12 @@ pub(crate) enum Merge {
     Plain,
     Reply,
     CheckIn,
-    Thank { influencer: bool },
+    Thank,
     Invite,
     Recognize,
     WinBack,
-    Welcome { first: DateTime<Utc> },
-    Birthday { next: NaiveDate },
+    Welcome,
+    Birthday,
 }
 
 /// A suggestion before its words: small, since a chain has hundreds of thousands.
@@ -103,11 +103,12 @@ pub(crate) struct Cand {
     pub channel: Option<Channel>,
     /// When it is due, in unix seconds; `NOW` for whenever it is asked.
     pub due: i64,
-    pub touchpoint: Option<TouchpointId>,
+    /// The message it is about (0: none; held small, as is the rest).
+    pub message: TouchpointId,
     /// The day its reason's key names: a win-back's last purchase, a birthday's date.
     pub day: Option<NaiveDate>,
-    /// Snoozed by the owner until then (unix seconds).
-    pub snoozed_until: Option<i64>,
+    /// Snoozed by the owner until then (unix seconds; 0: not snoozed).
+    pub snoozed: i64,
     pub merge: Merge,
 }
 
@@ -115,6 +116,14 @@ pub(crate) struct Cand {
 const NOW: i64 = i64::MIN;
 
 impl Cand {
+    pub fn touchpoint(&self) -> Option<TouchpointId> {
+        (self.message != 0).then_some(self.message)
+    }
+
+    fn snoozed_until(&self) -> Option<i64> {
+        (self.snoozed != 0).then_some(self.snoozed)
+    }
+
     /// When it is due, as of `now` (for those due whenever asked).
     pub fn due_at(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         if self.due == NOW {
@@ -127,7 +136,7 @@ impl Cand {
     /// The reason it exists: the same reason keeps the same stored suggestion and id.
     pub fn key(&self, customer: Option<CustomerId>) -> String {
         let c = customer.unwrap_or_default();
-        let t = self.touchpoint.unwrap_or_default();
+        let t = self.message;
         match self.kind {
             Kind::Reply => format!("reply:t{t}"),
             Kind::CheckIn => format!("check_in:t{t}"),
@@ -224,6 +233,14 @@ impl Rows {
         self.waits.is_empty() && self.complaints.is_empty() && self.praise.is_empty() && self.negatives.is_empty() && self.marketed.is_none()
     }
 
+    /// Holds its rows in no more room than they take.
+    fn shrink(&mut self) {
+        self.waits.shrink_to_fit();
+        self.complaints.shrink_to_fit();
+        self.praise.shrink_to_fit();
+        self.negatives.shrink_to_fit();
+    }
+
     /// Lets go of what no window can hold any more as of `now` (time only moves on).
     fn prune(&mut self, now: i64, cap_days: i64) {
         self.complaints.retain(|c| c.2 >= now - CHECK_IN_UNTIL_DAYS * DAY);
@@ -233,20 +250,34 @@ impl Rows {
     }
 }
 
-/// One customer's part of the board.
+/// One customer's part of the board. Held small (a chain has a part for most customers): rows
+/// only for those who have any, candidates in a slice of their exact length.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Part {
-    rows: Rows,
-    cands: Vec<Cand>,
+    rows: Option<Box<Rows>>,
+    cands: Box<[Cand]>,
     /// Whether a complaint or question of theirs waits for an answer (nobody waiting is sold to).
     waiting: bool,
-    /// An advocate who is no detractor: their positive messages and name (a rally names the first).
-    advocate: Option<(u32, Box<str>)>,
+    /// An advocate who is no detractor: their positive messages (a rally names the first; kept in
+    /// `Board::advocates`, not with the part).
+    advocate: Option<u32>,
 }
+
+/// The rows of a part that has none.
+static NO_ROWS: Rows = Rows { waits: Vec::new(), complaints: Vec::new(), praise: Vec::new(), negatives: Vec::new(), marketed: None };
 
 impl Part {
     fn is_empty(&self) -> bool {
-        self.rows.is_empty() && self.cands.is_empty() && self.advocate.is_none()
+        self.rows().is_empty() && self.cands.is_empty()
+    }
+
+    fn rows(&self) -> &Rows {
+        self.rows.as_deref().unwrap_or(&NO_ROWS)
+    }
+
+    fn set_rows(&mut self, mut rows: Rows) {
+        rows.shrink();
+        self.rows = (!rows.is_empty()).then(|| Box::new(rows));
     }
 }
 
@@ -263,7 +294,11 @@ pub(crate) struct Board {
     /// may change their part.
     ids: Vec<CustomerId>,
     until: Vec<i64>,
+    /// The parts of customers with rows; their candidates are in `cands`.
     parts: HashMap<CustomerId, Part>,
+    /// Every customer's candidates, in customer order (a part of its own for each customer with
+    /// one held three times their room).
+    cands: Vec<(CustomerId, Cand)>,
     /// Messages nobody is linked to: waiting, or negative with topics.
     loose: HashMap<TouchpointId, Rows>,
     topics: Vec<Box<str>>,
@@ -281,7 +316,8 @@ pub(crate) struct Board {
     snoozed: HashSet<CustomerId>,
     marketed: HashSet<CustomerId>,
     /// Advocates who are no detractors, most positive first.
-    advocates: std::collections::BTreeSet<(std::cmp::Reverse<u32>, Box<str>, CustomerId)>,
+    advocates: std::collections::BTreeSet<(std::cmp::Reverse<u32>, CustomerId)>,
+    advocate_of: HashMap<CustomerId, u32>,
 }
 
 /// A candidate's place in the list: priority first, then due (`NOW` for whenever asked), then the
@@ -294,7 +330,7 @@ const MARKETING: usize = 2;
 const MARKETING_NOW: usize = 3;
 
 fn key(c: &Cand, customer: Option<CustomerId>) -> Key {
-    (std::cmp::Reverse(c.priority), c.due, c.kind, customer.unwrap_or_default(), c.touchpoint.unwrap_or_default(), c.day)
+    (std::cmp::Reverse(c.priority), c.due, c.kind, customer.unwrap_or_default(), c.message, c.day)
 }
 
 /// The list's order as of `now` (unix seconds): those due whenever asked are due now.
@@ -380,6 +416,7 @@ impl Board {
             ids: shop.customers.iter().map(|(b, _)| b.id).collect(),
             until: vec![i64::MAX; shop.customers.len()],
             parts: HashMap::new(),
+            cands: Vec::new(),
             loose: HashMap::new(),
             topics: Vec::new(),
             topic_ids: HashMap::new(),
@@ -389,6 +426,7 @@ impl Board {
             snoozed: HashSet::new(),
             marketed: HashSet::new(),
             advocates: std::collections::BTreeSet::new(),
+            advocate_of: HashMap::new(),
         };
         board.sort_in(read);
         // Everyone, in order; then those with rows who are no customer (any more).
@@ -396,26 +434,30 @@ impl Board {
         let moments = shop.moments();
         let mut keys: [Vec<Key>; 4] = Default::default();
         let mut advocates = Vec::new();
-        board.parts.reserve(shop.customers.len() / 2);
         for (i, (b, insight)) in shop.customers.iter().enumerate() {
             let mut part = board.parts.remove(&b.id).unwrap_or_default();
             board.until[i] = make_part(&mut part, b, insight, shop.in_store.contains(&b.id), moments[i], &settled, now);
-            settle_waits(&mut part.rows.waits, &settled);
-            board.waits.extend(part.rows.waits.iter().map(|w| (w.id, *w)));
+            if let Some(rows) = part.rows.as_mut() {
+                settle_waits(&mut rows.waits, &settled);
+                board.waits.extend(rows.waits.iter().map(|w| (w.id, *w)));
+            }
             for c in &part.cands {
                 keys[rank_of(c)].push(key(c, Some(b.id)));
             }
-            if part.cands.iter().any(|c| c.snoozed_until.is_some()) {
+            if part.cands.iter().any(|c| c.snoozed != 0) {
                 board.snoozed.insert(b.id);
             }
-            if let Some((positive, name)) = &part.advocate {
-                advocates.push((std::cmp::Reverse(*positive), name.clone(), b.id));
+            if let Some(positive) = part.advocate {
+                advocates.push((std::cmp::Reverse(positive), b.id));
             }
+            board.cands.extend(std::mem::take(&mut part.cands).iter().map(|c| (b.id, *c)));
             if !part.is_empty() {
                 board.parts.insert(b.id, part);
             }
         }
+        board.cands.shrink_to_fit();
         board.ranks = keys.map(std::collections::BTreeSet::from_iter);
+        board.advocate_of = advocates.iter().map(|a| (a.1, a.0 .0)).collect();
         board.advocates = advocates.into_iter().collect();
         let gone: Vec<CustomerId> = board.parts.keys().copied().filter(|id| shop.position(*id).is_none()).collect();
         board.make(shop, &gone, &settled, now);
@@ -470,7 +512,7 @@ impl Board {
             match o {
                 Owner::Customer(c) => {
                     let mut part = self.take(c);
-                    part.rows = rows;
+                    part.set_rows(rows);
                     self.put(c, part);
                 }
                 Owner::Message(m) => {
@@ -483,38 +525,62 @@ impl Board {
 
     /// Takes a customer's part out of the board (and out of its ranks and gathered rows).
     fn take(&mut self, id: CustomerId) -> Part {
-        let part = self.parts.remove(&id).unwrap_or_default();
-        self.ungather(&part.rows);
+        let mut part = self.parts.remove(&id).unwrap_or_default();
+        let range = self.cand_range(id);
+        part.cands = self.cands.drain(range).map(|(_, c)| c).collect();
+        self.ungather(part.rows());
         for c in &part.cands {
             self.ranks[rank_of(c)].remove(&key(c, Some(id)));
         }
         self.snoozed.remove(&id);
         self.marketed.remove(&id);
-        if let Some((positive, name)) = &part.advocate {
-            self.advocates.remove(&(std::cmp::Reverse(*positive), name.clone(), id));
+        if let Some(positive) = self.advocate_of.remove(&id) {
+            self.advocates.remove(&(std::cmp::Reverse(positive), id));
         }
         part
     }
 
-    /// Puts a customer's part into the board (kept only if it holds something).
+    /// Puts a customer's part into the board (kept only if it holds rows or candidates).
     fn put(&mut self, id: CustomerId, part: Part) {
+        if let Some(positive) = part.advocate {
+            self.advocates.insert((std::cmp::Reverse(positive), id));
+            self.advocate_of.insert(id, positive);
+        }
         if part.is_empty() {
             return;
         }
-        if let Some((positive, name)) = &part.advocate {
-            self.advocates.insert((std::cmp::Reverse(*positive), name.clone(), id));
-        }
-        self.gather(&part.rows);
+        self.gather(part.rows());
         for c in &part.cands {
             self.ranks[rank_of(c)].insert(key(c, Some(id)));
         }
-        if part.cands.iter().any(|c| c.snoozed_until.is_some()) {
+        if part.cands.iter().any(|c| c.snoozed != 0) {
             self.snoozed.insert(id);
         }
-        if part.rows.marketed.is_some() {
+        if part.rows().marketed.is_some() {
             self.marketed.insert(id);
         }
-        self.parts.insert(id, part);
+        // Into the customers' candidates in their place, with a little room to spare when it grows
+        // (doubling would hold twice a chain's candidates for one more).
+        let at = self.cands.partition_point(|(c, _)| *c < id);
+        if self.cands.len() + part.cands.len() > self.cands.capacity() {
+            self.cands.reserve_exact(part.cands.len() + self.cands.len() / 16);
+        }
+        self.cands.splice(at..at, part.cands.iter().map(|c| (id, *c)));
+        let part = Part { cands: Box::default(), ..part };
+        if !part.is_empty() {
+            self.parts.insert(id, part);
+        }
+    }
+
+    /// Where a customer's candidates are in `cands`.
+    fn cand_range(&self, id: CustomerId) -> std::ops::Range<usize> {
+        let from = self.cands.partition_point(|(c, _)| *c < id);
+        from..from + self.cands[from..].partition_point(|(c, _)| *c == id)
+    }
+
+    /// A customer's candidates.
+    fn cands_of(&self, id: CustomerId) -> impl Iterator<Item = &Cand> {
+        self.cands[self.cand_range(id)].iter().map(|(_, c)| c)
     }
 
     fn take_loose(&mut self, m: TouchpointId) -> Rows {
@@ -562,7 +628,9 @@ impl Board {
                 _ => {}
             }
             let mut part = self.take(id);
-            part.rows.prune(now.timestamp(), self.cap_days);
+            if let Some(rows) = part.rows.as_mut() {
+                rows.prune(now.timestamp(), self.cap_days);
+            }
             let until = match found {
                 Some(i) => {
                     let (b, insight) = &shop.customers[i];
@@ -570,13 +638,15 @@ impl Board {
                     Some(until)
                 }
                 None => {
-                    part.cands.clear();
+                    part.cands = Box::default();
                     part.waiting = false;
                     part.advocate = None;
                     None
                 }
             };
-            settle_waits(&mut part.rows.waits, settled);
+            if let Some(rows) = part.rows.as_mut() {
+                settle_waits(&mut rows.waits, settled);
+            }
             if let (Some(until), Ok(k)) = (until, self.ids.binary_search(&id)) {
                 self.until[k] = until;
             }
@@ -610,7 +680,7 @@ impl Board {
         if !customers.is_empty() || !messages.is_empty() {
             for &id in &customers {
                 let mut part = self.take(id);
-                part.rows = Rows::default();
+                part.rows = None;
                 self.put(id, part);
             }
             for &m in &messages {
@@ -640,12 +710,12 @@ impl Board {
             let mut keys = Vec::new();
             for id in &who {
                 if let Some((b, i)) = shop.get(*id) {
-                    let mut part = Part { rows: self.parts.get(id).map(|p| p.rows.clone()).unwrap_or_default(), ..Part::default() };
+                    let mut part = Part { rows: self.parts.get(id).and_then(|p| p.rows.clone()), ..Part::default() };
                     let _ = make_part(&mut part, b, i, shop.in_store.contains(id), i64::MAX, &Settled::default(), now);
                     keys.extend(part.cands.iter().map(|c| c.key(Some(*id))));
                 }
                 if let Some(part) = self.parts.get(id) {
-                    keys.extend(part.rows.waits.iter().map(|w| format!("reply:t{}", w.id)));
+                    keys.extend(part.rows().waits.iter().map(|w| format!("reply:t{}", w.id)));
                 }
             }
             keys.extend(messages.iter().map(|m| format!("reply:t{m}")));
@@ -694,18 +764,19 @@ fn make_part(part: &mut Part, b: &BaseRow, i: &Insight, in_store: bool, insight_
         }
     };
     let mut out: Vec<Cand> = Vec::new();
-    let cand = |kind, priority: u32, channel, due, touchpoint, day, merge| Cand {
+    let cand = |kind, priority: u32, channel, due, touchpoint: Option<TouchpointId>, day, merge| Cand {
         kind,
         priority: priority.min(100) as u8,
         channel,
         due,
-        touchpoint,
+        message: touchpoint.unwrap_or_default(),
         day,
-        snoozed_until: None,
+        snoozed: 0,
         merge,
     };
     // Check in on complaints answered three to fourteen days ago, nothing said since.
-    for &(id, channel, replied) in &part.rows.complaints {
+    let rows = part.rows.as_deref().unwrap_or(&NO_ROWS);
+    for &(id, channel, replied) in &rows.complaints {
         let (from, to) = (replied + CHECK_IN_AFTER_DAYS * DAY, replied + CHECK_IN_UNTIL_DAYS * DAY);
         soonest(from);
         soonest(to + 1);
@@ -714,12 +785,12 @@ fn make_part(part: &mut Part, b: &BaseRow, i: &Insight, in_store: bool, insight_
         }
     }
     // Thank for their newest praise of the last fortnight.
-    if let Some(&(id, channel, at)) = part.rows.praise.iter().rev().find(|p| p.2 >= t - THANK_WITHIN_DAYS * DAY) {
+    if let Some(&(id, channel, at)) = rows.praise.iter().rev().find(|p| p.2 >= t - THANK_WITHIN_DAYS * DAY) {
         soonest(at + THANK_WITHIN_DAYS * DAY + 1);
         let influencer = i.labels.contains(&Label::Influencer);
-        out.push(cand(Kind::Thank, if influencer { 60 } else { 55 }, channel, at + DAY, Some(id), None, Merge::Thank { influencer }));
+        out.push(cand(Kind::Thank, if influencer { 60 } else { 55 }, channel, at + DAY, Some(id), None, Merge::Thank));
     }
-    part.advocate = (i.labels.contains(&Label::Advocate) && !i.labels.contains(&Label::Detractor)).then(|| (i.activity.positive, b.display_name.clone()));
+    part.advocate = (i.labels.contains(&Label::Advocate) && !i.labels.contains(&Label::Detractor)).then_some(i.activity.positive);
     if i.labels.contains(&Label::Advocate) {
         out.push(cand(Kind::InviteAdvocate, 50, None, NOW, None, None, Merge::Invite));
     }
@@ -735,7 +806,7 @@ fn make_part(part: &mut Part, b: &BaseRow, i: &Insight, in_store: bool, insight_
         soonest(to.timestamp());
         let days = (now - first).num_days();
         if (WELCOME_AFTER_DAYS..=WELCOME_UNTIL_DAYS).contains(&days) && i.value.orders <= 1 {
-            out.push(cand(Kind::Welcome, 45, None, from.timestamp(), None, None, Merge::Welcome { first }));
+            out.push(cand(Kind::Welcome, 45, None, from.timestamp(), None, None, Merge::Welcome));
         }
     }
     if let Some(next) = b.birthday.and_then(|d| next_birthday(d, today)) {
@@ -745,12 +816,12 @@ fn make_part(part: &mut Part, b: &BaseRow, i: &Insight, in_store: bool, insight_
         soonest(if days <= BIRTHDAY_AHEAD_DAYS + 1 { midnight(today + Duration::days(1)) } else { midnight(next - Duration::days(BIRTHDAY_AHEAD_DAYS)) });
         if days <= BIRTHDAY_AHEAD_DAYS {
             let due = next.and_hms_opt(9, 0, 0).map_or(t, |d| d.and_utc().timestamp());
-            out.push(cand(Kind::Birthday, 40 + (BIRTHDAY_AHEAD_DAYS - days) as u32, None, due, None, Some(next), Merge::Birthday { next }));
+            out.push(cand(Kind::Birthday, 40 + (BIRTHDAY_AHEAD_DAYS - days) as u32, None, due, None, Some(next), Merge::Birthday));
         }
     }
     // Marketing: only on a channel they agreed to, and not to someone whose complaint or question
     // waits (the cap on how often is checked when ranking: it passes with time).
-    part.waiting = part.rows.waits.iter().any(|w| matches!(w.class, Priority::Complaint | Priority::Question));
+    part.waiting = rows.waits.iter().any(|w| matches!(w.class, Priority::Complaint | Priority::Question));
     let channel = marketing_channel(b, in_store);
     out.retain_mut(|c| {
         if !c.kind.is_marketing() {
@@ -772,13 +843,13 @@ fn make_part(part: &mut Part, b: &BaseRow, i: &Insight, in_store: bool, insight_
         out.retain_mut(|c| match settled.get(&c.key(Some(b.id))) {
             Some((SuggestionStatus::Done | SuggestionStatus::Dismissed, _)) => false,
             Some((SuggestionStatus::Snoozed, until)) => {
-                c.snoozed_until = *until;
+                c.snoozed = until.unwrap_or_default();
                 true
             }
             _ => true,
         });
     }
-    part.cands = out;
+    part.cands = out.into_boxed_slice();
     until
 }
 
@@ -803,12 +874,12 @@ pub(crate) struct Ranked {
 impl Board {
     /// The candidate behind a key (one of a customer's own).
     fn cand(&self, k: &Key) -> Option<&Cand> {
-        self.parts.get(&k.3)?.cands.iter().find(|c| c.kind == k.2 && c.touchpoint.unwrap_or_default() == k.4 && c.day == k.5)
+        self.cands_of(k.3).find(|c| c.kind == k.2 && c.message == k.4 && c.day == k.5)
     }
 
     /// Whether a customer was sent marketing within the cap, as of `now`.
     fn marketed_now(&self, id: CustomerId, now: i64) -> bool {
-        self.marketed.contains(&id) && self.parts.get(&id).and_then(|p| p.rows.marketed).is_some_and(|m| m + self.cap_days * DAY >= now)
+        self.marketed.contains(&id) && self.parts.get(&id).and_then(|p| p.rows().marketed).is_some_and(|m| m + self.cap_days * DAY >= now)
     }
 
     /// The first `keep` suggestions as of `now` (that the board was brought up to), most important
@@ -818,7 +889,7 @@ impl Board {
     // One piece: the ranking's stages in order (replies by the inbox's order, the rest, the rally, the marketing budget, the first ones), each a loop of a few lines.
     pub fn rank(&self, store: &Store, now: DateTime<Utc>, budget: usize, keep: usize) -> Result<Ranked> {
         let t = now.timestamp();
-        let visible = |c: &Cand| c.snoozed_until.is_none_or(|until| until <= t);
+        let visible = |c: &Cand| c.snoozed_until().is_none_or(|until| until <= t);
         // Replies, in the inbox's order: the first thirty ranked from 100 down, the rest at 70.
         let targets = listening::reply_targets(store)?;
         let mut waits: Vec<(Priority, (bool, f64), i64, TouchpointId, &Wait)> = self
@@ -844,7 +915,7 @@ impl Board {
             .map(|(k, (_, _, _, _, w))| {
                 let priority = 100u32.saturating_sub(k.min(REPLIES_RANKED) as u32).max(70);
                 let due = listening::standing(w.kind, w.at, w.reach, w.spend_cents, &targets, now).due_at.timestamp();
-                let c = Cand { kind: Kind::Reply, priority: priority as u8, channel: Some(w.channel), due, touchpoint: Some(w.id), day: None, snoozed_until: w.snoozed_until, merge: Merge::Reply };
+                let c = Cand { kind: Kind::Reply, priority: priority as u8, channel: Some(w.channel), due, message: w.id, day: None, snoozed: w.snoozed_until.unwrap_or_default(), merge: Merge::Reply };
                 (key(&c, w.customer), c, w.customer)
             })
             .filter(|r| visible(&r.1))
@@ -866,7 +937,7 @@ impl Board {
                 }
             }
         }
-        let hidden_service = self.snoozed.iter().filter_map(|id| self.parts.get(id)).flat_map(|p| &p.cands).filter(|c| !c.kind.is_marketing() && !visible(c)).count();
+        let hidden_service = self.snoozed.iter().flat_map(|id| self.cands_of(*id)).filter(|c| !c.kind.is_marketing() && !visible(c)).count();
         let service_total = replies_visible + service.iter().filter(|s| s.1.cand.kind == Kind::Rally).count() + self.ranks[SERVICE].len() + self.ranks[SERVICE_NOW].len() - hidden_service;
         // A day's marketing is a day's work: one offer a customer, the first `budget` of them, in
         // the list's order; the rest wait for the days after.
@@ -890,15 +961,14 @@ impl Board {
             }
         }
         // Offers that count: all, less those of customers sent marketing lately and those snoozed.
-        let offers = |id: CustomerId| self.parts.get(&id).map_or(0, |p| p.cands.iter().filter(|c| c.kind.is_marketing() && visible(c)).count());
+        let offers = |id: CustomerId| self.cands_of(id).filter(|c| c.kind.is_marketing() && visible(c)).count();
         let all_offers = self.ranks[MARKETING].len() + self.ranks[MARKETING_NOW].len();
-        let marketed: usize = self.marketed.iter().filter(|id| self.marketed_now(**id, t)).map(|id| self.parts.get(id).map_or(0, |p| p.cands.iter().filter(|c| c.kind.is_marketing()).count())).sum();
+        let marketed: usize = self.marketed.iter().filter(|id| self.marketed_now(**id, t)).map(|id| self.cands_of(*id).filter(|c| c.kind.is_marketing()).count()).sum();
         let snoozed_offers: usize = self
             .snoozed
             .iter()
             .filter(|id| !self.marketed_now(**id, t))
-            .filter_map(|id| self.parts.get(id))
-            .flat_map(|p| &p.cands)
+            .flat_map(|id| self.cands_of(*id))
             .filter(|c| c.kind.is_marketing() && !visible(c))
             .count();
         let later = all_offers - marketed - snoozed_offers - chosen.iter().map(|c| offers(c.1.customer.unwrap_or_default())).sum::<usize>();
@@ -934,7 +1004,19 @@ impl Board {
             return Ok(Vec::new());
         }
         topics.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        let names: Vec<&str> = self.advocates.iter().take(3).map(|a| &*a.1).collect();
+        // The three most positive advocates, by name among equals (names looked up for those
+        // that can be among them only).
+        let mut first: Vec<(std::cmp::Reverse<u32>, CustomerId)> = Vec::new();
+        for a in &self.advocates {
+            if first.len() >= 3 && first[2].0 != a.0 {
+                break;
+            }
+            first.push(*a);
+        }
+        let named = store.db().display_names(&first.iter().map(|a| a.1).collect::<Vec<_>>())?;
+        let mut first: Vec<(std::cmp::Reverse<u32>, &str)> = first.iter().filter_map(|a| Some((a.0, named.get(&a.1)?.as_str()))).collect();
+        first.sort();
+        let names: Vec<&str> = first.iter().take(3).map(|a| a.1).collect();
         let keys: Vec<String> = topics.iter().map(|(topic, _, _)| format!("rally:{topic}:{}", now.format("%G-W%V"))).collect();
         let settled = store.db().suggestions_with_keys(&keys)?;
         let mut out = Vec::new();
@@ -957,7 +1039,7 @@ impl Board {
             };
             let why = format!("{n} negative messages about {topic} in the last 7 days, against about {weekly_before:.1} a week before");
             let draft = format!("Several customers are unhappy about {topic} this week. Answer each of them first, then say in public what you are doing about it. {ask}");
-            let cand = Cand { kind: Kind::Rally, priority: 88, channel: None, due: NOW, touchpoint: None, day: None, snoozed_until, merge: Merge::Plain };
+            let cand = Cand { kind: Kind::Rally, priority: 88, channel: None, due: NOW, message: 0, day: None, snoozed: snoozed_until.unwrap_or_default(), merge: Merge::Plain };
             out.push(Picked { cand, customer: None, rally: Some((key, why, draft)) });
         }
         Ok(out)
@@ -1112,9 +1194,9 @@ mod tests {
     /// sorted whole, the budget walked from the top. What `Board::rank` must equal.
     fn rank_plainly(board: &Board, store: &Store, now: DateTime<Utc>, budget: usize, keep: usize) -> Ranked {
         let t = now.timestamp();
-        let visible = |c: &Cand| c.snoozed_until.is_none_or(|until| until <= t);
+        let visible = |c: &Cand| c.snoozed_until().is_none_or(|until| until <= t);
         let targets = listening::reply_targets(store).unwrap();
-        let mut waits: Vec<&Wait> = board.parts.values().flat_map(|p| &p.rows.waits).chain(board.loose.values().flat_map(|r| &r.waits)).collect();
+        let mut waits: Vec<&Wait> = board.parts.values().flat_map(|p| &p.rows().waits).chain(board.loose.values().flat_map(|r| &r.waits)).collect();
         let place = |w: &Wait| {
             let s = listening::standing(w.kind, w.at, w.reach, w.spend_cents, &targets, now);
             (w.class, s.order.0, s.order.1, w.at, w.id, s.due_at.timestamp())
@@ -1125,15 +1207,15 @@ mod tests {
         });
         let mut all: Vec<(Key, Picked)> = Vec::new();
         for (i, w) in waits.iter().enumerate() {
-            let c = Cand { kind: Kind::Reply, priority: 100u32.saturating_sub(i as u32).max(70) as u8, channel: Some(w.channel), due: place(w).5, touchpoint: Some(w.id), day: None, snoozed_until: w.snoozed_until, merge: Merge::Reply };
+            let c = Cand { kind: Kind::Reply, priority: 100u32.saturating_sub(i as u32).max(70) as u8, channel: Some(w.channel), due: place(w).5, message: w.id, day: None, snoozed: w.snoozed_until.unwrap_or_default(), merge: Merge::Reply };
             if !w.hidden && visible(&c) {
                 all.push((key(&c, w.customer), Picked { cand: c, customer: w.customer, rally: None }));
             }
         }
-        for (&id, part) in &board.parts {
-            let marketed = part.rows.marketed.is_some_and(|m| m + board.cap_days * DAY >= t);
-            for c in part.cands.iter().filter(|c| visible(c) && !(c.kind.is_marketing() && marketed)) {
-                all.push((at(key(c, Some(id)), t), Picked { cand: *c, customer: Some(id), rally: None }));
+        for &(id, c) in &board.cands {
+            let marketed = board.parts.get(&id).is_some_and(|p| p.rows().marketed.is_some_and(|m| m + board.cap_days * DAY >= t));
+            if visible(&c) && !(c.kind.is_marketing() && marketed) {
+                all.push((at(key(&c, Some(id)), t), Picked { cand: c, customer: Some(id), rally: None }));
             }
         }
         all.extend(board.rallies(store, now).unwrap().into_iter().map(|p| (at(key(&p.cand, None), t), p)));

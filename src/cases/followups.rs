@@ -240,7 +240,7 @@ fn compute_all(store: &mut Store, now: DateTime<Utc>, keep: usize) -> Result<All
             due: c.due_at(now),
             why,
             draft,
-            touchpoint_id: c.touchpoint,
+            touchpoint_id: c.touchpoint(),
             marketing: c.kind.is_marketing(),
             address: None,
         });
@@ -284,7 +284,7 @@ fn fill_merge_fields(
     list: &mut [Suggestion],
     merges: &[Option<Merge>],
 ) -> Result<()> {
-    let looks_up = |m: &Option<Merge>| matches!(m, Some(Merge::Invite | Merge::WinBack | Merge::Welcome { .. }));
+    let looks_up = |m: &Option<Merge>| matches!(m, Some(Merge::Invite | Merge::WinBack | Merge::Welcome));
     let wanted: Vec<CustomerId> = list.iter().zip(merges).filter(|(_, m)| looks_up(m)).filter_map(|(c, _)| c.customer_id).collect();
     let (items, praise) = if wanted.is_empty() {
         (HashMap::new(), HashMap::new())
@@ -296,7 +296,7 @@ fn fill_merge_fields(
     // The messages answered, checked on and thanked for.
     let answered: Vec<TouchpointId> = list.iter().zip(merges).filter(|(_, m)| **m == Some(Merge::Reply)).filter_map(|(c, _)| c.touchpoint_id).collect();
     let inbox = listening::items(store, &answered, now)?;
-    let quoted: Vec<TouchpointId> = list.iter().zip(merges).filter(|(_, m)| matches!(m, Some(Merge::CheckIn | Merge::Thank { .. }))).filter_map(|(c, _)| c.touchpoint_id).collect();
+    let quoted: Vec<TouchpointId> = list.iter().zip(merges).filter(|(_, m)| matches!(m, Some(Merge::CheckIn | Merge::Thank))).filter_map(|(c, _)| c.touchpoint_id).collect();
     let said = if quoted.is_empty() { HashMap::new() } else { store.db().said(&quoted)? };
     for (c, merge) in list.iter_mut().zip(merges) {
         let Some(merge) = *merge else { continue };
@@ -336,8 +336,9 @@ fn fill_merge_fields(
                 );
                 c.draft = format!("Hi {name}, just checking in: is everything sorted with {about} now? If not, tell me and I'll make it right.");
             }
-            Merge::Thank { influencer } => {
+            Merge::Thank => {
                 let Some(s) = c.touchpoint_id.and_then(|t| said.get(&t)) else { continue };
+                let influencer = i.labels.contains(&Label::Influencer);
                 let stars = s.rating.map(|r| format!(", {r} stars")).unwrap_or_default();
                 let reach = if influencer { format!("; {} followers", formats.number(i.activity.max_reach)) } else { String::new() };
                 c.why = format!("Positive {} on {channel_words} {}{stars}: {}{reach}", s.kind, ago(now, s.at), quote(&s.text));
@@ -347,7 +348,8 @@ fn fill_merge_fields(
                 c.why = reason(Label::SuperUser, "helps other customers");
                 c.draft = format!("Hi {name}, thank you for helping other customers with their questions. It means a lot to us, and to them.");
             }
-            Merge::Birthday { next } => {
+            Merge::Birthday => {
+                let Some(next) = b.birthday.and_then(|born| board::next_birthday(born, now.date_naive())) else { continue };
                 let when = match (next - now.date_naive()).num_days() {
                     0 => "today".to_string(),
                     1 => "tomorrow".to_string(),
@@ -378,7 +380,8 @@ fn fill_merge_fields(
                     _ => format!("Hi {name}, we've missed you! Pop in this week and take 10% off anything you like."),
                 };
             }
-            Merge::Welcome { first } => {
+            Merge::Welcome => {
+                let Some(first) = b.first_purchase else { continue };
                 let bought = item.map(|i| Bought::of(i));
                 c.why = format!("First purchase {}{}", ago(now, first), item.map(|i| format!(": {i}")).unwrap_or_default());
                 let ask = match bought {

@@ -835,6 +835,8 @@ fn labels(b: &BaseRow, v: &Value, a: &Activity, usual: Option<f64>, shop_interva
         }
     }
     labels.sort();
+    // Held exactly (a chain keeps every customer's; a vector grown by pushes keeps room for four).
+    reasons.shrink_to_fit();
     (labels, reasons)
 }
 
