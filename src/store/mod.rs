@@ -710,7 +710,7 @@ fn parse_date(text: Option<String>) -> Option<NaiveDate> {
 const TAG_SEPARATOR: char = '\u{1f}';
 
 /// Page cache sizes, in KiB.
-const EVERYDAY_CACHE_KB: i64 = 16 * 1024;
+const EVERYDAY_CACHE_KB: i64 = 8 * 1024;
 const BULK_CACHE_KB: i64 = 64 * 1024;
 
 /// Runs `f` with the values of a customer's own row, numbered as the INSERT and UPDATE statements
