@@ -9,9 +9,9 @@ use regulars::sentiment::{self, evaluation, Label};
 
 /// (set, Pearson r floor, weighted F1 floor, VADER's Pearson r, VADER's weighted F1)
 const FLOORS: &[(&str, f64, f64, f64, f64)] = &[
-    ("tweets", 0.879, 0.878, 0.872, 0.877),
-    ("movie_reviews", 0.490, 0.626, 0.427, 0.580),
-    ("news_editorials", 0.523, 0.562, 0.503, 0.548),
+    ("tweets", 0.880, 0.878, 0.872, 0.877),
+    ("movie_reviews", 0.490, 0.627, 0.427, 0.580),
+    ("news_editorials", 0.524, 0.562, 0.503, 0.548),
 ];
 
 #[test]
@@ -69,7 +69,7 @@ const VADER_ON_PRODUCT_REVIEWS: [(&str, f64, f64); 3] = [("whole", 0.590, 0.608)
 
 /// Product reviews (`tests/data/sentiment/heldout/`): on the whole set at least 0.05 above VADER's
 /// weighted F1 and 0.03 above its Pearson r; on the half never read, 0.03 above its Pearson r and
-/// above its weighted F1 (0.039 above when written, short of 0.05), each no lower than when written.
+/// above its weighted F1 (0.048 above when written, short of 0.05), each no lower than when written.
 #[test]
 fn product_reviews_read_better_than_vader() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/sentiment/heldout/product_reviews.tsv");
@@ -85,7 +85,7 @@ fn product_reviews_read_better_than_vader() {
     };
     let figures = [evaluation::figures(&rated, &predicted), half(1), half(0)];
     // (Pearson r, weighted F1) floors: the figures when written.
-    let floors = [(0.660, 0.658), (0.684, 0.687), (0.636, 0.630)];
+    let floors = [(0.676, 0.668), (0.702, 0.697), (0.649, 0.640)];
     for (((name, vader_r, vader_f1), f), (r_floor, f1_floor)) in VADER_ON_PRODUCT_REVIEWS.into_iter().zip(&figures).zip(floors) {
         eprintln!("product reviews, {name}: r {:.3} weighted F1 {:.3} (VADER {vader_r}, {vader_f1})", f.pearson_r, f.weighted_f1);
         assert!(f.pearson_r >= vader_r + 0.03 && f.pearson_r >= r_floor, "{name}: Pearson r {:.3}", f.pearson_r);

@@ -9,7 +9,9 @@
 //! great", "easy to use"); a product's verbs of doing its job are faults when negated ("never
 //! worked", "won't charge"); negation and intensifiers stop at the end of a clause; "but" really
 //! halves what came before it; "like" counts only as a verb of liking; questions count for three
-//! quarters and what follows "if", "hope" or "wish" for half; words only the other lexicons rate
+//! quarters and what follows "if", "hope" or "wish" for half, and the good a product is wished
+//! to have is what it lacks ("I wish the zoom were better"); "no" negates the rated word up to three
+//! words on ("no real problems"); words only the other lexicons rate
 //! count three quarters; words the lexicon lacks are tried without their endings
 //! ("disappointingly"), and stretched words are shrunk ("sooo gooood").
 //!
@@ -207,6 +209,12 @@ const PHRASES: &[(&str, f32)] = &[
     ("does the trick", 1.6), ("no regrets", 2.0), ("well worth", 2.2), ("exceeded my expectations", 2.6),
     ("exceeds expectations", 2.4), ("better than expected", 2.0), ("bang for the buck", 2.0), ("bang for your buck", 2.0),
     ("great buy", 2.4), ("good buy", 2.0), ("best purchase", 2.6), ("pleasantly surprised", 2.4),
+    ("don't buy", -2.2), ("dont buy", -2.2), ("do not buy", -2.2), ("sent mine back", -1.8), ("send mine back", -1.6),
+    ("mail it back", -1.4), ("take it back", -1.4), ("took it back", -1.4), ("keep your receipt", -1.6),
+    ("crapped out", -2.4), ("down the drain", -2.2), ("made the mistake", -2.2), ("took forever", -1.6),
+    ("takes forever", -1.6), ("buy a better", -1.4), ("get a better", -0.8), ("buy better", -1.2),
+    ("something better", -0.8), ("buy it", 1.2), ("go for it", 1.6), ("can't beat", 2.0), ("cannot beat", 2.0),
+    ("thanks for nothing", -2.0), ("can't go wrong", 2.2), ("cannot go wrong", 2.2), ("not an issue", 1.2), ("not a problem", 1.0),
 ];
 
 /// Words whose lexicon value misleads in shop talk, rated again here.
@@ -232,7 +240,9 @@ const RETAIL_WORDS: &[(&str, f32)] = &[
     ("versatile", 1.6), ("handy", 1.4), ("vivid", 1.4), ("accurate", 1.2), ("inexpensive", 0.8), ("quiet", 0.6),
     ("quick", 1.0), ("simple", 0.8), ("bulky", -1.2), ("grainy", -1.4), ("fuzzy", -1.0), ("tinny", -1.4),
     ("muffled", -1.4), ("laggy", -1.6), ("clunky", -1.6), ("cumbersome", -1.6), ("slow", -1.0), ("blurry", -1.4),
-    ("dim", -0.8), ("noisy", -1.2),
+    ("dim", -0.8), ("noisy", -1.2), ("skipping", -1.0), ("skips", -1.0), ("crapped", -2.0), ("trash", -2.2),
+    // Nouns of a product's description, not praise: "the picture quality", "it was a gift".
+    ("quality", 0.0), ("gift", 0.4), ("gifts", 0.4),
     // British spellings the lexicon lacks.
     ("favourite", 2.0), ("favourites", 1.8), ("colourful", 1.4), ("honour", 1.8), ("honoured", 2.0),
     ("pleased", 2.0), ("delighted", 2.8), ("thrilled", 2.8), ("smooth", 1.2), ("seamless", 2.0), ("hassle", -1.6),
@@ -295,6 +305,12 @@ mod flag {
     /// A verb of a product doing its job ("work", "play", "charge"): a fault when negated ("never
     /// worked", "won't charge"), whatever it says otherwise.
     pub const FUNCTION: u32 = 1 << 19;
+    /// "wish", "wished": a wish for a product is what it lacks ("I wish it had a longer battery").
+    pub const WISH: u32 = 1 << 20;
+    /// What a wish says a thing lacks: "had", "were", "came"… ("I wish it had a longer battery").
+    pub const HAD: u32 = 1 << 21;
+    /// A person after "wish": a longing ("I wish I was there") or a greeting ("wish you the best").
+    pub const PERSON: u32 = 1 << 22;
 }
 
 /// Words before "like" that make it a verb of liking: "like" is a preposition more often.
@@ -481,11 +497,14 @@ fn lexicon() -> &'static Lexicon {
             }
         };
         mark(&mut phrases.keys().filter_map(|p| p.split(' ').next()), flag::PHRASE_START);
-        mark(&mut ["if", "unless", "hope", "hoping", "wish", "wishing", "hopefully"].into_iter(), flag::UNREAL);
+        mark(&mut ["if", "unless", "hope", "hoping", "wish", "wished", "wishing", "hopefully"].into_iter(), flag::UNREAL);
         mark(&mut CONTRASTS.iter().copied(), flag::CONTRAST);
         mark(&mut OWN_VALENCE.iter().copied(), flag::OWN_VALENCE);
         mark(&mut ["like", "likes"].into_iter(), flag::LIKE);
         mark(&mut FUNCTION_VERBS.iter().copied(), flag::FUNCTION);
+        mark(&mut ["wish", "wished", "wishing"].into_iter(), flag::WISH);
+        mark(&mut ["i", "we", "you", "u", "ya", "everyone", "everybody", "all", "me", "him", "her", "us", "them"].into_iter(), flag::PERSON);
+        mark(&mut ["had", "has", "have", "were", "was", "came", "come", "could", "did", "offered", "included"].into_iter(), flag::HAD);
         mark(&mut LIKERS.iter().copied(), flag::LIKER);
         for (word, f) in [
             ("kind", flag::KIND), ("of", flag::OF), ("no", flag::NO), ("least", flag::LEAST), ("at", flag::AT_OR_VERY),
@@ -968,16 +987,23 @@ fn valences(text: &str, s: &mut Scratch) {
             start = end + 1;
         }
     }
-    // What follows "if", "hope" or "wish" in a clause is not (yet) so.
-    let mut unreal = false;
+    // What follows "if", "hope" or "wish" in a clause is not (yet) so; what one wishes a thing had
+    // or were is what it lacks ("I wish the zoom were better"; not "I wish I was there", "wish you
+    // the best").
+    let (mut unreal, mut lacks) = (false, false);
     for (j, t) in toks.iter().enumerate() {
         if t.has(flag::UNREAL) {
             unreal = true;
-        } else if unreal {
+            let for_a_thing = !toks.get(j + 1).is_some_and(|n| n.has(flag::PERSON));
+            lacks = t.has(flag::WISH) && for_a_thing && clause_has(&toks[j + 1..], flag::HAD);
+        }
+        if lacks && valences[j] > 0.0 {
+            valences[j] *= -UNREAL;
+        } else if unreal && !t.has(flag::UNREAL) {
             valences[j] *= UNREAL;
         }
         if t.ends_clause {
-            unreal = false;
+            (unreal, lacks) = (false, false);
         }
     }
     // A contrast: what comes after the first "but" counts more than what came before.
@@ -1071,8 +1097,9 @@ fn valence(toks: &[Token], i: usize, caps_differ: bool) -> f32 {
     if t.has(flag::LIKE) && (i == 0 || !toks[i - 1].has(flag::LIKER)) {
         return 0.0;
     }
-    // "no" before a rated word negates it rather than being negative itself.
-    if t.has(flag::NO) && before_rated {
+    // "no" before a rated word (up to three words on, in its clause: "no real problems") negates
+    // it rather than being negative itself.
+    if t.has(flag::NO) && (before_rated || !t.ends_clause && rated_ahead(&toks[i + 1..], 3)) {
         return 0.0;
     }
     if t.caps && caps_differ {
@@ -1124,6 +1151,32 @@ fn valence(toks: &[Token], i: usize, caps_differ: bool) -> f32 {
         v *= NEGATION;
     }
     v
+}
+
+/// Whether a word of the clause that `toks` starts has the flag `f`.
+fn clause_has(toks: &[Token], f: u32) -> bool {
+    for t in toks {
+        if t.has(f) {
+            return true;
+        }
+        if t.ends_clause {
+            break;
+        }
+    }
+    false
+}
+
+/// Whether one of the first `n` words of `toks` is rated (other than another "no"), within the clause.
+fn rated_ahead(toks: &[Token], n: usize) -> bool {
+    for t in toks.iter().take(n) {
+        if t.rated() && !t.has(flag::NO) {
+            return true;
+        }
+        if t.ends_clause {
+            break;
+        }
+    }
+    false
 }
 
 /// Whether a negation reaches word `i` (up to three words before it, within its clause).
@@ -1188,6 +1241,23 @@ mod tests {
         assert!(c("Does that help?") > 0.0);
         assert_eq!(c("5 &gt; 4"), 0.0, "an HTML escape is not a word");
         assert!(c("see you soon &lt;3") > 0.0, "an escaped heart is a heart");
+    }
+
+    #[test]
+    fn product_reviews_say_what_a_thing_lacks_and_what_went_back() {
+        assert!(c("I wish the camera had a better zoom.") < 0.0, "a wished-for good is a lack");
+        assert!(c("I wish it were lighter") < 0.0);
+        assert!(c("Wish you all the best!") > 0.3, "a wish for someone is a greeting");
+        assert!(c("I wish I was there with you!") > 0.0, "a wish for oneself is a longing");
+        assert!(c("I wish Al would make one more great film") > 0.0, "a wish that something happens is not a lack");
+        assert!(c("I have had no real problems with it.") > 0.05, "no negates a rated word two words on");
+        assert!(c("No problems. None.") > 0.0);
+        assert!(c("No and no.") < 0.0, "a no before another no is still a no");
+        assert!(c("Don't buy this player!") < -0.3);
+        assert!(c("I got it as a gift and had to send it back.") < -0.05, "a gift is a fact, not praise");
+        assert!(c("Song transfers were not an issue.") > 0.05);
+        assert!(c("The sound quality is poor.") < -0.3, "quality is the thing described, not praise");
+        assert!(c("You can't beat the price") > 0.3);
     }
 
     /// ASCII text has a quicker tokenizer of its own; it must read every chunk as the general one
