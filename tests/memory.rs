@@ -17,3 +17,15 @@ fn freed_memory_goes_back_to_the_system() {
     assert!(after + (100 << 20) < held, "{} MB held, {} MB after giving back", held >> 20, after >> 20);
     assert_eq!(kept[999], 1);
 }
+
+#[test]
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn the_allocator_takes_the_cap_on_its_arenas() {
+    assert!(regulars::memory::few_arenas(), "mallopt(M_ARENA_MAX) was refused");
+    // Threads allocating at once still work (they share the two arenas).
+    let sums: Vec<usize> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8).map(|t| s.spawn(move || (0..10_000).map(|i| vec![t as u8; i % 100 + 1].len()).sum::<usize>())).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(sums.iter().all(|&n| n == sums[0]));
+}

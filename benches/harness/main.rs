@@ -612,6 +612,18 @@ fn sentiment_sets(bench: &mut Bench) {
                 "| {name} | {} | {:.3} ({:.3}) | {:.3} ({:.3}) | {:.3} ({:.3}) | {:.3} ({:.3}) |",
                 f.count, f.pearson_r, reference[0], f.weighted_f1, reference[1], f.macro_f1, reference[2], f.accuracy, reference[3]
             );
+            if name.starts_with("heldout/") {
+                // Its halves: the products whose snippets were read while the product vocabulary
+                // was written (odd numbers) and those never read (even), with VADER's figures.
+                let product = |l: &str| l.split('_').next().and_then(|n| n.parse::<u32>().ok()).unwrap_or(0);
+                let products: Vec<u32> = content.lines().map(product).collect();
+                for (odd, what, vader) in [(1, "studied", [0.596, 0.625]), (0, "never read", [0.582, 0.592])] {
+                    let keep: Vec<usize> = (0..rated.len()).filter(|&i| products.get(i).is_some_and(|p| p % 2 == odd)).collect();
+                    let rows: Vec<evaluation::Rated> = keep.iter().map(|&i| rated[i].clone()).collect();
+                    let h = evaluation::figures(&rows, &keep.iter().map(|&i| predicted[i]).collect::<Vec<_>>());
+                    let _ = writeln!(table, "| {name}, {what} half | {} | {:.3} ({:.3}) | {:.3} ({:.3}) | {:.3} | {:.3} |", h.count, h.pearson_r, vader[0], h.weighted_f1, vader[1], h.macro_f1, h.accuracy);
+                }
+            }
             texts.extend(rated.into_iter().map(|r| r.text));
         }
     }
@@ -635,7 +647,7 @@ fn sentiment_sets(bench: &mut Bench) {
         Err(why) => Peer::Missing(why),
     };
     let mut line = Line {
-        section: "Sentiment (the 19,995 human-rated snippets; accuracy below)",
+        section: "Sentiment (the 23,703 human-rated snippets of the four sets; accuracy below)",
         what: "time per snippet, one core".into(),
         size: None,
         ours: Stats::new(Unit::Seconds, ours),
@@ -741,16 +753,15 @@ fn app_launch(bench: &mut Bench, n: usize, db: &Path) {
             met: None,
         });
     }
-    let rss = Stats::new(Unit::Bytes, rss);
-    let met = under_150(&rss);
+    // Reported beside the goal, not judged (issue 19: the goal is the app's own memory).
     bench.push(Line {
         section,
-        what: "peak of all its resident pages (with WebKitGTK and the system libraries it maps from disk: 165 MB in an empty app here)".into(),
+        what: "peak of all its resident pages (with WebKitGTK and the system libraries it maps from disk; for information)".into(),
         size: Some(n),
-        ours: rss,
+        ours: Stats::new(Unit::Bytes, rss),
         peer: Peer::None,
-        goal: goal_text(),
-        met,
+        goal: String::new(),
+        met: None,
     });
     if !web_own.is_empty() {
         let own = Stats::new(Unit::Bytes, web_own);
@@ -759,5 +770,16 @@ fn app_launch(bench: &mut Bench, n: usize, db: &Path) {
     }
     if !web.is_empty() {
         bench.push(Line { section, what: "all resident pages of the web view process (with the WebKit and system libraries it maps from disk)".into(), size: Some(n), ours: Stats::new(Unit::Bytes, web), peer: Peer::None, goal: String::new(), met: None });
+    }
+    // The same app on an empty shop (its first screen), once: what any shop pays before its customers.
+    for (key, what) in [
+        ("empty_app_private_bytes", "the app's own memory with an empty shop (its first screen, settled)"),
+        ("empty_webview_private_bytes", "the web view's own memory with an empty shop"),
+        ("empty_app_rss_bytes", "all the app's resident pages with an empty shop"),
+    ] {
+        let figures = list(key);
+        if !figures.is_empty() {
+            bench.push(Line { section, what: what.into(), size: Some(n), ours: Stats::new(Unit::Bytes, figures), peer: Peer::None, goal: String::new(), met: None });
+        }
     }
 }

@@ -708,6 +708,7 @@ fn open_store(path: &std::path::Path) -> Result<(Store, Option<regulars::backup:
 
 // One piece: the app's setup (database, background checks, file drops) and the list of its commands.
 pub fn run() {
+    let _ = regulars::memory::few_arenas();
     let db_path = db_path();
     let (store, damage) = match open_store(&db_path) {
         Ok((store, damage)) => (Ok(Mutex::new(store)), damage),

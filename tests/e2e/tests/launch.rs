@@ -80,6 +80,23 @@ fn launch_at_scale() {
             web_private.push(web_own as f64);
         }
     }
-    let json = serde_json::json!({ "list_seconds": list, "app_peak_bytes": app_peak, "app_private_bytes": app_private, "app_private_peak_bytes": app_private_peak, "webview_rss_bytes": web, "webview_private_bytes": web_private });
+    // The same app on an empty shop, on its first screen: what the app and its page hold before
+    // any customer (the part of the figures above that no shop's size changes).
+    let empty_dir = tempfile::tempdir().expect("a temporary folder");
+    let app = App::start_on(Path::new(&bin), &empty_dir.path().join("empty.db"));
+    app.find("#shop-name-input");
+    std::thread::sleep(Duration::from_secs(8));
+    let name = Path::new(&bin).file_name().unwrap().to_string_lossy().to_string();
+    let empty_db = empty_dir.path().join("empty.db").display().to_string();
+    let pid = processes_with(&name).into_iter().map(|(p, _)| p).find(|p| processes_with(&empty_db).iter().any(|(q, _)| q == p)).expect("the app's process");
+    let memory = process_memory(pid).expect("the app's memory");
+    let web_own: u64 = processes_with("WebKitWebProcess").iter().filter(|(_, parent)| *parent == pid).filter_map(|(p, _)| process_memory(*p)).map(|m| m.private).sum();
+    eprintln!("empty shop: the app's own {} MB, resident {} MB; web view's own {} MB", memory.private >> 20, memory.resident >> 20, web_own >> 20);
+    drop(app);
+    let json = serde_json::json!({
+        "list_seconds": list, "app_peak_bytes": app_peak, "app_private_bytes": app_private, "app_private_peak_bytes": app_private_peak,
+        "webview_rss_bytes": web, "webview_private_bytes": web_private,
+        "empty_app_private_bytes": [memory.private], "empty_app_rss_bytes": [memory.resident], "empty_webview_private_bytes": [web_own],
+    });
     std::fs::write(out, json.to_string()).expect("write the figures");
 }
