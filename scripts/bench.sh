@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every benchmark in one run, written to BENCHMARKS.md: imports (against sqlite3 and openpyxl),
 # search, follow-ups, sentiment (against vaderSentiment) at 10k, 100k and 1M customers, and the
-# release app's launch and memory at 100k (through the end-to-end harness).
-#   scripts/bench.sh              everything (about 30 minutes on a 2-core machine; several GB in target/bench)
+# release app's launch and memory at 100k and 1M, and on an empty shop (through the end-to-end harness).
+#   scripts/bench.sh              everything (over an hour on a 2-core machine; several GB in target/bench)
 #   scripts/bench.sh --peers      first install the Python peers (openpyxl, vaderSentiment) with pip
 # REGULARS_BENCH_SIZES, REGULARS_BENCH_RUNS and REGULARS_BENCH_ONLY narrow it (see benches/harness/main.rs).
 set -euo pipefail
