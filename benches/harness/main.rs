@@ -618,9 +618,7 @@ fn sentiment_sets(bench: &mut Bench) {
                 let product = |l: &str| l.split('_').next().and_then(|n| n.parse::<u32>().ok()).unwrap_or(0);
                 let products: Vec<u32> = content.lines().map(product).collect();
                 for (odd, what, vader) in [(1, "studied", [0.596, 0.625]), (0, "never read", [0.582, 0.592])] {
-                    let keep: Vec<usize> = (0..rated.len()).filter(|&i| products.get(i).is_some_and(|p| p % 2 == odd)).collect();
-                    let rows: Vec<evaluation::Rated> = keep.iter().map(|&i| rated[i].clone()).collect();
-                    let h = evaluation::figures(&rows, &keep.iter().map(|&i| predicted[i]).collect::<Vec<_>>());
+                    let h = evaluation::figures_where(&rated, &predicted, |i| products.get(i).is_some_and(|p| p % 2 == odd));
                     let _ = writeln!(table, "| {name}, {what} half | {} | {:.3} ({:.3}) | {:.3} ({:.3}) | {:.3} | {:.3} |", h.count, h.pearson_r, vader[0], h.weighted_f1, vader[1], h.macro_f1, h.accuracy);
                 }
             }

@@ -48,6 +48,13 @@ pub fn truth(rating: f64) -> Label {
     Label::of(rating / 4.0)
 }
 
+/// Scores the rows whose place `keep` accepts (a part of a set: the held-out products' halves).
+pub fn figures_where(rated: &[Rated], predicted: &[f64], keep: impl Fn(usize) -> bool) -> Figures {
+    let places: Vec<usize> = (0..rated.len().min(predicted.len())).filter(|&i| keep(i)).collect();
+    let rows: Vec<Rated> = places.iter().map(|&i| rated[i].clone()).collect();
+    figures(&rows, &places.iter().map(|&i| predicted[i]).collect::<Vec<_>>())
+}
+
 /// Scores `predicted` compounds against the ratings under the protocol.
 pub fn figures(rated: &[Rated], predicted: &[f64]) -> Figures {
     let n = rated.len().min(predicted.len());

@@ -995,7 +995,7 @@ fn valences(text: &str, s: &mut Scratch) {
         if t.has(flag::UNREAL) {
             unreal = true;
             let for_a_thing = !toks.get(j + 1).is_some_and(|n| n.has(flag::PERSON));
-            lacks = t.has(flag::WISH) && for_a_thing && clause_has(&toks[j + 1..], flag::HAD);
+            lacks = t.has(flag::WISH) && for_a_thing && clause_any(&toks[j + 1..], |n| n.has(flag::HAD));
         }
         if lacks && valences[j] > 0.0 {
             valences[j] *= -UNREAL;
@@ -1097,9 +1097,10 @@ fn valence(toks: &[Token], i: usize, caps_differ: bool) -> f32 {
     if t.has(flag::LIKE) && (i == 0 || !toks[i - 1].has(flag::LIKER)) {
         return 0.0;
     }
-    // "no" before a rated word (up to three words on, in its clause: "no real problems") negates
-    // it rather than being negative itself.
-    if t.has(flag::NO) && (before_rated || !t.ends_clause && rated_ahead(&toks[i + 1..], 3)) {
+    // "no" before a rated word (up to three words on, in its clause: "no real problems"; another
+    // "no" further on does not count) negates it rather than being negative itself.
+    let rated_ahead = || clause_any(toks[i + 1..].iter().take(3), |n| n.rated() && !n.has(flag::NO));
+    if t.has(flag::NO) && (before_rated || !t.ends_clause && rated_ahead()) {
         return 0.0;
     }
     if t.caps && caps_differ {
@@ -1153,23 +1154,10 @@ fn valence(toks: &[Token], i: usize, caps_differ: bool) -> f32 {
     v
 }
 
-/// Whether a word of the clause that `toks` starts has the flag `f`.
-fn clause_has(toks: &[Token], f: u32) -> bool {
+/// Whether a word of the clause that `toks` starts, up to its end, satisfies `test`.
+fn clause_any<'a>(toks: impl IntoIterator<Item = &'a Token>, test: impl Fn(&Token) -> bool) -> bool {
     for t in toks {
-        if t.has(f) {
-            return true;
-        }
-        if t.ends_clause {
-            break;
-        }
-    }
-    false
-}
-
-/// Whether one of the first `n` words of `toks` is rated (other than another "no"), within the clause.
-fn rated_ahead(toks: &[Token], n: usize) -> bool {
-    for t in toks.iter().take(n) {
-        if t.rated() && !t.has(flag::NO) {
+        if test(t) {
             return true;
         }
         if t.ends_clause {

@@ -36,9 +36,7 @@ fn launch_at_scale() {
             assert!(Instant::now() < deadline, "search did not answer");
             std::thread::sleep(Duration::from_millis(10));
         }
-        let name = Path::new(&bin).file_name().unwrap().to_string_lossy().to_string();
-        let procs = processes_with(&name);
-        let pid = procs.iter().find(|(pid, _)| processes_with(&db).iter().any(|(p, _)| p == pid)).map(|(p, _)| *p).expect("the app's process");
+        let pid = app_process(&bin, &db);
         // Today's suggestions are computed in the background after the list shows: wait for them
         // (the Today count appears) so the peak includes them.
         // Its own memory is sampled meanwhile: the highest sample is the work's transient peak.
@@ -57,7 +55,7 @@ fn launch_at_scale() {
         }
         let memory = process_memory(pid).expect("the app's memory");
         own_peak = own_peak.max(memory.private);
-        let web_memory: Vec<_> = processes_with("WebKitWebProcess").iter().filter(|(_, parent)| *parent == pid).filter_map(|(p, _)| process_memory(*p)).collect();
+        let web_memory = web_views(pid);
         let web_rss: u64 = web_memory.iter().map(|m| m.resident).sum();
         let web_own: u64 = web_memory.iter().map(|m| m.private).sum();
         eprintln!(
@@ -86,11 +84,9 @@ fn launch_at_scale() {
     let app = App::start_on(Path::new(&bin), &empty_dir.path().join("empty.db"));
     app.find("#shop-name-input");
     std::thread::sleep(Duration::from_secs(8));
-    let name = Path::new(&bin).file_name().unwrap().to_string_lossy().to_string();
-    let empty_db = empty_dir.path().join("empty.db").display().to_string();
-    let pid = processes_with(&name).into_iter().map(|(p, _)| p).find(|p| processes_with(&empty_db).iter().any(|(q, _)| q == p)).expect("the app's process");
+    let pid = app_process(&bin, &empty_dir.path().join("empty.db").display().to_string());
     let memory = process_memory(pid).expect("the app's memory");
-    let web_own: u64 = processes_with("WebKitWebProcess").iter().filter(|(_, parent)| *parent == pid).filter_map(|(p, _)| process_memory(*p)).map(|m| m.private).sum();
+    let web_own: u64 = web_views(pid).iter().map(|m| m.private).sum();
     eprintln!("empty shop: the app's own {} MB, resident {} MB; web view's own {} MB", memory.private >> 20, memory.resident >> 20, web_own >> 20);
     drop(app);
     let json = serde_json::json!({
@@ -99,4 +95,16 @@ fn launch_at_scale() {
         "empty_app_private_bytes": [memory.private], "empty_app_rss_bytes": [memory.resident], "empty_webview_private_bytes": [web_own],
     });
     std::fs::write(out, json.to_string()).expect("write the figures");
+}
+
+/// The process of the app binary `bin` that was started on the database `db`.
+fn app_process(bin: &str, db: &str) -> u32 {
+    let name = Path::new(bin).file_name().unwrap().to_string_lossy().to_string();
+    let on_db = processes_with(db);
+    processes_with(&name).into_iter().map(|(p, _)| p).find(|p| on_db.iter().any(|(q, _)| q == p)).expect("the app's process")
+}
+
+/// The memory of the web view processes the app `pid` started.
+fn web_views(pid: u32) -> Vec<regulars_e2e::Memory> {
+    processes_with("WebKitWebProcess").iter().filter(|(_, parent)| *parent == pid).filter_map(|(p, _)| process_memory(*p)).collect()
 }
