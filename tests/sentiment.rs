@@ -10,8 +10,8 @@ use regulars::sentiment::{self, evaluation, Label};
 /// (set, Pearson r floor, weighted F1 floor, VADER's Pearson r, VADER's weighted F1)
 const FLOORS: &[(&str, f64, f64, f64, f64)] = &[
     ("tweets", 0.880, 0.878, 0.872, 0.877),
-    ("movie_reviews", 0.490, 0.627, 0.427, 0.580),
-    ("news_editorials", 0.524, 0.562, 0.503, 0.548),
+    ("movie_reviews", 0.492, 0.628, 0.427, 0.580),
+    ("news_editorials", 0.525, 0.563, 0.503, 0.548),
 ];
 
 #[test]
@@ -68,8 +68,8 @@ proptest! {
 const VADER_ON_PRODUCT_REVIEWS: [(&str, f64, f64); 3] = [("whole", 0.590, 0.608), ("studied", 0.596, 0.625), ("never read", 0.582, 0.592)];
 
 /// Product reviews (`tests/data/sentiment/heldout/`): on the whole set at least 0.05 above VADER's
-/// weighted F1 and 0.03 above its Pearson r; on the half never read, 0.03 above its Pearson r and
-/// above its weighted F1 (0.048 above when written, short of 0.05), each no lower than when written.
+/// weighted F1 and 0.03 above its Pearson r, and so on the half never read; each no lower than
+/// when written.
 #[test]
 fn product_reviews_read_better_than_vader() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/sentiment/heldout/product_reviews.tsv");
@@ -81,11 +81,14 @@ fn product_reviews_read_better_than_vader() {
     let half = |odd: u32| evaluation::figures_where(&rated, &predicted, |i| ids[i] % 2 == odd);
     let figures = [evaluation::figures(&rated, &predicted), half(1), half(0)];
     // (Pearson r, weighted F1) floors: the figures when written.
-    let floors = [(0.676, 0.668), (0.702, 0.697), (0.649, 0.640)];
+    let floors = [(0.688, 0.677), (0.720, 0.711), (0.655, 0.644)];
     for (((name, vader_r, vader_f1), f), (r_floor, f1_floor)) in VADER_ON_PRODUCT_REVIEWS.into_iter().zip(&figures).zip(floors) {
         eprintln!("product reviews, {name}: r {:.3} weighted F1 {:.3} (VADER {vader_r}, {vader_f1})", f.pearson_r, f.weighted_f1);
         assert!(f.pearson_r >= vader_r + 0.03 && f.pearson_r >= r_floor, "{name}: Pearson r {:.3}", f.pearson_r);
         assert!(f.weighted_f1 > vader_f1 && f.weighted_f1 >= f1_floor, "{name}: weighted F1 {:.3}", f.weighted_f1);
     }
-    assert!(figures[0].weighted_f1 >= VADER_ON_PRODUCT_REVIEWS[0].2 + 0.05, "whole set: weighted F1 {:.3}", figures[0].weighted_f1);
+    for i in [0, 2] {
+        let ((name, _, vader_f1), f) = (VADER_ON_PRODUCT_REVIEWS[i], &figures[i]);
+        assert!(f.weighted_f1 >= vader_f1 + 0.05, "{name}: weighted F1 {:.3}", f.weighted_f1);
+    }
 }

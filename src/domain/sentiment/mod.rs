@@ -10,7 +10,7 @@
 //! worked", "won't charge"); negation and intensifiers stop at the end of a clause; "but" really
 //! halves what came before it; "like" counts only as a verb of liking; questions count for three
 //! quarters and what follows "if", "hope" or "wish" for half, and the good a product is wished
-//! to have is what it lacks ("I wish the zoom were better"); "no" negates the rated word up to three
+//! to have is what it lacks ("I wish the zoom were better", "a remote would be nice"); "no" negates the rated word up to three
 //! words on ("no real problems"); words only the other lexicons rate
 //! count three quarters; words the lexicon lacks are tried without their endings
 //! ("disappointingly"), and stretched words are shrunk ("sooo gooood").
@@ -128,7 +128,7 @@ const FUNCTION_VERBS: &[&str] = &[
     "charge", "charges", "charged", "charging", "connect", "connects", "connected", "connecting", "register",
     "registers", "registered", "recognize", "recognizes", "recognized", "recognise", "recognises", "recognised",
     "sync", "syncs", "synced", "boot", "boots", "booted", "respond", "responds", "responded", "function",
-    "functions", "functioned", "operate", "operates", "operated",
+    "functions", "functioned", "operate", "operates", "operated", "answer", "answers", "answered",
 ];
 
 /// How much a negated function verb says (see `flag::FUNCTION`).
@@ -215,6 +215,12 @@ const PHRASES: &[(&str, f32)] = &[
     ("takes forever", -1.6), ("buy a better", -1.4), ("get a better", -0.8), ("buy better", -1.2),
     ("something better", -0.8), ("buy it", 1.2), ("go for it", 1.6), ("can't beat", 2.0), ("cannot beat", 2.0),
     ("thanks for nothing", -2.0), ("can't go wrong", 2.2), ("cannot go wrong", 2.2), ("not an issue", 1.2), ("not a problem", 1.0),
+    ("get what you paid for", -1.2), ("bait and switch", -2.4), ("barely worked", -2.0), ("barely works", -2.0),
+    ("can't get through", -1.4), ("a real plus", 1.8), ("another plus", 1.4), ("big plus", 1.8), ("major plus", 1.8),
+    ("big minus", -1.8), ("major minus", -1.8), ("real minus", -1.8), ("does its job", 1.4), ("every penny", 2.0),
+    ("up and running", 1.2), ("in awe", 2.4), ("10 stars", 2.8), ("four stars", 1.6), ("4 stars", 1.6),
+    ("at best", -1.2), ("know better", -1.0), ("wanted to like", -1.4), ("wanted to love", -1.4),
+    ("fizzled out", -1.8), ("could at least", -1.2), ("would be nice", -0.6),
 ];
 
 /// Words whose lexicon value misleads in shop talk, rated again here.
@@ -242,7 +248,11 @@ const RETAIL_WORDS: &[(&str, f32)] = &[
     ("muffled", -1.4), ("laggy", -1.6), ("clunky", -1.6), ("cumbersome", -1.6), ("slow", -1.0), ("blurry", -1.4),
     ("dim", -0.8), ("noisy", -1.2), ("skipping", -1.0), ("skips", -1.0), ("crapped", -2.0), ("trash", -2.2),
     // Nouns of a product's description, not praise: "the picture quality", "it was a gift".
-    ("quality", 0.0), ("gift", 0.4), ("gifts", 0.4),
+    ("quality", 0.0), ("gift", 0.4), ("gifts", 0.4), ("static", 0.0),
+    // What reviews call a product's faults and merits.
+    ("nightmare", -2.4), ("inoperable", -2.0), ("drawback", -1.2), ("drawbacks", -1.2), ("shortcoming", -1.2),
+    ("shortcomings", -1.2), ("quibble", -0.6), ("minus", -1.0), ("substandard", -2.0), ("freezing", -1.0),
+    ("sheesh", -1.0), ("coolest", 2.4), ("saves", 1.0),
     // British spellings the lexicon lacks.
     ("favourite", 2.0), ("favourites", 1.8), ("colourful", 1.4), ("honour", 1.8), ("honoured", 2.0),
     ("pleased", 2.0), ("delighted", 2.8), ("thrilled", 2.8), ("smooth", 1.2), ("seamless", 2.0), ("hassle", -1.6),
@@ -1246,6 +1256,22 @@ mod tests {
         assert!(c("Song transfers were not an issue.") > 0.05);
         assert!(c("The sound quality is poor.") < -0.3, "quality is the thing described, not praise");
         assert!(c("You can't beat the price") > 0.3);
+    }
+
+    #[test]
+    fn product_reviews_name_faults_merits_and_disappointment() {
+        assert!(c("Apex doesn't answer the phone.") < -0.05, "a service that does not answer is a fault");
+        assert!(c("They answered every question.") == 0.0, "answering alone is a fact");
+        assert!(c("You get what you paid for.") < -0.05);
+        assert!(c("The battery is replaceable (a real plus).") > 0.05);
+        assert!(c("That is a major minus.") < -0.05);
+        assert!(c("The database is mediocre at best.") < -0.3, "at best damns what it follows");
+        assert!(c("I really wanted to like this product.") < -0.05, "wanting to like is a disappointment");
+        assert!(c("I wanted to buy it.") >= 0.0, "wanting another thing is no disappointment");
+        assert!(c("This is the coolest phone I ever had.") > 0.3);
+        assert!(c("Nightmare.") < -0.3);
+        assert!(c("Static on every call.") <= 0.0, "static is noise, not praise");
+        assert!(c("A remote would be nice.") < 0.0, "what would be nice is missing");
     }
 
     /// ASCII text has a quicker tokenizer of its own; it must read every chunk as the general one
