@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a Debian or Ubuntu machine for Regulars: system libraries for the desktop app (WebKitGTK),
 # Rust if missing, and with --test the end-to-end test tools (Xvfb, WebKitWebDriver, tauri-driver),
-# Dovecot (the IMAP server the mailbox test starts on the loopback) and the Tauri CLI that builds
-# the .deb. Safe to run again: it installs only what is missing.
+# Dovecot (the IMAP server the mailbox test starts on the loopback), PostgreSQL (the shared shop's
+# tests start their own servers from it) and the Tauri CLI that builds the .deb. Safe to run
+# again: it installs only what is missing.
 #   scripts/setup.sh          what building and running the app needs
 #   scripts/setup.sh --test   plus what the tests need
 #   scripts/setup.sh --run    set up, then build and launch the app on its default database
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 mode="${1:-}"
 packages=(build-essential pkg-config libssl-dev libdbus-1-dev curl file libwebkit2gtk-4.1-dev)
 if [[ "$mode" == "--test" ]]; then
-  packages+=(xvfb webkit2gtk-driver dovecot-imapd)
+  packages+=(xvfb webkit2gtk-driver dovecot-imapd postgresql)
 fi
 
 missing=()
@@ -23,6 +24,11 @@ if ((${#missing[@]})); then
   sudo=""
   [[ $(id -u) -ne 0 ]] && sudo="sudo"
   echo "setup: installing ${missing[*]}"
+  # The tests make their own PostgreSQL clusters; the package's default one would only idle.
+  if [[ " ${missing[*]} " == *" postgresql "* && ! -e /etc/postgresql-common/createcluster.conf ]]; then
+    $sudo mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

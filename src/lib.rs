@@ -13,7 +13,7 @@ pub mod cases;
 pub mod ingest;
 pub mod memory;
 
-pub use cases::{customers, demo, duplicates, export, followups, insight, listening, merge, purchases, search, segments, settings, touchpoints};
+pub use cases::{customers, demo, duplicates, export, followups, insight, listening, merge, purchases, search, segments, settings, share, touchpoints};
 pub use domain::{countries, error, format, model, money, normalize, sentiment};
 pub use ingest::{conversations, import, mailbox, records};
 

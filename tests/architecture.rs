@@ -131,7 +131,7 @@ fn only_the_store_speaks_sql() {
         for f in rust_files(&root().join(dir)).into_iter().filter(|f| !f.starts_with(&store)) {
             let text = std::fs::read_to_string(&f).unwrap();
             let code = without_tests(&text);
-            if ["rusqlite::", "\"SELECT ", "\"INSERT ", "\"UPDATE ", "\"DELETE ", "execute_batch("].iter().any(|s| code.contains(s)) {
+            if ["rusqlite::", "\"SELECT ", "\"INSERT ", "\"UPDATE ", "\"DELETE ", "execute_batch(", "batch_execute(", "postgres::Client", "postgres::Transaction"].iter().any(|s| code.contains(s)) {
                 offenders.push(f.display().to_string());
             }
         }

@@ -5,11 +5,14 @@
 //!
 //! `./scripts/bench.sh` runs it (it first builds the release app for the launch figures).
 //! Environment: `REGULARS_BENCH_SIZES=10000,100000` (default 10k, 100k, 1M), `REGULARS_BENCH_RUNS`
-//! (default 3), `REGULARS_BENCH_ONLY=import,search,duplicates,conversations,followups,sentiment,app` (default all),
+//! (default 3), `REGULARS_BENCH_ONLY=import,search,duplicates,conversations,followups,share,sentiment,app` (default all),
 //! `REGULARS_BENCH_OUT` (default `BENCHMARKS.md` in the workspace; `-` prints it instead).
 
 mod data;
 mod report;
+#[allow(dead_code)]
+#[path = "../../tests/common/pg_server.rs"]
+mod pg_server;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -96,11 +99,14 @@ fn main() {
         if bench.wants("conversations") {
             conversations(&mut bench, n);
         }
-        if bench.wants("followups") || bench.wants("app") {
+        if bench.wants("followups") || bench.wants("app") || bench.wants("share") {
             add_activity(n, &db);
         }
         if bench.wants("followups") {
             follow_ups(&mut bench, n, &db);
+        }
+        if bench.wants("share") && n <= 100_000 {
+            share(&mut bench, n, &db);
         }
         if bench.wants("app") && app_at.contains(&n) {
             app_launch(&mut bench, n, &db);
@@ -207,6 +213,36 @@ fn conversations(bench: &mut Bench, n: usize) {
             let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
         }
         let _ = std::fs::remove_dir_all(regulars::backup::folder(&db));
+    }
+}
+
+/// The shop (with its activity) moved into a PostgreSQL server on this machine (its own cluster,
+/// syncing what it commits) and back into a new file, `runs` times each into a fresh database.
+fn share(bench: &mut Bench, n: usize, db: &Path) {
+    const SECTION: &str = "A shop on more than one computer (PostgreSQL 15 on this machine, over the loopback)";
+    let server = pg_server::Postgres::start_with(true);
+    let store = Store::open(db).expect("the shop");
+    let (mut to, mut back, mut rows) = (Vec::new(), Vec::new(), 0);
+    for _ in 0..bench.runs {
+        let url = server.database();
+        let mut pg = regulars::store::postgres::PgStore::connect(&url).expect("connect");
+        let started = Instant::now();
+        let moved = store.copy_to_postgres(&mut pg).expect("share --to");
+        to.push(started.elapsed().as_secs_f64());
+        rows = moved.iter().map(|t| t.to).sum::<u64>();
+        let file = bench.dir.join("share-back.db");
+        let started = Instant::now();
+        regulars::share::back(&mut pg, &file).expect("share --back");
+        back.push(started.elapsed().as_secs_f64());
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+    }
+    for (what, times) in [
+        (format!("the shop moved into PostgreSQL (`share --to`: {rows} rows in one transaction, counted on both sides)"), to),
+        ("brought back into a new file (`share --back`, its search words made)".to_string(), back),
+    ] {
+        bench.push(Line { section: SECTION, what, size: Some(n), ours: Stats::new(Unit::Seconds, times), peer: Peer::None, goal: String::new(), met: None });
     }
 }
 

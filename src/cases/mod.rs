@@ -18,4 +18,5 @@ pub mod purchases;
 pub mod search;
 pub mod segments;
 pub mod settings;
+pub mod share;
 pub mod touchpoints;

@@ -11,6 +11,7 @@ mod customer;
 mod followups;
 mod imports;
 mod mailbox;
+mod share;
 mod social;
 
 use std::collections::BTreeMap;
@@ -141,6 +142,17 @@ enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Share this shop through a PostgreSQL database every computer of the shop can use (`--to
+    /// URL`: the file is backed up and left as it was), or make a new local file of a shared shop
+    /// (`--db URL share --back FILE`)
+    Share {
+        /// The empty PostgreSQL database to move this shop into: postgres://user@server/database
+        #[arg(long, value_name = "URL", required_unless_present = "back", conflicts_with = "back")]
+        to: Option<String>,
+        /// The new file to make of the shared shop given with --db
+        #[arg(long, value_name = "FILE")]
+        back: Option<PathBuf>,
+    },
     /// Fill the database with a made-up demo shop
     Demo {
         /// How many customers (1 to 1,000,000)
@@ -198,6 +210,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         return sentiment_lines(cli.json);
     }
     let path = regulars::db_path(cli.db, std::env::var_os(regulars::DB_ENV));
+    let url = path.to_str().filter(|p| regulars::store::postgres::is_url(p)).map(str::to_string);
+    match (&cli.command, url) {
+        (Command::Share { back: Some(file), .. }, Some(url)) => return share::back(&url, file, cli.json),
+        (Command::Share { back: Some(_), .. }, None) => bail!("--back brings a shared shop back: give its address with --db postgres://…"),
+        (_, Some(url)) => bail!(
+            "{}: only `share --back FILE` works on a shared shop from the command line yet (the other commands work on a shop's file)",
+            regulars::store::postgres::shown_url(&url)
+        ),
+        _ => {}
+    }
     regulars::prepare_db_folder(&path)?;
     let mut store = Store::open(&path).with_context(|| format!("cannot open the database {}", path.display()))?;
     store.on_wait(|what| eprintln!("Waiting for {what} to finish…"));
@@ -370,6 +392,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Share { to, .. } => share::to(&store, to.as_deref().unwrap_or_default(), json),
         Command::Demo { count, seed } => {
             let change = change(&store, None)?;
             let created = regulars::demo::load(&mut store, count as usize, seed, &change)?;

@@ -23,6 +23,7 @@ pub const BEFORE_MIGRATION: &str = "before-migration";
 pub const DAILY: &str = "daily";
 pub const BEFORE_START_OVER: &str = "before-start-over";
 pub const BEFORE_MERGE: &str = "before-merge";
+pub const BEFORE_SHARE: &str = "before-share";
 
 /// One backup file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -8,6 +8,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+pub mod pg_server;
+
 pub struct Shop {
     _dir: tempfile::TempDir,
     pub db: PathBuf,
@@ -20,6 +22,11 @@ impl Shop {
         let shop = Shop { _dir: dir, db };
         shop.ok(&["settings", "set", "country", "GB"]);
         shop
+    }
+
+    /// The commands run on `db` (a file, or a shared shop's address) as it is.
+    pub fn at(db: impl Into<PathBuf>) -> Shop {
+        Shop { _dir: tempfile::tempdir().unwrap(), db: db.into() }
     }
 
     pub fn dir(&self) -> &Path {

@@ -72,6 +72,7 @@ async function showStart(message) {
 const REASONS = {
   manual: 'made by hand', 'before-import': 'before an import', 'before-undo': 'before an undo', 'before-restore': 'before a restore',
   daily: 'daily', 'before-migration': 'before an upgrade', 'before-merge': 'before a merge', 'before-start-over': 'before starting over',
+  'before-share': 'before sharing the shop',
 };
 
 function backupsCard() {

@@ -1,0 +1,277 @@
+//! The shop on a PostgreSQL server, for a shop on more than one computer: the connection, the
+//! schema's own append-only migrations (recorded in the table `regulars_schema`, applied under an
+//! advisory lock so two computers opening a new database at once apply them once), and the refusal
+//! of a database a newer Regulars wrote, which is left untouched.
+//!
+//! The client is `postgres`, the blocking face of `tokio-postgres`: the store's callers are
+//! synchronous (as with SQLite), and it is the same protocol code an async caller (LISTEN/NOTIFY
+//! in the app) can use directly. TLS is rustls with the web's root certificates, as the mailbox
+//! uses: required for every server but one on the loopback (this computer), where the connection
+//! never leaves the machine.
+
+use std::collections::BTreeMap;
+
+use postgres::config::{Host, SslMode};
+use postgres::{Client, Config, NoTls};
+
+use crate::error::{Error, Result, Storage};
+
+/// The Postgres schema, in order. Append only: a released migration is never edited (a test pins
+/// them). Each mirrors the SQLite file's tables at some schema version (see `0001_shop.sql`).
+pub(crate) const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_shop.sql")];
+
+/// The Postgres schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The advisory lock the migrations are applied under (any number the shop's other users of the
+/// server are unlikely to pick: "REGU" in ASCII).
+const MIGRATION_LOCK: i64 = 0x5245_4755;
+
+/// Whether a `--db` value names a PostgreSQL database rather than a file.
+pub fn is_url(value: &str) -> bool {
+    value.starts_with("postgres://") || value.starts_with("postgresql://")
+}
+
+/// A connection to a shop's PostgreSQL database, its schema brought up to date.
+pub struct PgStore {
+    pub(super) client: Client,
+    shown: String,
+}
+
+/// How a connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tls {
+    /// Plain: only to a server on this computer.
+    None,
+    /// rustls, the server's certificate checked against the web's roots.
+    Required,
+}
+
+/// Which TLS a connection to these hosts must have: none is allowed only when every host is this
+/// computer (the loopback or a local socket); anywhere else TLS is required, and a URL that turns
+/// it off (`sslmode=disable`) is refused before anything is sent.
+pub fn tls_for(config: &Config) -> Result<Tls> {
+    let local = !config.get_hosts().is_empty()
+        && config.get_hosts().iter().all(|h| match h {
+            Host::Tcp(name) => is_loopback(name),
+            #[cfg(unix)]
+            Host::Unix(_) => true,
+        });
+    match (local, config.get_ssl_mode()) {
+        (true, SslMode::Require) => Ok(Tls::Required),
+        (true, _) => Ok(Tls::None),
+        (false, SslMode::Disable) => Err(Error::invalid_field(
+            "url",
+            "A shared shop's server must be reached over TLS: remove sslmode=disable (plain connections are only for a server on this computer)",
+        )),
+        (false, _) => Ok(Tls::Required),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The URL as it may be shown or logged: user, hosts, ports and database, never the password.
+pub fn shown(config: &Config) -> String {
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let name = match h {
+                Host::Tcp(name) if name.contains(':') => format!("[{name}]"),
+                Host::Tcp(name) => name.clone(),
+                #[cfg(unix)]
+                Host::Unix(path) => path.display().to_string(),
+            };
+            match config.get_ports().get(i).or(config.get_ports().first()) {
+                Some(port) => format!("{name}:{port}"),
+                None => name,
+            }
+        })
+        .collect();
+    let user = config.get_user().map(|u| format!("{u}@")).unwrap_or_default();
+    format!("postgres://{user}{}/{}", hosts.join(","), config.get_dbname().unwrap_or(""))
+}
+
+/// A `--db` address as it may be shown, without its password, whether or not it parses.
+pub fn shown_url(url: &str) -> String {
+    url.parse::<Config>().map_or_else(|_| redact(url), |c| shown(&c))
+}
+
+/// A Postgres error as the library's error, with the server's own words (and detail) when it
+/// sent any, after `context`.
+pub(super) fn pg_error(context: &str, e: postgres::Error) -> Error {
+    let kind = if e.is_closed() || e.as_db_error().is_none() && e.code().is_none() { Storage::CannotOpen } else { Storage::Other };
+    let said = match e.as_db_error() {
+        Some(db) => {
+            let mut s = db.message().to_string();
+            if let Some(detail) = db.detail() {
+                s.push_str(&format!(" ({detail})"));
+            }
+            if let Some(place) = db.where_() {
+                s.push_str(&format!(" [{place}]"));
+            }
+            s
+        }
+        None => e.to_string(),
+    };
+    Error::storage(kind, format!("{context}: {said}"))
+}
+
+impl PgStore {
+    /// Connects to `url` and brings its schema up to date (a database a newer Regulars wrote is
+    /// refused and left as it is).
+    pub fn connect(url: &str) -> Result<PgStore> {
+        let mut config: Config = url
+            .parse()
+            .map_err(|e| Error::invalid_field("url", format!("“{}” is not a PostgreSQL address: {e}", redact(url))))?;
+        if config.get_hosts().is_empty() {
+            return Err(Error::invalid_field("url", "A PostgreSQL address needs a server: postgres://user@server/database"));
+        }
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(std::time::Duration::from_secs(10));
+        }
+        config.application_name("Regulars");
+        let shown = shown(&config);
+        let cannot = |e| pg_error(&format!("Regulars could not connect to {shown}"), e);
+        let client = match tls_for(&config)? {
+            Tls::None => config.connect(NoTls).map_err(cannot)?,
+            Tls::Required => {
+                config.ssl_mode(SslMode::Require);
+                config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls_config())).map_err(cannot)?
+            }
+        };
+        let mut store = PgStore { client, shown };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The address, without its password.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// The schema version recorded in the database (0: none yet).
+    pub fn schema_version(&mut self) -> Result<i64> {
+        let e = |e| pg_error("Regulars could not read the shared shop's schema version", e);
+        let exists: bool = self.client.query_one("SELECT to_regclass('regulars_schema') IS NOT NULL", &[]).map_err(e)?.get(0);
+        if !exists {
+            return Ok(0);
+        }
+        Ok(self.client.query_one("SELECT coalesce(max(version), 0) FROM regulars_schema", &[]).map_err(e)?.get(0))
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let shown = self.shown.clone();
+        let e = |e| pg_error(&format!("Regulars could not prepare the shared shop at {shown}"), e);
+        let mut tx = self.client.transaction().map_err(e)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(e)?;
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS regulars_schema (version BIGINT NOT NULL)").map_err(e)?;
+        let current: i64 = tx.query_one("SELECT coalesce(max(version), 0) FROM regulars_schema", &[]).map_err(e)?.get(0);
+        if current > SCHEMA_VERSION {
+            return Err(Error::storage(
+                Storage::Other,
+                format!(
+                    "The shared shop at {shown} was written by a newer Regulars (schema {current}; this one knows {SCHEMA_VERSION}). \
+                     Update Regulars on this computer; nothing was changed."
+                ),
+            ));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            tx.batch_execute(sql).map_err(|err| pg_error(&format!("migration {} of the shared shop failed", i + 1), err))?;
+        }
+        if current < SCHEMA_VERSION {
+            tx.execute("DELETE FROM regulars_schema", &[]).map_err(e)?;
+            tx.execute("INSERT INTO regulars_schema (version) VALUES ($1)", &[&SCHEMA_VERSION]).map_err(e)?;
+        }
+        tx.commit().map_err(e)
+    }
+
+    /// The shop's tables and their columns with their types (`bigint`, `double precision`,
+    /// `text`), the schema's own record left out.
+    pub fn tables(&mut self) -> Result<BTreeMap<String, Vec<(String, String)>>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT c.table_name::text, c.column_name::text, c.data_type::text
+                 FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
+                 WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.table_name <> 'regulars_schema'
+                 ORDER BY c.table_name, c.ordinal_position",
+                &[],
+            )
+            .map_err(|e| pg_error("Regulars could not read the shared shop's tables", e))?;
+        let mut tables: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for row in rows {
+            tables.entry(row.get(0)).or_default().push((row.get(1), row.get(2)));
+        }
+        Ok(tables)
+    }
+}
+
+/// rustls with the web's root certificates (as the mailbox's connection).
+fn tls_config() -> rustls::ClientConfig {
+    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default protocol versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth()
+}
+
+/// A URL that did not parse, its password (if it can be found) left out.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}@{}", &url[..scheme + 3], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(url: &str) -> Config {
+        url.parse().unwrap()
+    }
+
+    #[test]
+    fn tls_is_required_except_on_this_computer() {
+        assert_eq!(tls_for(&config("postgres://shop@localhost/regulars")).unwrap(), Tls::None);
+        assert_eq!(tls_for(&config("postgres://shop@127.0.0.1:5433/regulars")).unwrap(), Tls::None);
+        assert_eq!(tls_for(&config("postgres://shop@[::1]/regulars")).unwrap(), Tls::None);
+        assert_eq!(tls_for(&config("postgres://shop@localhost/regulars?sslmode=require")).unwrap(), Tls::Required);
+        assert_eq!(tls_for(&config("postgres://shop@nas.local/regulars")).unwrap(), Tls::Required);
+        assert_eq!(tls_for(&config("postgres://shop@db.example.com/regulars?sslmode=prefer")).unwrap(), Tls::Required);
+        assert_eq!(tls_for(&config("postgres://shop@localhost,db.example.com/regulars")).unwrap(), Tls::Required, "one remote host is remote");
+        let refused = tls_for(&config("postgres://shop@db.example.com/regulars?sslmode=disable")).unwrap_err();
+        assert!(refused.to_string().contains("TLS"), "{refused}");
+    }
+
+    #[test]
+    fn an_address_is_shown_without_its_password() {
+        let c = config("postgres://anna:s3cret@db.example.com:6543/shop");
+        assert_eq!(shown(&c), "postgres://anna@db.example.com:6543/shop");
+        assert_eq!(redact("postgres://anna:s3cret@db.example.com:bad/shop"), "postgres://anna@db.example.com:bad/shop");
+        let bad = PgStore::connect("postgres://anna:s3cret@db.example.com:notaport/shop").err().unwrap();
+        assert!(!bad.to_string().contains("s3cret"), "{bad}");
+        assert!(is_url("postgresql://x@y/z") && is_url("postgres://x@y/z") && !is_url("/home/anna/shop.db"));
+    }
+
+    #[test]
+    fn migrations_are_append_only() {
+        let checksum = |text: &str| text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+        let pinned: &[u64] = &[0x790c_97ea_c665_ce29];
+        assert_eq!(MIGRATIONS.len(), pinned.len(), "a new Postgres migration needs its checksum pinned here");
+        for (i, (sql, want)) in MIGRATIONS.iter().zip(pinned).enumerate() {
+            let got = checksum(sql);
+            assert_eq!(got, *want, "Postgres migration {} was edited after release (checksum {got:#x})", i + 1);
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! Moving a whole shop between its SQLite file and a PostgreSQL database, table by table: the two
+//! schemas hold the same tables and columns (a test keeps them in step), so a move copies each
+//! table's rows as they are, in one transaction on the receiving side, with the rows counted on
+//! both sides before it commits. Derived data (the search index, the notes of changed customers)
+//! is not moved: the receiving side makes its own.
+//!
+//! Into Postgres the rows go by `COPY … FROM STDIN` (text format), read from one snapshot of the
+//! file; back, they are read from one repeatable-read snapshot of the server and inserted with
+//! prepared statements.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
+use postgres::IsolationLevel;
+use rusqlite::types::ValueRef;
+use rusqlite::TransactionBehavior;
+
+use super::postgres::{pg_error, PgStore};
+use super::{changes, Store};
+use crate::error::{Error, Result};
+
+/// One table moved: its rows where they came from and where they went (equal, or nothing moved).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TableCount {
+    pub table: String,
+    pub from: u64,
+    pub to: u64,
+}
+
+/// Tables made from others where the shop is used, never moved.
+fn derived(table: &str) -> bool {
+    table.starts_with("customer_search") || table == "customer_changes" || table.starts_with("sqlite_")
+}
+
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn column_list(columns: &[String]) -> String {
+    columns.iter().map(|c| quoted(c)).collect::<Vec<_>>().join(", ")
+}
+
+impl Store {
+    /// The file's tables that a move carries, and their columns, in the file's order.
+    pub fn movable_tables(&self) -> Result<BTreeMap<String, Vec<String>>> {
+        let names: Vec<String> = self
+            .conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut tables = BTreeMap::new();
+        for name in names.into_iter().filter(|n| !derived(n)) {
+            let columns: Vec<String> = self
+                .conn
+                .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?
+                .query_map([&name], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            tables.insert(name, columns);
+        }
+        Ok(tables)
+    }
+
+    /// Copies every table of this file into `pg`, whose shop must be empty, in one transaction
+    /// there: nothing is written unless every table's rows arrived, counted on both sides.
+    pub fn copy_to_postgres(&self, pg: &mut PgStore) -> Result<Vec<TableCount>> {
+        let tables = same_tables(self, pg)?;
+        // One snapshot of the file for every table (WAL: writers elsewhere go on meanwhile).
+        let snapshot = self.conn.unchecked_transaction()?;
+        let mut tx = pg.client.transaction().map_err(failed("Regulars could not start writing to the shared shop"))?;
+        tx.batch_execute("SET CONSTRAINTS ALL DEFERRED").map_err(failed("Regulars could not defer the shared shop's checks"))?;
+        refuse_unless_empty(&mut tx, &tables)?;
+        let mut counts = Vec::new();
+        for (table, columns) in &tables {
+            let list = column_list(columns);
+            let mut sink = tx
+                .copy_in(&format!("COPY {} ({list}) FROM STDIN", quoted(table)))
+                .map_err(failed(format!("Regulars could not start copying {table}")))?;
+            let mut stmt = snapshot.prepare(&format!("SELECT {list} FROM {}", quoted(table)))?;
+            let mut rows = stmt.query([])?;
+            let mut line = Vec::with_capacity(1 << 16);
+            let mut from = 0u64;
+            while let Some(row) = rows.next()? {
+                from += 1;
+                for (i, column) in columns.iter().enumerate() {
+                    if i > 0 {
+                        line.push(b'\t');
+                    }
+                    encode(row.get_ref(i)?, &mut line).map_err(|why| Error::invalid_field(column, format!("{table}, row {from}, {column}: {why}")))?;
+                }
+                line.push(b'\n');
+                if line.len() >= 1 << 16 {
+                    sink.write_all(&line).map_err(|err| Error::io(format!("copying {table}"), err))?;
+                    line.clear();
+                }
+            }
+            sink.write_all(&line).map_err(|err| Error::io(format!("copying {table}"), err))?;
+            let to = sink.finish().map_err(failed(format!("The shared shop refused the rows of {table}")))?;
+            let counted: i64 = tx
+                .query_one(&format!("SELECT count(*) FROM {}", quoted(table)), &[])
+                .map_err(failed(format!("Regulars could not count {table} in the shared shop")))?
+                .get(0);
+            if to != from || counted as u64 != from {
+                return Err(Error::conflict(format!(
+                    "{table}: {from} rows in the file but {counted} arrived in the shared shop; nothing was moved"
+                )));
+            }
+            if columns.iter().any(|c| c == "id") {
+                // New rows there are numbered after the moved ones.
+                tx.execute(
+                    &format!(
+                        "SELECT setval(pg_get_serial_sequence($1, 'id'), coalesce((SELECT max(id) FROM {0}), 1), (SELECT count(*) > 0 FROM {0}))",
+                        quoted(table)
+                    ),
+                    &[table],
+                )
+                .map_err(failed(format!("Regulars could not renumber {table}")))?;
+            }
+            counts.push(TableCount { table: table.clone(), from, to: counted as u64 });
+        }
+        tx.commit().map_err(failed("The shared shop did not take the move"))?;
+        drop(snapshot);
+        Ok(counts)
+    }
+
+    /// Copies every table of `pg`'s shop into this file, which must hold no shop yet (a new
+    /// file), in one transaction, from one snapshot of the server. The search words are left to be
+    /// made (the setting `search_words_stale`), as after an upgrade.
+    pub fn copy_from_postgres(&mut self, pg: &mut PgStore) -> Result<Vec<TableCount>> {
+        let tables = same_tables(self, pg)?;
+        let mut source = pg
+            .client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(failed("Regulars could not start reading the shared shop"))?;
+        let types = types_of(&mut source)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        for table in tables.keys().filter(|t| *t != "settings") {
+            let holds: bool = tx.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {})", quoted(table)), [], |r| r.get(0))?;
+            if holds {
+                return Err(Error::conflict(format!("This file already holds a shop (its {table} has rows): bring the shared shop back into a new file")));
+            }
+        }
+        let noting = changes::stop_noting(&tx)?;
+        let mut counts = Vec::new();
+        for (table, columns) in &tables {
+            let list = column_list(columns);
+            let slots = (1..=columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+            // The settings a new file starts with give way to the shop's own.
+            let verb = if table == "settings" { "INSERT OR REPLACE" } else { "INSERT" };
+            let mut insert = tx.prepare(&format!("{verb} INTO {} ({list}) VALUES ({slots})", quoted(table)))?;
+            let kinds: Vec<&str> = columns.iter().map(|c| types[table].get(c).map_or("text", String::as_str)).collect();
+            let none: [&(dyn ToSql + Sync); 0] = [];
+            let mut from = 0u64;
+            let mut rows = source
+                .query_raw(&format!("SELECT {list} FROM {}", quoted(table)), none)
+                .map_err(failed(format!("Regulars could not read {table} from the shared shop")))?;
+            while let Some(row) = rows.next().map_err(|err| pg_error(&format!("Regulars could not read {table} from the shared shop"), err))? {
+                from += 1;
+                let mut values = Vec::with_capacity(columns.len());
+                for (i, kind) in kinds.iter().enumerate() {
+                    let value = match *kind {
+                        "bigint" => row.try_get::<_, Option<i64>>(i).map(|v| v.map_or(rusqlite::types::Value::Null, rusqlite::types::Value::Integer)),
+                        "double precision" => row.try_get::<_, Option<f64>>(i).map(|v| v.map_or(rusqlite::types::Value::Null, rusqlite::types::Value::Real)),
+                        _ => row.try_get::<_, Option<String>>(i).map(|v| v.map_or(rusqlite::types::Value::Null, rusqlite::types::Value::Text)),
+                    };
+                    values.push(value.map_err(|err| pg_error(&format!("{table}, row {from}, {}", columns[i]), err))?);
+                }
+                insert.execute(rusqlite::params_from_iter(values))?;
+            }
+            drop(rows);
+            drop(insert);
+            let to: i64 = tx.query_row(&format!("SELECT count(*) FROM {}", quoted(table)), [], |r| r.get(0))?;
+            let counted: i64 = source
+                .query_one(&format!("SELECT count(*) FROM {}", quoted(table)), &[])
+                .map_err(failed(format!("Regulars could not count {table} in the shared shop")))?
+                .get(0);
+            if counted as u64 != from || (table != "settings" && to as u64 != from) {
+                return Err(Error::conflict(format!(
+                    "{table}: {counted} rows in the shared shop but {to} arrived in the file; nothing was written"
+                )));
+            }
+            counts.push(TableCount { table: table.clone(), from, to: to as u64 });
+        }
+        tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('search_words_stale', 'true')", [])?;
+        changes::resume_noting(&tx, &noting, 0)?;
+        tx.commit()?;
+        source.commit().map_err(failed("Regulars could not finish reading the shared shop"))?;
+        Ok(counts)
+    }
+}
+
+/// Turns a Postgres error into the library's, after `what`.
+fn failed(what: impl Into<String>) -> impl FnOnce(postgres::Error) -> Error {
+    let what = what.into();
+    move |err| pg_error(&what, err)
+}
+
+/// The tables both sides hold, with the file's columns; an error naming the first difference
+/// (a Regulars whose two schemas disagree must not move half a shop).
+fn same_tables(store: &Store, pg: &mut PgStore) -> Result<BTreeMap<String, Vec<String>>> {
+    let here = store.movable_tables()?;
+    let there = pg.tables()?;
+    for (table, columns) in &here {
+        let Some(theirs) = there.get(table) else {
+            return Err(Error::conflict(format!("The shared shop has no table {table}; nothing was moved")));
+        };
+        for column in columns {
+            if !theirs.iter().any(|(c, _)| c == column) {
+                return Err(Error::conflict(format!("The shared shop's {table} has no column {column}; nothing was moved")));
+            }
+        }
+        if let Some((extra, _)) = theirs.iter().find(|(c, _)| !columns.contains(c)) {
+            return Err(Error::conflict(format!("The file's {table} has no column {extra}; nothing was moved")));
+        }
+    }
+    if let Some(extra) = there.keys().find(|t| !here.contains_key(*t)) {
+        return Err(Error::conflict(format!("The file has no table {extra}; nothing was moved")));
+    }
+    Ok(here)
+}
+
+/// Each table's columns and their types on the server.
+fn types_of(tx: &mut postgres::Transaction<'_>) -> Result<BTreeMap<String, BTreeMap<String, String>>> {
+    let rows = tx
+        .query(
+            "SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns WHERE table_schema = current_schema()",
+            &[],
+        )
+        .map_err(|e| pg_error("Regulars could not read the shared shop's columns", e))?;
+    let mut types: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for row in rows {
+        types.entry(row.get(0)).or_default().insert(row.get(1), row.get(2));
+    }
+    Ok(types)
+}
+
+fn refuse_unless_empty(tx: &mut postgres::Transaction<'_>, tables: &BTreeMap<String, Vec<String>>) -> Result<()> {
+    for table in tables.keys() {
+        let holds: bool = tx
+            .query_one(&format!("SELECT EXISTS (SELECT 1 FROM {})", quoted(table)), &[])
+            .map_err(|e| pg_error(&format!("Regulars could not look into {table} in the shared shop"), e))?
+            .get(0);
+        if holds {
+            return Err(Error::conflict(format!(
+                "That PostgreSQL database already holds a shop (its {table} has rows): share into a new, empty database. Nothing was changed."
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// One value in COPY's text format: `\N` for none, text with its backslashes, tabs and line
+/// breaks escaped. What Postgres text cannot hold (a NUL, bytes that are not UTF-8, a blob) is
+/// refused, never changed.
+fn encode(value: ValueRef<'_>, out: &mut Vec<u8>) -> std::result::Result<(), &'static str> {
+    match value {
+        ValueRef::Null => out.extend_from_slice(b"\\N"),
+        ValueRef::Integer(i) => {
+            let _ = write!(out, "{i}");
+        }
+        ValueRef::Real(f) if f.is_nan() => out.extend_from_slice(b"NaN"),
+        ValueRef::Real(f) if f.is_infinite() => out.extend_from_slice(if f > 0.0 { b"Infinity" } else { b"-Infinity" }),
+        ValueRef::Real(f) => {
+            let _ = write!(out, "{f:?}");
+        }
+        ValueRef::Text(bytes) => {
+            std::str::from_utf8(bytes).map_err(|_| "the text is not UTF-8")?;
+            for &b in bytes {
+                match b {
+                    0 => return Err("the text holds a NUL character, which PostgreSQL cannot store"),
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    b'\t' => out.extend_from_slice(b"\\t"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    _ => out.push(b),
+                }
+            }
+        }
+        ValueRef::Blob(_) => return Err("a blob where the shop keeps text"),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(value: ValueRef<'_>) -> std::result::Result<String, &'static str> {
+        let mut out = Vec::new();
+        encode(value, &mut out).map(|_| String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn values_are_written_in_copy_text_format_or_refused() {
+        assert_eq!(text(ValueRef::Null).unwrap(), "\\N");
+        assert_eq!(text(ValueRef::Integer(-42)).unwrap(), "-42");
+        assert_eq!(text(ValueRef::Real(0.1)).unwrap(), "0.1");
+        assert_eq!(text(ValueRef::Real(-0.0)).unwrap(), "-0.0");
+        assert_eq!(text(ValueRef::Real(f64::INFINITY)).unwrap(), "Infinity");
+        assert_eq!(text(ValueRef::Text("a\tb\nc\\d\re \\N".as_bytes())).unwrap(), "a\\tb\\nc\\\\d\\re \\\\N");
+        assert_eq!(text(ValueRef::Text("Zoë 🌷".as_bytes())).unwrap(), "Zoë 🌷");
+        assert!(text(ValueRef::Text(b"nul\0here")).unwrap_err().contains("NUL"));
+        assert!(text(ValueRef::Text(b"\xff\xfe")).unwrap_err().contains("UTF-8"));
+        assert!(text(ValueRef::Blob(b"x")).is_err());
+    }
+}

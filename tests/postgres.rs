@@ -1,0 +1,166 @@
+//! A shop on more than one computer: the shop's file moved into a real PostgreSQL server (from
+//! the system's packages, see `common::pg_server`) and brought back, through the real `regulars`
+//! binary. Nothing is lost or changed on the way, a database that holds a shop is never written
+//! over, and a database from a newer Regulars is refused untouched.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::pg_server::Postgres;
+use common::Shop;
+use regulars::store::postgres::{PgStore, SCHEMA_VERSION as PG_SCHEMA_VERSION};
+use regulars::Store;
+use rusqlite::types::Value;
+
+/// A shop with something in most tables: the demo shop (customers, touchpoints, purchases,
+/// suggestions), an import, and a customer whose details hold what COPY's text format escapes.
+fn busy_shop() -> Shop {
+    let shop = Shop::new();
+    shop.ok(&["demo", "--count", "120", "--seed", "7"]);
+    shop.ok(&["import", common::samples().join("square_customer_directory.csv").to_str().unwrap()]);
+    shop.ok(&[
+        "customers", "add", "--first-name", "Zoë\tTab", "--last-name", "O'Brien \\N", "--email", "zoe@example.com",
+        "--notes", "line one\nline two\r\nback\\slash 🌷", "--tag", "vip", "--consent", "email=yes",
+    ]);
+    shop
+}
+
+/// Every row of every table a move carries, in a fixed order.
+fn rows_of(db: &std::path::Path) -> BTreeMap<String, Vec<Vec<Value>>> {
+    let store = Store::open(db).unwrap();
+    let tables = store.movable_tables().unwrap();
+    drop(store);
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut all = BTreeMap::new();
+    for (table, columns) in tables {
+        let order: Vec<String> = (1..=columns.len()).map(|i| i.to_string()).collect();
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY {}", order.join(", "))).unwrap();
+        let n = stmt.column_count();
+        let rows: Vec<Vec<Value>> = stmt.query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect()).unwrap().map(Result::unwrap).collect();
+        all.insert(table, rows);
+    }
+    all
+}
+
+#[test]
+fn a_shop_moves_to_postgres_and_back_unchanged() {
+    let pg = Postgres::start();
+    let url = pg.database();
+    let shop = busy_shop();
+    let before = rows_of(&shop.db);
+    assert!(before["customers"].len() > 120 && !before["touchpoints"].is_empty() && !before["imports"].is_empty());
+
+    let moved = shop.json(&["share", "--to", &url]);
+    let tables = moved["tables"].as_array().unwrap();
+    for t in tables {
+        assert_eq!(t["from"], t["to"], "{t}");
+        assert_eq!(t["from"].as_u64().unwrap() as usize, before[t["table"].as_str().unwrap()].len(), "{t}");
+    }
+    assert!(moved["backup"]["path"].as_str().is_some_and(|p| std::path::Path::new(p).exists()), "a backup first: {moved}");
+    assert_eq!(rows_of(&shop.db), before, "the file is left as it was");
+
+    // On the server: the same customers, and new rows numbered after the moved ones.
+    let mut client = pg.connect(&url);
+    let customers: i64 = client.query_one("SELECT count(*) FROM customers", &[]).unwrap().get(0);
+    assert_eq!(customers as usize, before["customers"].len());
+    let notes: String = client.query_one("SELECT notes FROM customers WHERE first_name = 'Zoë\tTab'", &[]).unwrap().get(0);
+    assert_eq!(notes, "line one\nline two\r\nback\\slash 🌷");
+    let next: i64 = client
+        .query_one("INSERT INTO segments (name, filter, created_at) VALUES ('x', '{}', 'now') RETURNING (SELECT nextval(pg_get_serial_sequence('customers', 'id')))", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(next, before["customers"].iter().map(|r| match r[0] { Value::Integer(i) => i, _ => 0 }).max().unwrap() + 1);
+    client.batch_execute("DELETE FROM segments WHERE name = 'x'").unwrap();
+
+    // Back into a new file: every row as it was, and the customers found by search again.
+    let back = shop.dir().join("back.db");
+    Shop::at(&url).ok(&["share", "--back", back.to_str().unwrap()]);
+    let mut after = rows_of(&back);
+    let mut want = before.clone();
+    // The settings a move marks: the search words to be made (and made, so the mark is gone).
+    for rows in [&mut after, &mut want] {
+        rows.get_mut("settings").unwrap().retain(|r| r[0] != Value::Text("search_words_stale".into()));
+    }
+    assert_eq!(after, want);
+    let found = Shop::at(back).json(&["customers", "search", "zoe"]);
+    assert!(found.to_string().contains("O'Brien"), "{found}");
+}
+
+#[test]
+fn a_database_that_holds_a_shop_is_never_written_over() {
+    let pg = Postgres::start();
+    let url = pg.database();
+    let first = busy_shop();
+    first.ok(&["share", "--to", &url]);
+    let mut client = pg.connect(&url);
+    let count = |c: &mut postgres::Client| -> i64 { c.query_one("SELECT count(*) FROM customers", &[]).unwrap().get(0) };
+    let held = count(&mut client);
+
+    let second = Shop::new();
+    second.ok(&["customers", "add", "--first-name", "Late", "--email", "late@example.com"]);
+    let err = second.fails(&["share", "--to", &url]);
+    assert!(err.contains("already holds a shop") && err.contains("Nothing was changed"), "{err}");
+    assert_eq!(count(&mut client), held);
+
+    // Nor is an existing file written over on the way back.
+    let err = Shop::at(&url).fails(&["share", "--back", second.db.to_str().unwrap()]);
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(second.json(&["customers", "list"]).as_array().map(Vec::len), Some(1), "the file is as it was");
+}
+
+#[test]
+fn a_database_from_a_newer_regulars_is_refused_untouched() {
+    let pg = Postgres::start();
+    let url = pg.database();
+    PgStore::connect(&url).unwrap();
+    let mut client = pg.connect(&url);
+    client.batch_execute("UPDATE regulars_schema SET version = 99; CREATE TABLE from_the_future (x int)").unwrap();
+
+    let shop = Shop::new();
+    let err = Shop::at(&url).fails(&["share", "--back", shop.dir().join("b.db").to_str().unwrap()]);
+    assert!(err.contains("newer Regulars") && err.contains("nothing was changed"), "{err}");
+    let version: i64 = client.query_one("SELECT version FROM regulars_schema", &[]).unwrap().get(0);
+    assert_eq!(version, 99);
+    assert!(!shop.dir().join("b.db").exists(), "no file is left behind");
+}
+
+#[test]
+fn both_schemas_hold_the_same_tables_and_columns() {
+    let pg = Postgres::start();
+    let mut shared = PgStore::connect(&pg.database()).unwrap();
+    assert_eq!(shared.schema_version().unwrap(), PG_SCHEMA_VERSION);
+    let file = Store::open_in_memory().unwrap();
+    let here = file.movable_tables().unwrap();
+    let there: BTreeMap<String, Vec<String>> =
+        shared.tables().unwrap().into_iter().map(|(t, cols)| (t, cols.into_iter().map(|(c, _)| c).collect())).collect();
+    assert_eq!(
+        here.keys().collect::<Vec<_>>(),
+        there.keys().collect::<Vec<_>>(),
+        "a table added to one schema needs a migration of the other"
+    );
+    for (table, columns) in &here {
+        let mut a = columns.clone();
+        let mut b = there[table].clone();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{table}: a column added to one schema needs a migration of the other");
+    }
+    // Connecting again applies nothing twice.
+    drop(shared);
+    let mut again = PgStore::connect(&pg.database()).unwrap();
+    assert_eq!(again.schema_version().unwrap(), PG_SCHEMA_VERSION);
+}
+
+#[test]
+fn the_command_line_says_what_works_on_a_shared_shop_and_never_shows_its_password() {
+    let pg = Postgres::start();
+    let url = pg.database().replace("postgres://regulars@", "postgres://regulars:hunter2@");
+    let shop = busy_shop();
+    let out = shop.ok(&["share", "--to", &url]);
+    assert!(out.contains("customers") && !out.contains("hunter2"), "{out}");
+    let err = Shop::at(&url).fails(&["customers", "list"]);
+    assert!(err.contains("share --back") && !err.contains("hunter2"), "{err}");
+    let err = Shop::at("postgres://regulars:hunter2@127.0.0.1:1/nowhere").fails(&["share", "--back", "x.db"]);
+    assert!(err.contains("could not connect") && !err.contains("hunter2"), "{err}");
+}
