@@ -72,6 +72,22 @@ fn a_shop_moves_to_postgres_and_back_unchanged() {
         .get(0);
     assert_eq!(next, before["customers"].iter().map(|r| match r[0] { Value::Integer(i) => i, _ => 0 }).max().unwrap() + 1);
     client.batch_execute("DELETE FROM segments WHERE name = 'x'").unwrap();
+    // The move set the checks and indexes aside while the rows arrived: every one is back.
+    let fresh = pg.database();
+    PgStore::connect(&fresh).unwrap();
+    let shape = |c: &mut postgres::Client| -> Vec<String> {
+        c.query(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()
+             UNION ALL SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = current_schema()::regnamespace
+             ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+    };
+    assert_eq!(shape(&mut client), shape(&mut pg.connect(&fresh)));
 
     // Back into a new file: every row as it was, and the customers found by search again.
     let back = shop.dir().join("back.db");

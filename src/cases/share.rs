@@ -45,7 +45,8 @@ pub fn back(pg: &mut PgStore, file: &Path) -> Result<Shared> {
     }
     let made = (|| {
         let mut store = Store::open(file)?;
-        let tables = store.copy_from_postgres(pg)?;
+        // As an import: a larger page cache for the one big transaction.
+        let tables = store.bulk(|store| store.copy_from_postgres(pg))?;
         crate::customers::refresh_search_words(&mut store)?;
         Ok(tables)
     })();

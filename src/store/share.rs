@@ -5,7 +5,8 @@
 //! is not moved: the receiving side makes its own.
 //!
 //! Into Postgres the rows go by `COPY … FROM STDIN` (text format), read from one snapshot of the
-//! file; back, they are read from one repeatable-read snapshot of the server and inserted with
+//! file, with the references between tables and the plain indexes made again after the rows are in
+//! (one pass each, not one a row); back, they are read from one repeatable-read snapshot of the server and inserted with
 //! prepared statements.
 
 use std::collections::BTreeMap;
@@ -71,6 +72,7 @@ impl Store {
         let mut tx = pg.client.transaction().map_err(failed("Regulars could not start writing to the shared shop"))?;
         tx.batch_execute("SET CONSTRAINTS ALL DEFERRED").map_err(failed("Regulars could not defer the shared shop's checks"))?;
         refuse_unless_empty(&mut tx, &tables)?;
+        let rebuild = set_aside_checks_and_indexes(&mut tx)?;
         let mut counts = Vec::new();
         for (table, columns) in &tables {
             let list = column_list(columns);
@@ -118,6 +120,9 @@ impl Store {
                 .map_err(failed(format!("Regulars could not renumber {table}")))?;
             }
             counts.push(TableCount { table: table.clone(), from, to: counted as u64 });
+        }
+        for statement in rebuild {
+            tx.batch_execute(&statement).map_err(failed(format!("The shared shop refused the moved rows ({statement})")))?;
         }
         tx.commit().map_err(failed("The shared shop did not take the move"))?;
         drop(snapshot);
@@ -237,6 +242,36 @@ fn types_of(tx: &mut postgres::Transaction<'_>) -> Result<BTreeMap<String, BTree
         types.entry(row.get(0)).or_default().insert(row.get(1), row.get(2));
     }
     Ok(types)
+}
+
+/// Drops the empty shop's references between tables and its plain indexes (not its primary
+/// keys or unique ones, which hold the identity rule as the rows arrive) inside the move's
+/// transaction, and returns the statements that make them again: each is then built or checked
+/// in one pass over the moved rows instead of once a row. Nothing is lost if the move fails: the
+/// drops roll back with it.
+fn set_aside_checks_and_indexes(tx: &mut postgres::Transaction<'_>) -> Result<Vec<String>> {
+    let e = failed("Regulars could not prepare the shared shop's tables for the move");
+    let rows = tx
+        .query(
+            "SELECT format('ALTER TABLE %I DROP CONSTRAINT %I', c.conrelid::regclass::text, c.conname),
+                    format('ALTER TABLE %I ADD CONSTRAINT %I %s', c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid))
+             FROM pg_constraint c WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace
+             UNION ALL
+             SELECT format('DROP INDEX %I', x.indexrelid::regclass::text), pg_get_indexdef(x.indexrelid)
+             FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid
+             WHERE t.relnamespace = current_schema()::regnamespace AND NOT x.indisprimary AND NOT x.indisunique
+               AND t.relname <> 'regulars_schema'",
+            &[],
+        )
+        .map_err(e)?;
+    let mut rebuild = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let (drop, make): (String, String) = (row.get(0), row.get(1));
+        tx.batch_execute(&drop).map_err(failed(format!("Regulars could not set aside a check for the move ({drop})")))?;
+        rebuild.push(make);
+    }
+    tx.batch_execute("SET LOCAL maintenance_work_mem = '256MB'").map_err(failed("Regulars could not give the index builds memory"))?;
+    Ok(rebuild)
 }
 
 fn refuse_unless_empty(tx: &mut postgres::Transaction<'_>, tables: &BTreeMap<String, Vec<String>>) -> Result<()> {
