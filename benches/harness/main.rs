@@ -51,7 +51,19 @@ fn env_list(name: &str) -> Option<Vec<String>> {
 }
 
 fn on_path(program: &str) -> bool {
-    Command::new("sh").arg("-c").arg(format!("command -v {program}")).stdout(Stdio::null()).status().is_ok_and(|s| s.success())
+    find_on_path(program).is_some()
+}
+
+/// Where `program` is on the PATH.
+fn find_on_path(program: &str) -> Option<PathBuf> {
+    let out = Command::new("sh").arg("-c").arg(format!("command -v {program}")).output().ok().filter(|o| o.status.success())?;
+    Some(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+}
+
+/// Drops the system's cache of files (possible as root only), so what is read next comes from
+/// disk. Whether it did.
+fn drop_system_cache() -> bool {
+    Command::new("sh").args(["-c", "sync && echo 1 > /proc/sys/vm/drop_caches"]).status().is_ok_and(|s| s.success())
 }
 
 fn main() {
@@ -499,7 +511,7 @@ fn search_as_you_type(bench: &mut Bench, n: usize, db: &Path) {
     // As the app runs it: at launch, a background thread reads the search index into the cache
     // (`Db::warm_search`) before anyone types. That read is timed from a cold file: the
     // system's cache is dropped first when the harness may (as root), and the line says so.
-    let dropped = std::process::Command::new("sh").args(["-c", "sync && echo 1 > /proc/sys/vm/drop_caches"]).status().is_ok_and(|s| s.success());
+    let dropped = drop_system_cache();
     let store = Store::open(db).expect("open");
     let started = Instant::now();
     let bytes = store.db().warm_search().expect("warm the search index");
@@ -737,14 +749,10 @@ fn python_vader(texts: &[String], runs: usize) -> Result<Vec<f64>, String> {
 /// it: a cold WebKitGTK costs about 2 s on this machine's disk whatever the shop, which is the
 /// system's, not Regulars', and is measured apart (BENCHMARKS.md). Whether it dropped the cache.
 fn cold_database_warm_programs(app: &Path) -> bool {
-    let dropped = Command::new("sh").args(["-c", "sync && echo 1 > /proc/sys/vm/drop_caches"]).status().is_ok_and(|s| s.success());
+    let dropped = drop_system_cache();
     let webkit = Path::new("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1");
     let mut programs = vec![app.to_path_buf()];
-    for name in ["tauri-driver", "WebKitWebDriver"] {
-        if let Ok(out) = Command::new("sh").args(["-c", &format!("command -v {name}")]).output() {
-            programs.push(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
-        }
-    }
+    programs.extend(["tauri-driver", "WebKitWebDriver"].into_iter().filter_map(find_on_path));
     programs.extend(std::fs::read_dir(webkit).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.is_file()));
     let mut files = programs.clone();
     for program in &programs {

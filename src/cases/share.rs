@@ -53,9 +53,7 @@ pub fn back(pg: &mut PgStore, file: &Path) -> Result<Shared> {
     match made {
         Ok(tables) => Ok(Shared { to: file.display().to_string(), tables, backup: None }),
         Err(e) => {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-            }
+            crate::store::remove_database_files(file);
             Err(e)
         }
     }

@@ -683,9 +683,15 @@ impl TempFile {
 
 impl Drop for TempFile {
     fn drop(&mut self) {
-        for suffix in ["", "-journal", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
-        }
+        remove_database_files(&self.0);
+    }
+}
+
+/// Removes a database file and the journal files SQLite keeps beside it (what is not there is
+/// no error): for files this process made and gave up on.
+pub(crate) fn remove_database_files(path: &Path) {
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
 
@@ -1305,7 +1311,7 @@ mod tests {
     }
 
     /// FNV-1a: stable across Rust releases, unlike `DefaultHasher`.
-    fn checksum(text: &str) -> u64 {
+    pub(super) fn checksum(text: &str) -> u64 {
         text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
     }
 

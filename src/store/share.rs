@@ -39,8 +39,8 @@ fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn column_list(columns: &[String]) -> String {
-    columns.iter().map(|c| quoted(c)).collect::<Vec<_>>().join(", ")
+fn column_list(columns: &[(String, String)]) -> String {
+    columns.iter().map(|(c, _)| quoted(c)).collect::<Vec<_>>().join(", ")
 }
 
 impl Store {
@@ -85,7 +85,7 @@ impl Store {
             let mut from = 0u64;
             while let Some(row) = rows.next()? {
                 from += 1;
-                for (i, column) in columns.iter().enumerate() {
+                for (i, (column, _)) in columns.iter().enumerate() {
                     if i > 0 {
                         line.push(b'\t');
                     }
@@ -108,7 +108,7 @@ impl Store {
                     "{table}: {from} rows in the file but {counted} arrived in the shared shop; nothing was moved"
                 )));
             }
-            if columns.iter().any(|c| c == "id") {
+            if columns.iter().any(|(c, _)| c == "id") {
                 // New rows there are numbered after the moved ones.
                 tx.execute(
                     &format!(
@@ -141,7 +141,6 @@ impl Store {
             .read_only(true)
             .start()
             .map_err(failed("Regulars could not start reading the shared shop"))?;
-        let types = types_of(&mut source)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
         for table in tables.keys().filter(|t| *t != "settings") {
@@ -158,7 +157,6 @@ impl Store {
             // The settings a new file starts with give way to the shop's own.
             let verb = if table == "settings" { "INSERT OR REPLACE" } else { "INSERT" };
             let mut insert = tx.prepare(&format!("{verb} INTO {} ({list}) VALUES ({slots})", quoted(table)))?;
-            let kinds: Vec<&str> = columns.iter().map(|c| types[table].get(c).map_or("text", String::as_str)).collect();
             let none: [&(dyn ToSql + Sync); 0] = [];
             let mut from = 0u64;
             let mut rows = source
@@ -167,13 +165,13 @@ impl Store {
             while let Some(row) = rows.next().map_err(|err| pg_error(&format!("Regulars could not read {table} from the shared shop"), err))? {
                 from += 1;
                 let mut values = Vec::with_capacity(columns.len());
-                for (i, kind) in kinds.iter().enumerate() {
-                    let value = match *kind {
+                for (i, (column, kind)) in columns.iter().enumerate() {
+                    let value = match kind.as_str() {
                         "bigint" => row.try_get::<_, Option<i64>>(i).map(|v| v.map_or(rusqlite::types::Value::Null, rusqlite::types::Value::Integer)),
                         "double precision" => row.try_get::<_, Option<f64>>(i).map(|v| v.map_or(rusqlite::types::Value::Null, rusqlite::types::Value::Real)),
                         _ => row.try_get::<_, Option<String>>(i).map(|v| v.map_or(rusqlite::types::Value::Null, rusqlite::types::Value::Text)),
                     };
-                    values.push(value.map_err(|err| pg_error(&format!("{table}, row {from}, {}", columns[i]), err))?);
+                    values.push(value.map_err(|err| pg_error(&format!("{table}, row {from}, {column}"), err))?);
                 }
                 insert.execute(rusqlite::params_from_iter(values))?;
             }
@@ -205,43 +203,33 @@ fn failed(what: impl Into<String>) -> impl FnOnce(postgres::Error) -> Error {
     move |err| pg_error(&what, err)
 }
 
-/// The tables both sides hold, with the file's columns; an error naming the first difference
-/// (a Regulars whose two schemas disagree must not move half a shop).
-fn same_tables(store: &Store, pg: &mut PgStore) -> Result<BTreeMap<String, Vec<String>>> {
+/// The tables both sides hold, each with the file's columns (in the file's order) and their types
+/// on the server (`bigint`, `double precision`, `text`); an error naming the first difference (a
+/// Regulars whose two schemas disagree must not move half a shop).
+fn same_tables(store: &Store, pg: &mut PgStore) -> Result<BTreeMap<String, Vec<(String, String)>>> {
     let here = store.movable_tables()?;
     let there = pg.tables()?;
-    for (table, columns) in &here {
-        let Some(theirs) = there.get(table) else {
+    let mut both = BTreeMap::new();
+    for (table, columns) in here {
+        let Some(theirs) = there.get(&table) else {
             return Err(Error::conflict(format!("The shared shop has no table {table}; nothing was moved")));
         };
-        for column in columns {
-            if !theirs.iter().any(|(c, _)| c == column) {
+        let mut typed = Vec::with_capacity(columns.len());
+        for column in &columns {
+            let Some((_, kind)) = theirs.iter().find(|(c, _)| c == column) else {
                 return Err(Error::conflict(format!("The shared shop's {table} has no column {column}; nothing was moved")));
-            }
+            };
+            typed.push((column.clone(), kind.clone()));
         }
         if let Some((extra, _)) = theirs.iter().find(|(c, _)| !columns.contains(c)) {
             return Err(Error::conflict(format!("The file's {table} has no column {extra}; nothing was moved")));
         }
+        both.insert(table, typed);
     }
-    if let Some(extra) = there.keys().find(|t| !here.contains_key(*t)) {
+    if let Some(extra) = there.keys().find(|t| !both.contains_key(*t)) {
         return Err(Error::conflict(format!("The file has no table {extra}; nothing was moved")));
     }
-    Ok(here)
-}
-
-/// Each table's columns and their types on the server.
-fn types_of(tx: &mut postgres::Transaction<'_>) -> Result<BTreeMap<String, BTreeMap<String, String>>> {
-    let rows = tx
-        .query(
-            "SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns WHERE table_schema = current_schema()",
-            &[],
-        )
-        .map_err(|e| pg_error("Regulars could not read the shared shop's columns", e))?;
-    let mut types: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    for row in rows {
-        types.entry(row.get(0)).or_default().insert(row.get(1), row.get(2));
-    }
-    Ok(types)
+    Ok(both)
 }
 
 /// Drops the empty shop's references between tables and its plain indexes (not its primary
@@ -274,7 +262,7 @@ fn set_aside_checks_and_indexes(tx: &mut postgres::Transaction<'_>) -> Result<Ve
     Ok(rebuild)
 }
 
-fn refuse_unless_empty(tx: &mut postgres::Transaction<'_>, tables: &BTreeMap<String, Vec<String>>) -> Result<()> {
+fn refuse_unless_empty(tx: &mut postgres::Transaction<'_>, tables: &BTreeMap<String, Vec<(String, String)>>) -> Result<()> {
     for table in tables.keys() {
         let holds: bool = tx
             .query_one(&format!("SELECT EXISTS (SELECT 1 FROM {})", quoted(table)), &[])

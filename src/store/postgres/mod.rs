@@ -266,7 +266,7 @@ mod tests {
 
     #[test]
     fn migrations_are_append_only() {
-        let checksum = |text: &str| text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+        use crate::store::tests::checksum;
         let pinned: &[u64] = &[0x790c_97ea_c665_ce29];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "a new Postgres migration needs its checksum pinned here");
         for (i, (sql, want)) in MIGRATIONS.iter().zip(pinned).enumerate() {
