@@ -13,6 +13,13 @@ mkdir -p target
 set +e
 cargo test --workspace --locked --no-fail-fast 2>&1 | tee target/test-output.txt
 status=${PIPESTATUS[0]}
+# The store and command-line suites again, each shop a database on a PostgreSQL server (a shop on
+# more than one computer). Backups, crash recovery and the files' own limits are the file's alone.
+REGULARS_TEST_SHARED=1 ./scripts/with-postgres.sh cargo test --workspace --locked --no-fail-fast \
+  --test cli --test social --test followups --test identity --test import --test conversations --test first_hour --test mailbox \
+  2>&1 | sed 's/^test result:/shared shop: test result:/' | tee -a target/test-output.txt
+shared_status=${PIPESTATUS[0]}
+[[ $shared_status -eq 0 ]] || status=$shared_status
 set -e
 
 # The .deb bundle from the same debug build (no second compile); check what it holds.

@@ -169,14 +169,23 @@ fn both_schemas_hold_the_same_tables_and_columns() {
 }
 
 #[test]
-fn the_command_line_says_what_works_on_a_shared_shop_and_never_shows_its_password() {
+fn a_moved_shop_is_used_where_it_went_and_its_password_is_never_shown() {
     let pg = Postgres::start();
     let url = pg.database().replace("postgres://regulars@", "postgres://regulars:hunter2@");
     let shop = busy_shop();
     let out = shop.ok(&["share", "--to", &url]);
     assert!(out.contains("customers") && !out.contains("hunter2"), "{out}");
-    let err = Shop::at(&url).fails(&["customers", "list"]);
-    assert!(err.contains("share --back") && !err.contains("hunter2"), "{err}");
+    // Every command works on the shop where it went, its search words made at the first opening.
+    let there = Shop::at(&url);
+    let listed = there.json(&["customers", "list"]);
+    let here = shop.json(&["customers", "list"]);
+    assert_eq!(listed, here, "the same customers, in the same order");
+    let name = here[0]["display_name"].as_str().unwrap().to_string();
+    let word = name.split_whitespace().next().unwrap().to_lowercase();
+    let found = there.json(&["customers", "search", &word]);
+    assert_eq!(found, shop.json(&["customers", "search", &word]), "search finds the same customers there");
+    let err = there.fails(&["customers", "show", "999999"]);
+    assert!(!err.contains("hunter2"), "{err}");
     let err = Shop::at("postgres://regulars:hunter2@127.0.0.1:1/nowhere").fails(&["share", "--back", "x.db"]);
     assert!(err.contains("could not connect") && !err.contains("hunter2"), "{err}");
 }

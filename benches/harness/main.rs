@@ -234,14 +234,29 @@ fn share(bench: &mut Bench, n: usize, db: &Path) {
     const SECTION: &str = "A shop on more than one computer (PostgreSQL 15 on this machine, over the loopback)";
     let server = pg_server::Postgres::start_with(true);
     let store = Store::open(db).expect("the shop");
-    let (mut to, mut back, mut rows) = (Vec::new(), Vec::new(), 0);
-    for _ in 0..bench.runs {
+    let (mut to, mut back, mut rows, mut words, mut searches) = (Vec::new(), Vec::new(), 0, Vec::new(), Vec::new());
+    let region = Region::parse("GB").unwrap();
+    for run in 0..bench.runs {
         let url = server.database();
         let mut pg = regulars::store::postgres::PgStore::connect(&url).expect("connect");
         let started = Instant::now();
         let moved = store.copy_to_postgres(&mut pg).expect("share --to");
         to.push(started.elapsed().as_secs_f64());
         rows = moved.iter().map(|t| t.to).sum::<u64>();
+        if run == 0 {
+            // Used there: its search words made at the first opening, then searched as in the file.
+            let mut shared = Store::open_shared(&url).expect("the shared shop");
+            let started = Instant::now();
+            regulars::customers::refresh_search_words(&mut shared).expect("search words");
+            words.push(started.elapsed().as_secs_f64());
+            for (_, queries) in data::queries(n) {
+                for q in queries {
+                    let started = Instant::now();
+                    std::hint::black_box(search::search(&shared, &q, 100, region).expect("search"));
+                    searches.push(started.elapsed().as_secs_f64());
+                }
+            }
+        }
         let file = bench.dir.join("share-back.db");
         let started = Instant::now();
         regulars::share::back(&mut pg, &file).expect("share --back");
@@ -256,6 +271,12 @@ fn share(bench: &mut Bench, n: usize, db: &Path) {
     ] {
         bench.push(Line { section: SECTION, what, size: Some(n), ours: Stats::new(Unit::Seconds, times), peer: Peer::None, goal: String::new(), met: None });
     }
+    let what = "its search words made there, at the first opening (one run)".to_string();
+    bench.push(Line { section: SECTION, what, size: Some(n), ours: Stats::new(Unit::Seconds, words), peer: Peer::None, goal: String::new(), met: None });
+    let ours = Stats::new(Unit::Latency, searches);
+    let (goal, met) = if n == 100_000 { ("p99 under 5 ms", Some(ours.at(0.99) < 0.005)) } else { ("", None) };
+    let what = "search as you type on the shared shop (the same queries as the file's)".to_string();
+    bench.push(Line { section: SECTION, what, size: Some(n), ours, peer: Peer::None, goal: goal.into(), met });
 }
 
 /// Runs in a child process: undoes import #1 of `db` and prints the seconds it took and the

@@ -1,4 +1,4 @@
-//! Instant search as you type. Each customer has one row of folded words in an FTS5 index (see
+//! Instant search as you type. Each customer has folded words in the store's search index (see
 //! `document`); a query becomes up to four bounded index look-ups, from the most telling to the
 //! least (phone digits, then names and handles, then contact details and tags, then notes), and the
 //! candidates are ranked here by how well the words match the name.
@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use crate::error::Result;
 use crate::model::{Customer, CustomerId, CustomerSummary};
 use crate::normalize::{self, fold, words, Region};
-use crate::store::{Reads, SearchDoc};
+use crate::store::{Field, Lookup, Reads, SearchDoc};
 
 /// How many candidates one look-up may return.
 const TIER_CAP: usize = 200;
@@ -42,8 +42,8 @@ pub fn search(store: &(impl Reads + ?Sized), query: &str, limit: usize, region: 
     let db = store.reader();
     let mut seen = HashSet::new();
     let mut candidates: Vec<(usize, CustomerId)> = Vec::new();
-    for (tier, fts) in plan.lookups.iter().enumerate() {
-        for id in db.search_ids(fts, TIER_CAP)? {
+    for (tier, lookup) in plan.lookups.iter().enumerate() {
+        for id in db.search_ids(lookup, TIER_CAP)? {
             if seen.insert(id) {
                 candidates.push((tier, id));
             }
@@ -77,8 +77,8 @@ pub fn search(store: &(impl Reads + ?Sized), query: &str, limit: usize, region: 
 struct Plan {
     /// The query's folded words.
     words: Vec<String>,
-    /// FTS5 queries, most telling first.
-    lookups: Vec<String>,
+    /// Look-ups, most telling first.
+    lookups: Vec<Lookup>,
     /// Look-ups that always run even when earlier ones filled the page (names must not be
     /// crowded out by notes, nor phone matches by names).
     decisive_tiers: usize,
@@ -93,22 +93,20 @@ fn plan(query: &str, region: Region) -> Plan {
     if words.is_empty() {
         return Plan { words, lookups, decisive_tiers: 0, whole_number: false };
     }
-    // Only letters and digits reach FTS5 (quoted), so no query text can change the query's syntax.
-    let all_prefixes = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
     let whole_number = normalize::phone(query.trim(), region).is_ok();
+    let prefixes = |fields: &[Field]| Lookup { fields: fields.to_vec(), words: words.clone(), prefix: true, any: false };
     if let Some(digits) = phone_digits(query, region) {
         // Whole-term matches first: a number that ends with the digits typed (or is them) beats one
         // that merely contains them.
-        for star in ["", "*"] {
-            let alternatives = digits.iter().map(|d| format!("\"{d}\"{star}")).collect::<Vec<_>>().join(" OR ");
-            lookups.push(format!("{{phones}} : ({alternatives})"));
+        for prefix in [false, true] {
+            lookups.push(Lookup { fields: vec![Field::Phones], words: digits.clone(), prefix, any: true });
         }
     }
-    lookups.push(format!("{{name handles}} : ({all_prefixes})"));
-    lookups.push(format!("{{name handles emails phones tags city company}} : ({all_prefixes})"));
-    lookups.push(format!("({all_prefixes})"));
+    lookups.push(prefixes(&[Field::Name, Field::Handles]));
+    lookups.push(prefixes(&[Field::Name, Field::Handles, Field::Emails, Field::Phones, Field::Tags, Field::City, Field::Company]));
+    lookups.push(prefixes(&[]));
     let decisive_tiers = lookups.len() - 2;
-    let whole_number = whole_number && lookups[0].starts_with("{phones}");
+    let whole_number = whole_number && lookups[0].fields == [Field::Phones];
     Plan { words, lookups, decisive_tiers, whole_number }
 }
 
@@ -261,11 +259,12 @@ mod tests {
 
     #[test]
     fn plans_phone_lookups_only_for_phone_like_queries() {
-        assert_eq!(plan("07911 12", gb()).lookups[..2], [
+        let fts5: Vec<String> = plan("07911 12", gb()).lookups[..2].iter().map(Lookup::fts5).collect();
+        assert_eq!(fts5, [
             "{phones} : (\"0791112\" OR \"791112\")",
             "{phones} : (\"0791112\"* OR \"791112\"*)",
         ]);
-        assert!(!plan("jo", gb()).lookups[0].starts_with("{phones}"));
+        assert_ne!(plan("jo", gb()).lookups[0].fields, [Field::Phones]);
         assert!(plan("07911 123456", gb()).whole_number, "a whole number stops at its exact match");
         assert!(!plan("07911 12", gb()).whole_number);
         assert!(plan("", gb()).lookups.is_empty());

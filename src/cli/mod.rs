@@ -211,17 +211,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let path = regulars::db_path(cli.db, std::env::var_os(regulars::DB_ENV));
     let url = path.to_str().filter(|p| regulars::store::postgres::is_url(p)).map(str::to_string);
-    match (&cli.command, url) {
+    match (&cli.command, url.clone()) {
         (Command::Share { back: Some(file), .. }, Some(url)) => return share::back(&url, file, cli.json),
         (Command::Share { back: Some(_), .. }, None) => bail!("--back brings a shared shop back: give its address with --db postgres://…"),
-        (_, Some(url)) => bail!(
-            "{}: only `share --back FILE` works on a shared shop from the command line yet (the other commands work on a shop's file)",
-            regulars::store::postgres::shown_url(&url)
-        ),
         _ => {}
     }
-    regulars::prepare_db_folder(&path)?;
-    let mut store = Store::open(&path).with_context(|| format!("cannot open the database {}", path.display()))?;
+    let mut store = match &url {
+        Some(url) => Store::open_shared(url)?,
+        None => {
+            regulars::prepare_db_folder(&path)?;
+            Store::open(&path).with_context(|| format!("cannot open the database {}", path.display()))?
+        }
+    };
     store.on_wait(|what| eprintln!("Waiting for {what} to finish…"));
     let locale = std::env::var("LC_ALL").or_else(|_| std::env::var("LANG")).ok();
     settings::ensure_country(&mut store, locale.as_deref())?;

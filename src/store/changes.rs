@@ -9,6 +9,8 @@
 
 use rusqlite::Connection;
 
+use super::sql::{params, Conn};
+
 use super::{Db, Store};
 use crate::error::Result;
 use crate::model::CustomerId;
@@ -22,7 +24,7 @@ const EVERYONE: CustomerId = 0;
 pub(super) fn stop_noting(conn: &Connection) -> Result<Vec<(String, String)>> {
     let triggers: Vec<(String, String)> = conn
         .prepare("SELECT name, sql FROM main.sqlite_schema WHERE type = 'trigger' AND substr(name, -6) = '_noted'")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (name, _) in &triggers {
         conn.execute_batch(&format!("DROP TRIGGER main.\"{name}\""))?;
@@ -36,16 +38,16 @@ pub(super) fn resume_noting(conn: &Connection, triggers: &[(String, String)], af
     for (_, sql) in triggers {
         conn.execute_batch(sql)?;
     }
-    note_everyone_after(conn, after)
+    note_everyone_after(Conn::Lite(conn), after)
 }
 
 /// The last note's number (0 with none).
-pub(super) fn mark(conn: &Connection) -> Result<i64> {
-    Ok(conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM main.customer_changes")?.query_row([], |r| r.get(0))?)
+pub(super) fn mark(conn: Conn<'_>) -> Result<i64> {
+    Ok(conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM main.customer_changes")?.query_row((), |r| r.get(0))?)
 }
 
 /// Notes that anyone may have changed, numbered after `after` and after every note there is.
-fn note_everyone_after(conn: &Connection, after: i64) -> Result<()> {
+fn note_everyone_after(conn: Conn<'_>, after: i64) -> Result<()> {
     conn.execute("INSERT INTO main.customer_changes (seq, customer_id) VALUES (max(?1, (SELECT coalesce(max(seq), 0) FROM main.customer_changes)) + 1, ?2)", [after, EVERYONE])?;
     Ok(())
 }
@@ -65,6 +67,9 @@ impl Store {
 impl Db<'_> {
     /// Where the notes stand: the last one's number (0 with none).
     pub fn changes_mark(&self) -> Result<i64> {
+        if self.conn.is_pg() {
+            return Ok(0);
+        }
         mark(self.conn)
     }
 
@@ -73,8 +78,12 @@ impl Db<'_> {
     /// none when notes after `since` were let go of, anyone may have changed (bulk work, a
     /// restore), or more than `most` customers changed.
     pub fn changed_since(&self, since: i64, most: usize) -> Result<Option<(Vec<CustomerId>, i64)>> {
+        if self.conn.is_pg() {
+            // Not noted on a server yet: anyone may have changed.
+            return Ok(None);
+        }
         let (first, last): (Option<i64>, Option<i64>) =
-            self.conn.prepare_cached("SELECT min(seq), max(seq) FROM customer_changes")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            self.conn.prepare_cached("SELECT min(seq), max(seq) FROM customer_changes")?.query_row((), |r| Ok((r.get(0)?, r.get(1)?)))?;
         let last = last.unwrap_or(0);
         if last <= since {
             return Ok(Some((Vec::new(), since)));
@@ -83,7 +92,7 @@ impl Db<'_> {
             return Ok(None);
         }
         let mut stmt = self.conn.prepare_cached("SELECT DISTINCT customer_id FROM customer_changes WHERE seq > ?1 AND seq <= ?2 ORDER BY customer_id LIMIT ?3")?;
-        let ids: Vec<CustomerId> = stmt.query_map(rusqlite::params![since, last, most as i64 + 1], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids: Vec<CustomerId> = stmt.query_map(params![since, last, most as i64 + 1], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok((ids.len() <= most && ids.binary_search(&EVERYONE).is_err()).then_some((ids, last)))
     }
 }
@@ -96,40 +105,40 @@ mod tests {
     fn every_write_to_a_customers_rows_is_noted_and_a_rollback_leaves_no_note() {
         let mut store = Store::open_in_memory().unwrap();
         let start = store.db().changes_mark().unwrap();
-        store.conn.execute_batch(
+        store.lite().unwrap().execute_batch(
             "INSERT INTO customers (id, display_name, sort_name, created_at, updated_at) VALUES (1, 'Ann', 'ann', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'), (2, 'Ben', 'ben', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
         ).unwrap();
         let (ids, mark) = store.db().changed_since(start, 10).unwrap().unwrap();
         assert_eq!(ids, [1, 2]);
         assert_eq!(store.db().changed_since(mark, 10).unwrap().unwrap().0, Vec::<CustomerId>::new(), "nothing since");
-        store.conn.execute("INSERT INTO referrals (referred_id, referrer_id, at, source) VALUES (2, 1, '2026-01-02T00:00:00Z', 'test')", []).unwrap();
+        store.lite().unwrap().execute("INSERT INTO referrals (referred_id, referrer_id, at, source) VALUES (2, 1, '2026-01-02T00:00:00Z', 'test')", ()).unwrap();
         // An outer statement's conflict clause overrules a trigger's: the notes need none.
-        store.conn.execute("INSERT OR ROLLBACK INTO customer_tags (customer_id, position, tag) VALUES (1, 0, 'vip')", []).unwrap();
+        store.lite().unwrap().execute("INSERT OR ROLLBACK INTO customer_tags (customer_id, position, tag) VALUES (1, 0, 'vip')", ()).unwrap();
         let (ids, mark) = store.db().changed_since(mark, 10).unwrap().unwrap();
         assert_eq!(ids, [1, 2], "both ends of a referral, the tag's customer");
         assert!(store.db().changed_since(start, 1).unwrap().is_none(), "more than asked for");
         {
-            let tx = store.conn.transaction().unwrap();
-            tx.execute("UPDATE customers SET display_name = 'Benny' WHERE id = 2", []).unwrap();
+            let tx = store.lite_mut().unwrap().transaction().unwrap();
+            tx.execute("UPDATE customers SET display_name = 'Benny' WHERE id = 2", ()).unwrap();
             tx.rollback().unwrap();
         }
         assert_eq!(store.db().changes_mark().unwrap(), mark, "a rolled-back write leaves no note");
         // A message nobody is linked to is noted as minus its id, and once linked as its customer
         // too; the owner dealing with a reply to it, as its customer (migration 0012).
-        store.conn.execute_batch(
+        store.lite().unwrap().execute_batch(
             "INSERT INTO touchpoints (id, author, channel, kind, direction, text, at, created_at, status, fingerprint) VALUES (7, '@x', 'instagram', 'question', 'in', 'Open?', '2026-01-03T00:00:00Z', '2026-01-03T00:00:00Z', 'needs_reply', 'f7');
              INSERT INTO suggestions (key, kind, first_seen) VALUES ('reply:t7', 'reply', '2026-01-03T00:00:00Z'), ('rally:fit:2026-W01', 'rally', '2026-01-03T00:00:00Z')",
         ).unwrap();
         let (ids, mark) = store.db().changed_since(mark, 10).unwrap().unwrap();
         assert_eq!(ids, [-7], "a message nobody is linked to; open suggestions are not noted");
-        store.conn.execute_batch("UPDATE touchpoints SET customer_id = 1 WHERE id = 7; UPDATE suggestions SET status = 'dismissed' WHERE key = 'reply:t7'").unwrap();
+        store.lite().unwrap().execute_batch("UPDATE touchpoints SET customer_id = 1 WHERE id = 7; UPDATE suggestions SET status = 'dismissed' WHERE key = 'reply:t7'").unwrap();
         let (ids, mark) = store.db().changed_since(mark, 10).unwrap().unwrap();
         assert_eq!(ids, [-7, 1], "linked: both; the reply dismissed: the message's customer now");
-        store.conn.execute("UPDATE suggestions SET status = 'dismissed' WHERE kind = 'rally'", []).unwrap();
+        store.lite().unwrap().execute("UPDATE suggestions SET status = 'dismissed' WHERE kind = 'rally'", ()).unwrap();
         assert_eq!(store.db().changed_since(mark, 10).unwrap().unwrap().0, Vec::<CustomerId>::new(), "one about the whole shop is looked up each time");
         let mark = store.db().changes_mark().unwrap();
         // Trimmed: a reader from before the kept notes is told it fell behind.
-        store.conn.execute("DELETE FROM customer_changes WHERE seq <= ?1", [start + 1]).unwrap();
+        store.lite().unwrap().execute("DELETE FROM customer_changes WHERE seq <= ?1", [start + 1]).unwrap();
         assert!(store.db().changed_since(start, 10).unwrap().is_none());
         store.trim_changes();
         assert_eq!(store.db().changes_mark().unwrap(), mark, "the last notes are kept");
@@ -146,15 +155,15 @@ mod tests {
         assert_eq!(store_triggers(&store), before);
         let bulk = store.db().changes_mark().unwrap();
         assert!(store.db().changed_since(mark, 10).unwrap().is_none(), "compute afresh");
-        store.conn.execute("UPDATE customers SET display_name = 'Benny' WHERE id = 2", []).unwrap();
+        store.lite().unwrap().execute("UPDATE customers SET display_name = 'Benny' WHERE id = 2", ()).unwrap();
         assert_eq!(store.db().changed_since(bulk, 10).unwrap().unwrap().0, [2], "noted again after bulk work");
     }
 
     fn store_triggers(store: &Store) -> i64 {
-        store.conn.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%noted'", [], |r| r.get(0)).unwrap()
+        store.lite().unwrap().query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%noted'", (), |r| r.get(0)).unwrap()
     }
 
     fn store_triggers_in(w: &crate::store::WriteDb<'_>) -> i64 {
-        w.conn.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%noted'", [], |r| r.get(0)).unwrap()
+        w.conn.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%noted'", (), |r| r.get(0)).unwrap()
     }
 }

@@ -4,10 +4,9 @@
 //! and then only for the customers and messages noted as changed since (`Db::changed_since`).
 
 use std::collections::HashMap;
-use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use rusqlite::types::{ToSql, Value};
+use super::sql::{Arg, List};
 
 use super::insight::{suggestion_row, SUGGESTION_COLUMNS};
 use super::{parse_time, time_text, Db, Said, SuggestionRow};
@@ -27,7 +26,7 @@ pub enum Whose<'a> {
 impl Whose<'_> {
     /// The condition on a query's rows (`customer` and `id` name its columns), and the list it binds
     /// as `:only`.
-    fn filter(self, customer: &str, id: &str) -> (String, Option<Rc<Vec<Value>>>) {
+    fn filter(self, customer: &str, id: &str) -> (String, Option<List>) {
         match self {
             Whose::All => (String::new(), None),
             Whose::Customers(ids) => (format!(" AND {customer} IN rarray(:only)"), Some(super::id_list(ids))),
@@ -62,9 +61,9 @@ pub struct NegativeRow {
 }
 
 impl Db<'_> {
-    fn rows<T>(&self, sql: &str, since: Option<DateTime<Utc>>, only: Option<Rc<Vec<Value>>>, row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>) -> Result<Vec<T>> {
+    fn rows<T>(&self, sql: &str, since: Option<DateTime<Utc>>, only: Option<List>, row: impl FnMut(&super::sql::Row<'_>) -> rusqlite::Result<T>) -> Result<Vec<T>> {
         let since = since.map(time_text);
-        let mut params: Vec<(&str, &dyn ToSql)> = Vec::new();
+        let mut params: Vec<(&str, &dyn Arg)> = Vec::new();
         if let Some(since) = &since {
             params.push((":since", since));
         }
@@ -154,7 +153,7 @@ impl Db<'_> {
             Whose::Customers(ids) => (" AND customer_id IN rarray(:only)".to_string(), Some(super::id_list(ids))),
             Whose::Messages(ids) => (
                 " AND customer_id IS NULL AND key IN rarray(:only)".to_string(),
-                Some(Rc::new(ids.iter().map(|id| Value::Text(format!("reply:t{id}"))).collect())),
+                Some(List::texts(ids.iter().map(|id| format!("reply:t{id}")))),
             ),
         };
         let sql = format!("SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE status <> 'open'{filter}");
@@ -180,7 +179,7 @@ impl Db<'_> {
         if keys.is_empty() {
             return Ok(HashMap::new());
         }
-        let list: Rc<Vec<Value>> = Rc::new(keys.iter().map(|k| Value::Text(k.clone())).collect());
+        let list = List::texts(keys.iter().cloned());
         let sql = format!("SELECT {SUGGESTION_COLUMNS} FROM suggestions WHERE key IN rarray(:only)");
         Ok(self.rows(&sql, None, Some(list), suggestion_row)?.into_iter().map(|s| (s.key.clone(), s)).collect())
     }

@@ -36,7 +36,7 @@ impl Db<'_> {
              FROM customers c WHERE c.deleted_at IS NULL ORDER BY c.id",
         )?;
         let split = |v: Option<String>| v.map(|s| s.split('\u{1f}').map(str::to_string).collect()).unwrap_or_default();
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map((), |r| {
             Ok(Identity {
                 id: r.get(0)?,
                 first_name: r.get(1)?,
@@ -58,7 +58,7 @@ impl Db<'_> {
              WHERE t.customer_id IS NOT NULL AND t.direction = 'in' AND t.author_kind = 'name'
              ORDER BY t.customer_id",
         )?;
-        let mut rows = names.query([])?;
+        let mut rows = names.query(())?;
         while let Some(r) = rows.next()? {
             let (id, author, channel): (CustomerId, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
             if let Ok(at) = all.binary_search_by_key(&id, |i| i.id) {

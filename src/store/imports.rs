@@ -3,9 +3,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::types::Value;
-use rusqlite::{params, OptionalExtension};
-use std::rc::Rc;
+use super::sql::{params, List, Optional};
 
 use super::{parse_time, time_text, Db, WriteDb};
 use crate::error::Result;
@@ -14,8 +12,8 @@ use crate::model::{CustomerId, ImportCounts, ImportId, ImportKind, ImportSummary
 /// Who holds each of a batch of keys: the customer's id and whether they are in the trash.
 pub type Holders = HashMap<String, (CustomerId, bool)>;
 
-fn text_list<'a>(values: impl IntoIterator<Item = &'a str>) -> Rc<Vec<Value>> {
-    Rc::new(values.into_iter().map(|v| Value::Text(v.to_string())).collect())
+fn text_list<'a>(values: impl IntoIterator<Item = &'a str>) -> List {
+    List::texts(values.into_iter().map(str::to_string))
 }
 
 /// What an import did to one customer.
@@ -94,7 +92,7 @@ impl Db<'_> {
     /// Every import, newest first.
     pub fn imports(&self) -> Result<Vec<ImportSummary>> {
         self.import_rows("SELECT id, file_name, file_hash, format, at, rows, created, merged, unchanged, rejected, problems, undone_at, kind
-                          FROM imports ORDER BY id DESC", [])
+                          FROM imports ORDER BY id DESC", ())
     }
 
     pub fn import(&self, id: ImportId) -> Result<Option<ImportSummary>> {
@@ -113,7 +111,7 @@ impl Db<'_> {
             .pop())
     }
 
-    fn import_rows(&self, sql: &str, p: impl rusqlite::Params) -> Result<Vec<ImportSummary>> {
+    fn import_rows(&self, sql: &str, p: impl super::sql::Args) -> Result<Vec<ImportSummary>> {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map(p, |r| {
             let n = |i: usize| -> rusqlite::Result<u64> { Ok(r.get::<_, i64>(i)?.max(0) as u64) };
@@ -179,7 +177,7 @@ impl WriteDb<'_> {
                  VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, ?5)",
             )?
             .execute(params![file_name, file_hash, format, time_text(at), kind.as_str()])?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(self.conn.last_insert_rowid()?)
     }
 
     /// Marks touchpoint or purchase `id` as brought in by import `import`.

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, Optional};
 
 use super::{parse_time, time_text, Db, WriteDb};
 use crate::error::Result;
@@ -78,7 +78,7 @@ pub struct Said {
     pub topics: Vec<String>,
 }
 
-pub(super) fn said(r: &rusqlite::Row<'_>) -> rusqlite::Result<Said> {
+pub(super) fn said(r: &super::sql::Row<'_>) -> rusqlite::Result<Said> {
     Ok(Said {
         id: r.get(0)?,
         customer_id: r.get(1)?,
@@ -136,7 +136,7 @@ pub struct SuggestionRow {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
-pub(super) fn suggestion_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SuggestionRow> {
+pub(super) fn suggestion_row(r: &super::sql::Row<'_>) -> rusqlite::Result<SuggestionRow> {
     Ok(SuggestionRow {
         id: r.get(0)?,
         key: r.get(1)?,
@@ -179,7 +179,7 @@ impl Db<'_> {
                 new
             }
         };
-        let rows = stmt.query_map(rusqlite::params_from_iter(ids.clone()), |r| {
+        let rows = stmt.query_map(ids.clone(), |r| {
             let text = |i: usize| r.get_ref(i).map(|v| v.as_str().unwrap_or_default());
             let instant = |i: usize| text(i).map(parse_instant);
             Ok(BaseRow {
@@ -205,7 +205,7 @@ impl Db<'_> {
         // (customer, position, value), in customer then position order.
         let by_customer = |sql: &str| -> Result<Vec<(CustomerId, i64, String)>> {
             let mut stmt = self.conn.prepare_cached(&format!("{sql}{filter}"))?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(ids.clone()), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let rows = stmt.query_map(ids.clone(), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             let mut out: Vec<(CustomerId, i64, String)> = rows.collect::<rusqlite::Result<_>>()?;
             out.sort_by_key(|r| (r.0, r.1));
             Ok(out)
@@ -220,7 +220,7 @@ impl Db<'_> {
                 customers[i].has_phone = true;
             }
         }
-        for (id, _, tag) in by_customer("SELECT customer_id, position, tag FROM customer_tags WHERE 1")? {
+        for (id, _, tag) in by_customer("SELECT customer_id, position, tag FROM customer_tags WHERE TRUE")? {
             if let Some(i) = slot(&mut customers, id) {
                 customers[i].tags.push(share(&tag));
             }
@@ -240,7 +240,7 @@ impl Db<'_> {
             None => ("", None),
         };
         let mut stmt = self.conn.prepare_cached(&format!("SELECT customer_id, at, channel = 'in_store' FROM purchases WHERE NOT is_return{filter}"))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(ids), |r| {
+        let rows = stmt.query_map(ids, |r| {
             let at = r.get_ref(1)?.as_str().map(|t| parse_time(t).timestamp()).unwrap_or(0);
             Ok((r.get(0)?, at, r.get(2)?))
         })?;
@@ -261,7 +261,7 @@ impl Db<'_> {
         ))?;
         let since = rusqlite::types::Value::Text(time_text(since));
         let mut rows = match only {
-            Some(ids) => stmt.query(rusqlite::params![since, super::id_list(ids)])?,
+            Some(ids) => stmt.query(params![since, super::id_list(ids)])?,
             None => stmt.query([since])?,
         };
         while let Some(r) = rows.next()? {
@@ -299,7 +299,7 @@ impl Db<'_> {
             None => ("", None),
         };
         let mut stmt = self.conn.prepare_cached(&format!("SELECT referrer_id, count(*) FROM referrals{filter} GROUP BY referrer_id"))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(ids), |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u32)))?;
+        let rows = stmt.query_map(ids, |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u32)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -360,7 +360,7 @@ impl Db<'_> {
 
     pub fn segments(&self) -> Result<Vec<(String, String)>> {
         let mut stmt = self.conn.prepare_cached("SELECT name, filter FROM segments ORDER BY name COLLATE NOCASE")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -2,7 +2,7 @@
 //! consent events, referrals), moving it to another customer and back by the ids
 //! recorded, the merged-away customer's mark, and the record of each merge.
 
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, Optional};
 use serde::{Deserialize, Serialize};
 
 use super::{time_text, Db, WriteDb};
@@ -103,13 +103,13 @@ impl WriteDb<'_> {
                 "INSERT INTO consent_events (customer_id, channel, status, at, source) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![to, channel, status, at, format!("{source} (merged from #{from})")],
             )?;
-            copies.push(self.conn.last_insert_rowid());
+            copies.push(self.conn.last_insert_rowid()?);
         }
         for table in ["touchpoints", "purchases", "suggestions"] {
             self.conn.execute(&format!("UPDATE {table} SET customer_id = ?2 WHERE customer_id = ?1"), params![from, to])?;
         }
         self.conn.execute("DELETE FROM referrals WHERE (referred_id = ?1 AND referrer_id = ?2) OR (referred_id = ?2 AND referrer_id = ?1)", params![from, to])?;
-        self.conn.execute("UPDATE OR IGNORE referrals SET referred_id = ?2 WHERE referred_id = ?1", params![from, to])?;
+        self.conn.execute("UPDATE referrals SET referred_id = ?2 WHERE referred_id = ?1 AND NOT EXISTS (SELECT 1 FROM referrals WHERE referred_id = ?2)", params![from, to])?;
         self.conn.execute("DELETE FROM referrals WHERE referred_id = ?1", [from])?;
         self.conn.execute("UPDATE referrals SET referrer_id = ?2 WHERE referrer_id = ?1", params![from, to])?;
         self.refresh_purchase_totals(to)?;
@@ -130,7 +130,11 @@ impl WriteDb<'_> {
             stmt.execute(params![id, from])?;
         }
         if let Some((referrer, at, source)) = &moved.referred_by {
-            self.conn.execute("INSERT OR REPLACE INTO referrals (referred_id, referrer_id, at, source) VALUES (?1, ?2, ?3, ?4)", params![to, referrer, at, source])?;
+            self.conn.execute(
+                "INSERT INTO referrals (referred_id, referrer_id, at, source) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (referred_id) DO UPDATE SET referrer_id = excluded.referrer_id, at = excluded.at, source = excluded.source",
+                params![to, referrer, at, source],
+            )?;
         }
         for referred in &moved.referred {
             self.conn.execute("UPDATE referrals SET referrer_id = ?2 WHERE referred_id = ?1 AND referrer_id = ?3", params![referred, to, from])?;
@@ -152,7 +156,7 @@ impl WriteDb<'_> {
 
     pub fn insert_merge(&self, keep: CustomerId, at: chrono::DateTime<chrono::Utc>, record: &str) -> Result<i64> {
         self.conn.execute("INSERT INTO merges (keep_id, at, record) VALUES (?1, ?2, ?3)", params![keep, time_text(at), record])?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(self.conn.last_insert_rowid()?)
     }
 
     pub fn set_merge_undone(&self, id: i64, at: chrono::DateTime<chrono::Utc>) -> Result<()> {

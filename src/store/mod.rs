@@ -16,8 +16,11 @@ mod touchpoints;
 mod followups;
 pub mod postgres;
 pub mod share;
+pub(crate) mod sql;
+mod search;
 
 pub use identity::Identity;
+pub use search::{Field, Lookup};
 pub use merges::{MergeRow, Moved};
 pub use imports::{Holders, ImportChange};
 pub use insight::{BaseRow, Contact, Said, SuggestionRow, SuggestionStatus, TouchpointRollup};
@@ -26,11 +29,11 @@ pub use followups::{NegativeRow, WaitRow, Whose};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
+
+use sql::{params, Conn, List, Optional, PgConn};
 
 use crate::error::{Error, Result, Storage};
 use crate::model::{
@@ -95,7 +98,7 @@ pub enum Presence {
 }
 
 pub struct Store {
-    conn: Connection,
+    conn: Backend,
     path: Option<PathBuf>,
     /// Told what this store waits for, when another process's long work holds the write lock.
     waiting: Option<Box<dyn Fn(&str) + Send>>,
@@ -105,6 +108,12 @@ pub struct Store {
     /// In bulk work (`Store::bulk`): its writes note that anyone may have changed, not each
     /// customer (see `changes.rs`).
     bulk: bool,
+}
+
+/// Where a shop is kept: its SQLite file, or a PostgreSQL server (a shop on more than one computer).
+enum Backend {
+    Lite(Connection),
+    Pg(PgConn),
 }
 
 /// What identifies a store's content at a moment (`Store::stamp`): equal stamps, same content. Use
@@ -168,13 +177,44 @@ impl Store {
         Ok(Store::with_connection(conn, Some(path.to_path_buf())))
     }
 
+    /// Opens the shared shop at a `postgres://` address, its schema brought up to date.
+    pub fn open_shared(url: &str) -> Result<Store> {
+        Ok(postgres::PgStore::connect(url)?.into_store())
+    }
+
     /// A private database in memory, for tests and previews.
     pub fn open_in_memory() -> Result<Store> {
         Store::init(Connection::open_in_memory()?, None)
     }
 
     fn with_connection(conn: Connection, path: Option<PathBuf>) -> Store {
-        Store { conn, path, waiting: None, instance: next_instance(), bulk: false }
+        Store { conn: Backend::Lite(conn), path, waiting: None, instance: next_instance(), bulk: false }
+    }
+
+    /// A store on a PostgreSQL server (its schema already brought up to date).
+    pub(crate) fn on_server(conn: PgConn) -> Store {
+        Store { conn: Backend::Pg(conn), path: None, waiting: None, instance: next_instance(), bulk: false }
+    }
+
+    /// Whether this shop is kept on a PostgreSQL server.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.conn, Backend::Pg(_))
+    }
+
+    /// The SQLite connection, for what only a shop's file has (its pragmas, the backup API); a
+    /// shop on a server is told so plainly.
+    fn lite(&self) -> Result<&Connection> {
+        match &self.conn {
+            Backend::Lite(c) => Ok(c),
+            Backend::Pg(_) => Err(only_in_a_file()),
+        }
+    }
+
+    fn lite_mut(&mut self) -> Result<&mut Connection> {
+        match &mut self.conn {
+            Backend::Lite(c) => Ok(c),
+            Backend::Pg(_) => Err(only_in_a_file()),
+        }
     }
 
     fn init(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
@@ -208,7 +248,7 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let current: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let current: i64 = self.lite()?.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if current > SCHEMA_VERSION {
             return Err(newer_schema(current));
         }
@@ -218,7 +258,7 @@ impl Store {
             }
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = self.lite_mut()?.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
             tx.commit()?;
@@ -226,7 +266,7 @@ impl Store {
         if current == 0 {
             // Migration 0007 marks an older shop's search words to be made again; a new database
             // has none made the old way.
-            self.conn.execute("DELETE FROM settings WHERE key = 'search_words_stale'", [])?;
+            self.lite()?.execute("DELETE FROM settings WHERE key = 'search_words_stale'", ())?;
         }
         Ok(())
     }
@@ -235,7 +275,7 @@ impl Store {
     /// transactions runs against it and is dropped.
     pub fn copy_in_memory(&self) -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
-        rusqlite::backup::Backup::new(&self.conn, &mut conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+        rusqlite::backup::Backup::new(self.lite()?, &mut conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
         Store::init(conn, None)
     }
 
@@ -243,7 +283,7 @@ impl Store {
     /// (never a file copy of a live database), then checks the copy.
     pub fn backup_to(&self, to: &Path) -> Result<()> {
         let mut dest = Connection::open(to)?;
-        rusqlite::backup::Backup::new(&self.conn, &mut dest)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+        rusqlite::backup::Backup::new(self.lite()?, &mut dest)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
         // A backup is a plain file: in rollback mode, so reading it never leaves a -wal or -shm.
         dest.pragma_update(None, "journal_mode", "DELETE")?;
         let check: String = dest.pragma_query_value(None, "quick_check", |r| r.get(0))?;
@@ -270,7 +310,7 @@ impl Store {
     /// one from an older Regulars is brought up to date in a copy before anything is locked.
     pub fn replace_with<T>(&mut self, from: &Path, before_replacing: impl FnOnce() -> Result<T>) -> Result<T> {
         let src = Store::open_sound_backup(from)?;
-        let version: i64 = src.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let version: i64 = src.lite()?.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version > SCHEMA_VERSION {
             return Err(Error::conflict(format!("the backup {} was made by a newer Regulars; nothing was replaced", from.display())));
         }
@@ -280,7 +320,7 @@ impl Store {
             let tmp = temp_file_in(dir, "restoring");
             {
                 let mut conn = Connection::open(tmp.path())?;
-                rusqlite::backup::Backup::new(&src.conn, &mut conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+                rusqlite::backup::Backup::new(src.lite()?, &mut conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
                 Store::init(conn, None)?;
             }
             Some(tmp)
@@ -289,9 +329,9 @@ impl Store {
         };
         drop(src);
         let source = upgraded.as_ref().map_or(from, |t| t.path());
-        self.conn.execute("ATTACH DATABASE ?1 AS restore_src", [immutable_uri(source)])?;
+        self.lite()?.execute("ATTACH DATABASE ?1 AS restore_src", [immutable_uri(source)])?;
         let outcome = self.replace_attached(before_replacing);
-        let detached = self.conn.execute_batch("DETACH DATABASE restore_src");
+        let detached = self.lite()?.execute_batch("DETACH DATABASE restore_src");
         self.instance = next_instance();
         let value = outcome?;
         detached?;
@@ -302,18 +342,18 @@ impl Store {
         let tx = self.begin_write()?;
         let value = before_replacing()?;
         tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
-        let mark = changes::mark(&tx)?;
+        let mark = changes::mark(Conn::Lite(&tx))?;
         let triggers = changes::stop_noting(&tx)?;
         let tables: Vec<String> = tx
             .prepare("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' AND (name NOT LIKE 'sqlite%' OR name = 'sqlite_sequence') ORDER BY name")?
-            .query_map([], |r| r.get(0))?
+            .query_map((), |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for table in &tables {
             let quoted = format!("\"{}\"", table.replace('"', "\"\""));
             let exists: bool = tx.query_row("SELECT count(*) FROM restore_src.sqlite_schema WHERE name = ?1", [table], |r| r.get(0))?;
-            tx.execute(&format!("DELETE FROM main.{quoted}"), [])?;
+            tx.execute(&format!("DELETE FROM main.{quoted}"), ())?;
             if exists {
-                tx.execute(&format!("INSERT INTO main.{quoted} SELECT * FROM restore_src.{quoted}"), [])?;
+                tx.execute(&format!("INSERT INTO main.{quoted} SELECT * FROM restore_src.{quoted}"), ())?;
             }
         }
         // Everything changed, noted after every note a reader of the replaced content has seen.
@@ -327,7 +367,7 @@ impl Store {
     /// database in use is replaced with `replace_with`, under the write lock.
     pub fn restore_from(&mut self, from: &Path) -> Result<()> {
         let src = Store::open_sound_backup(from)?;
-        rusqlite::backup::Backup::new(&src.conn, &mut self.conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+        rusqlite::backup::Backup::new(src.lite()?, self.lite_mut()?)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
         self.instance = next_instance();
         self.migrate()
     }
@@ -344,8 +384,8 @@ impl Store {
 
     /// SQLite's quick integrity check: empty when the file is sound, else what is wrong.
     pub fn quick_check(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare("PRAGMA quick_check")?;
-        let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.lite()?.prepare("PRAGMA quick_check")?;
+        let rows: Vec<String> = stmt.query_map((), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(rows.into_iter().filter(|r| r != "ok").collect())
     }
 
@@ -356,7 +396,14 @@ impl Store {
     /// `PURGE_PENDING` is set by the erasure's own transaction and cleared here once done, so a
     /// purge that was cut short (a kill, a reader that never let go) is finished at the next open.
     pub fn purge(&self, patience: std::time::Duration) -> Result<bool> {
-        self.conn.execute("INSERT INTO customer_search (customer_search) VALUES ('optimize')", [])?;
+        if let Backend::Pg(pg) = &self.conn {
+            // The server keeps deleted rows until a vacuum: the erased customer's rows are
+            // reclaimed now, and the purge is marked done in the same way.
+            pg.client.borrow_mut().batch_execute("VACUUM").map_err(sql::SqlError::from)?;
+            self.db().conn.execute("DELETE FROM settings WHERE key = ?1", [PURGE_PENDING])?;
+            return Ok(true);
+        }
+        self.lite()?.execute("INSERT INTO customer_search (customer_search) VALUES ('optimize')", ())?;
         let start = std::time::Instant::now();
         loop {
             if self.checkpoint_truncate()? {
@@ -368,7 +415,7 @@ impl Store {
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
         if self.db().setting(PURGE_PENDING)?.is_some() {
-            self.conn.execute("DELETE FROM settings WHERE key = ?1", [PURGE_PENDING])?;
+            self.lite()?.execute("DELETE FROM settings WHERE key = ?1", [PURGE_PENDING])?;
             // The log now holds only the settings page; emptied too when nobody reads.
             self.checkpoint_truncate()?;
         }
@@ -377,7 +424,7 @@ impl Store {
 
     /// One `wal_checkpoint(TRUNCATE)`: whether it copied every frame and emptied the log.
     fn checkpoint_truncate(&self) -> Result<bool> {
-        let (busy, log, done): (i64, i64, i64) = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let (busy, log, done): (i64, i64, i64) = self.lite()?.query_row("PRAGMA wal_checkpoint(TRUNCATE)", (), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(busy == 0 && log <= 0 && done <= 0)
     }
 
@@ -389,8 +436,13 @@ impl Store {
     /// What identifies the database's content now: the store, rows changed through this
     /// connection, and other connections' commits (`data_version`).
     pub fn stamp(&self) -> Result<Stamp> {
-        let others = self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
-        Ok(Stamp { store: self.instance, changes: self.conn.total_changes(), others })
+        if self.is_shared() {
+            // Another computer's change is not seen from here yet: a shared shop's stamp is never
+            // the same twice, so what is derived from it is computed afresh.
+            return Ok(Stamp { store: self.instance, changes: next_instance(), others: 0 });
+        }
+        let others = self.lite()?.pragma_query_value(None, "data_version", |r| r.get(0))?;
+        Ok(Stamp { store: self.instance, changes: self.lite()?.total_changes(), others })
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -398,7 +450,12 @@ impl Store {
     }
 
     pub fn db(&self) -> Db<'_> {
-        Db { conn: &self.conn }
+        Db {
+            conn: match &self.conn {
+                Backend::Lite(c) => Conn::Lite(c),
+                Backend::Pg(p) => Conn::Pg(p),
+            },
+        }
     }
 
     /// Says what to do while waiting for another process's long work (an import, an undo, a
@@ -428,9 +485,9 @@ impl Store {
 
     /// Runs `f` on this connection without waiting for another's lock: what is locked fails at once.
     fn at_once<T>(&self, f: impl FnOnce(&Connection) -> T) -> Result<T> {
-        self.conn.busy_timeout(std::time::Duration::ZERO)?;
-        let value = f(&self.conn);
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        self.lite()?.busy_timeout(std::time::Duration::ZERO)?;
+        let value = f(self.lite()?);
+        self.lite()?.busy_timeout(BUSY_TIMEOUT)?;
         Ok(value)
     }
 
@@ -461,7 +518,7 @@ impl Store {
     /// database locked after five seconds gets a sentence, not SQLite's "database is locked".
     fn begin_write(&mut self) -> Result<rusqlite::Transaction<'_>> {
         self.wait_for_long_work()?;
-        self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| match e.sqlite_error_code() {
+        self.lite_mut()?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => Error::conflict(
                 "the database is busy: another program (the app, or another regulars command) is writing to it; try again in a moment",
             ),
@@ -471,10 +528,13 @@ impl Store {
 
     /// Runs `f` in one transaction: committed if it returns `Ok`, rolled back otherwise.
     pub fn write<T>(&mut self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
+        if let Backend::Pg(pg) = &self.conn {
+            return pg_transaction(pg, true, f);
+        }
         let bulk = self.bulk;
         let tx = self.begin_write()?;
         let unnoted = if bulk { Some(changes::stop_noting(&tx)?) } else { None };
-        let value = f(&WriteDb { db: Db { conn: &tx } })?;
+        let value = f(&WriteDb { db: Db { conn: Conn::Lite(&tx) } })?;
         if let Some(triggers) = unnoted {
             changes::resume_noting(&tx, &triggers, 0)?;
         }
@@ -485,19 +545,22 @@ impl Store {
     /// Runs bulk work (an import, generated activity) with a large page cache, which it needs
     /// because it touches every index, and gives the memory back afterwards.
     pub fn bulk<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
-        self.conn.pragma_update(None, "cache_size", -BULK_CACHE_KB)?;
+        if self.is_shared() {
+            return f(self);
+        }
+        self.lite()?.pragma_update(None, "cache_size", -BULK_CACHE_KB)?;
         // Bulk work runs many small statements that each keep a statement journal (a delete that
         // cascades to a customer's emails, phones and tags): in memory, not a temporary file
         // written and read back for every one (40% of a 150,000-customer undo).
-        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        self.lite()?.pragma_update(None, "temp_store", "MEMORY")?;
         // Rows are not noted one by one: each transaction notes that anyone may have changed.
         let was = std::mem::replace(&mut self.bulk, true);
         let value = f(self);
         self.bulk = was;
-        self.conn.pragma_update(None, "temp_store", "DEFAULT")?;
+        self.lite()?.pragma_update(None, "temp_store", "DEFAULT")?;
         self.trim_changes();
-        self.conn.pragma_update(None, "cache_size", -EVERYDAY_CACHE_KB)?;
-        self.conn.cache_flush().ok();
+        self.lite()?.pragma_update(None, "cache_size", -EVERYDAY_CACHE_KB)?;
+        self.lite()?.cache_flush().ok();
         value
     }
 
@@ -505,7 +568,9 @@ impl Store {
     /// operating system's file cache as pages are read): after heavy work, so that a long-running
     /// process does not go on holding it. Best effort: nothing is lost if it does not.
     pub fn release_memory(&self) {
-        let _ = self.conn.execute_batch("PRAGMA shrink_memory");
+        if let Backend::Lite(c) = &self.conn {
+            let _ = c.execute_batch("PRAGMA shrink_memory");
+        }
     }
 
     /// A way to open another connection to this database, only for reading, on another thread
@@ -517,16 +582,39 @@ impl Store {
     /// Runs `f` exactly as `write` would, then rolls everything back: a rehearsal whose answer is
     /// what the change would do (an import's preview), with nothing stored.
     pub fn rehearse<T>(&mut self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
+        if let Backend::Pg(pg) = &self.conn {
+            return pg_transaction(pg, false, f);
+        }
         let bulk = self.bulk;
         let tx = self.begin_write()?;
         if bulk {
             // Rolled back with the rest: nothing to make again.
             changes::stop_noting(&tx)?;
         }
-        let value = f(&WriteDb { db: Db { conn: &tx } });
+        let value = f(&WriteDb { db: Db { conn: Conn::Lite(&tx) } });
         tx.rollback()?;
         value
     }
+}
+
+/// Runs `f` in one transaction on the server: committed when `commit` and `f` succeeds, else
+/// rolled back.
+fn pg_transaction<T>(pg: &PgConn, commit: bool, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
+    let conn = Conn::Pg(pg);
+    conn.execute_batch("BEGIN")?;
+    pg.in_transaction.set(true);
+    let value = f(&WriteDb { db: Db { conn } });
+    let end = if commit && value.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    let ended = conn.execute_batch(end);
+    pg.in_transaction.set(false);
+    let value = value?;
+    ended?;
+    Ok(value)
+}
+
+/// What a shop on a server cannot do yet, said plainly.
+fn only_in_a_file() -> Error {
+    Error::conflict("this is not available yet for a shop shared on a PostgreSQL server; it works on a shop kept in a file")
 }
 
 /// Opens read-only connections to a store's file on other threads (see `Store::parallel_reader`).
@@ -567,18 +655,10 @@ impl Reads for WriteDb<'_> {
 /// Read access to the database.
 #[derive(Clone, Copy)]
 pub struct Db<'a> {
-    conn: &'a Connection,
+    conn: Conn<'a>,
 }
 
 impl Db<'_> {
-    /// Reads the whole search index once, so that the first searches on a big file that the
-    /// operating system has not cached yet are as quick as the rest (used in the background at
-    /// launch). Returns the index's size in bytes.
-    pub fn warm_search(&self) -> Result<u64> {
-        let bytes: i64 = self.conn.query_row("SELECT coalesce(sum(length(block)), 0) FROM customer_search_data", [], |r| r.get(0))?;
-        Ok(bytes.max(0) as u64)
-    }
-
     /// No transaction is open on this connection: another connection reads the same data.
     pub fn autocommit(&self) -> bool {
         self.conn.is_autocommit()
@@ -700,8 +780,8 @@ fn temp_file_in(dir: &Path, what: &str) -> TempFile {
     TempFile(dir.join(name))
 }
 
-fn id_list(ids: &[CustomerId]) -> Rc<Vec<Value>> {
-    Rc::new(ids.iter().map(|&id| Value::Integer(id)).collect())
+fn id_list(ids: &[CustomerId]) -> List {
+    List::ints(ids.iter().copied())
 }
 
 fn time_text(t: DateTime<Utc>) -> String {
@@ -729,15 +809,15 @@ fn with_customer_params<T>(
     c: &Customer,
     sort_name: &str,
     with_created: bool,
-    f: impl FnOnce(&[&dyn rusqlite::ToSql]) -> rusqlite::Result<T>,
-) -> rusqlite::Result<T> {
+    f: impl FnOnce(&[&dyn sql::Arg]) -> sql::SqlResult<T>,
+) -> sql::SqlResult<T> {
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
     let (birthday, since, last_visit) = (date(c.birthday), date(c.customer_since), date(c.last_visit));
     let custom = if c.custom.is_empty() { "{}".to_string() } else { serde_json::to_string(&c.custom).unwrap_or_else(|_| "{}".into()) };
     let (updated, created) = (time_text(c.updated_at), time_text(c.created_at));
     let spend = c.lifetime_spend.map(|m| m.cents());
     let orders = c.orders_count.map(i64::from);
-    let params: [&dyn rusqlite::ToSql; 23] = [
+    let params: [&dyn sql::Arg; 23] = [
         &c.id, &c.first_name, &c.last_name, &c.display_name, &sort_name, &c.company, &c.address.street,
         &c.address.city, &c.address.region, &c.address.postal_code, &c.address.country, &birthday, &since,
         &c.notes, &c.consent.email.as_str(), &c.consent.sms.as_str(), &c.preferred_channel.map(Channel::as_str),
@@ -757,27 +837,44 @@ impl Db<'_> {
 
     /// The database's size in bytes (its pages, as SQLite counts them).
     pub fn size_bytes(&self) -> Result<u64> {
-        let pages: i64 = self.conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
-        let size: i64 = self.conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+        if self.conn.is_pg() {
+            let bytes: i64 = self.conn.query_row("SELECT pg_database_size(current_database())", (), |r| r.get(0))?;
+            return Ok(bytes.max(0) as u64);
+        }
+        let conn = self.conn.lite().ok_or_else(only_in_a_file)?;
+        let pages: i64 = conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
+        let size: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
         Ok((pages * size).max(0) as u64)
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+        match self.conn.lite() {
+            Some(conn) => Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?),
+            None => Ok(self.conn.query_row("SELECT coalesce(max(version), 0) FROM regulars_schema", (), |r| r.get(0))?),
+        }
     }
 
     /// Runs SQLite's own consistency checks; returns the problems it reports (empty when sound).
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
+        if self.conn.is_pg() {
+            // The server enforces every reference as it is written; what can go wrong underneath
+            // is an index left unusable (a failed concurrent build).
+            let mut stmt = self.conn.prepare("SELECT indexrelid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE NOT i.indisvalid AND c.relnamespace = current_schema()::regnamespace")?;
+            for index in stmt.query_map((), |r| r.get::<_, String>(0))? {
+                problems.push(format!("the index {} is not usable", index?));
+            }
+            return Ok(problems);
+        }
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        for row in stmt.query_map((), |r| r.get::<_, String>(0))? {
             let row = row?;
             if row != "ok" {
                 problems.push(row);
             }
         }
         let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(())?;
         while let Some(row) = rows.next()? {
             problems.push(format!("row {} of {} points nowhere", row.get::<_, i64>(1)?, row.get::<_, String>(0)?));
         }
@@ -785,7 +882,7 @@ impl Db<'_> {
     }
 
     pub fn customer_count(&self) -> Result<u64> {
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM customers WHERE deleted_at IS NULL", [], |r| r.get(0))?;
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM customers WHERE deleted_at IS NULL", (), |r| r.get(0))?;
         Ok(n as u64)
     }
 
@@ -801,10 +898,10 @@ impl Db<'_> {
         })
     }
 
-    fn owner(&self, sql: &str, params: impl rusqlite::Params) -> Result<Option<Owner>> {
+    fn owner(&self, statement: &str, params: impl sql::Args) -> Result<Option<Owner>> {
         let owner = self
             .conn
-            .query_row(sql, params, |r| {
+            .query_row(statement, params, |r| {
                 Ok(Owner { id: r.get(0)?, display_name: r.get(1)?, deleted: r.get::<_, Option<String>>(2)?.is_some() })
             })
             .optional()?;
@@ -939,7 +1036,7 @@ impl Db<'_> {
     fn each_child<R>(
         &self,
         sql: &str,
-        list: &Rc<Vec<Value>>,
+        list: &List,
         mut f: impl FnMut(CustomerId, String) -> Option<R>,
     ) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(sql)?;
@@ -978,7 +1075,7 @@ impl Db<'_> {
                 (SELECT email FROM customer_emails e WHERE e.customer_id = c.id ORDER BY position LIMIT 1),
                 (SELECT e164 FROM customer_phones p WHERE p.customer_id = c.id ORDER BY position LIMIT 1),
                 (SELECT group_concat(tag, char(31)) FROM
-                    (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY position))
+                    (SELECT tag FROM customer_tags t WHERE t.customer_id = c.id ORDER BY position) AS ordered)
              FROM customers c WHERE c.id IN rarray(?1)",
         )?;
         let mut by_id: HashMap<CustomerId, CustomerSummary> = stmt
@@ -1009,15 +1106,6 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Customer ids matching an FTS5 query, in id order, at most `limit`.
-    pub fn search_ids(&self, fts_query: &str, limit: usize) -> Result<Vec<CustomerId>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT rowid FROM customer_search WHERE customer_search MATCH ?1 LIMIT ?2")?;
-        let ids = stmt.query_map(params![fts_query, limit as i64], |r| r.get(0))?;
-        Ok(ids.collect::<rusqlite::Result<_>>()?)
-    }
-
     pub fn consent_history(&self, id: CustomerId) -> Result<Vec<ConsentEvent>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT channel, status, at, source FROM consent_events WHERE customer_id = ?1 ORDER BY id",
@@ -1037,29 +1125,6 @@ impl Db<'_> {
 }
 
 impl WriteDb<'_> {
-    /// Runs `f`, which removes or rewrites the search words of many customers, with the search
-    /// index's merging held off (each removal would otherwise merge pieces full of the removals
-    /// before it: 50 s of a 150,000-customer undo), then merges it once.
-    pub fn with_search_merging_deferred<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
-        let set = |key: &str, value: i64| {
-            self.conn.execute("INSERT INTO customer_search (customer_search, rank) VALUES (?1, ?2)", params![key, value])
-        };
-        set("automerge", 0)?;
-        set("crisismerge", 1 << 30)?;
-        let value = f()?;
-        // SQLite's defaults, as before.
-        set("automerge", 4)?;
-        set("crisismerge", 16)?;
-        self.optimize_search()?;
-        Ok(value)
-    }
-
-    /// Merges the search index's pieces into one (after bulk work).
-    pub fn optimize_search(&self) -> Result<()> {
-        self.conn.execute("INSERT INTO customer_search (customer_search) VALUES ('optimize')", [])?;
-        Ok(())
-    }
-
     pub fn remove_setting(&self, key: &str) -> Result<()> {
         self.conn.execute("DELETE FROM settings WHERE key = ?1", [key])?;
         Ok(())
@@ -1083,7 +1148,7 @@ impl WriteDb<'_> {
                  VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
             )
             .and_then(|mut stmt| with_customer_params(c, sort_name, true, |p| stmt.execute(p)))?;
-        let id = self.conn.last_insert_rowid();
+        let id = self.conn.last_insert_rowid()?;
         self.insert_children(id, c)?;
         Ok(id)
     }
@@ -1174,27 +1239,6 @@ impl WriteDb<'_> {
             .execute(params![id, deleted.map(time_text)])?;
         Ok(())
     }
-
-    pub fn set_search_doc(&self, id: CustomerId, doc: &SearchDoc) -> Result<()> {
-        self.remove_search_doc(id)?;
-        self.insert_search_doc(id, doc)
-    }
-
-    /// Adds the search words of a customer who has none yet.
-    pub fn insert_search_doc(&self, id: CustomerId, doc: &SearchDoc) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO customer_search (rowid, name, handles, emails, phones, tags, city, company, notes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![id, doc.name, doc.handles, doc.emails, doc.phones, doc.tags, doc.city, doc.company, doc.notes])?;
-        Ok(())
-    }
-
-    pub fn remove_search_doc(&self, id: CustomerId) -> Result<()> {
-        self.conn.prepare_cached("DELETE FROM customer_search WHERE rowid = ?1")?.execute([id])?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]
@@ -1234,7 +1278,7 @@ mod tests {
     #[test]
     fn bulk_work_has_a_large_page_cache_and_gives_it_back_even_when_it_fails() {
         let mut store = Store::open_in_memory().unwrap();
-        let cache = |s: &Store| s.conn.pragma_query_value(None, "cache_size", |r| r.get::<_, i64>(0)).unwrap();
+        let cache = |s: &Store| s.lite().unwrap().pragma_query_value(None, "cache_size", |r| r.get::<_, i64>(0)).unwrap();
         assert_eq!(cache(&store), -EVERYDAY_CACHE_KB);
         let inside = store.bulk(|s| Ok(cache(s))).unwrap();
         assert_eq!(inside, -BULK_CACHE_KB);
@@ -1261,7 +1305,7 @@ mod tests {
                     )
                     .unwrap();
                 }
-                conn.execute("INSERT INTO customer_emails (customer_id, position, email) VALUES (1, 0, 'ann@example.com')", []).unwrap();
+                conn.execute("INSERT INTO customer_emails (customer_id, position, email) VALUES (1, 0, 'ann@example.com')", ()).unwrap();
                 if version >= 3 {
                     conn.execute(
                         "INSERT INTO touchpoints (customer_id, channel, kind, direction, text, at, status, fingerprint, created_at)
@@ -1327,11 +1371,11 @@ mod tests {
         drop(store);
         let store = Store::open(&path).unwrap();
         assert_eq!(store.db().schema_version().unwrap(), SCHEMA_VERSION);
-        let mode: String = store.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        let mode: String = store.lite().unwrap().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
-        let sync: i64 = store.conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
+        let sync: i64 = store.lite().unwrap().pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
         assert_eq!(sync, 2, "synchronous=FULL");
-        let fk: i64 = store.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        let fk: i64 = store.lite().unwrap().pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
         assert_eq!(fk, 1);
     }
 
@@ -1381,7 +1425,7 @@ mod tests {
         let id = store.write(|w| w.insert_customer(&c, "a")).unwrap();
         let event = ConsentEvent { channel: ConsentChannel::Email, status: ConsentStatus::Yes, at: now, source: "test".into() };
         store.write(|w| w.append_consent(id, &event)).unwrap();
-        let err = store.conn.execute("UPDATE consent_events SET status = 'no'", []).unwrap_err();
+        let err = store.lite().unwrap().execute("UPDATE consent_events SET status = 'no'", ()).unwrap_err();
         assert!(err.to_string().contains("append-only"), "{err}");
     }
 }

@@ -31,8 +31,8 @@ pub struct TableCount {
 }
 
 /// Tables made from others where the shop is used, never moved.
-fn derived(table: &str) -> bool {
-    table.starts_with("customer_search") || table == "customer_changes" || table.starts_with("sqlite_")
+pub(super) fn derived(table: &str) -> bool {
+    table.starts_with("customer_search") || table == "customer_changes" || table == "customer_words" || table.starts_with("sqlite_")
 }
 
 fn quoted(name: &str) -> String {
@@ -47,14 +47,14 @@ impl Store {
     /// The file's tables that a move carries, and their columns, in the file's order.
     pub fn movable_tables(&self) -> Result<BTreeMap<String, Vec<String>>> {
         let names: Vec<String> = self
-            .conn
+            .lite()?
             .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")?
-            .query_map([], |r| r.get(0))?
+            .query_map((), |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let mut tables = BTreeMap::new();
         for name in names.into_iter().filter(|n| !derived(n)) {
             let columns: Vec<String> = self
-                .conn
+                .lite()?
                 .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?
                 .query_map([&name], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
@@ -68,7 +68,7 @@ impl Store {
     pub fn copy_to_postgres(&self, pg: &mut PgStore) -> Result<Vec<TableCount>> {
         let tables = same_tables(self, pg)?;
         // One snapshot of the file for every table (WAL: writers elsewhere go on meanwhile).
-        let snapshot = self.conn.unchecked_transaction()?;
+        let snapshot = self.lite()?.unchecked_transaction()?;
         let mut tx = pg.client.transaction().map_err(failed("Regulars could not start writing to the shared shop"))?;
         tx.batch_execute("SET CONSTRAINTS ALL DEFERRED").map_err(failed("Regulars could not defer the shared shop's checks"))?;
         refuse_unless_empty(&mut tx, &tables)?;
@@ -80,7 +80,7 @@ impl Store {
                 .copy_in(&format!("COPY {} ({list}) FROM STDIN", quoted(table)))
                 .map_err(failed(format!("Regulars could not start copying {table}")))?;
             let mut stmt = snapshot.prepare(&format!("SELECT {list} FROM {}", quoted(table)))?;
-            let mut rows = stmt.query([])?;
+            let mut rows = stmt.query(())?;
             let mut line = Vec::with_capacity(1 << 16);
             let mut from = 0u64;
             while let Some(row) = rows.next()? {
@@ -121,6 +121,9 @@ impl Store {
             }
             counts.push(TableCount { table: table.clone(), from, to: counted as u64 });
         }
+        // The search words are made where the shop is used, at its first opening there.
+        tx.execute("INSERT INTO settings (key, value) VALUES ('search_words_stale', 'true') ON CONFLICT (key) DO NOTHING", &[])
+            .map_err(failed("Regulars could not mark the shared shop's search words to be made"))?;
         for statement in rebuild {
             tx.batch_execute(&statement).map_err(failed(format!("The shared shop refused the moved rows ({statement})")))?;
         }
@@ -141,10 +144,10 @@ impl Store {
             .read_only(true)
             .start()
             .map_err(failed("Regulars could not start reading the shared shop"))?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.lite_mut()?.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
         for table in tables.keys().filter(|t| *t != "settings") {
-            let holds: bool = tx.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {})", quoted(table)), [], |r| r.get(0))?;
+            let holds: bool = tx.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {})", quoted(table)), (), |r| r.get(0))?;
             if holds {
                 return Err(Error::conflict(format!("This file already holds a shop (its {table} has rows): bring the shared shop back into a new file")));
             }
@@ -177,7 +180,7 @@ impl Store {
             }
             drop(rows);
             drop(insert);
-            let to: i64 = tx.query_row(&format!("SELECT count(*) FROM {}", quoted(table)), [], |r| r.get(0))?;
+            let to: i64 = tx.query_row(&format!("SELECT count(*) FROM {}", quoted(table)), (), |r| r.get(0))?;
             let counted: i64 = source
                 .query_one(&format!("SELECT count(*) FROM {}", quoted(table)), &[])
                 .map_err(failed(format!("Regulars could not count {table} in the shared shop")))?
@@ -189,7 +192,7 @@ impl Store {
             }
             counts.push(TableCount { table: table.clone(), from, to: to as u64 });
         }
-        tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('search_words_stale', 'true')", [])?;
+        tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('search_words_stale', 'true')", ())?;
         changes::resume_noting(&tx, &noting, 0)?;
         tx.commit()?;
         source.commit().map_err(failed("Regulars could not finish reading the shared shop"))?;

@@ -1,7 +1,7 @@
 //! The SQL of touchpoints and purchases: logging and reading them, linking touchpoints to the
 //! customers who wrote them, and keeping each customer's purchase totals in step.
 
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{params, Optional, Row};
 
 use super::{parse_time, time_text, Db, WriteDb};
 use crate::error::Result;
@@ -153,7 +153,7 @@ impl Db<'_> {
              WHERE t.status = 'needs_reply'{filter}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(ids), |r| {
+        let rows = stmt.query_map(ids, |r| {
             Ok(Waiting { touchpoint: touchpoint(r)?, customer_name: r.get(21)?, spend_cents: r.get::<_, Option<i64>>(22)?.unwrap_or(0) })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -217,7 +217,7 @@ impl WriteDb<'_> {
             t.replied_at.map(time_text), t.in_reply_to, fingerprint, time_text(t.created_at),
             t.linked_by_name.then_some("name"),
         ])?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(self.conn.last_insert_rowid()?)
     }
 
     pub fn set_touchpoint_status(
@@ -249,7 +249,8 @@ impl WriteDb<'_> {
     pub fn add_not_customer(&self, key: &AuthorKey, at: chrono::DateTime<chrono::Utc>) -> Result<()> {
         let (kind, platform, value) = key.columns();
         self.conn.execute(
-            "INSERT OR REPLACE INTO not_customers (author_kind, author_platform, author_value, at) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO not_customers (author_kind, author_platform, author_value, at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (author_kind, author_platform, author_value) DO UPDATE SET at = excluded.at",
             params![kind, platform.unwrap_or(""), value, time_text(at)],
         )?;
         Ok(())
@@ -278,7 +279,7 @@ impl WriteDb<'_> {
              ) AS m
              WHERE t.id = m.tid AND m.customer_id IS NOT NULL",
         )?
-        .execute([])?;
+        .execute(())?;
         Ok(n)
     }
 
@@ -292,7 +293,7 @@ impl WriteDb<'_> {
                 p.customer_id, time_text(p.at), p.amount.cents(), p.currency, p.items, p.channel.as_str(), p.is_return,
                 p.external_id, time_text(now),
             ])?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(self.conn.last_insert_rowid()?)
     }
 
     /// Recomputes a customer's totals from their purchases: net spend (returns subtract), orders
@@ -320,13 +321,16 @@ impl Db<'_> {
     /// messages they sent and when the last was. Newest first.
     pub fn unlinked_authors(&self, limit: u64) -> Result<Vec<(TouchpointId, String, String, u64, String)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT max(t.id), t.author, t.channel, count(*), max(t.at)
-             FROM touchpoints t
-             WHERE t.customer_id IS NULL AND t.direction = 'in' AND t.author_kind IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM not_customers n WHERE n.author_kind = t.author_kind
-                   AND n.author_value = t.author_value AND n.author_platform = coalesce(t.author_platform, ''))
-             GROUP BY t.author_kind, coalesce(t.author_platform, ''), t.author_value
-             ORDER BY max(t.at) DESC LIMIT ?1",
+            // Each author's newest message says how they are shown.
+            "SELECT g.last, l.author, l.channel, g.n, g.at FROM (
+                 SELECT max(t.id) AS last, count(*) AS n, max(t.at) AS at
+                 FROM touchpoints t
+                 WHERE t.customer_id IS NULL AND t.direction = 'in' AND t.author_kind IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM not_customers n WHERE n.author_kind = t.author_kind
+                       AND n.author_value = t.author_value AND n.author_platform = coalesce(t.author_platform, ''))
+                 GROUP BY t.author_kind, coalesce(t.author_platform, ''), t.author_value
+             ) g JOIN touchpoints l ON l.id = g.last
+             ORDER BY g.at DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? as u64, r.get(4)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -351,7 +355,7 @@ impl Db<'_> {
                 "SELECT id FROM touchpoints WHERE customer_id IS NULL AND author_kind = ?1 AND author_value = ?2
                  AND (?3 IS NULL OR author_platform = ?3)",
             )?;
-            for id in stmt.query_map(rusqlite::params![kind, value, platform], |r| r.get(0))? {
+            for id in stmt.query_map(params![kind, value, platform], |r| r.get(0))? {
                 ids.push(id?);
             }
             Ok(())
@@ -367,7 +371,7 @@ impl Db<'_> {
         }
         if !names.is_empty() {
             let mut stmt = self.conn.prepare_cached("SELECT id, author_value FROM touchpoints WHERE customer_id IS NULL AND author_kind = 'name'")?;
-            for row in stmt.query_map([], |r| Ok((r.get::<_, TouchpointId>(0)?, r.get::<_, String>(1)?)))? {
+            for row in stmt.query_map((), |r| Ok((r.get::<_, TouchpointId>(0)?, r.get::<_, String>(1)?)))? {
                 let (id, value) = row?;
                 if names.contains(&crate::normalize::fold(value.trim())) {
                     ids.push(id);
@@ -389,14 +393,14 @@ impl Db<'_> {
     /// Every unlinked touchpoint's author and text: (id, author, text).
     pub fn unlinked_texts(&self) -> Result<Vec<(TouchpointId, String, String)>> {
         let mut stmt = self.conn.prepare_cached("SELECT id, author, text FROM touchpoints WHERE customer_id IS NULL ORDER BY id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
     /// Every import's stored report: (import, report JSON).
     pub fn import_reports(&self) -> Result<Vec<(i64, String)>> {
         let mut stmt = self.conn.prepare("SELECT id, report FROM imports ORDER BY id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let rows = stmt.query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 }
@@ -412,7 +416,7 @@ impl WriteDb<'_> {
     }
 
     pub fn set_import_report(&self, id: i64, report: &str) -> Result<()> {
-        self.conn.prepare_cached("UPDATE imports SET report = ?2 WHERE id = ?1")?.execute(rusqlite::params![id, report])?;
+        self.conn.prepare_cached("UPDATE imports SET report = ?2 WHERE id = ?1")?.execute(params![id, report])?;
         Ok(())
     }
 }

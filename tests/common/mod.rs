@@ -16,9 +16,15 @@ pub struct Shop {
 }
 
 impl Shop {
+    /// A new shop: a file in a fresh folder, or, when the suite runs against a shared shop
+    /// (`REGULARS_TEST_SHARED=1` beside `REGULARS_TEST_POSTGRES`, as `scripts/test.sh` runs it),
+    /// a new database on that server.
     pub fn new() -> Shop {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("shop.db");
+        let db = match shared_server() {
+            Some(server) => PathBuf::from(server.database()),
+            None => dir.path().join("shop.db"),
+        };
         let shop = Shop { _dir: dir, db };
         shop.ok(&["settings", "set", "country", "GB"]);
         shop
@@ -66,6 +72,18 @@ impl Shop {
     }
 }
 
+
+/// The server the suite runs against when it runs against a shared shop.
+pub fn shared_server() -> Option<&'static pg_server::Postgres> {
+    static SERVER: std::sync::OnceLock<Option<pg_server::Postgres>> = std::sync::OnceLock::new();
+    SERVER
+        .get_or_init(|| {
+            let wanted = std::env::var("REGULARS_TEST_SHARED").is_ok_and(|v| v == "1");
+            let given = std::env::var("REGULARS_TEST_POSTGRES").is_ok_and(|v| !v.is_empty());
+            (wanted && given).then(pg_server::Postgres::start)
+        })
+        .as_ref()
+}
 
 /// The sample exports (`tests/data/imports/`, copied from the shared folder with their README).
 pub fn samples() -> PathBuf {

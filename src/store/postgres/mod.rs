@@ -18,7 +18,7 @@ use crate::error::{Error, Result, Storage};
 
 /// The Postgres schema, in order. Append only: a released migration is never edited (a test pins
 /// them). Each mirrors the SQLite file's tables at some schema version (see `0001_shop.sql`).
-pub(crate) const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_shop.sql")];
+pub(crate) const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_shop.sql"), include_str!("migrations/0002_in_use.sql")];
 
 /// The Postgres schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -148,6 +148,11 @@ impl PgStore {
         Ok(store)
     }
 
+    /// The shop as a store, its statements run on this connection.
+    pub fn into_store(self) -> super::Store {
+        super::Store::on_server(super::sql::PgConn::new(self.client))
+    }
+
     /// The address, without its password.
     pub fn shown(&self) -> &str {
         &self.shown
@@ -190,7 +195,8 @@ impl PgStore {
     }
 
     /// The shop's tables and their columns with their types (`bigint`, `double precision`,
-    /// `text`), the schema's own record left out.
+    /// `text`), the schema's own record and what is made where the shop is used (the search
+    /// words) left out.
     pub fn tables(&mut self) -> Result<BTreeMap<String, Vec<(String, String)>>> {
         let rows = self
             .client
@@ -204,7 +210,10 @@ impl PgStore {
             .map_err(|e| pg_error("Regulars could not read the shared shop's tables", e))?;
         let mut tables: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         for row in rows {
-            tables.entry(row.get(0)).or_default().push((row.get(1), row.get(2)));
+            let table: String = row.get(0);
+            if !super::share::derived(&table) {
+                tables.entry(table).or_default().push((row.get(1), row.get(2)));
+            }
         }
         Ok(tables)
     }
@@ -267,7 +276,7 @@ mod tests {
     #[test]
     fn migrations_are_append_only() {
         use crate::store::tests::checksum;
-        let pinned: &[u64] = &[0x790c_97ea_c665_ce29];
+        let pinned: &[u64] = &[0x790c_97ea_c665_ce29, 0x0cd6_134d_8904_2748];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "a new Postgres migration needs its checksum pinned here");
         for (i, (sql, want)) in MIGRATIONS.iter().zip(pinned).enumerate() {
             let got = checksum(sql);
