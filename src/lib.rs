@@ -29,13 +29,13 @@ pub const DB_ENV: &str = "REGULARS_DB";
 /// (`~/.local/share/Regulars` on Linux, `~/Library/Application Support/Regulars` on macOS,
 /// `%APPDATA%\Regulars` on Windows).
 pub fn default_db_path() -> PathBuf {
-    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("Regulars").join("regulars.db")
+    store::data_folder().join("regulars.db")
 }
 
 /// Makes the default data folder on a first run. A path given explicitly (`--db`, `REGULARS_DB`)
 /// gets no folders made for it: a mistyped folder is an error, not a new place nobody looks.
 pub fn prepare_db_folder(path: &std::path::Path) -> Result<()> {
-    if path == default_db_path() {
+    if path == default_db_path() && store::shared_address(path).is_none() {
         Store::create_folder_of(path)?;
     }
     Ok(())

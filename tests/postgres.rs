@@ -189,3 +189,26 @@ fn a_moved_shop_is_used_where_it_went_and_its_password_is_never_shown() {
     let err = Shop::at("postgres://regulars:hunter2@127.0.0.1:1/nowhere").fails(&["share", "--back", "x.db"]);
     assert!(err.contains("could not connect") && !err.contains("hunter2"), "{err}");
 }
+
+#[test]
+fn a_shared_shops_backups_are_files_of_it_made_before_imports_and_by_hand() {
+    let pg = Postgres::start();
+    let shop = Shop::at(pg.database());
+    shop.ok(&["settings", "set", "country", "GB"]);
+    shop.ok(&["demo", "--count", "40"]);
+    let made = shop.json(&["backup", "create"]);
+    let file = made["path"].as_str().unwrap().to_string();
+    assert!(file.starts_with(shop.dir().to_str().unwrap()), "in Regulars' data folder on this computer: {file}");
+    assert!(file.contains("shared") && file.ends_with(".db"), "{file}");
+    // The backup is a shop's file: the same customers, found by the same search.
+    let copy = Shop::at(&file);
+    assert_eq!(copy.json(&["customers", "list"]), shop.json(&["customers", "list"]));
+    let contacts = common::contacts().join("google_contacts.csv");
+    shop.ok(&["import", contacts.to_str().unwrap()]);
+    let listed = shop.json(&["backup", "list"]);
+    let reasons: Vec<&str> = listed.as_array().unwrap().iter().map(|b| b["reason"].as_str().unwrap()).collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.starts_with("before-import")), "{reasons:?}");
+    let err = shop.fails(&["backup", "restore", &made["id"].to_string(), "--yes"]);
+    assert!(err.contains("not available yet for a shop shared"), "{err}");
+}

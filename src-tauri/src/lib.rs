@@ -75,14 +75,21 @@ impl AppState {
         let store = self.store.as_ref().map_err(|m| IpcError { code: "unavailable", message: m.clone(), fields: vec![] })?;
         // Waiting for the lock (behind an import) must not hold up the runtime's few threads, or
         // nothing else (cancel, search) would run until the import ends.
-        let mut guard = tokio::task::block_in_place(|| store.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
-        heavy_work(&mut guard, false, f).map_err(IpcError::from)
+        // The work runs off the runtime too: a shared shop's connection blocks as a file's does.
+        tokio::task::block_in_place(|| {
+            let mut guard = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            heavy_work(&mut guard, false, f).map_err(IpcError::from)
+        })
     }
 
     /// For reads that must answer at once (search as you type, the list): on the main connection
     /// when it is free, else (an import holds it) on a read-only one, which sees what was saved
     /// before the import and answers without waiting for it.
     fn read<T>(&self, f: impl FnOnce(&mut Store) -> regulars::Result<T>) -> CmdResult<T> {
+        tokio::task::block_in_place(|| self.read_now(f))
+    }
+
+    fn read_now<T>(&self, f: impl FnOnce(&mut Store) -> regulars::Result<T>) -> CmdResult<T> {
         let store = self.store.as_ref().map_err(|m| IpcError { code: "unavailable", message: m.clone(), fields: vec![] })?;
         if let Ok(mut guard) = store.try_lock() {
             return f(&mut guard).map_err(IpcError::from);
@@ -116,6 +123,10 @@ impl AppState {
     /// Like `with`, on the analysis connection; on the main one while the database is damaged
     /// (then read-only, and there is one connection to reason about).
     fn analysed<T>(&self, f: impl FnOnce(&mut Store) -> regulars::Result<T>) -> CmdResult<T> {
+        tokio::task::block_in_place(|| self.analysed_now(f))
+    }
+
+    fn analysed_now<T>(&self, f: impl FnOnce(&mut Store) -> regulars::Result<T>) -> CmdResult<T> {
         if self.store.is_err() || self.damage.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
             return self.with(f);
         }

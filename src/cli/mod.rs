@@ -216,13 +216,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         (Command::Share { back: Some(_), .. }, None) => bail!("--back brings a shared shop back: give its address with --db postgres://…"),
         _ => {}
     }
-    let mut store = match &url {
-        Some(url) => Store::open_shared(url)?,
-        None => {
-            regulars::prepare_db_folder(&path)?;
-            Store::open(&path).with_context(|| format!("cannot open the database {}", path.display()))?
-        }
-    };
+    regulars::prepare_db_folder(&path)?;
+    let shown = url.as_deref().map_or_else(|| path.display().to_string(), regulars::store::postgres::shown_url);
+    let mut store = Store::open(&path).with_context(|| format!("cannot open the database {shown}"))?;
     store.on_wait(|what| eprintln!("Waiting for {what} to finish…"));
     let locale = std::env::var("LC_ALL").or_else(|_| std::env::var("LANG")).ok();
     settings::ensure_country(&mut store, locale.as_deref())?;

@@ -43,7 +43,7 @@ pub fn folder(db: &Path) -> PathBuf {
 }
 
 fn database_path(store: &Store) -> Result<PathBuf> {
-    store.path().map(Path::to_path_buf).ok_or_else(|| Error::conflict("a database held in memory has no backups"))
+    store.backup_home().ok_or_else(|| Error::conflict("a database held in memory has no backups"))
 }
 
 /// Starts the shop over, empty (the demo shop gone, or a wrong first import): a backup is made
@@ -107,7 +107,7 @@ pub(crate) fn before_migration(store: &Store, db: &Path, from_version: i64) -> R
 
 /// A backup before a change that replaces many rows, when the database is a file.
 pub fn before(store: &Store, reason: &str, now: DateTime<Utc>) -> Result<Option<Backup>> {
-    match store.path() {
+    match store.backup_home() {
         Some(_) => create(store, reason, now).map(Some),
         None => Ok(None),
     }
@@ -299,6 +299,10 @@ pub enum Restored {
 /// check does not pass (so no safety backup of it could be trusted), is set aside and the backup
 /// put in its place (`recover`), as the app does. Returns the store to go on with.
 pub fn restore_checked(mut store: Store, id: i64, now: DateTime<Utc>) -> Result<(Store, Restored)> {
+    if store.is_shared() {
+        // Its backups are files; putting one back on the server is not built yet.
+        return Err(super::only_in_a_file());
+    }
     let path = database_path(&store)?;
     find(&store, id)?;
     if check(&path)?.is_none() {

@@ -139,6 +139,9 @@ impl Store {
     /// The folder must exist: a mistyped path is an error, not a new folder (`create_folder_of`
     /// makes the default one).
     pub fn open(path: &Path) -> Result<Store> {
+        if let Some(url) = shared_address(path) {
+            return Store::open_shared(url);
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.is_dir() {
                 return Err(Error::not_found(format!(
@@ -169,6 +172,12 @@ impl Store {
 
     /// Opens a database file only to read it (a backup being described), without migrating it.
     pub fn open_read_only(path: &Path) -> Result<Store> {
+        if let Some(url) = shared_address(path) {
+            let store = Store::open_shared(url)?;
+            // The server refuses any write on this connection.
+            store.db().conn.execute_batch("SET default_transaction_read_only = on")?;
+            return Ok(store);
+        }
         // No mutex: a connection is used by one thread at a time, and SQLite's own lock around
         // every column read is a measurable cost on whole-shop reads.
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -194,6 +203,20 @@ impl Store {
     /// A store on a PostgreSQL server (its schema already brought up to date).
     pub(crate) fn on_server(conn: PgConn) -> Store {
         Store { conn: Backend::Pg(conn), path: None, waiting: None, instance: next_instance(), bulk: false }
+    }
+
+    /// Where this shop's backups are kept beside: its file, or for a shared shop a name of its own
+    /// in the data folder (`shared/SERVER-PORT-DATABASE.db`, never itself a database).
+    pub fn backup_home(&self) -> Option<PathBuf> {
+        match &self.conn {
+            Backend::Lite(_) => self.path.clone(),
+            Backend::Pg(pg) => {
+                let shown = pg.shop.borrow().shown().to_string();
+                let place = shown.split_once('@').map_or(shown.as_str(), |(_, rest)| rest);
+                let name: String = place.chars().map(|c| if c.is_alphanumeric() || c == '.' { c } else { '-' }).collect();
+                Some(data_folder().join("shared").join(format!("{name}.db")))
+            }
+        }
     }
 
     /// Whether this shop is kept on a PostgreSQL server.
@@ -282,6 +305,18 @@ impl Store {
     /// Copies the whole database, consistently, into a new file at `to` with SQLite's online backup
     /// (never a file copy of a live database), then checks the copy.
     pub fn backup_to(&self, to: &Path) -> Result<()> {
+        if let Backend::Pg(pg) = &self.conn {
+            // A shared shop's backup is a file of it, from one snapshot of the server.
+            let mut file = Store::open(to)?;
+            file.bulk(|file| file.copy_from_postgres(&mut pg.shop.borrow_mut()))?;
+            file.lite()?.pragma_update(None, "journal_mode", "DELETE")?;
+            let problems = file.quick_check()?;
+            drop(file);
+            if !problems.is_empty() {
+                return Err(Error::conflict(format!("the backup {} did not check out: {}", to.display(), problems.join("; "))));
+            }
+            return Ok(());
+        }
         let mut dest = Connection::open(to)?;
         rusqlite::backup::Backup::new(self.lite()?, &mut dest)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
         // A backup is a plain file: in rollback mode, so reading it never leaves a -wal or -shm.
@@ -384,6 +419,10 @@ impl Store {
 
     /// SQLite's quick integrity check: empty when the file is sound, else what is wrong.
     pub fn quick_check(&self) -> Result<Vec<String>> {
+        if self.is_shared() {
+            // The server keeps its own pages; what the shop can check there is its indexes.
+            return self.db().integrity_problems();
+        }
         let mut stmt = self.lite()?.prepare("PRAGMA quick_check")?;
         let rows: Vec<String> = stmt.query_map((), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(rows.into_iter().filter(|r| r != "ok").collect())
@@ -399,7 +438,7 @@ impl Store {
         if let Backend::Pg(pg) = &self.conn {
             // The server keeps deleted rows until a vacuum: the erased customer's rows are
             // reclaimed now, and the purge is marked done in the same way.
-            pg.client.borrow_mut().batch_execute("VACUUM").map_err(sql::SqlError::from)?;
+            pg.client().batch_execute("VACUUM").map_err(sql::SqlError::from)?;
             self.db().conn.execute("DELETE FROM settings WHERE key = ?1", [PURGE_PENDING])?;
             return Ok(true);
         }
@@ -613,7 +652,7 @@ fn pg_transaction<T>(pg: &PgConn, commit: bool, f: impl FnOnce(&WriteDb<'_>) -> 
 }
 
 /// What a shop on a server cannot do yet, said plainly.
-fn only_in_a_file() -> Error {
+pub(crate) fn only_in_a_file() -> Error {
     Error::conflict("this is not available yet for a shop shared on a PostgreSQL server; it works on a shop kept in a file")
 }
 
@@ -730,6 +769,18 @@ fn newer_schema(version: i64) -> Error {
     Error::conflict(format!(
         "this database was written by a newer Regulars (schema {version}, this one knows {SCHEMA_VERSION}); update Regulars to open it"
     ))
+}
+
+/// The folder of Regulars' own data on this computer (`~/.local/share/Regulars` on Linux,
+/// `~/Library/Application Support/Regulars` on macOS, `%APPDATA%\Regulars` on Windows).
+pub fn data_folder() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("Regulars")
+}
+
+/// The address when `path` names a shared shop (`postgres://…`) rather than a file: every way of
+/// opening a shop by its location (the app's, the command line's) opens either.
+pub fn shared_address(path: &Path) -> Option<&str> {
+    path.to_str().filter(|p| postgres::is_url(p))
 }
 
 /// The `file:` URI that opens `path` as immutable: no lock taken, no side file made.

@@ -337,7 +337,7 @@ impl<'a> Conn<'a> {
     pub(crate) fn execute_batch(&self, sql: &str) -> SqlResult<()> {
         match self {
             Conn::Lite(c) => Ok(c.execute_batch(sql)?),
-            Conn::Pg(p) => Ok(p.client.borrow_mut().batch_execute(&translate(sql).0)?),
+            Conn::Pg(p) => Ok(p.client().batch_execute(&translate(sql).0)?),
         }
     }
 
@@ -569,14 +569,19 @@ fn numeric(raw: &[u8]) -> Result<ValueRef<'static>, String> {
 
 /// A connection to a Postgres server, with its statements prepared once each.
 pub struct PgConn {
-    pub(crate) client: RefCell<postgres::Client>,
+    /// The connection, and the address it shows.
+    pub(crate) shop: RefCell<super::postgres::PgStore>,
     prepared: RefCell<HashMap<String, (postgres::Statement, Vec<Slot>)>>,
     pub(crate) in_transaction: std::cell::Cell<bool>,
 }
 
 impl PgConn {
-    pub(crate) fn new(client: postgres::Client) -> PgConn {
-        PgConn { client: RefCell::new(client), prepared: RefCell::new(HashMap::new()), in_transaction: std::cell::Cell::new(false) }
+    pub(crate) fn new(shop: super::postgres::PgStore) -> PgConn {
+        PgConn { shop: RefCell::new(shop), prepared: RefCell::new(HashMap::new()), in_transaction: std::cell::Cell::new(false) }
+    }
+
+    pub(crate) fn client(&self) -> std::cell::RefMut<'_, postgres::Client> {
+        std::cell::RefMut::map(self.shop.borrow_mut(), |s| &mut s.client)
     }
 
     /// The statement for `sql`, translated and prepared the first time, and its arguments in order.
@@ -584,7 +589,7 @@ impl PgConn {
         let mut prepared = self.prepared.borrow_mut();
         if !prepared.contains_key(sql) {
             let (text, slots) = translate(sql);
-            let mut client = self.client.borrow_mut();
+            let mut client = self.client();
             let stmt = match client.prepare(&text) {
                 // A parameter the statement alone does not type (`?1 IS NULL`): typed by the
                 // arguments of its first use (which are the same kinds each time).
@@ -611,7 +616,7 @@ impl PgConn {
         traced(sql, || {
             let (stmt, values) = self.statement(sql, args)?;
             let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values.iter().map(|v| v as _).collect();
-            Ok(self.client.borrow_mut().query(&stmt, &refs)?)
+            Ok(self.client().query(&stmt, &refs)?)
         })
     }
 
@@ -619,7 +624,7 @@ impl PgConn {
         traced(sql, || {
             let (stmt, values) = self.statement(sql, args)?;
             let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values.iter().map(|v| v as _).collect();
-            Ok(self.client.borrow_mut().execute(&stmt, &refs)?)
+            Ok(self.client().execute(&stmt, &refs)?)
         })
     }
 }

@@ -45,6 +45,8 @@ impl Shop {
             .arg(&self.db)
             .args(args)
             .env_remove("REGULARS_DB")
+            // Regulars' own data folder (a shared shop's backups) in the test's folder.
+            .env("XDG_DATA_HOME", self.dir())
             .output()
             .unwrap()
     }

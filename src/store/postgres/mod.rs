@@ -150,7 +150,7 @@ impl PgStore {
 
     /// The shop as a store, its statements run on this connection.
     pub fn into_store(self) -> super::Store {
-        super::Store::on_server(super::sql::PgConn::new(self.client))
+        super::Store::on_server(super::sql::PgConn::new(self))
     }
 
     /// The address, without its password.

@@ -88,6 +88,12 @@ impl App {
         App::launch(&target_dir().join("debug/regulars-app"), &db, prepare, db_dir)
     }
 
+    /// Starts the desktop app on a shared shop (`postgres://…`) that `prepare` readies.
+    pub fn start_shared(url: &str, prepare: impl FnOnce(&Path)) -> App {
+        let db_dir = tempfile::tempdir().expect("temporary folder");
+        App::launch(&target_dir().join("debug/regulars-app"), Path::new(url), prepare, db_dir)
+    }
+
     /// Starts the given app binary on an existing database file (the benchmark harness's shops).
     pub fn start_on(app: &Path, db: &Path) -> App {
         App::launch(app, db, |_| {}, tempfile::tempdir().expect("temporary folder"))
