@@ -191,7 +191,7 @@ fn a_moved_shop_is_used_where_it_went_and_its_password_is_never_shown() {
 }
 
 #[test]
-fn a_shared_shops_backups_are_files_of_it_made_before_imports_and_by_hand() {
+fn a_shared_shops_backups_are_files_of_it_made_before_imports_and_by_hand_and_restore_onto_the_server() {
     let pg = Postgres::start();
     let shop = Shop::at(pg.database());
     shop.ok(&["settings", "set", "country", "GB"]);
@@ -209,6 +209,16 @@ fn a_shared_shops_backups_are_files_of_it_made_before_imports_and_by_hand() {
     let reasons: Vec<&str> = listed.as_array().unwrap().iter().map(|b| b["reason"].as_str().unwrap()).collect();
     assert_eq!(reasons.len(), 2, "{reasons:?}");
     assert!(reasons.iter().any(|r| r.starts_with("before-import")), "{reasons:?}");
-    let err = shop.fails(&["backup", "restore", &made["id"].to_string(), "--yes"]);
-    assert!(err.contains("not available yet for a shop shared"), "{err}");
+    // Restored onto the server: the import's customers gone, the state before kept as a backup,
+    // and every customer found again by search.
+    let before_restore = shop.json(&["customers", "list"]);
+    let restored = shop.json(&["backup", "restore", &made["id"].to_string(), "--yes"]);
+    assert!(restored["backup_of_previous_state"]["path"].is_string(), "{restored}");
+    assert_eq!(shop.json(&["customers", "list"]), copy.json(&["customers", "list"]));
+    assert_ne!(before_restore, copy.json(&["customers", "list"]), "the import had added customers");
+    let name = copy.json(&["customers", "list"])[0]["last_name"].as_str().unwrap().to_lowercase();
+    assert_eq!(shop.json(&["customers", "search", &name]), copy.json(&["customers", "search", &name]));
+    // New customers there are numbered after the restored ones.
+    let added = shop.json(&["customers", "add", "--first-name", "Nova", "--email", "nova@example.com"]);
+    assert!(added["id"].as_i64().unwrap() > 40, "{added}");
 }

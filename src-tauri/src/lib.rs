@@ -644,7 +644,7 @@ async fn describe_restore(state: State<'_, AppState>, id: i64) -> CmdResult<Stri
 /// Restores backup `id` (the current state is backed up first); returns that safety backup.
 #[tauri::command]
 async fn restore_backup(state: State<'_, AppState>, id: i64) -> CmdResult<regulars::backup::Backup> {
-    let safety = state.with(|s| regulars::backup::restore(s, id, Utc::now()))?;
+    let safety = state.with(|s| regulars::share::restore(s, id, Utc::now()))?;
     state.reopen_analysis();
     Ok(safety)
 }

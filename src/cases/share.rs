@@ -37,6 +37,15 @@ pub fn to_postgres(store: &Store, pg: &mut PgStore, now: DateTime<Utc>) -> Resul
     Ok(Shared { to: pg.shown().to_string(), tables, backup })
 }
 
+/// Restores backup `id` in place of the shop's content (a safety backup first, see
+/// `backup::restore`), then makes its search words where they are kept apart from the rows (a
+/// shared shop's are made from them, as after a move).
+pub fn restore(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<Backup> {
+    let safety = backup::restore(store, id, now)?;
+    crate::customers::refresh_search_words(store)?;
+    Ok(safety)
+}
+
 /// Makes a new file at `file` of the shop in `pg` (which is left as it was), its search words
 /// made. A file already there is refused; a move that fails leaves no file behind.
 pub fn back(pg: &mut PgStore, file: &Path) -> Result<Shared> {

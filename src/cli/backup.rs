@@ -53,7 +53,8 @@ pub fn backup_command(store: Store, cmd: BackupCommand, json: bool) -> anyhow::R
                 let what = backup::describe_restore(&store, id, now)?;
                 bail!("{what}\nRun again with --yes to restore it.");
             }
-            let (_, restored) = backup::restore_checked(store, id, now)?;
+            let (mut store, restored) = backup::restore_checked(store, id, now)?;
+            regulars::customers::refresh_search_words(&mut store)?;
             match restored {
                 backup::Restored::Replaced { backup_of_previous_state: safety } if json => {
                     say!("{}", serde_json::json!({ "restored": id, "backup_of_previous_state": safety }));

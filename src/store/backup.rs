@@ -214,10 +214,11 @@ fn find(store: &Store, id: i64) -> Result<Backup> {
 pub fn restore(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<Backup> {
     let b = find(store, id)?;
     let db = database_path(store)?;
+    let place = store.place().ok_or_else(|| Error::conflict("a database held in memory has no backups"))?;
     store.announce(&format!("the restore of backup #{id}"), |store| {
         store.replace_with(&b.path, || {
             // A connection of its own: the store's holds the write lock, and sees the same state.
-            let reader = Store::open_read_only(&db)?;
+            let reader = Store::open_read_only(&place)?;
             make(&reader, &db, BEFORE_RESTORE, now)
         })
     })
@@ -300,8 +301,9 @@ pub enum Restored {
 /// put in its place (`recover`), as the app does. Returns the store to go on with.
 pub fn restore_checked(mut store: Store, id: i64, now: DateTime<Utc>) -> Result<(Store, Restored)> {
     if store.is_shared() {
-        // Its backups are files; putting one back on the server is not built yet.
-        return Err(super::only_in_a_file());
+        // The server is never a damaged file: its content is replaced under its lock.
+        let safety = restore(&mut store, id, now)?;
+        return Ok((store, Restored::Replaced { backup_of_previous_state: safety }));
     }
     let path = database_path(&store)?;
     find(&store, id)?;

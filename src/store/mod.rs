@@ -344,24 +344,15 @@ impl Store {
     /// another process commits can fall in between and be lost. The backup is checked first, and
     /// one from an older Regulars is brought up to date in a copy before anything is locked.
     pub fn replace_with<T>(&mut self, from: &Path, before_replacing: impl FnOnce() -> Result<T>) -> Result<T> {
-        let src = Store::open_sound_backup(from)?;
-        let version: i64 = src.lite()?.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if version > SCHEMA_VERSION {
-            return Err(Error::conflict(format!("the backup {} was made by a newer Regulars; nothing was replaced", from.display())));
+        if let Backend::Pg(pg) = &self.conn {
+            let (source, _upgraded) = Store::current_backup(from, from.parent().unwrap_or(Path::new(".")))?;
+            let value = source.replace_on_server(&mut pg.shop.borrow_mut(), before_replacing)?;
+            self.instance = next_instance();
+            return Ok(value);
         }
         // An older backup is brought up to date in a private copy, never in place.
-        let upgraded = if version < SCHEMA_VERSION {
-            let dir = self.path.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));
-            let tmp = temp_file_in(dir, "restoring");
-            {
-                let mut conn = Connection::open(tmp.path())?;
-                rusqlite::backup::Backup::new(src.lite()?, &mut conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
-                Store::init(conn, None)?;
-            }
-            Some(tmp)
-        } else {
-            None
-        };
+        let dir = self.path.as_deref().and_then(Path::parent).unwrap_or(Path::new("."));
+        let (src, upgraded) = Store::current_backup(from, dir)?;
         drop(src);
         let source = upgraded.as_ref().map_or(from, |t| t.path());
         self.lite()?.execute("ATTACH DATABASE ?1 AS restore_src", [immutable_uri(source)])?;
@@ -395,6 +386,35 @@ impl Store {
         changes::resume_noting(&tx, &triggers, mark)?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// The backup at `from`, checked, opened to read as this Regulars' schema has it: an older one
+    /// brought up to date in a private copy in `dir` (removed when the returned file is dropped).
+    fn current_backup(from: &Path, dir: &Path) -> Result<(Store, Option<TempFile>)> {
+        let src = Store::open_sound_backup(from)?;
+        let version: i64 = src.lite()?.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::conflict(format!("the backup {} was made by a newer Regulars; nothing was replaced", from.display())));
+        }
+        if version == SCHEMA_VERSION {
+            return Ok((src, None));
+        }
+        let tmp = temp_file_in(dir, "restoring");
+        {
+            let mut conn = Connection::open(tmp.path())?;
+            rusqlite::backup::Backup::new(src.lite()?, &mut conn)?.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+            Store::init(conn, None)?;
+        }
+        Ok((Store::open_backup(tmp.path())?, Some(tmp)))
+    }
+
+    /// Where another connection to this shop opens: its file, or the server's address as given
+    /// (which may hold a password: never to be shown).
+    pub(crate) fn place(&self) -> Option<PathBuf> {
+        match &self.conn {
+            Backend::Lite(_) => self.path.clone(),
+            Backend::Pg(pg) => Some(PathBuf::from(pg.shop.borrow().address())),
+        }
     }
 
     /// Replaces this database's content with the backup at `from` (checked first), in one step,

@@ -67,14 +67,46 @@ impl Store {
     /// there: nothing is written unless every table's rows arrived, counted on both sides.
     pub fn copy_to_postgres(&self, pg: &mut PgStore) -> Result<Vec<TableCount>> {
         let tables = same_tables(self, pg)?;
-        // One snapshot of the file for every table (WAL: writers elsewhere go on meanwhile).
-        let snapshot = self.lite()?.unchecked_transaction()?;
         let mut tx = pg.client.transaction().map_err(failed("Regulars could not start writing to the shared shop"))?;
         tx.batch_execute("SET CONSTRAINTS ALL DEFERRED").map_err(failed("Regulars could not defer the shared shop's checks"))?;
         refuse_unless_empty(&mut tx, &tables)?;
         let rebuild = set_aside_checks_and_indexes(&mut tx)?;
+        let counts = self.copy_rows(&mut tx, &tables)?;
+        for statement in rebuild {
+            tx.batch_execute(&statement).map_err(failed(format!("The shared shop refused the moved rows ({statement})")))?;
+        }
+        tx.commit().map_err(failed("The shared shop did not take the move"))?;
+        Ok(counts)
+    }
+
+    /// Replaces everything the shared shop at `pg` holds with this file's shop (a backup being
+    /// restored), in one transaction there that first locks every table against writers (readers
+    /// go on): `before_replacing` runs once they are locked (the safety backup, on a connection of
+    /// its own, sees exactly what is replaced), and nothing another computer writes can fall in
+    /// between and be lost. The search words are made again at the next opening.
+    pub(super) fn replace_on_server<T>(&self, pg: &mut PgStore, before_replacing: impl FnOnce() -> Result<T>) -> Result<T> {
+        let tables = same_tables(self, pg)?;
+        let mut tx = pg.client.transaction().map_err(failed("Regulars could not start writing to the shared shop"))?;
+        let mut all: Vec<String> = tables.keys().map(|t| quoted(t)).collect();
+        all.push("customer_words".into());
+        tx.batch_execute(&format!("SET CONSTRAINTS ALL DEFERRED; LOCK TABLE {} IN EXCLUSIVE MODE", all.join(", ")))
+            .map_err(failed("Regulars could not hold the shared shop still for the restore"))?;
+        let value = before_replacing()?;
+        tx.batch_execute(&format!("TRUNCATE {}", all.join(", "))).map_err(failed("Regulars could not empty the shared shop for the restore"))?;
+        self.copy_rows(&mut tx, &tables)?;
+        tx.commit().map_err(failed("The shared shop did not take the restore"))?;
+        Ok(value)
+    }
+
+    /// Copies every table's rows from one snapshot of this file into the server's transaction
+    /// `tx`, counting them on both sides; new rows there are numbered after them, and the search
+    /// words are marked to be made where the shop is used.
+    // One piece: per table, the rows streamed in COPY's text format, then counted and renumbered.
+    fn copy_rows(&self, tx: &mut postgres::Transaction<'_>, tables: &BTreeMap<String, Vec<(String, String)>>) -> Result<Vec<TableCount>> {
+        // One snapshot of the file for every table (WAL: writers elsewhere go on meanwhile).
+        let snapshot = self.lite()?.unchecked_transaction()?;
         let mut counts = Vec::new();
-        for (table, columns) in &tables {
+        for (table, columns) in tables {
             let list = column_list(columns);
             let mut sink = tx
                 .copy_in(&format!("COPY {} ({list}) FROM STDIN", quoted(table)))
@@ -124,10 +156,6 @@ impl Store {
         // The search words are made where the shop is used, at its first opening there.
         tx.execute("INSERT INTO settings (key, value) VALUES ('search_words_stale', 'true') ON CONFLICT (key) DO NOTHING", &[])
             .map_err(failed("Regulars could not mark the shared shop's search words to be made"))?;
-        for statement in rebuild {
-            tx.batch_execute(&statement).map_err(failed(format!("The shared shop refused the moved rows ({statement})")))?;
-        }
-        tx.commit().map_err(failed("The shared shop did not take the move"))?;
         drop(snapshot);
         Ok(counts)
     }

@@ -36,6 +36,9 @@ pub fn is_url(value: &str) -> bool {
 pub struct PgStore {
     pub(super) client: Client,
     shown: String,
+    /// The address as given (with its password, if any): only to open another connection to the
+    /// same shop, never shown.
+    url: String,
 }
 
 /// How a connection is secured.
@@ -143,7 +146,7 @@ impl PgStore {
                 config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls_config())).map_err(cannot)?
             }
         };
-        let mut store = PgStore { client, shown };
+        let mut store = PgStore { client, shown, url: url.to_string() };
         store.migrate()?;
         Ok(store)
     }
@@ -151,6 +154,12 @@ impl PgStore {
     /// The shop as a store, its statements run on this connection.
     pub fn into_store(self) -> super::Store {
         super::Store::on_server(super::sql::PgConn::new(self))
+    }
+
+    /// The address as given, to open another connection with (never to be shown: it may hold
+    /// the password).
+    pub(crate) fn address(&self) -> &str {
+        &self.url
     }
 
     /// The address, without its password.
