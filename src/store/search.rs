@@ -83,19 +83,43 @@ impl Lookup {
     }
 }
 
-/// A word as a LIKE pattern that matches it (and, for a prefix, every word it starts).
-fn like(word: &str, prefix: bool) -> String {
-    let mut pattern = String::with_capacity(word.len() + 1);
-    for c in word.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
+/// The range of stored words (in byte order) a word matches: itself, or every word it starts.
+fn range(word: &str, prefix: bool) -> (String, String) {
+    // No stored word goes on with these after a match (words are letters and digits).
+    let after = if prefix { '\u{10FFFF}' } else { '\u{1}' };
+    (word.to_string(), format!("{word}{after}"))
+}
+
+/// The look-up as a statement on `customer_words` (?1 the fields, then each word's range, then
+/// the limit) and the ranges' bounds. Customers come in id order: where a word is common the
+/// server walks the customers in that order and stops at the limit (the words' index by
+/// customer); where it is rare it reads its range of the words' index and sorts the few found.
+fn server_lookup(lookup: &Lookup) -> (String, Vec<String>) {
+    let mut bounds = Vec::new();
+    let mut ranges = Vec::new();
+    for word in &lookup.words {
+        let (low, high) = range(word, lookup.prefix);
+        let n = bounds.len();
+        bounds.push(low);
+        bounds.push(high);
+        ranges.push((n + 2, n + 3));
+    }
+    let limit = bounds.len() + 2;
+    let within = |(low, high): (usize, usize), w: &str| format!("{w}.word >= ?{low} AND {w}.word < ?{high}");
+    let condition = if lookup.any {
+        format!("({})", ranges.iter().map(|r| within(*r, "w")).collect::<Vec<_>>().join(" OR "))
+    } else {
+        let mut parts = vec![within(ranges[0], "w")];
+        for r in &ranges[1..] {
+            parts.push(format!(
+                "EXISTS (SELECT 1 FROM customer_words x WHERE x.customer_id = w.customer_id AND x.field = ANY(?1) AND {})",
+                within(*r, "x")
+            ));
         }
-        pattern.push(c);
-    }
-    if prefix {
-        pattern.push('%');
-    }
-    pattern
+        parts.join(" AND ")
+    };
+    let sql = format!("SELECT DISTINCT w.customer_id FROM customer_words w WHERE w.field = ANY(?1) AND {condition} ORDER BY w.customer_id LIMIT ?{limit}");
+    (sql, bounds)
 }
 
 impl Db<'_> {
@@ -111,17 +135,15 @@ impl Db<'_> {
         }
         let fields = if lookup.fields.is_empty() { Field::ALL.to_vec() } else { lookup.fields.clone() };
         let fields = List::ints(fields.iter().map(|f| *f as i64));
-        let patterns = List::texts(lookup.words.iter().map(|w| like(w, lookup.prefix)));
-        // Each word's customers (from the words' index), then those with every word (or any).
-        let sql = "SELECT customer_id FROM (
-                 SELECT DISTINCT w.customer_id, p.n FROM unnest(?1::text[]) WITH ORDINALITY AS p(pattern, n)
-                 JOIN customer_words w ON w.word LIKE p.pattern AND w.field = ANY(?2::bigint[])
-             ) hits
-             GROUP BY customer_id HAVING count(*) >= ?3
-             ORDER BY customer_id LIMIT ?4";
-        let wanted = if lookup.any { 1 } else { lookup.words.len() as i64 };
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let ids = stmt.query_map(params![patterns, fields, wanted, limit as i64], |r| r.get(0))?;
+        let (sql, bounds) = server_lookup(lookup);
+        let mut args: Vec<&dyn super::sql::Arg> = vec![&fields];
+        for bound in &bounds {
+            args.push(bound);
+        }
+        let limit = limit as i64;
+        args.push(&limit);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let ids = stmt.query_map(args.as_slice(), |r| r.get(0))?;
         Ok(ids.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -224,6 +246,11 @@ mod tests {
         assert_eq!(phones.fts5(), "{phones} : (\"0791112\" OR \"791112\")");
         let all = Lookup { fields: vec![], words: vec!["a\"b".into()], prefix: true, any: false };
         assert_eq!(all.fts5(), "(\"a\"\"b\"*)");
-        assert_eq!(like("50%_off", true), "50\\%\\_off%");
+        let (sql, bounds) = server_lookup(&names);
+        assert_eq!(bounds, ["ann", "ann\u{10FFFF}", "smi", "smi\u{10FFFF}"]);
+        assert!(sql.contains("w.word >= ?2 AND w.word < ?3 AND EXISTS") && sql.ends_with("LIMIT ?6"), "{sql}");
+        let (sql, bounds) = server_lookup(&phones);
+        assert_eq!(bounds, ["0791112", "0791112\u{1}", "791112", "791112\u{1}"]);
+        assert!(sql.contains(" OR "), "{sql}");
     }
 }

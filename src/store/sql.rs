@@ -180,6 +180,8 @@ impl postgres::types::ToSql for PgArg {
             PgArg::Blob(b) => b.as_slice().to_sql(ty, out),
             PgArg::Ints(v) => match *ty {
                 Type::INT8_ARRAY => v.to_sql(ty, out),
+                Type::INT4_ARRAY => v.iter().map(|&i| i32::try_from(i)).collect::<Result<Vec<_>, _>>()?.to_sql(ty, out),
+                Type::INT2_ARRAY => v.iter().map(|&i| i16::try_from(i)).collect::<Result<Vec<_>, _>>()?.to_sql(ty, out),
                 Type::TEXT_ARRAY => v.iter().map(i64::to_string).collect::<Vec<_>>().to_sql(ty, out),
                 _ => Err(format!("a list of numbers cannot be compared with {ty}").into()),
             },
