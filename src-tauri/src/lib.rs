@@ -4,7 +4,7 @@
 
 mod mail;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -218,8 +218,14 @@ async fn create_customer(state: State<'_, AppState>, draft: CustomerDraft) -> Cm
 }
 
 #[tauri::command]
-async fn update_customer(state: State<'_, AppState>, id: CustomerId, draft: CustomerDraft) -> CmdResult<Customer> {
-    state.with(|s| customers::update(s, id, &draft, &Change::from_settings(s, Utc::now(), "app")?))
+async fn update_customer(
+    state: State<'_, AppState>,
+    id: CustomerId,
+    draft: CustomerDraft,
+    opened: Customer,
+    keep: BTreeMap<String, customers::Keep>,
+) -> CmdResult<Customer> {
+    state.with(|s| customers::save_edit(s, id, &draft, &opened, &keep, &Change::from_settings(s, Utc::now(), "app")?))
 }
 
 #[tauri::command]
@@ -773,6 +779,24 @@ pub fn run() {
                 *state.damage.lock().unwrap_or_else(|p| p.into_inner()) = Some(damage.clone());
                 let _ = handle.emit("damage-found", damage);
             });
+            // A shared shop: others' changes show within a second, and an unreachable server is
+            // said plainly until it answers again (the watch reconnects every two seconds).
+            let handle = app.handle().clone();
+            if let Some(url) = regulars::store::shared_address(&handle.state::<AppState>().db_path).map(str::to_string) {
+                std::thread::spawn(move || loop {
+                    let watched = regulars::store::postgres::watch(&url, |heard| {
+                        let event = match heard {
+                            regulars::store::postgres::Heard::Connected => "shop-online",
+                            regulars::store::postgres::Heard::Changed => "shop-changed",
+                        };
+                        handle.emit(event, ()).is_ok()
+                    });
+                    if let Err(e) = watched {
+                        let _ = handle.emit("shop-offline", e.to_string());
+                    }
+                    std::thread::sleep(std::time::Duration::from_secs(2));
+                });
+            }
             // The daily backup while the app is open: checked a minute after start (not in the way
             // of the first screen), then every hour.
             let handle = app.handle().clone();

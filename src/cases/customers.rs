@@ -5,11 +5,13 @@
 //! that reuses one is refused with the owner's name, so two profiles of one person are never made by
 //! accident (imports merge instead; see the import issue).
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 
 use crate::error::{Error, FieldProblem, Result};
 use crate::model::{
-    Channel, ConsentChannel, ConsentEvent, Customer, CustomerDraft, CustomerId, Platform,
+    Channel, ConsentChannel, ConsentEvent, ConsentStatus, Customer, CustomerDraft, CustomerId, Money, Platform,
 };
 use crate::model::TouchpointId;
 use crate::normalize::{self, Region};
@@ -492,18 +494,117 @@ pub(crate) fn reindex(w: &WriteDb<'_>, ids: &[CustomerId]) -> Result<()> {
 
 /// Replaces a live customer's profile with a draft; consent changes are added to the record.
 pub fn update(store: &mut Store, id: CustomerId, draft: &CustomerDraft, change: &Change) -> Result<Customer> {
-    let before = get(store, id)?;
     let mut customer = validate(draft, change.region, change.now).map_err(Error::invalid)?;
+    store.write(|w| {
+        let before = get(w, id)?;
+        update_in(w, id, &before, &mut customer, change)
+    })
+}
+
+/// Replaces customer `id` (now `before`) with `customer`, inside the caller's transaction.
+fn update_in(w: &WriteDb<'_>, id: CustomerId, before: &Customer, customer: &mut Customer, change: &Change) -> Result<Customer> {
     customer.id = id;
     customer.created_at = before.created_at;
-    store.write(|w| {
-        check_identity(w, &customer, Some(id))?;
-        w.update_customer(&customer, &normalize::fold(&customer.display_name))?;
-        record_consent(w, id, &before.consent, &customer, change)?;
-        w.set_search_doc(id, &search::document(&customer))?;
-        w.link_touchpoints().map(|_| ())
+    check_identity(w, customer, Some(id))?;
+    w.update_customer(customer, &normalize::fold(&customer.display_name))?;
+    record_consent(w, id, &before.consent, customer, change)?;
+    w.set_search_doc(id, &search::document(customer))?;
+    w.link_touchpoints()?;
+    Ok(customer.clone())
+}
+
+/// Which side a field both people changed keeps, when saving an edit that someone else's save
+/// overtook (`save_edit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Keep {
+    Mine,
+    Theirs,
+}
+
+/// Saves an edit of customer `id` made from the version `opened` (what the form showed). When
+/// nobody saved them since, it is `update`. When someone did (on another computer, or in another
+/// window), nothing of theirs is lost: each field this edit left as it was takes their value, each
+/// field only this edit changed keeps this edit's, and a field both changed differently keeps the
+/// side `keep` names for it (by the form's field name: `first_name`, `emails`, `city`,
+/// `consent_email`, …). A clash `keep` does not settle refuses the save with every clashing
+/// field and what it was changed to (`ErrorKind::ChangedMeanwhile`), and nothing is stored.
+pub fn save_edit(
+    store: &mut Store,
+    id: CustomerId,
+    draft: &CustomerDraft,
+    opened: &Customer,
+    keep: &BTreeMap<String, Keep>,
+    change: &Change,
+) -> Result<Customer> {
+    let mut mine = validate(draft, change.region, change.now).map_err(Error::invalid)?;
+    let saved = store.write(|w| {
+        // Compared field by field, not by the time saved: two saves in the same second are seen.
+        let theirs = get(w, id)?;
+        let clashes = fold_in_theirs(opened, &theirs, &mut mine, keep);
+        if !clashes.is_empty() {
+            let who = &theirs.display_name;
+            return Err(Error::changed_meanwhile(
+                format!("{who} was changed elsewhere while you were editing; their other changes are kept. Choose, for each field marked, whether to keep yours or theirs."),
+                clashes,
+            ));
+        }
+        update_in(w, id, &theirs, &mut mine, change)
     })?;
-    Ok(customer)
+    Ok(saved)
+}
+
+/// Someone else's save (`theirs`) since `opened`, folded into `mine`: each field `mine` left as
+/// it was takes their value; a field both changed differently keeps the side `keep` names, else
+/// it is a clash, returned with what they made it.
+fn fold_in_theirs(opened: &Customer, theirs: &Customer, mine: &mut Customer, keep: &BTreeMap<String, Keep>) -> Vec<FieldProblem> {
+    let mut clashes = Vec::new();
+    macro_rules! field {
+        ($name:literal, $($f:ident).+, $show:expr) => {
+            if theirs.$($f).+ != opened.$($f).+ {
+                if mine.$($f).+ == opened.$($f).+ {
+                    mine.$($f).+ = theirs.$($f).+.clone();
+                } else if mine.$($f).+ != theirs.$($f).+ {
+                    match keep.get($name) {
+                        Some(Keep::Mine) => {}
+                        Some(Keep::Theirs) => mine.$($f).+ = theirs.$($f).+.clone(),
+                        None => {
+                            let shown: String = $show(&theirs.$($f).+);
+                            let shown = if shown.is_empty() { "nothing".to_string() } else { format!("“{shown}”") };
+                            clashes.push(FieldProblem::new($name, format!("Changed elsewhere meanwhile, to {shown}.")));
+                        }
+                    }
+                }
+            }
+        };
+    }
+    let text = |s: &String| s.clone();
+    let list = |v: &Vec<String>| v.join(", ");
+    let date = |d: &Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    field!("first_name", first_name, text);
+    field!("last_name", last_name, text);
+    field!("display_name", display_name, text);
+    field!("company", company, text);
+    field!("birthday", birthday, date);
+    field!("customer_since", customer_since, date);
+    field!("emails", emails, list);
+    field!("phones", phones, list);
+    field!("preferred_channel", preferred_channel, |c: &Option<Channel>| c.map(|c| c.as_str().to_string()).unwrap_or_default());
+    field!("handles", handles, |h: &BTreeMap<Platform, String>| h.iter().map(|(p, h)| format!("{} {h}", p.as_str())).collect::<Vec<_>>().join(", "));
+    field!("street", address.street, text);
+    field!("city", address.city, text);
+    field!("region", address.region, text);
+    field!("postal_code", address.postal_code, text);
+    field!("country", address.country, text);
+    field!("consent_email", consent.email, |s: &ConsentStatus| s.as_str().to_string());
+    field!("consent_sms", consent.sms, |s: &ConsentStatus| s.as_str().to_string());
+    field!("tags", tags, list);
+    field!("notes", notes, text);
+    field!("custom", custom, |m: &BTreeMap<String, String>| m.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "));
+    field!("lifetime_spend", lifetime_spend, |m: &Option<Money>| m.map(|m| m.to_string()).unwrap_or_default());
+    field!("orders_count", orders_count, |n: &Option<u32>| n.map(|n| n.to_string()).unwrap_or_default());
+    field!("last_visit", last_visit, date);
+    clashes
 }
 
 fn record_consent(w: &WriteDb<'_>, id: CustomerId, before: &crate::model::Consent, after: &Customer, change: &Change) -> Result<()> {
@@ -900,6 +1001,55 @@ mod tests {
 
     fn draft(first: &str, last: &str) -> CustomerDraft {
         CustomerDraft { first_name: first.into(), last_name: last.into(), ..Default::default() }
+    }
+
+    /// Two people edit the same customer from the same version: the second save keeps the first's
+    /// changes to fields it did not touch, and asks (saving nothing) only about a field both
+    /// changed differently, until told which side to keep.
+    #[test]
+    fn an_overtaken_edit_keeps_both_and_asks_only_where_both_changed_a_field() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut d = draft("Ann", "Lee");
+        d.emails = vec!["ann@example.com".into()];
+        d.address.city = "York".into();
+        let opened = create(&mut store, &d, &change()).unwrap();
+        let (id, same_second) = (opened.id, change());
+
+        let mut theirs = CustomerDraft::from(&opened);
+        theirs.address.city = "Leeds".into();
+        theirs.notes = "likes linen".into();
+        theirs.consent.email = ConsentStatus::Yes;
+        update(&mut store, id, &theirs, &same_second).unwrap();
+
+        let mut mine = CustomerDraft::from(&opened);
+        mine.phones = vec!["07911 123456".into()];
+        mine.notes = "wants a call".into();
+        mine.address.city = "Leeds".into();
+        let none = BTreeMap::new();
+        let err = save_edit(&mut store, id, &mine, &opened, &none, &same_second).unwrap_err();
+        assert_eq!(err.code(), "changed_meanwhile");
+        let asked: Vec<(&str, &str)> = err.field_problems().iter().map(|p| (p.field.as_str(), p.message.as_str())).collect();
+        assert_eq!(asked, [("notes", "Changed elsewhere meanwhile, to “likes linen”.")], "the same change on both sides is no clash");
+        let stored = get(&store, id).unwrap();
+        assert!(stored.phones.is_empty() && stored.notes == "likes linen", "nothing saved until asked");
+
+        let keep_mine = BTreeMap::from([("notes".to_string(), Keep::Mine)]);
+        let saved = save_edit(&mut store, id, &mine, &opened, &keep_mine, &same_second).unwrap();
+        assert_eq!((saved.address.city.as_str(), saved.notes.as_str()), ("Leeds", "wants a call"));
+        assert_eq!(saved.phones, ["+447911123456"], "this edit's own change");
+        assert_eq!(saved.consent.email, ConsentStatus::Yes, "their change to a field this edit left alone");
+        assert_eq!(get(&store, id).unwrap(), saved);
+
+        // Opened before both saves and taking theirs: the field comes back as they made it.
+        let mut late = CustomerDraft::from(&opened);
+        late.notes = "birthday in May".into();
+        let take = BTreeMap::from([("notes".to_string(), Keep::Theirs)]);
+        let saved = save_edit(&mut store, id, &late, &opened, &take, &same_second).unwrap();
+        assert_eq!((saved.notes.as_str(), saved.phones.len()), ("wants a call", 1));
+        // Nobody else saved: the edit is a plain one.
+        let mut plain = CustomerDraft::from(&saved);
+        plain.company = "Lee & Co".into();
+        assert_eq!(save_edit(&mut store, id, &plain, &saved, &none, &same_second).unwrap().company, "Lee & Co");
     }
 
     fn problems(d: &CustomerDraft) -> Vec<(String, String)> {

@@ -67,6 +67,9 @@ pub enum ErrorKind {
     NotFound,
     /// The request conflicts with what is stored (e.g. restoring a customer whose email was reused).
     Conflict,
+    /// Someone else saved the same record since it was opened, and changed some of the same fields
+    /// differently: each problem names a field and what they made it. Nothing was saved.
+    ChangedMeanwhile(Vec<FieldProblem>),
     /// The database could not be opened, read or written.
     Storage(Storage),
     /// A file could not be read or written.
@@ -113,6 +116,10 @@ impl Error {
         Error::invalid(vec![FieldProblem::new(field, message)])
     }
 
+    pub fn changed_meanwhile(message: impl Into<String>, problems: Vec<FieldProblem>) -> Error {
+        Error { kind: ErrorKind::ChangedMeanwhile(problems), message: message.into() }
+    }
+
     pub fn not_found(message: impl Into<String>) -> Error {
         Error { kind: ErrorKind::NotFound, message: message.into() }
     }
@@ -145,16 +152,17 @@ impl Error {
             ErrorKind::Invalid(_) => "invalid",
             ErrorKind::NotFound => "not_found",
             ErrorKind::Conflict => "conflict",
+            ErrorKind::ChangedMeanwhile(_) => "changed_meanwhile",
             ErrorKind::Storage(_) => "storage",
             ErrorKind::Io(_) => "io",
             ErrorKind::Cancelled => "cancelled",
         }
     }
 
-    /// The field problems of an `Invalid` error, empty for the other kinds.
+    /// The field problems of an `Invalid` or `ChangedMeanwhile` error, empty for the other kinds.
     pub fn field_problems(&self) -> &[FieldProblem] {
         match &self.kind {
-            ErrorKind::Invalid(problems) => problems,
+            ErrorKind::Invalid(problems) | ErrorKind::ChangedMeanwhile(problems) => problems,
             _ => &[],
         }
     }

@@ -663,7 +663,9 @@ fn pg_transaction<T>(pg: &PgConn, commit: bool, f: impl FnOnce(&WriteDb<'_>) -> 
     conn.execute_batch("BEGIN")?;
     pg.in_transaction.set(true);
     let value = f(&WriteDb { db: Db { conn } });
-    let end = if commit && value.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    // Every computer watching the shop hears of the change when (and only if) it commits.
+    let notify = format!("NOTIFY regulars_changed, '{}'; COMMIT", postgres::this_process());
+    let end = if commit && value.is_ok() { notify.as_str() } else { "ROLLBACK" };
     let ended = conn.execute_batch(end);
     pg.in_transaction.set(false);
     let value = value?;

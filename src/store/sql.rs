@@ -339,7 +339,10 @@ impl<'a> Conn<'a> {
     pub(crate) fn execute_batch(&self, sql: &str) -> SqlResult<()> {
         match self {
             Conn::Lite(c) => Ok(c.execute_batch(sql)?),
-            Conn::Pg(p) => Ok(p.client().batch_execute(&translate(sql).0)?),
+            Conn::Pg(p) => {
+                p.revive();
+                Ok(p.client().batch_execute(&translate(sql).0)?)
+            }
         }
     }
 
@@ -586,8 +589,23 @@ impl PgConn {
         std::cell::RefMut::map(self.shop.borrow_mut(), |s| &mut s.client)
     }
 
+    /// After the server went away (a restart, a dropped network): a new connection, if it can be
+    /// had, between transactions (never in one: what it wrote is gone with the old connection,
+    /// and the caller hears of the failure). Otherwise the closed one fails the next statement.
+    fn revive(&self) {
+        if self.in_transaction.get() || !self.shop.borrow().client.is_closed() {
+            return;
+        }
+        let url = self.shop.borrow().address().to_string();
+        if let Ok(fresh) = super::postgres::PgStore::connect(&url) {
+            *self.shop.borrow_mut() = fresh;
+            self.prepared.borrow_mut().clear();
+        }
+    }
+
     /// The statement for `sql`, translated and prepared the first time, and its arguments in order.
     fn statement(&self, sql: &str, args: &ArgList<'_>) -> SqlResult<(postgres::Statement, Vec<PgArg>)> {
+        self.revive();
         let mut prepared = self.prepared.borrow_mut();
         if !prepared.contains_key(sql) {
             let (text, slots) = translate(sql);

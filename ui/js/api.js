@@ -35,7 +35,9 @@ export const api = {
   searchCustomers: (query, limit) => call('search_customers', { query, limit }),
   getCustomer: (id) => call('get_customer', { id }),
   createCustomer: (draft) => call('create_customer', { draft }),
-  updateCustomer: (id, draft) => call('update_customer', { id, draft }),
+  /** Saves an edit made from `opened` (the customer the form showed); `keep` says, per field both
+   *  this edit and someone else's save changed, which side stays: { notes: 'mine' | 'theirs' }. */
+  updateCustomer: (id, draft, opened, keep = {}) => call('update_customer', { id, draft, opened, keep }),
   deleteCustomer: (id) => call('delete_customer', { id }),
   /** Groups of customers who are probably one person: [{score, customers, reasons}], best first;
    * with `of`, only those that hold that customer. */
@@ -123,6 +125,17 @@ export async function onDamage(handler) {
   const listen = window.__TAURI__?.event?.listen;
   if (!listen) return () => {};
   return listen('damage-found', (event) => handler(event.payload));
+}
+
+/** On a shared shop, calls `handler(what, why)`: 'changed' when someone (on any computer)
+ *  committed a change, 'offline' with the reason when its server cannot be reached, 'online'
+ *  when it can again. */
+export async function onSharedShop(handler) {
+  const listen = window.__TAURI__?.event?.listen;
+  if (!listen) return;
+  await listen('shop-changed', () => handler('changed'));
+  await listen('shop-offline', (event) => handler('offline', event.payload));
+  await listen('shop-online', () => handler('online'));
 }
 
 /** Calls `handler(files)` ({token, name} each) when files are dropped on the window; resolves to a function that stops listening. */

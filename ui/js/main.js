@@ -1,6 +1,6 @@
 // Regulars' page: state in one place, views render from it, and keyboard shortcuts for the
 // frequent actions. All data comes through api.js.
-import { api, onDamage } from './api.js';
+import { api, onDamage, onSharedShop } from './api.js';
 import { h, plural } from './dom.js';
 import { dates, setShop } from './locale.js';
 import { createList } from './views/list.js';
@@ -248,8 +248,8 @@ async function addAuthor(touchpoint, back) {
 function editCustomer(customer) {
   state.mode = 'form';
   renderForm(detail(), customer, {
-    onSave: async (draft) => {
-      const c = await api.updateCustomer(customer.id, draft);
+    onSave: async (draft, keep) => {
+      const c = await api.updateCustomer(customer.id, draft, customer, keep);
       toast(`Saved ${c.display_name}.`);
       await afterChange(c.id);
     },
@@ -475,6 +475,22 @@ async function start() {
   bindKeys();
   // The full check of the file runs in the background; listen before asking anything, so damage
   // found at any moment (even while the first screen fails to load) is shown.
+  await onSharedShop(async (what) => {
+    const banner = $('shared-banner');
+    if (what === 'offline') {
+      banner.textContent = 'The shared shop cannot be reached just now, so nothing new shows and nothing can be saved. '
+        + 'Regulars keeps trying by itself; what you are typing stays where it is.';
+      banner.hidden = false;
+      return;
+    }
+    banner.hidden = true;
+    // Someone's change (or the way back): the counts follow at once, and the inbox or today's
+    // list too, unless the person is typing there (what they type is never thrown away).
+    await refreshInbox();
+    const typing = document.activeElement?.matches?.('input, textarea, select');
+    const busy = typing || state.mode === 'form' || document.querySelector('dialog[open]');
+    if (!busy && (state.view === 'inbox' || state.view === 'today')) showView(state.view);
+  });
   await onDamage((damage) => {
     if (state.info) state.info.damage = damage;
     $('app').hidden = false;

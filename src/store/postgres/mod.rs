@@ -231,6 +231,67 @@ impl PgStore {
     }
 }
 
+/// What watching a shared shop hears (`watch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Heard {
+    /// Connected (again): listening from now on.
+    Connected,
+    /// Someone committed a change to the shop (several in a quarter of a second are one).
+    Changed,
+}
+
+/// The channel every committed write on a shared shop notifies (see `Store::write`), saying which
+/// process wrote (`this_process`).
+const CHANGES: &str = "regulars_changed";
+
+/// This process among every computer's: what its writes' notifications carry, so that its own
+/// watch does not hear its own changes (the screen that made them shows them already).
+pub(crate) fn this_process() -> &'static str {
+    static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TOKEN.get_or_init(|| {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        format!("{:x}-{:x}", std::process::id(), nanos)
+    })
+}
+
+/// Listens to the shared shop at `url` on a connection of its own, telling `heard` when it is
+/// connected and each time someone commits a change (within a second of it), until `heard`
+/// returns false (then `Ok`) or the connection fails (then the error: the server is unreachable;
+/// the caller says so and watches again).
+pub fn watch(url: &str, mut heard: impl FnMut(Heard) -> bool) -> Result<()> {
+    use postgres::fallible_iterator::FallibleIterator;
+    let mut pg = PgStore::connect(url)?;
+    let lost = |e| pg_error("The shared shop's server cannot be reached", e);
+    pg.client.batch_execute(&format!("LISTEN {CHANGES}")).map_err(lost)?;
+    if !heard(Heard::Connected) {
+        return Ok(());
+    }
+    let others = |n: &postgres::Notification| n.payload() != this_process();
+    loop {
+        // Woken at least every few seconds, to notice a connection that died quietly.
+        let first = pg.client.notifications().timeout_iter(std::time::Duration::from_secs(5)).next().map_err(lost)?;
+        let Some(first) = first else {
+            pg.client.simple_query("SELECT 1").map_err(lost)?;
+            continue;
+        };
+        // A burst of commits (an import's batches) is heard once, at most a second late.
+        let mut someone_else = others(&first);
+        let burst = std::time::Instant::now();
+        while burst.elapsed() < std::time::Duration::from_secs(1) {
+            match pg.client.notifications().timeout_iter(std::time::Duration::from_millis(250)).next().map_err(lost)? {
+                Some(n) => someone_else |= others(&n),
+                None => break,
+            }
+        }
+        if !someone_else {
+            continue;
+        }
+        if !heard(Heard::Changed) {
+            return Ok(());
+        }
+    }
+}
+
 /// rustls with the web's root certificates (as the mailbox's connection).
 fn tls_config() -> rustls::ClientConfig {
     let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };

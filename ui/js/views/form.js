@@ -100,17 +100,24 @@ export function renderForm(el, customer, { onSave, onCancel, prefill, title, lea
     for (const f of form.querySelectorAll('.field.invalid')) f.classList.remove('invalid');
     for (const e of form.querySelectorAll('.field-error')) e.textContent = '';
   };
+  // Someone else saved this customer meanwhile and changed some of the same fields: each such
+  // field offers keep mine / take theirs, and the next save says which.
+  const clashChoice = (field) => h('select', { class: 'clash-choice', dataset: { field }, 'aria-label': 'Which to keep' },
+    h('option', { value: 'mine' }, 'Keep mine'), h('option', { value: 'theirs' }, 'Take theirs'));
+  const keepChoices = () => Object.fromEntries([...form.querySelectorAll('.clash-choice')].map((s) => [s.dataset.field, s.value]));
   const showErrors = (error) => {
     const unplaced = [];
+    const clashed = error.code === 'changed_meanwhile';
     for (const problem of error.fields ?? []) {
       const target = form.querySelector(`.field[data-field="${CSS.escape(problem.field)}"] .field-error`)
         ?? (problem.field === 'handles' ? form.querySelector('#handles-error') : null);
       if (!target) { unplaced.push(problem.message); continue; }
       target.textContent = target.textContent ? `${target.textContent} ${problem.message}` : problem.message;
+      if (clashed) target.after(clashChoice(problem.field));
       target.closest('.field')?.classList.add('invalid');
     }
-    if (unplaced.length || !(error.fields ?? []).length) {
-      formError.textContent = unplaced.length ? unplaced.join(' ') : error.message;
+    if (clashed || unplaced.length || !(error.fields ?? []).length) {
+      formError.textContent = [clashed ? error.message : '', ...unplaced].filter(Boolean).join(' ') || error.message;
       formError.hidden = false;
     }
     (form.querySelector('.field.invalid input, .field.invalid textarea') ?? formError).focus?.();
@@ -118,10 +125,12 @@ export function renderForm(el, customer, { onSave, onCancel, prefill, title, lea
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    const keep = keepChoices();
     clearErrors();
+    for (const choice of form.querySelectorAll('.clash-choice')) choice.remove();
     save.disabled = true;
     try {
-      await onSave(draft());
+      await onSave(draft(), keep);
     } catch (error) {
       showErrors(error);
     } finally {
