@@ -53,6 +53,9 @@ impl From<SqlError> for Error {
                     _ if e.is_closed() => Storage::CannotOpen,
                     _ => Storage::Other,
                 };
+                if kind == Storage::CannotOpen {
+                    return Error::storage(kind, "The shared shop's server cannot be reached just now; nothing was saved. Try again when it is back.");
+                }
                 let said = super::postgres::pg_error("database error", e);
                 Error::storage(kind, said.to_string())
             }

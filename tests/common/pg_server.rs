@@ -19,6 +19,7 @@ struct Cluster {
     dir: tempfile::TempDir,
     bin: PathBuf,
     root: bool,
+    options: String,
 }
 
 impl Postgres {
@@ -35,6 +36,11 @@ impl Postgres {
                 return Postgres { base: url.trim_end_matches('/').to_string(), own: None };
             }
         }
+        Postgres::start_own(durable)
+    }
+
+    /// A cluster of this test's own whatever the environment says (a test that stops it).
+    pub fn start_own(durable: bool) -> Postgres {
         let bin = bin_dir();
         let root = is_root();
         let dir = tempfile::tempdir().unwrap();
@@ -52,22 +58,37 @@ impl Postgres {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let fsync = if durable { "on" } else { "off" };
         let options = format!("-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync={fsync} -c max_connections=40");
-        let out = as_owner(root, &bin.join("pg_ctl"))
+        let server = Postgres { base: format!("postgres://regulars@127.0.0.1:{port}"), own: Some(Cluster { dir, bin, root, options }) };
+        server.resume();
+        server
+    }
+
+    /// Stops this test's own server at once, as a crash or a pulled cable would (its data stays).
+    pub fn pause(&self) {
+        let c = self.own.as_ref().expect("only a server of the test's own can be paused");
+        let out = as_owner(c.root, &c.bin.join("pg_ctl")).args(["-m", "immediate", "-w", "-D"]).arg(c.dir.path().join("data")).arg("stop").output().unwrap();
+        assert!(out.status.success(), "PostgreSQL did not stop: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Starts this test's own server (again), on the same port, and waits until it answers.
+    pub fn resume(&self) {
+        let c = self.own.as_ref().expect("only a server of the test's own can be started");
+        let out = as_owner(c.root, &c.bin.join("pg_ctl"))
             .args(["-w", "-t", "30", "-D"])
-            .arg(&data)
+            .arg(c.dir.path().join("data"))
             .arg("-l")
-            .arg(dir.path().join("log"))
-            .args(["-o", &options, "start"])
+            .arg(c.dir.path().join("log"))
+            .args(["-o", &c.options, "start"])
             .output()
             .unwrap();
-        let log = || std::fs::read_to_string(dir.path().join("log")).unwrap_or_default();
+        let log = || std::fs::read_to_string(c.dir.path().join("log")).unwrap_or_default();
         assert!(out.status.success(), "PostgreSQL did not start: {}\n{}", String::from_utf8_lossy(&out.stderr), log());
+        let port: u16 = self.base.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap();
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(started.elapsed() < Duration::from_secs(30), "PostgreSQL does not answer on port {port}");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Postgres { base: format!("postgres://regulars@127.0.0.1:{port}"), own: Some(Cluster { dir, bin, root }) }
     }
 
     /// A new, empty database on the server: its address.

@@ -8,8 +8,12 @@
 mod pg_server;
 
 use std::process::Command;
+use std::sync::Mutex;
 
 use regulars_e2e::{cli, keys, target_dir, App};
+
+/// One app at a time: each starts its own driver and display, but WebKit is heavy on 2 cores.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// The command line on the shared shop, as another computer of the shop runs it.
 fn other_computer(url: &str, args: &[&str]) -> serde_json::Value {
@@ -20,6 +24,7 @@ fn other_computer(url: &str, args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn the_app_on_a_shared_shop_logs_answers_and_edits_beside_another_computer_and_loses_nothing() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let server = pg_server::Postgres::start();
     let url = server.database();
     let app = App::start_shared(&url, |db| {
@@ -91,4 +96,42 @@ fn the_app_on_a_shared_shop_logs_answers_and_edits_beside_another_computer_and_l
     app.wait_text("#inbox-title", "the other computer's question", |t| t == "1 message needs a reply");
     app.wait_text("#nav-inbox-count", "the count beside Inbox", |t| t == "1");
     app.screenshot("shared-shop-live-inbox");
+}
+
+#[test]
+fn when_the_server_goes_away_the_app_says_so_keeps_what_was_typed_and_carries_on_when_it_is_back() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let server = pg_server::Postgres::start_own(false);
+    let url = server.database();
+    let app = App::start_shared(&url, |db| {
+        cli(db, &["settings", "set", "country", "GB"]);
+        cli(db, &["settings", "set", "onboarded", "true"]);
+        cli(db, &["customers", "add", "--first-name", "Zoë", "--email", "zoe@example.com"]);
+    });
+    app.wait_text("#list-count", "the shop", |t| t == "1 customer");
+    app.find("#new-customer").click();
+    app.find("#f-first_name").type_text("Maya");
+    app.find("#f-emails").type_text("maya@example.com");
+
+    // The server stops (a restart, a pulled cable): a plain banner says so, and a save fails
+    // plainly with the form and what was typed kept.
+    server.pause();
+    app.wait_text("#shared-banner", "the banner", |t| t.contains("cannot be reached"));
+    assert_eq!(app.script("return document.getElementById('shared-banner').hidden"), false);
+    app.screenshot("shared-shop-unreachable");
+    app.find("#save-customer").click();
+    app.wait_text("#customer-form .form-error", "why nothing was saved", |t| t.contains("cannot be reached"));
+    assert_eq!(app.script("return document.getElementById('f-first_name').value"), "Maya");
+    assert_eq!(app.script("return document.getElementById('f-emails').value"), "maya@example.com");
+
+    // Back: the banner goes by itself, and the same save goes through on a new connection.
+    server.resume();
+    let started = std::time::Instant::now();
+    while app.script("return document.getElementById('shared-banner').hidden") != true {
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "the banner stays after the server is back");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    app.find("#save-customer").click();
+    app.wait_text("#profile-name", "Maya, saved", |t| t == "Maya");
+    assert_eq!(other_computer(&url, &["customers", "show", "maya@example.com"])["first_name"], "Maya");
 }
