@@ -16,7 +16,7 @@ use crate::model::{
 use crate::model::TouchpointId;
 use crate::normalize::{self, Region};
 use crate::search;
-use crate::store::{Owner, Presence, Store, WriteDb, Reads};
+use crate::store::{Owner, Presence, Reads, SearchDoc, Store, WriteDb};
 
 /// Who is changing data, when, and with which default phone region.
 #[derive(Debug, Clone)]
@@ -479,15 +479,11 @@ pub(crate) fn reindex(w: &WriteDb<'_>, ids: &[CustomerId]) -> Result<()> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    for &id in &ids {
-        w.remove_search_doc(id)?;
-    }
+    w.remove_search_docs(&ids)?;
     for chunk in ids.chunks(500) {
-        for c in w.customers(chunk)? {
-            if w.presence(c.id)? == Presence::Live {
-                w.insert_search_doc(c.id, &search::document(&c))?;
-            }
-        }
+        let live = w.live_among(chunk)?;
+        let docs: Vec<(CustomerId, SearchDoc)> = w.customers(&live)?.iter().map(|c| (c.id, search::document(c))).collect();
+        w.insert_search_docs(&docs)?;
     }
     Ok(())
 }

@@ -1170,6 +1170,13 @@ impl Db<'_> {
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
+    /// Those of these customers who are not in the trash, in id order.
+    pub fn live_among(&self, ids: &[CustomerId]) -> Result<Vec<CustomerId>> {
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM customers WHERE id IN rarray(?1) AND deleted_at IS NULL ORDER BY id")?;
+        let rows = stmt.query_map([id_list(ids)], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// (id, first name, last name, display name) of these customers, for ranking search results.
     pub fn names(&self, ids: &[CustomerId]) -> Result<Vec<(CustomerId, String, String, String)>> {
         let mut stmt = self.conn.prepare_cached(

@@ -90,14 +90,28 @@ fn range(word: &str, prefix: bool) -> (String, String) {
     (word.to_string(), format!("{word}{after}"))
 }
 
+/// Each field's words of a document, once each (as a server stores them).
+fn doc_words(doc: &SearchDoc) -> impl Iterator<Item = (Field, &str)> {
+    Field::ALL.into_iter().flat_map(move |field| {
+        let mut seen = std::collections::HashSet::new();
+        crate::normalize::words(field.of(doc)).filter(move |w| seen.insert(*w)).map(move |w| (field, w))
+    })
+}
+
 /// The look-up as a statement on `customer_words` (?1 the fields, then each word's range, then
-/// the limit) and the ranges' bounds. Customers come in id order: where a word is common the
-/// server walks the customers in that order and stops at the limit (the words' index by
-/// customer); where it is rare it reads its range of the words' index and sorts the few found.
+/// how many rows) and the ranges' bounds. The rows come in the words' order from their index and
+/// the statement stops at the limit, however common a word is: the most telling (longest) word
+/// leads, and each other word is checked for the customers it found. Where more customers match
+/// than the limit, the ones returned are those whose words come first (the file's are the
+/// oldest): a query one letter longer narrows them down either way.
 fn server_lookup(lookup: &Lookup) -> (String, Vec<String>) {
+    let mut words: Vec<&String> = lookup.words.iter().collect();
+    if !lookup.any {
+        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    }
     let mut bounds = Vec::new();
     let mut ranges = Vec::new();
-    for word in &lookup.words {
+    for word in words {
         let (low, high) = range(word, lookup.prefix);
         let n = bounds.len();
         bounds.push(low);
@@ -118,7 +132,7 @@ fn server_lookup(lookup: &Lookup) -> (String, Vec<String>) {
         }
         parts.join(" AND ")
     };
-    let sql = format!("SELECT DISTINCT w.customer_id FROM customer_words w WHERE w.field = ANY(?1) AND {condition} ORDER BY w.customer_id LIMIT ?{limit}");
+    let sql = format!("SELECT w.customer_id FROM customer_words w WHERE w.field = ANY(?1) AND {condition} LIMIT ?{limit}");
     (sql, bounds)
 }
 
@@ -140,11 +154,15 @@ impl Db<'_> {
         for bound in &bounds {
             args.push(bound);
         }
-        let limit = limit as i64;
-        args.push(&limit);
+        // Rows, not customers: a customer may match in several fields or words.
+        let rows = (limit * 3) as i64;
+        args.push(&rows);
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let ids = stmt.query_map(args.as_slice(), |r| r.get(0))?;
-        Ok(ids.collect::<rusqlite::Result<_>>()?)
+        let mut ids: Vec<CustomerId> = stmt.query_map(args.as_slice(), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        ids.sort_unstable();
+        ids.dedup();
+        ids.truncate(limit);
+        Ok(ids)
     }
 
     /// Reads the whole search index once, so that the first searches on a big file that the
@@ -167,7 +185,9 @@ impl WriteDb<'_> {
     /// before it: 50 s of a 150,000-customer undo), then merges it once.
     pub fn with_search_merging_deferred<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
         if self.conn.is_pg() {
-            return f();
+            let value = f()?;
+            self.optimize_search()?;
+            return Ok(value);
         }
         let set = |key: &str, value: i64| {
             self.conn.execute("INSERT INTO customer_search (customer_search, rank) VALUES (?1, ?2)", params![key, value])
@@ -182,11 +202,12 @@ impl WriteDb<'_> {
         Ok(value)
     }
 
-    /// Merges the search index's pieces into one (after bulk work; the server's index needs none).
+    /// Merges the search index's pieces into one (after bulk work); on a server, brings what its
+    /// planner knows of the words up to date instead (how common each range is decides how it is
+    /// read).
     pub fn optimize_search(&self) -> Result<()> {
-        if !self.conn.is_pg() {
-            self.conn.execute("INSERT INTO customer_search (customer_search) VALUES ('optimize')", ())?;
-        }
+        let sql = if self.conn.is_pg() { "ANALYZE customer_words" } else { "INSERT INTO customer_search (customer_search) VALUES ('optimize')" };
+        self.conn.execute_batch(sql)?;
         Ok(())
     }
 
@@ -206,23 +227,49 @@ impl WriteDb<'_> {
                 .execute(params![id, doc.name, doc.handles, doc.emails, doc.phones, doc.tags, doc.city, doc.company, doc.notes])?;
             return Ok(());
         }
-        let mut fields = Vec::new();
-        let mut words = Vec::new();
-        for field in Field::ALL {
-            let mut seen = std::collections::HashSet::new();
-            for word in crate::normalize::words(field.of(doc)) {
-                if seen.insert(word) {
-                    fields.push(field as i64);
-                    words.push(word.to_string());
-                }
+        let (fields, words): (Vec<i64>, Vec<String>) = doc_words(doc).map(|(f, w)| (f as i64, w.to_string())).unzip();
+        self.insert_words(vec![id; words.len()], fields, words)
+    }
+
+    /// Adds the search words of customers who have none yet, in one statement on a server.
+    pub fn insert_search_docs(&self, docs: &[(CustomerId, SearchDoc)]) -> Result<()> {
+        if !self.conn.is_pg() {
+            for (id, doc) in docs {
+                self.insert_search_doc(*id, doc)?;
+            }
+            return Ok(());
+        }
+        let (mut ids, mut fields, mut words) = (Vec::new(), Vec::new(), Vec::new());
+        for (id, doc) in docs {
+            for (field, word) in doc_words(doc) {
+                ids.push(*id);
+                fields.push(field as i64);
+                words.push(word.to_string());
             }
         }
+        self.insert_words(ids, fields, words)
+    }
+
+    fn insert_words(&self, ids: Vec<CustomerId>, fields: Vec<i64>, words: Vec<String>) -> Result<()> {
         if !words.is_empty() {
-            self.conn.prepare_cached(
-                "INSERT INTO customer_words (customer_id, field, word)
-                 SELECT ?1, f, w FROM unnest(?2::bigint[], ?3::text[]) AS t(f, w)",
-            )?
-            .execute(params![id, List::ints(fields), List::texts(words)])?;
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO customer_words (customer_id, field, word)
+                     SELECT c, f, w FROM unnest(?1::bigint[], ?2::bigint[], ?3::text[]) AS t(c, f, w)",
+                )?
+                .execute(params![List::ints(ids), List::ints(fields), List::texts(words)])?;
+        }
+        Ok(())
+    }
+
+    /// Removes the search words of these customers (one statement on a server).
+    pub fn remove_search_docs(&self, ids: &[CustomerId]) -> Result<()> {
+        if self.conn.is_pg() {
+            self.conn.prepare_cached("DELETE FROM customer_words WHERE customer_id IN rarray(?1)")?.execute([List::ints(ids.iter().copied())])?;
+            return Ok(());
+        }
+        for &id in ids {
+            self.remove_search_doc(id)?;
         }
         Ok(())
     }
@@ -248,6 +295,8 @@ mod tests {
         assert_eq!(all.fts5(), "(\"a\"\"b\"*)");
         let (sql, bounds) = server_lookup(&names);
         assert_eq!(bounds, ["ann", "ann\u{10FFFF}", "smi", "smi\u{10FFFF}"]);
+        let longest = Lookup { words: vec!["jo".into(), "smith".into()], ..names.clone() };
+        assert_eq!(server_lookup(&longest).1[0], "smith", "the most telling word leads");
         assert!(sql.contains("w.word >= ?2 AND w.word < ?3 AND EXISTS") && sql.ends_with("LIMIT ?6"), "{sql}");
         let (sql, bounds) = server_lookup(&phones);
         assert_eq!(bounds, ["0791112", "0791112\u{1}", "791112", "791112\u{1}"]);
