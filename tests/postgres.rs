@@ -186,6 +186,11 @@ fn a_moved_shop_is_used_where_it_went_and_its_password_is_never_shown() {
     assert_eq!(found, shop.json(&["customers", "search", &word]), "search finds the same customers there");
     let err = there.fails(&["customers", "show", "999999"]);
     assert!(!err.contains("hunter2"), "{err}");
+    // Erased there: gone from the shop and from its search (the server vacuums after).
+    let id = here[0]["id"].to_string();
+    there.ok(&["customers", "erase", &id, "--yes"]);
+    assert!(there.fails(&["customers", "show", &id]).contains("no customer"));
+    assert!(there.json(&["customers", "search", &word]).as_array().unwrap().iter().all(|c| c["id"].to_string() != id));
     let err = Shop::at("postgres://regulars:hunter2@127.0.0.1:1/nowhere").fails(&["share", "--back", "x.db"]);
     assert!(err.contains("could not connect") && !err.contains("hunter2"), "{err}");
 }

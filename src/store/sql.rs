@@ -613,15 +613,29 @@ impl PgConn {
         if !prepared.contains_key(sql) {
             let (text, slots) = translate(sql);
             let mut client = self.client();
+            // Inside a transaction a refused statement would abort it: the first try is made
+            // under a savepoint, so that the typed second one can follow.
+            let guarded = self.in_transaction.get();
+            if guarded {
+                client.batch_execute("SAVEPOINT regulars_prepare")?;
+            }
             let stmt = match client.prepare(&text) {
                 // A parameter the statement alone does not type (`?1 IS NULL`): typed by the
                 // arguments of its first use (which are the same kinds each time).
-                Err(e) if e.code() == Some(&postgres::error::SqlState::UNDEFINED_PARAMETER) || e.code() == Some(&postgres::error::SqlState::INDETERMINATE_DATATYPE) => {
+                Err(e) if untyped_parameter(&e) => {
+                    if guarded {
+                        client.batch_execute("ROLLBACK TO SAVEPOINT regulars_prepare")?;
+                    }
                     let types: Vec<Type> = slots.iter().map(|slot| arg_of(slot, args).map_or(Type::TEXT, |a| a.pg().type_hint())).collect();
-                    client.prepare_typed(&text, &types)?
+                    client.prepare_typed(&text, &types)
                 }
-                other => other?,
+                other => other,
             };
+            if guarded {
+                let end = if stmt.is_ok() { "RELEASE SAVEPOINT regulars_prepare" } else { "ROLLBACK TO SAVEPOINT regulars_prepare" };
+                client.batch_execute(end)?;
+            }
+            let stmt = stmt?;
             prepared.insert(sql.to_string(), (stmt, slots));
         }
         let (stmt, slots) = &prepared[sql];
@@ -662,6 +676,12 @@ fn traced<T>(sql: &str, f: impl FnOnce() -> SqlResult<T>) -> SqlResult<T> {
         }
     }
     result
+}
+
+/// The server could not tell a parameter's type from the statement alone.
+fn untyped_parameter(e: &postgres::Error) -> bool {
+    use postgres::error::SqlState;
+    [SqlState::UNDEFINED_PARAMETER, SqlState::INDETERMINATE_DATATYPE, SqlState::AMBIGUOUS_PARAMETER].iter().any(|c| e.code() == Some(c))
 }
 
 /// The argument a parameter takes.
