@@ -2,8 +2,9 @@
 //! fields, as whole words or prefixes, all of them or any; the store answers with customer ids in
 //! id order, at most a limit. In the SQLite file it is an FTS5 query on `customer_search` (one row
 //! of folded words per customer); on a PostgreSQL server it is a table of our own,
-//! `customer_words` (one row per customer, field and word, the words in byte order so that a
-//! prefix is one range of its index).
+//! `customer_words` (one row per customer, field and word, indexed by field and then word in byte
+//! order, so that a prefix is one range of the index in each field searched). Its look-ups are
+//! planned for their own words each time: how common a word is decides how it is best read.
 
 use super::sql::{params, List};
 use super::{Db, SearchDoc, WriteDb};
@@ -157,7 +158,8 @@ impl Db<'_> {
         // Rows, not customers: a customer may match in several fields or words.
         let rows = (limit * 3) as i64;
         args.push(&rows);
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        // How common each word is decides how its range is best read.
+        let mut stmt = self.conn.prepare_per_values(&sql)?;
         let mut ids: Vec<CustomerId> = stmt.query_map(args.as_slice(), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         ids.sort_unstable();
         ids.dedup();

@@ -319,14 +319,24 @@ impl<'a> Conn<'a> {
     pub(crate) fn prepare(&self, sql: &str) -> SqlResult<Stmt<'a>> {
         Ok(match *self {
             Conn::Lite(c) => Stmt::Lite(LiteStmt::Plain(c.prepare(sql)?)),
-            Conn::Pg(p) => Stmt::Pg(p, sql.to_string()),
+            Conn::Pg(p) => Stmt::Pg(p, sql.to_string(), Plan::Kept),
         })
     }
 
     pub(crate) fn prepare_cached(&self, sql: &str) -> SqlResult<Stmt<'a>> {
         Ok(match *self {
             Conn::Lite(c) => Stmt::Lite(LiteStmt::Cached(c.prepare_cached(sql)?)),
-            Conn::Pg(p) => Stmt::Pg(p, sql.to_string()),
+            Conn::Pg(p) => Stmt::Pg(p, sql.to_string(), Plan::Kept),
+        })
+    }
+
+    /// A statement whose best plan depends on its values (how common a search word is): on a
+    /// server it is planned afresh for each run, in the same round trip as the run. Elsewhere as
+    /// `prepare_cached`.
+    pub(crate) fn prepare_per_values(&self, sql: &str) -> SqlResult<Stmt<'a>> {
+        Ok(match *self {
+            Conn::Lite(c) => Stmt::Lite(LiteStmt::Cached(c.prepare_cached(sql)?)),
+            Conn::Pg(p) => Stmt::Pg(p, sql.to_string(), Plan::PerValues),
         })
     }
 
@@ -374,7 +384,17 @@ pub(crate) enum LiteStmt<'a> {
 /// A statement of either backend, ready to run with arguments.
 pub(crate) enum Stmt<'a> {
     Lite(LiteStmt<'a>),
-    Pg(&'a PgConn, String),
+    Pg(&'a PgConn, String, Plan),
+}
+
+/// How a server plans a statement.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Plan {
+    /// Prepared once and kept; the server decides when a plan for any values serves (the
+    /// default `plan_cache_mode`: after five runs, if it is no worse than theirs).
+    Kept,
+    /// Planned for each run's own values.
+    PerValues,
 }
 
 type Mapped<'s, T> = Box<dyn Iterator<Item = rusqlite::Result<T>> + 's>;
@@ -397,7 +417,7 @@ impl<'a> Stmt<'a> {
                 bind_lite(stmt, &args)?;
                 Ok(stmt.raw_execute()?)
             }
-            Stmt::Pg(pg, sql) => Ok(pg.execute(sql, &args)? as usize),
+            Stmt::Pg(pg, sql, _) => Ok(pg.execute(sql, &args)? as usize),
         }
     }
 
@@ -413,7 +433,7 @@ impl<'a> Stmt<'a> {
                     None => Err(rusqlite::Error::QueryReturnedNoRows.into()),
                 }
             }
-            Stmt::Pg(pg, sql) => match pg.query(sql, &args)?.first() {
+            Stmt::Pg(pg, sql, plan) => match pg.query(sql, &args, *plan)?.first() {
                 Some(r) => Ok(f(&Row::Pg(r))?),
                 None => Err(rusqlite::Error::QueryReturnedNoRows.into()),
             },
@@ -431,8 +451,8 @@ impl<'a> Stmt<'a> {
                 bind_lite(stmt, &args)?;
                 Ok(Box::new(stmt.raw_query().mapped(move |r| f(&Row::Lite(r)))))
             }
-            Stmt::Pg(pg, sql) => {
-                let rows = pg.query(sql, &args)?;
+            Stmt::Pg(pg, sql, plan) => {
+                let rows = pg.query(sql, &args, *plan)?;
                 Ok(Box::new(rows.into_iter().map(move |r| f(&Row::Pg(&r)))))
             }
         }
@@ -446,7 +466,7 @@ impl<'a> Stmt<'a> {
                 bind_lite(stmt, &args)?;
                 Ok(Rows::Lite(stmt.raw_query()))
             }
-            Stmt::Pg(pg, sql) => Ok(Rows::Pg(pg.query(sql, &args)?.into_iter(), None)),
+            Stmt::Pg(pg, sql, plan) => Ok(Rows::Pg(pg.query(sql, &args, *plan)?.into_iter(), None)),
         }
     }
 }
@@ -579,7 +599,7 @@ fn numeric(raw: &[u8]) -> Result<ValueRef<'static>, String> {
 pub struct PgConn {
     /// The connection, and the address it shows.
     pub(crate) shop: RefCell<super::postgres::PgStore>,
-    prepared: RefCell<HashMap<String, (postgres::Statement, Vec<Slot>)>>,
+    prepared: RefCell<HashMap<String, (postgres::Statement, Vec<Slot>, String)>>,
     pub(crate) in_transaction: std::cell::Cell<bool>,
 }
 
@@ -636,9 +656,9 @@ impl PgConn {
                 client.batch_execute(end)?;
             }
             let stmt = stmt?;
-            prepared.insert(sql.to_string(), (stmt, slots));
+            prepared.insert(sql.to_string(), (stmt, slots, text));
         }
-        let (stmt, slots) = &prepared[sql];
+        let (stmt, slots, _) = &prepared[sql];
         let values = slots
             .iter()
             .map(|slot| {
@@ -649,9 +669,17 @@ impl PgConn {
         Ok((stmt.clone(), values))
     }
 
-    fn query(&self, sql: &str, args: &ArgList<'_>) -> SqlResult<Vec<postgres::Row>> {
+    fn query(&self, sql: &str, args: &ArgList<'_>, plan: Plan) -> SqlResult<Vec<postgres::Row>> {
         traced(sql, || {
             let (stmt, values) = self.statement(sql, args)?;
+            if plan == Plan::PerValues {
+                // The kept statement gave the parameters' types; the unnamed one sent with its
+                // values is parsed, planned and run in one round trip.
+                let typed: Vec<(&(dyn postgres::types::ToSql + Sync), Type)> =
+                    values.iter().zip(stmt.params()).map(|(v, ty)| (v as _, ty.clone())).collect();
+                let text = &self.prepared.borrow()[sql].2;
+                return Ok(self.client().query_typed(text, &typed)?);
+            }
             let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = values.iter().map(|v| v as _).collect();
             Ok(self.client().query(&stmt, &refs)?)
         })
