@@ -41,10 +41,12 @@ pub fn prepare_db_folder(path: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-/// The database to open: an explicit path, else `REGULARS_DB` (passed in as `env`), else the default.
+/// The database to open: an explicit path, else `REGULARS_DB` (passed in as `env`), else the
+/// shared shop this computer was set to use (Settings → Share this shop), else the default file.
 pub fn db_path(explicit: Option<PathBuf>, env: Option<std::ffi::OsString>) -> PathBuf {
     explicit
         .or_else(|| env.filter(|v| !v.is_empty()).map(PathBuf::from))
+        .or_else(|| share::remembered_url(&store::data_folder()).map(PathBuf::from))
         .unwrap_or_else(default_db_path)
 }
 

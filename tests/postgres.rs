@@ -227,3 +227,73 @@ fn a_shared_shops_backups_are_files_of_it_made_before_imports_and_by_hand_and_re
     let added = shop.json(&["customers", "add", "--first-name", "Nova", "--email", "nova@example.com"]);
     assert!(added["id"].as_i64().unwrap() > 40, "{added}");
 }
+
+/// The server of `url` (a test server's address: its login needs no password).
+fn server_of(url: &str) -> regulars::share::Server {
+    regulars::share::Server::from_url(url).expect("a test server's address")
+}
+
+#[test]
+fn share_this_shop_looks_first_moves_the_shop_and_every_computer_then_opens_it_by_default() {
+    use regulars::share;
+    use regulars::store::postgres::Holds;
+    let pg = Postgres::start();
+    let url = pg.database();
+    let shop = busy_shop();
+    let customers = Store::open(&shop.db).unwrap().db().customer_count().unwrap();
+
+    // "Test connection" changes nothing: an empty database, on the loopback, not encrypted.
+    let looked = share::look(&server_of(&url), None).unwrap();
+    assert_eq!((looked.holds, looked.encrypted), (Holds::Nothing, false));
+    assert_eq!(PgStore::connection(&url).unwrap().schema_version().unwrap(), 0, "looking wrote nothing");
+    let wrong = regulars::share::Server { port: 1, ..server_of(&url) };
+    let err = share::look(&wrong, Some("s3cret")).unwrap_err().to_string();
+    assert!(err.contains("could not connect") && !err.contains("s3cret"), "{err}");
+
+    // The move: this computer's shop is then the one on the server, remembered without a password.
+    let here = tempfile::tempdir().unwrap();
+    let store = Store::open(&shop.db).unwrap();
+    let (moved, mut shared) = share::share_on(here.path(), &store, server_of(&url), None, chrono::Utc::now()).unwrap();
+    assert!(moved.backup.is_some(), "a backup of the file first");
+    assert_eq!(regulars::search::search(&shared, "zoe@example.com", 10, regulars::normalize::Region::parse("GB").unwrap()).unwrap().len(), 1, "searchable there at once");
+    assert_eq!(shared.db().customer_count().unwrap(), customers);
+    assert_eq!(share::remembered(here.path()), Some(server_of(&url)));
+    assert_eq!(share::look(&server_of(&url), None).unwrap().holds, Holds::Shop { customers });
+    customers_add(&mut shared);
+
+    // A second computer joins it; a database that holds no shop, or another program's tables, is
+    // not joined.
+    let there = tempfile::tempdir().unwrap();
+    let joined = share::join(there.path(), server_of(&url), None).unwrap();
+    assert_eq!(joined.db().customer_count().unwrap(), customers + 1, "what the first computer added");
+    let empty = pg.database();
+    let refused = share::join(there.path(), server_of(&empty), None).err().expect("an empty database is not joined");
+    assert!(refused.to_string().contains("holds no shop"), "{refused}");
+    pg.connect(&empty).batch_execute("CREATE TABLE invoices (id int)").unwrap();
+    assert_eq!(share::look(&server_of(&empty), None).unwrap().holds, Holds::Other);
+
+    // The command line without --db opens the shop this computer remembers.
+    let data = tempfile::tempdir().unwrap();
+    share::remember(&data.path().join("Regulars"), Some(&server_of(&url)), false).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_regulars"))
+        .args(["customers", "list", "--limit", "1000", "--json"])
+        .env_remove("REGULARS_DB")
+        .env("XDG_DATA_HOME", data.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.as_array().map(Vec::len), Some(customers as usize + 1));
+
+    // Back to its own file: forgotten, and the file is as it was.
+    share::remember(here.path(), None, false).unwrap();
+    assert_eq!(share::remembered(here.path()), None);
+    assert_eq!(Store::open(&shop.db).unwrap().db().customer_count().unwrap(), customers);
+}
+
+/// Adds a customer on a store (as the app's form would).
+fn customers_add(store: &mut Store) {
+    let draft = regulars::model::CustomerDraft { first_name: "Maya".into(), emails: vec!["maya@example.com".into()], ..Default::default() };
+    let change = regulars::customers::Change::from_settings(store, chrono::Utc::now(), "app").unwrap();
+    regulars::customers::create(store, &draft, &change).unwrap();
+}

@@ -3,6 +3,7 @@
 //! no SQL and no business rules live here.
 
 mod mail;
+mod sharing;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -50,7 +51,11 @@ pub struct AppState {
     analysis: Mutex<Option<Store>>,
     /// Set when the database opened damaged (then read-only): what is wrong, and the way back.
     damage: Mutex<Option<regulars::backup::Damage>>,
-    db_path: PathBuf,
+    /// Where the shop is: its file, or its shared shop's address (changed by Settings → Share
+    /// this shop while the app is open).
+    place: Mutex<PathBuf>,
+    /// This computer's own file: where "Stop sharing on this computer" goes back to.
+    home: PathBuf,
     /// Set by `cancel_import`, read by a running import between batches (it needs no lock).
     cancel: AtomicBool,
     /// Files the person chose in the file dialog or dropped on the window, by the token the page
@@ -71,6 +76,26 @@ pub struct ChosenFile {
 }
 
 impl AppState {
+    /// The shop's file or address, as now.
+    fn db_path(&self) -> PathBuf {
+        self.place.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The app now uses `store`, found at `place`: every connection after this one is made there,
+    /// and what was read of the shop before is forgotten. Off the runtime: a shared shop's
+    /// connection, dropped here, stops a runtime of its own.
+    fn switch_to(&self, place: PathBuf, store: Store) -> CmdResult<()> {
+        let main = self.store.as_ref().map_err(|m| IpcError { code: "unavailable", message: m.clone(), fields: vec![] })?;
+        tokio::task::block_in_place(|| {
+            let mut guard = main.lock().unwrap_or_else(|p| p.into_inner());
+            *guard = store;
+            *self.place.lock().unwrap_or_else(|p| p.into_inner()) = place;
+            *self.damage.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            self.reopen_analysis();
+        });
+        Ok(())
+    }
+
     fn with<T>(&self, f: impl FnOnce(&mut Store) -> regulars::Result<T>) -> CmdResult<T> {
         let store = self.store.as_ref().map_err(|m| IpcError { code: "unavailable", message: m.clone(), fields: vec![] })?;
         // Waiting for the lock (behind an import) must not hold up the runtime's few threads, or
@@ -96,7 +121,7 @@ impl AppState {
         }
         let mut reader = self.reader.lock().unwrap_or_else(|p| p.into_inner());
         if reader.is_none() {
-            *reader = Some(Store::open_read_only(&self.db_path)?);
+            *reader = Some(Store::open_read_only(&self.db_path())?);
         }
         f(reader.as_mut().expect("opened above")).map_err(IpcError::from)
     }
@@ -132,15 +157,18 @@ impl AppState {
         }
         let mut guard = self.analysis.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if guard.is_none() {
-            *guard = Some(Store::open(&self.db_path)?);
+            *guard = Some(Store::open(&self.db_path())?);
         }
         heavy_work(guard.as_mut().expect("opened above"), true, f).map_err(IpcError::from)
     }
 
     /// After a backup replaced the file: the analysis and reading connections reopen on next use.
     fn reopen_analysis(&self) {
-        *self.analysis.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        *self.reader.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        // Off the runtime: a shared shop's connection, dropped here, stops a runtime of its own.
+        tokio::task::block_in_place(|| {
+            *self.analysis.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            *self.reader.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        });
     }
 }
 
@@ -185,7 +213,7 @@ async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
         (Err(_), Some(damage)) => Ok(AppInfo {
             settings: Settings { country: "US".into(), onboarded: true, ..Settings::default() },
             customer_count: 0,
-            db_path: state.db_path.display().to_string(),
+            db_path: shown_place(&state.db_path()),
             damage: Some(damage),
         }),
         (info, _) => info,
@@ -689,10 +717,18 @@ async fn export_customer_record(app: AppHandle, id: CustomerId, format: String) 
 async fn recover_from_backup(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
     let store = state.store.as_ref().map_err(|m| IpcError { code: "unavailable", message: m.clone(), fields: vec![] })?;
     let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
-    *guard = regulars::backup::recover(&state.db_path, id, Utc::now())?;
+    *guard = regulars::backup::recover(&state.db_path(), id, Utc::now())?;
     *state.damage.lock().unwrap_or_else(|p| p.into_inner()) = None;
     state.reopen_analysis();
     Ok(())
+}
+
+/// A file's path, or a shared shop's address without its password.
+pub(crate) fn shown_place(path: &std::path::Path) -> String {
+    match regulars::store::shared_address(path) {
+        Some(url) => regulars::store::postgres::shown_url(url),
+        None => path.display().to_string(),
+    }
 }
 
 /// The database named by `--db PATH`, else `REGULARS_DB`, else the default shared with the CLI.
@@ -705,8 +741,8 @@ fn db_path() -> PathBuf {
 /// Opens the database (the full check of every page follows in the background, see `run`); one
 /// SQLite refuses, or that fails its first write, is checked now and opens read-only with what is
 /// wrong.
-fn open_store(path: &std::path::Path) -> Result<(Store, Option<regulars::backup::Damage>), String> {
-    let cannot = |e: regulars::Error| format!("Regulars could not open its database {}: {e}", path.display());
+pub(crate) fn open_store(path: &std::path::Path) -> Result<(Store, Option<regulars::backup::Damage>), String> {
+    let cannot = |e: regulars::Error| format!("Regulars could not open its database {}: {e}", shown_place(path));
     regulars::prepare_db_folder(path).map_err(cannot)?;
     let (mut store, damage) = regulars::backup::open_quick(path).map_err(cannot)?;
     if damage.is_none() {
@@ -731,11 +767,13 @@ pub fn run() {
         Ok((store, damage)) => (Ok(Mutex::new(store)), damage),
         Err(message) => (Err(message), None),
     };
+    let home = if regulars::store::shared_address(&db_path).is_some() { regulars::default_db_path() } else { db_path.clone() };
     let state = AppState {
         store,
         analysis: Mutex::new(None),
         damage: Mutex::new(damage),
-        db_path,
+        place: Mutex::new(db_path),
+        home,
         cancel: AtomicBool::new(false),
         chosen: Mutex::new(HashMap::new()),
         reader: Mutex::new(None),
@@ -768,11 +806,12 @@ pub fn run() {
                 }
                 // The search index first (as-you-type must be quick from the first letter on a
                 // file the system has not cached), then every page.
-                let _ = Store::open_read_only(&state.db_path).and_then(|s| s.db().warm_search());
-                let check = regulars::backup::check(&state.db_path);
+                let place = state.db_path();
+                let _ = Store::open_read_only(&place).and_then(|s| s.db().warm_search());
+                let check = regulars::backup::check(&place);
                 regulars::memory::give_back_freed();
                 let Ok(Some(damage)) = check else { return };
-                if let (Ok(store), Ok(read_only)) = (&state.store, Store::open_read_only(&state.db_path)) {
+                if let (Ok(store), Ok(read_only)) = (&state.store, Store::open_read_only(&place)) {
                     *store.lock().unwrap_or_else(|p| p.into_inner()) = read_only;
                 }
                 state.reopen_analysis();
@@ -781,22 +820,10 @@ pub fn run() {
             });
             // A shared shop: others' changes show within a second, and an unreachable server is
             // said plainly until it answers again (the watch reconnects every two seconds).
-            let handle = app.handle().clone();
-            if let Some(url) = regulars::store::shared_address(&handle.state::<AppState>().db_path).map(str::to_string) {
-                std::thread::spawn(move || loop {
-                    let watched = regulars::store::postgres::watch(&url, |heard| {
-                        let event = match heard {
-                            regulars::store::postgres::Heard::Connected => "shop-online",
-                            regulars::store::postgres::Heard::Changed => "shop-changed",
-                        };
-                        handle.emit(event, ()).is_ok()
-                    });
-                    if let Err(e) = watched {
-                        let _ = handle.emit("shop-offline", e.to_string());
-                    }
-                    std::thread::sleep(std::time::Duration::from_secs(2));
-                });
-            }
+            // A shared shop: others' changes show within a second, and an unreachable server is
+            // said plainly until it answers again (the watch reconnects every two seconds). The
+            // shop may become shared (or stop being) while the app is open.
+            sharing::watch(app.handle().clone());
             // The daily backup while the app is open: checked a minute after start (not in the way
             // of the first screen), then every hour.
             let handle = app.handle().clone();
@@ -842,6 +869,11 @@ pub fn run() {
             mail::mailbox_set,
             mail::mailbox_forget,
             mail::mailbox_fetch,
+            sharing::share_get,
+            sharing::share_look,
+            sharing::share_move,
+            sharing::share_join,
+            sharing::share_leave,
             list_imports,
             undo_import,
             import_fields,

@@ -233,32 +233,24 @@ pub fn save(store: &mut Store, account: &Account, download: Download, change: &C
 /// Linux), where the mailbox's password is kept.
 pub mod keychain {
     use super::Account;
-    use crate::error::{Error, Result};
+    use crate::error::Result;
+    use crate::store::keychain::Secret;
 
-    const SERVICE: &str = "Regulars mailbox";
-
-    fn entry(account: &Account) -> Result<keyring::Entry> {
-        keyring::Entry::new(SERVICE, &account.keychain_key()).map_err(|e| Error::invalid_field("password", format!("the system's keychain cannot be used: {e}")))
+    fn secret(account: &Account) -> Secret {
+        Secret::new("Regulars mailbox", account.keychain_key())
     }
 
     pub fn save(account: &Account, password: &str) -> Result<()> {
-        entry(account)?.set_password(password).map_err(|e| Error::invalid_field("password", format!("the system's keychain did not keep the password: {e}")))
+        secret(account).save(password)
     }
 
     /// The kept password, if there is one.
     pub fn get(account: &Account) -> Result<Option<String>> {
-        match entry(account)?.get_password() {
-            Ok(p) => Ok(Some(p)),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(Error::invalid_field("password", format!("the system's keychain cannot be read: {e}"))),
-        }
+        secret(account).get()
     }
 
     pub fn forget(account: &Account) -> Result<()> {
-        match entry(account)?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(Error::invalid_field("password", format!("the system's keychain did not let go of the password: {e}"))),
-        }
+        secret(account).forget()
     }
 }
 

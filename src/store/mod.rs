@@ -14,6 +14,7 @@ mod imports;
 mod insight;
 mod touchpoints;
 mod followups;
+pub mod keychain;
 pub mod postgres;
 pub mod share;
 pub(crate) mod sql;
@@ -410,7 +411,7 @@ impl Store {
 
     /// Where another connection to this shop opens: its file, or the server's address as given
     /// (which may hold a password: never to be shown).
-    pub(crate) fn place(&self) -> Option<PathBuf> {
+    pub fn place(&self) -> Option<PathBuf> {
         match &self.conn {
             Backend::Lite(_) => self.path.clone(),
             Backend::Pg(pg) => Some(PathBuf::from(pg.shop.borrow().address())),

@@ -620,7 +620,7 @@ impl PgConn {
             return;
         }
         let url = self.shop.borrow().address().to_string();
-        if let Ok(fresh) = super::postgres::PgStore::connect(&url) {
+        if let Ok(fresh) = super::postgres::PgStore::connection(&url) {
             *self.shop.borrow_mut() = fresh;
             self.prepared.borrow_mut().clear();
         }

@@ -72,6 +72,16 @@ export const api = {
   mailboxSet: (account, password) => call('mailbox_set', { account, password }),
   mailboxForget: () => call('mailbox_forget'),
   mailboxFetch: () => call('mailbox_fetch'),
+  /** Where the shop is: {server: {host, port, database, user} | null, place, home}. */
+  shareGet: () => call('share_get'),
+  /** "Test connection": {shown, encrypted, holds: {kind: 'nothing'|'shop'|'newer'|'other', customers}}. */
+  shareLook: (server, password) => call('share_look', { server, password }),
+  /** Moves this shop into the server's empty database and uses it from now on: {tables, backup}. */
+  shareMove: (server, password) => call('share_move', { server, password }),
+  /** Uses the shop already on the server; the view as shareGet. */
+  shareJoin: (server, password) => call('share_join', { server, password }),
+  /** This computer's own file again; the view as shareGet. */
+  shareLeave: () => call('share_leave'),
   listImports: () => call('list_imports'),
   undoImport: (id) => call('undo_import', { id }),
   exportCustomers: (format) => call('export_customers', { format }),

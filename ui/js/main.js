@@ -484,12 +484,17 @@ async function start() {
       return;
     }
     banner.hidden = true;
-    // Someone's change (or the way back): the counts follow at once, and the inbox or today's
-    // list too, unless the person is typing there (what they type is never thrown away).
+    // Someone's change (or the way back): the counts follow at once, and the inbox, today's
+    // list or the customer list too, unless the person is typing there (what they type is never
+    // thrown away).
     await refreshInbox();
     const typing = document.activeElement?.matches?.('input, textarea, select');
     const busy = typing || state.mode === 'form' || document.querySelector('dialog[open]');
     if (!busy && (state.view === 'inbox' || state.view === 'today')) showView(state.view);
+    if (!busy && state.view === 'customers') {
+      await refreshInfo();
+      await loadList();
+    }
   });
   await onDamage((damage) => {
     if (state.info) state.info.damage = damage;

@@ -45,6 +45,20 @@ pub struct PgStore {
     url: String,
 }
 
+/// What a database holds, as far as Regulars is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Holds {
+    /// Nothing yet: a shop can move in.
+    Nothing,
+    /// A shop, with this many customers (not counting the trash).
+    Shop { customers: u64 },
+    /// A shop a newer Regulars wrote: left alone.
+    Newer,
+    /// Tables of something else: left alone.
+    Other,
+}
+
 /// How a connection is secured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tls {
@@ -131,6 +145,14 @@ impl PgStore {
     /// Connects to `url` and brings its schema up to date (a database a newer Regulars wrote is
     /// refused and left as it is).
     pub fn connect(url: &str) -> Result<PgStore> {
+        let mut store = PgStore::connection(url)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Connects to `url` and leaves its schema as it is (a listener, a connection made again,
+    /// a look before anything is written).
+    pub fn connection(url: &str) -> Result<PgStore> {
         let mut config: Config = url
             .parse()
             .map_err(|e| Error::invalid_field("url", format!("“{}” is not a PostgreSQL address: {e}", redact(url))))?;
@@ -150,9 +172,36 @@ impl PgStore {
                 config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls_config())).map_err(cannot)?
             }
         };
-        let mut store = PgStore { client, shown, url: url.to_string() };
-        store.migrate()?;
-        Ok(store)
+        Ok(PgStore { client, shown, url: url.to_string() })
+    }
+
+    /// Whether the connection is encrypted (false only on the loopback).
+    pub fn encrypted(&self) -> bool {
+        let config: Option<Config> = self.url.parse().ok();
+        config.and_then(|c| tls_for(&c).ok()) == Some(Tls::Required)
+    }
+
+    /// What the database holds, looked at without changing it.
+    pub fn holds(&mut self) -> Result<Holds> {
+        let version = self.schema_version()?;
+        if version > SCHEMA_VERSION {
+            return Ok(Holds::Newer);
+        }
+        let e = |e| pg_error("Regulars could not look into the database", e);
+        if version == 0 {
+            let tables: i64 = self
+                .client
+                .query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()", &[])
+                .map_err(e)?
+                .get(0);
+            return Ok(if tables == 0 { Holds::Nothing } else { Holds::Other });
+        }
+        let has_customers: bool = self.client.query_one("SELECT to_regclass('customers') IS NOT NULL", &[]).map_err(e)?.get(0);
+        if !has_customers {
+            return Ok(Holds::Nothing);
+        }
+        let customers: i64 = self.client.query_one("SELECT count(*) FROM customers WHERE deleted_at IS NULL", &[]).map_err(e)?.get(0);
+        Ok(Holds::Shop { customers: customers.max(0) as u64 })
     }
 
     /// The shop as a store, its statements run on this connection.
@@ -261,7 +310,7 @@ pub(crate) fn this_process() -> &'static str {
 /// the caller says so and watches again).
 pub fn watch(url: &str, mut heard: impl FnMut(Heard) -> bool) -> Result<()> {
     use postgres::fallible_iterator::FallibleIterator;
-    let mut pg = PgStore::connect(url)?;
+    let mut pg = PgStore::connection(url)?;
     let lost = |e| pg_error("The shared shop's server cannot be reached", e);
     pg.client.batch_execute(&format!("LISTEN {CHANGES}")).map_err(lost)?;
     if !heard(Heard::Connected) {

@@ -127,6 +127,9 @@ impl App {
             .env("DISPLAY", display.as_deref().unwrap_or(":0"))
             .env("LANG", "en_GB.UTF-8")
             .env("REGULARS_TEST_CHOOSE", db_dir.path().join("chosen.txt"))
+            // The app's own data folder (a shared shop's backups, which shop this computer
+            // uses) in the test's folder, never the account's.
+            .env("XDG_DATA_HOME", db_dir.path().join("data"))
             .env_remove("REGULARS_DB")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

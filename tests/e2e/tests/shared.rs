@@ -135,3 +135,84 @@ fn when_the_server_goes_away_the_app_says_so_keeps_what_was_typed_and_carries_on
     app.wait_text("#profile-name", "Maya, saved", |t| t == "Maya");
     assert_eq!(other_computer(&url, &["customers", "show", "maya@example.com"])["first_name"], "Maya");
 }
+
+/// Fills Settings → "Share this shop" with the server of `url` (a test server: its login needs
+/// no password, which is what a keychain-less test machine can offer).
+fn fill_share_form(app: &App, url: &str, port_instead: Option<&str>) {
+    let rest = url.trim_start_matches("postgres://");
+    let (user, rest) = rest.split_once('@').unwrap();
+    let (host_port, database) = rest.split_once('/').unwrap();
+    let (host, port) = host_port.rsplit_once(':').unwrap();
+    for (field, value) in [("#share-host", host), ("#share-database", database), ("#share-user", user)] {
+        app.find(field).type_text(value);
+    }
+    let port_field = app.find("#share-port");
+    port_field.clear();
+    port_field.type_text(port_instead.unwrap_or(port));
+}
+
+#[test]
+fn settings_shares_the_shop_with_a_server_and_this_computer_can_go_back_to_its_file() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let server = pg_server::Postgres::start();
+    let url = server.database();
+    let app = App::start_with(|db| {
+        cli(db, &["settings", "set", "country", "GB"]);
+        cli(db, &["settings", "set", "onboarded", "true"]);
+        cli(db, &["customers", "add", "--first-name", "Zoë", "--last-name", "Fairweather", "--email", "zoe@example.com"]);
+        cli(db, &["customers", "add", "--first-name", "Arjun", "--email", "arjun@example.com"]);
+    });
+    app.wait_text("#list-count", "the shop's file", |t| t == "2 customers");
+    app.find("#nav-settings").click();
+    app.wait_text("#settings-title", "settings", |t| t == "Settings");
+
+    app.find("#share-host");
+    app.script("document.getElementById('settings-sharing').scrollIntoView({ block: 'start' })");
+    std::thread::sleep(std::time::Duration::from_millis(700)); // the scroll is smooth
+    // A wrong port: said plainly, nothing moved.
+    fill_share_form(&app, &url, Some("1"));
+    app.find("#share-test").click();
+    app.wait_text("#share-error", "why it could not connect", |t| t.contains("could not connect"));
+    assert_eq!(app.count("#share-move"), 0);
+
+    // Tested first: the empty database is found, and only then can the shop move there.
+    for field in ["#share-host", "#share-database", "#share-user"] {
+        app.find(field).clear();
+    }
+    fill_share_form(&app, &url, None);
+    app.find("#share-test").click();
+    app.wait_text("#share-result", "what the database holds", |t| t.contains("The database is empty"));
+    assert!(app.find("#share-result").text().contains("not encrypted"), "the loopback goes without TLS, and says so");
+    app.script("document.getElementById('share-move').scrollIntoView({ block: 'center' })");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    app.screenshot("share-this-shop-tested");
+    app.find("#share-move").click();
+    app.find("#confirm-ok").click();
+    app.wait_text("#share-status", "the app on the shared shop", |t| t.contains("uses the shared shop at"));
+    app.screenshot("share-this-shop-shared");
+
+    // Both customers are on the server; this computer remembers the shop there (no password in
+    // the file), and what another computer adds shows here by itself.
+    let there = other_computer(&url, &["customers", "list"]);
+    assert_eq!(there.as_array().map(Vec::len), Some(2), "{there}");
+    let remembered = std::fs::read_to_string(app.db_dir.path().join("data/Regulars/shared-shop.json")).unwrap();
+    let remembered: serde_json::Value = serde_json::from_str(&remembered).unwrap();
+    let keys: Vec<&str> = remembered.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["host", "port", "database", "user", "password_kept"], "the server's name only, never a password: {remembered}");
+    other_computer(&url, &["customers", "add", "--first-name", "Maya", "--email", "maya@example.com"]);
+    app.find("#nav-customers").click();
+    app.wait_text("#list-count", "the other computer's customer", |t| t == "3 customers");
+
+    // Back to this computer's own file, as it was when the shop was shared.
+    app.find("#nav-settings").click();
+    app.find("#share-leave");
+    app.script("document.getElementById('share-leave').scrollIntoView({ block: 'center' })");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    app.find("#share-leave").click();
+    app.find("#confirm-ok").click();
+    app.wait_text("#share-status", "the form again", |t| t.contains("keep it in a PostgreSQL database"));
+    assert!(!app.db_dir.path().join("data/Regulars/shared-shop.json").exists());
+    app.find("#nav-customers").click();
+    app.wait_text("#list-count", "the file's customers", |t| t == "2 customers");
+    assert_eq!(other_computer(&url, &["customers", "list"]).as_array().map(Vec::len), Some(3), "the shared shop stays for the others");
+}

@@ -1,5 +1,5 @@
 // Settings after the first run: the shop's name and country (how phones, dates and money are
-// read and written), its currency and time zone, the shop's mailbox, how much marketing a day and how often per customer, how soon
+// read and written), its currency and time zone, the shop's mailbox, sharing it with other computers, how much marketing a day and how often per customer, how soon
 // to answer each kind of message, and starting over (a backup is made first).
 import { api } from '../api.js';
 import { h, render, plural } from '../dom.js';
@@ -7,6 +7,7 @@ import { KIND_NAMES } from '../words.js';
 import { toast, confirmDialog } from './feedback.js';
 import { dates } from '../locale.js';
 import { renderMailbox } from './mailbox.js';
+import { renderSharing } from './sharing.js';
 
 let current = { el: null, onChanged: null, onError: null };
 
@@ -85,6 +86,7 @@ export async function renderSettings(el, { onChanged, onError }) {
   const country = h('select', {}, countries.map(([code, label]) => h('option', { value: code, selected: code === s.country }, label)));
   currency = h('input', { type: 'text', value: s.currency, maxlength: '3', size: '4', autocomplete: 'off', spellcheck: 'false' });
   const mailboxCard = h('section', { class: 'card', id: 'settings-mailbox' }, h('h3', {}, 'Email'), h('p', { class: 'muted' }, 'Loading…'));
+  const sharingCard = h('section', { class: 'card', id: 'settings-sharing' }, h('h3', {}, 'Share this shop'), h('p', { class: 'muted' }, 'Loading…'));
   render(el,
     h('header', { class: 'pane-head' }, h('div', {},
       h('h1', { id: 'settings-title' }, 'Settings'),
@@ -101,9 +103,14 @@ export async function renderSettings(el, { onChanged, onError }) {
         setting('At most this many a day', 'marketing_per_day', number(s.marketing_per_day, 0, 10000), 'The rest wait for the days after, so that each day is a day’s work.'),
         setting('At most one per customer every', 'marketing_cap_days', number(s.marketing_cap_days, 0, 365), 'Days. Replies and thank-yous are never held back.')),
       await targets(),
+      sharingCard,
       h('section', { class: 'card', id: 'settings-start-over' }, h('h3', {}, 'Start over'),
         h('p', { class: 'muted' }, 'Tried the demo shop, or imported the wrong file? Empty the shop and begin again. A backup is made first.'),
         h('button', { class: 'btn danger', type: 'button', id: 'start-over', onclick: () => startOver(info.customer_count) },
           info.customer_count ? `Remove all ${plural(info.customer_count, 'customer')} and start over…` : 'Start over…'))));
   renderMailbox(mailboxCard);
+  renderSharing(sharingCard, async () => {
+    await onChanged?.();
+    await renderSettings(el, current);
+  });
 }
