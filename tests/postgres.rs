@@ -297,3 +297,54 @@ fn customers_add(store: &mut Store) {
     let change = regulars::customers::Change::from_settings(store, chrono::Utc::now(), "app").unwrap();
     regulars::customers::create(store, &draft, &change).unwrap();
 }
+
+#[test]
+fn each_person_has_their_own_login_and_their_name_on_what_they_import_merge_and_answer() {
+    let pg = Postgres::start();
+    let url = pg.database();
+    let shop = Shop::new();
+    shop.ok(&["settings", "set", "country", "GB"]);
+    shop.ok(&["share", "--to", &url]);
+    // The owner gives two people of the shop their own logins on the shop's tables.
+    let mut admin = pg.connect(&url);
+    let unique = url.rsplit('/').next().unwrap().to_string();
+    let (anna, ben) = (format!("anna_{unique}"), format!("ben_{unique}"));
+    for person in [&anna, &ben] {
+        admin
+            .batch_execute(&format!(
+                "CREATE ROLE {person} LOGIN; GRANT ALL ON ALL TABLES IN SCHEMA public TO {person}; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {person}"
+            ))
+            .unwrap();
+    }
+    let as_person = |person: &str| Shop::at(url.replacen(&format!("://{}@", url_user(&url)), &format!("://{person}@"), 1));
+    let (anna_shop, ben_shop) = (as_person(&anna), as_person(&ben));
+
+    let csv = shop.dir().join("regulars.csv");
+    std::fs::write(&csv, "First Name,Last Name,Email\nZoë,Fairweather,zoe@example.com\nZoe,Fairweather,zoe.f@example.com\n").unwrap();
+    anna_shop.ok(&["import", csv.to_str().unwrap()]);
+    let imports = ben_shop.json(&["imports", "list"]);
+    assert_eq!(imports[0]["done_by"], anna.as_str(), "{imports}");
+    assert!(ben_shop.ok(&["imports", "list"]).contains(&format!("by {anna}")));
+
+    let merged = ben_shop.json(&["customers", "merge", "zoe@example.com", "zoe.f@example.com"]);
+    let kept = merged["customer"]["id"].as_i64().unwrap();
+    let by: String = admin.query_one("SELECT done_by FROM merges WHERE keep_id = $1", &[&kept]).unwrap().get(0);
+    assert_eq!(by, ben);
+
+    let asked = anna_shop.json(&["touchpoints", "add", "--customer", "zoe@example.com", "--channel", "instagram", "--kind", "question", "--text", "Open on Sunday?"]);
+    let id = asked["id"].as_i64().unwrap().to_string();
+    let reply = ben_shop.json(&["touchpoints", "reply", &id, "--text", "Yes, 10 to 4"]);
+    assert_eq!(reply["author"], ben.as_str(), "the reply carries who wrote it: {reply}");
+
+    // In the file, nobody in particular: the same columns, empty.
+    let file = shop.dir().join("back.db");
+    Shop::at(&url).ok(&["share", "--back", file.to_str().unwrap()]);
+    assert_eq!(Shop::at(file.to_str().unwrap()).json(&["imports", "list"])[0]["done_by"], anna.as_str(), "kept on the way back");
+    shop.ok(&["import", csv.to_str().unwrap()]);
+    assert_eq!(shop.json(&["imports", "list"])[0]["done_by"], "");
+}
+
+/// The login in a test server's address.
+fn url_user(url: &str) -> &str {
+    url.trim_start_matches("postgres://").split('@').next().unwrap()
+}

@@ -294,6 +294,8 @@ pub struct MergeSummary {
     pub at: DateTime<Utc>,
     /// Who was merged in: their number and name as they were.
     pub merged: Vec<(CustomerId, String)>,
+    /// Who merged them (a login on a shared shop; empty in a file).
+    pub by: String,
 }
 
 /// The merges into customer `id` that can still be taken back, newest first (for their history).
@@ -303,7 +305,7 @@ pub fn history(store: &(impl Reads + ?Sized), id: CustomerId) -> Result<Vec<Merg
     for merge in db.merges_of(id)? {
         let Some(row) = db.merge(merge)? else { continue };
         let record: Record = serde_json::from_str(&row.record).map_err(|e| Error::invalid_field("merge", format!("merge #{merge}'s record cannot be read: {e}")))?;
-        list.push(MergeSummary { id: merge, at: row.at, merged: record.merged.iter().map(|(c, _)| (c.id, c.display_name.clone())).collect() });
+        list.push(MergeSummary { id: merge, at: row.at, merged: record.merged.iter().map(|(c, _)| (c.id, c.display_name.clone())).collect(), by: row.done_by });
     }
     Ok(list)
 }

@@ -379,7 +379,8 @@ pub fn reply_in(w: &WriteDb<'_>, id: TouchpointId, text: &str, at: DateTime<Utc>
     let mut reply = Touchpoint {
         id: 0,
         customer_id: original.customer_id,
-        author: String::new(),
+        // Who answered, for the history (their login on a shared shop).
+        author: w.person()?,
         channel: original.channel,
         kind: TouchpointKind::Reply,
         direction: Direction::Out,

@@ -320,12 +320,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 for i in imports {
                     let undone = i.undone_at.map(|t| format!("  (undone {})", t.format("%Y-%m-%d %H:%M"))).unwrap_or_default();
+                    let by = if i.done_by.is_empty() { String::new() } else { format!("  by {}", i.done_by) };
                     let what = match i.kind {
                         regulars::model::ImportKind::Customers => format!("{} new, {} merged", i.counts.created, i.counts.merged),
                         kind => format!("{} {} added", i.counts.created, kind.as_str()),
                     };
                     say!(
-                        "#{:<4} {}  {:<32} {} rows: {what}, {} unchanged, {} rejected{undone}",
+                        "#{:<4} {}  {:<32} {} rows: {what}, {} unchanged, {} rejected{by}{undone}",
                         i.id, i.at.format("%Y-%m-%d %H:%M"), i.file_name, i.counts.rows, i.counts.unchanged, i.counts.rejected
                     );
                 }

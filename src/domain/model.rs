@@ -346,6 +346,9 @@ pub struct ImportSummary {
     pub undone_at: Option<DateTime<Utc>>,
     /// What the file brought in.
     pub kind: ImportKind,
+    /// Who imported it: their login on a shared shop's server (empty in a file).
+    #[serde(default)]
+    pub done_by: String,
 }
 
 /// What an import brings in: customers, touchpoints (reviews, comments, messages) or purchases.

@@ -91,13 +91,13 @@ impl Db<'_> {
 
     /// Every import, newest first.
     pub fn imports(&self) -> Result<Vec<ImportSummary>> {
-        self.import_rows("SELECT id, file_name, file_hash, format, at, rows, created, merged, unchanged, rejected, problems, undone_at, kind
+        self.import_rows("SELECT id, file_name, file_hash, format, at, rows, created, merged, unchanged, rejected, problems, undone_at, kind, done_by
                           FROM imports ORDER BY id DESC", ())
     }
 
     pub fn import(&self, id: ImportId) -> Result<Option<ImportSummary>> {
         Ok(self
-            .import_rows("SELECT id, file_name, file_hash, format, at, rows, created, merged, unchanged, rejected, problems, undone_at, kind
+            .import_rows("SELECT id, file_name, file_hash, format, at, rows, created, merged, unchanged, rejected, problems, undone_at, kind, done_by
                           FROM imports WHERE id = ?1", [id])?
             .pop())
     }
@@ -105,7 +105,7 @@ impl Db<'_> {
     /// The newest import of a file with this hash that has not been undone, other than `except`.
     pub fn import_of_hash(&self, hash: &str, except: Option<ImportId>) -> Result<Option<ImportSummary>> {
         Ok(self
-            .import_rows("SELECT id, file_name, file_hash, format, at, rows, created, merged, unchanged, rejected, problems, undone_at, kind
+            .import_rows("SELECT id, file_name, file_hash, format, at, rows, created, merged, unchanged, rejected, problems, undone_at, kind, done_by
                           FROM imports WHERE file_hash = ?1 AND undone_at IS NULL AND id IS NOT ?2 ORDER BY id DESC LIMIT 1",
                          params![hash, except])?
             .pop())
@@ -131,6 +131,7 @@ impl Db<'_> {
                 },
                 undone_at: r.get::<_, Option<String>>(11)?.map(|t| parse_time(&t)),
                 kind: r.get::<_, String>(12)?.parse().unwrap_or(ImportKind::Customers),
+                done_by: r.get(13)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

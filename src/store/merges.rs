@@ -32,6 +32,8 @@ pub struct MergeRow {
     pub at: chrono::DateTime<chrono::Utc>,
     pub record: String,
     pub undone: bool,
+    /// Who merged: their login on a shared shop's server (empty in a file).
+    pub done_by: String,
 }
 
 impl Db<'_> {
@@ -71,8 +73,8 @@ impl Db<'_> {
     pub fn merge(&self, id: i64) -> Result<Option<MergeRow>> {
         Ok(self
             .conn
-            .query_row("SELECT id, keep_id, at, record, undone_at IS NOT NULL FROM merges WHERE id = ?1", [id], |r| {
-                Ok(MergeRow { id: r.get(0)?, keep: r.get(1)?, at: super::parse_time(&r.get::<_, String>(2)?), record: r.get(3)?, undone: r.get(4)? })
+            .query_row("SELECT id, keep_id, at, record, undone_at IS NOT NULL, done_by FROM merges WHERE id = ?1", [id], |r| {
+                Ok(MergeRow { id: r.get(0)?, keep: r.get(1)?, at: super::parse_time(&r.get::<_, String>(2)?), record: r.get(3)?, undone: r.get(4)?, done_by: r.get(5)? })
             })
             .optional()?)
     }

@@ -142,7 +142,7 @@ async function renderHistory(card) {
   const rows = imports.map((i) => h('li', { class: `history-row${i.undone_at ? ' undone' : ''}`, dataset: { id: i.id } },
     h('div', { class: 'row-text' },
       h('div', { class: 'row-name' }, i.file_name),
-      h('div', { class: 'row-sub' }, `${when(i.at)} · ${broughtIn(i)}, ${plural(i.rejected, 'row')} not imported`)),
+      h('div', { class: 'row-sub' }, `${when(i.at)}${i.done_by ? ` by ${i.done_by}` : ''} · ${broughtIn(i)}, ${plural(i.rejected, 'row')} not imported`)),
     i.undone_at
       ? h('span', { class: 'badge unknown' }, 'Undone')
       : h('button', { class: 'btn ghost', type: 'button', onclick: () => undo(i) }, 'Undo')));

@@ -36,6 +36,7 @@ function touchpointEntry(t, { onSentiment, onLink }) {
       h('span', { class: 'entry-what' }, `${KIND_NAMES[t.kind]} · ${CHANNEL_NAMES[t.channel]}`),
       t.rating ? h('span', { class: 'stars', 'aria-label': `${t.rating} stars` }, '★'.repeat(t.rating)) : null,
       h('span', { class: 'muted' }, when(t.at)),
+      out && t.kind === 'reply' && t.author ? h('span', { class: 'muted entry-by' }, `by ${t.author}`) : null,
       out ? null : sentiment,
       STATUS_NAMES[t.status] ? h('span', { class: `badge ${t.status}` }, STATUS_NAMES[t.status]) : null),
     t.text ? h('p', { class: 'entry-text' }, t.text) : null,
@@ -169,6 +170,6 @@ export function mergesCard(merges, { onUnmerge }) {
     h('ul', { class: 'history-list' }, merges.map((m) => h('li', { class: 'history-row' },
       h('div', { class: 'row-text' },
         h('div', { class: 'row-name' }, m.merged.map(([id, name]) => `${name} (#${id})`).join(', ')),
-        h('div', { class: 'row-sub' }, `Merged ${day(m.at)}`)),
+        h('div', { class: 'row-sub' }, `Merged ${day(m.at)}${m.by ? ` by ${m.by}` : ''}`)),
       h('button', { class: 'btn ghost', type: 'button', onclick: () => onUnmerge(m) }, 'Undo the merge')))));
 }
