@@ -188,7 +188,10 @@ fn a_moved_shop_is_used_where_it_went_and_its_password_is_never_shown() {
     assert!(!err.contains("hunter2"), "{err}");
     // Erased there: gone from the shop and from its search (the server vacuums after).
     let id = here[0]["id"].to_string();
-    there.ok(&["customers", "erase", &id, "--yes"]);
+    there.ok(&["backup", "create"]);
+    let erased = there.json(&["customers", "erase", &id, "--yes"]);
+    assert_eq!(erased["older_backups"].as_array().map(Vec::len), Some(1), "the backup made here still holds them: {erased}");
+    assert!(erased["beyond_reach"].as_str().unwrap().contains("server may keep backups of its own"), "{erased}");
     assert!(there.fails(&["customers", "show", &id]).contains("no customer"));
     assert!(there.json(&["customers", "search", &word]).as_array().unwrap().iter().all(|c| c["id"].to_string() != id));
     let err = Shop::at("postgres://regulars:hunter2@127.0.0.1:1/nowhere").fails(&["share", "--back", "x.db"]);
@@ -347,4 +350,45 @@ fn each_person_has_their_own_login_and_their_name_on_what_they_import_merge_and_
 /// The login in a test server's address.
 fn url_user(url: &str) -> &str {
     url.trim_start_matches("postgres://").split('@').next().unwrap()
+}
+
+#[test]
+fn people_editing_one_customer_at_once_on_the_server_lose_none_of_their_edits() {
+    use regulars::customers::{self, Change, Keep};
+    let pg = Postgres::start();
+    let url = pg.database();
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Zoë", "--email", "zoe@example.com"]);
+    shop.ok(&["share", "--to", &url]);
+    // Four people, each adding tags to Zoë from the version their form showed; one whose save
+    // meets another's is asked, and makes the change again on what is there now.
+    let people: Vec<_> = (0..4)
+        .map(|person| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(std::path::Path::new(&url)).unwrap();
+                let mut saved = Vec::new();
+                for k in 0..25 {
+                    let tag = format!("p{person}-{k}");
+                    loop {
+                        let opened = customers::get(&store, 1).unwrap();
+                        let mut draft = regulars::model::CustomerDraft::from(&opened);
+                        draft.tags.push(tag.clone());
+                        let change = Change::from_settings(&store, chrono::Utc::now(), "app").unwrap();
+                        match customers::save_edit(&mut store, 1, &draft, &opened, &BTreeMap::<String, Keep>::new(), &change) {
+                            Ok(_) => break,
+                            Err(e) if e.code() == "changed_meanwhile" => continue,
+                            Err(e) => panic!("{e}"),
+                        }
+                    }
+                    saved.push(tag);
+                }
+                saved
+            })
+        })
+        .collect();
+    let saved: Vec<String> = people.into_iter().flat_map(|p| p.join().unwrap()).collect();
+    let zoe = customers::get(&Store::open(std::path::Path::new(&url)).unwrap(), 1).unwrap();
+    let lost: Vec<&String> = saved.iter().filter(|t| !zoe.tags.contains(t)).collect();
+    assert!(lost.is_empty(), "{} of {} saved edits lost: {lost:?}", lost.len(), saved.len());
 }

@@ -5,9 +5,10 @@
 //!
 //! `./scripts/bench.sh` runs it (it first builds the release app for the launch figures).
 //! Environment: `REGULARS_BENCH_SIZES=10000,100000` (default 10k, 100k, 1M), `REGULARS_BENCH_RUNS`
-//! (default 3), `REGULARS_BENCH_ONLY=import,search,duplicates,conversations,followups,share,sentiment,app` (default all),
+//! (default 3), `REGULARS_BENCH_ONLY=import,search,duplicates,conversations,followups,share,clients,sentiment,app` (default all),
 //! `REGULARS_BENCH_OUT` (default `BENCHMARKS.md` in the workspace; `-` prints it instead).
 
+mod clients;
 mod data;
 mod report;
 #[allow(dead_code)]
@@ -74,6 +75,10 @@ fn main() {
     if let Some(i) = args.iter().position(|a| a == "--child-conversations") {
         return child_conversations(&args[i + 1], &args[i + 2]);
     }
+    if let Some(i) = args.iter().position(|a| a == "--child-client") {
+        let number = |k: usize| args[i + k].parse().expect("a number");
+        return clients::child(&args[i + 1], number(2), number(3), number(4) as usize);
+    }
     if let Some(i) = args.iter().position(|a| a == "--child-undo") {
         return child_undo(&args[i + 1]);
     }
@@ -111,7 +116,7 @@ fn main() {
         if bench.wants("conversations") {
             conversations(&mut bench, n);
         }
-        if bench.wants("followups") || bench.wants("app") || bench.wants("share") {
+        if bench.wants("followups") || bench.wants("app") || bench.wants("share") || bench.wants("clients") {
             add_activity(n, &db);
         }
         if bench.wants("followups") {
@@ -119,6 +124,12 @@ fn main() {
         }
         if bench.wants("share") && n <= 100_000 {
             share(&mut bench, n, &db);
+        }
+        // Ten people for a minute (REGULARS_BENCH_CLIENT_SECONDS), at 100k customers.
+        if bench.wants("clients") && n == 100_000 {
+            let seconds = std::env::var("REGULARS_BENCH_CLIENT_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+            clients::clients(&mut bench, n, &db, seconds);
+            clients::import_into_server(&mut bench, n);
         }
         if bench.wants("app") && app_at.contains(&n) {
             app_launch(&mut bench, n, &db);

@@ -759,6 +759,9 @@ pub struct Erased {
     /// The old copy of their details still in the database's log, because another program was
     /// reading the database: it goes at the next chance (any open of the database), on its own.
     pub purge_pending: bool,
+    /// On a shared shop's server: what Regulars cannot reach and the owner should know of (the
+    /// server's own backups).
+    pub beyond_reach: Option<String>,
 }
 
 /// What erasing a customer will remove, and what it will not but the owner should look at.
@@ -928,10 +931,16 @@ pub fn erase(store: &mut Store, id: CustomerId, now: DateTime<Utc>) -> Result<Er
         w.set_setting(crate::store::PURGE_PENDING, "1")
     })?;
     let purged = store.purge(std::time::Duration::from_secs(3))?;
-    let older_backups = match store.path() {
+    // A shared shop's backups are files on this computer too (a shop in memory has none).
+    let older_backups = match store.backup_home() {
         Some(_) => crate::backup::list(store)?.into_iter().filter(|b| b.at <= now).collect(),
         None => Vec::new(),
     };
+    let beyond_reach = store.db().is_shared().then(|| {
+        "The shared shop's server may keep backups of its own (base backups, an archive of its log, copies its owner made): \
+         those made before now still hold their details until they expire or are deleted there, which Regulars cannot do from here."
+            .to_string()
+    });
     Ok(Erased {
         id,
         display_name: customer.display_name,
@@ -939,6 +948,7 @@ pub fn erase(store: &mut Store, id: CustomerId, now: DateTime<Utc>) -> Result<Er
         unlinked_touchpoints: unlinked.len(),
         import_reports_scrubbed: reports.len(),
         purge_pending: !purged,
+        beyond_reach,
     })
 }
 

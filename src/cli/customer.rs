@@ -328,6 +328,9 @@ pub fn customers_command(store: &mut Store, cmd: CustomersCommand, json: bool) -
                         say!("  #{} {}", b.id, b.path.display());
                     }
                 }
+                if let Some(beyond) = &erased.beyond_reach {
+                    say!("{beyond}");
+                }
             }
             Ok(())
         }

@@ -662,7 +662,11 @@ impl Store {
 /// rolled back.
 fn pg_transaction<T>(pg: &PgConn, commit: bool, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
     let conn = Conn::Pg(pg);
-    conn.execute_batch("BEGIN")?;
+    // The shop's writes take turns, as in the file (one writer at a time): each reads what the
+    // one before it committed, so a read-modify-write (an edit checked against what is stored,
+    // an import's one-email-one-customer) holds with any number of people at once. Readers
+    // never wait.
+    conn.execute_batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({})", postgres::WRITE_LOCK))?;
     pg.in_transaction.set(true);
     let value = f(&WriteDb { db: Db { conn } });
     // Every computer watching the shop hears of the change when (and only if) it commits.
@@ -722,6 +726,11 @@ pub struct Db<'a> {
 }
 
 impl Db<'_> {
+    /// The shop is on a shared shop's server (not in a file).
+    pub fn is_shared(&self) -> bool {
+        self.conn.is_pg()
+    }
+
     /// Who works on this connection, for the history: their own login on a shared shop's server;
     /// in a file, nobody in particular (empty: one computer, one shop).
     pub fn person(&self) -> Result<String> {

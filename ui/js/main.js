@@ -311,7 +311,8 @@ async function eraseCustomer(customer) {
     state.mode = 'empty';
     await afterChange(null);
     const older = erased.older_backups.length;
-    toast(older ? `Erased ${customer.display_name}. ${older} older backup${older === 1 ? '' : 's'} still hold${older === 1 ? 's' : ''} their details.` : `Erased ${customer.display_name}.`);
+    const said = older ? `Erased ${customer.display_name}. ${older} older backup${older === 1 ? '' : 's'} still hold${older === 1 ? 's' : ''} their details.` : `Erased ${customer.display_name}.`;
+    toast(erased.beyond_reach ? `${said} ${erased.beyond_reach}` : said, { timeout: erased.beyond_reach ? 16000 : 8000 });
   } catch (error) {
     showError(error);
   }

@@ -32,6 +32,10 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// server are unlikely to pick: "REGU" in ASCII).
 const MIGRATION_LOCK: i64 = 0x5245_4755;
 
+/// The advisory lock each write transaction holds until it ends, so that a shop's writes take
+/// turns as in the file ("REGW").
+pub(crate) const WRITE_LOCK: i64 = 0x5245_4757;
+
 /// Whether a `--db` value names a PostgreSQL database rather than a file.
 pub fn is_url(value: &str) -> bool {
     value.starts_with("postgres://") || value.starts_with("postgresql://")
