@@ -129,6 +129,11 @@ fn main() {
         if bench.wants("clients") && n == 100_000 {
             let seconds = std::env::var("REGULARS_BENCH_CLIENT_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
             clients::clients(&mut bench, n, &db, seconds);
+        }
+        // The customer CSV imported into a shop on the server (REGULARS_BENCH_PG_IMPORT: at which
+        // sizes, default 100,000; "0" for none).
+        let pg_import: Vec<usize> = env_list("REGULARS_BENCH_PG_IMPORT").map(|v| v.iter().filter_map(|s| s.parse().ok()).collect()).unwrap_or_else(|| vec![100_000]);
+        if bench.wants("clients") && pg_import.contains(&n) {
             clients::import_into_server(&mut bench, n);
         }
         if bench.wants("app") && app_at.contains(&n) {

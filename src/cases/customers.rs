@@ -469,6 +469,7 @@ pub fn refresh_search_words(store: &mut Store) -> Result<bool> {
             w.remove_setting(SEARCH_WORDS_STALE)
         })))
     })?;
+    store.settle_search_words()?;
     Ok(true)
 }
 

@@ -181,6 +181,20 @@ impl Db<'_> {
     }
 }
 
+impl super::Store {
+    /// After the search words of many customers were made (outside any transaction): on a
+    /// server, marks the new rows as seen by everyone and brings the planner's figures up to
+    /// date (`VACUUM (ANALYZE)`), so that a look-up reads the words' index alone instead of
+    /// visiting each row it finds. Nothing to do in a file (its index was merged already).
+    pub fn settle_search_words(&self) -> Result<()> {
+        let db = self.db();
+        if db.conn.is_pg() {
+            db.conn.execute_batch("VACUUM (ANALYZE) customer_words")?;
+        }
+        Ok(())
+    }
+}
+
 impl WriteDb<'_> {
     /// Runs `f`, which removes or rewrites the search words of many customers, with the search
     /// index's merging held off (each removal would otherwise merge pieces full of the removals
