@@ -392,3 +392,22 @@ fn people_editing_one_customer_at_once_on_the_server_lose_none_of_their_edits() 
     let lost: Vec<&String> = saved.iter().filter(|t| !zoe.tags.contains(t)).collect();
     assert!(lost.is_empty(), "{} of {} saved edits lost: {lost:?}", lost.len(), saved.len());
 }
+
+#[test]
+fn on_the_server_a_name_is_looked_up_and_the_list_ordered_through_the_names_index() {
+    let pg = Postgres::start();
+    let url = pg.database();
+    let shop = Shop::new();
+    shop.ok(&["customers", "add", "--first-name", "Zoë", "--email", "zoe@example.com"]);
+    shop.ok(&["share", "--to", &url]);
+    let mut client = pg.connect(&url);
+    // However few the rows, the plan must be able to read the index by name (not only filter).
+    client.batch_execute("SET enable_seqscan = off; SET enable_bitmapscan = off").unwrap();
+    let mut plan = |sql: &str| -> String {
+        client.query(&format!("EXPLAIN {sql}"), &[]).unwrap().iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>().join("\n")
+    };
+    let lookup = plan("SELECT id FROM customers WHERE sort_name = 'zoe' AND deleted_at IS NULL ORDER BY id LIMIT 1");
+    assert!(lookup.contains("customers_by_name") && lookup.contains("Index Cond: (sort_name = 'zoe'"), "{lookup}");
+    let page = plan("SELECT id FROM customers WHERE deleted_at IS NULL ORDER BY sort_name, id LIMIT 50");
+    assert!(page.contains("customers_by_name") && !page.contains("Sort"), "a page of the list reads the index in order: {page}");
+}
