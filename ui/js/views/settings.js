@@ -103,11 +103,11 @@ export async function renderSettings(el, { onChanged, onError }) {
         setting('At most this many a day', 'marketing_per_day', number(s.marketing_per_day, 0, 10000), 'The rest wait for the days after, so that each day is a day’s work.'),
         setting('At most one per customer every', 'marketing_cap_days', number(s.marketing_cap_days, 0, 365), 'Days. Replies and thank-yous are never held back.')),
       await targets(),
-      sharingCard,
       h('section', { class: 'card', id: 'settings-start-over' }, h('h3', {}, 'Start over'),
         h('p', { class: 'muted' }, 'Tried the demo shop, or imported the wrong file? Empty the shop and begin again. A backup is made first.'),
         h('button', { class: 'btn danger', type: 'button', id: 'start-over', onclick: () => startOver(info.customer_count) },
-          info.customer_count ? `Remove all ${plural(info.customer_count, 'customer')} and start over…` : 'Start over…'))));
+          info.customer_count ? `Remove all ${plural(info.customer_count, 'customer')} and start over…` : 'Start over…')),
+      sharingCard));
   renderMailbox(mailboxCard);
   renderSharing(sharingCard, async () => {
     await onChanged?.();
