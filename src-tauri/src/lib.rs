@@ -819,8 +819,6 @@ pub fn run() {
                 let _ = handle.emit("damage-found", damage);
             });
             // A shared shop: others' changes show within a second, and an unreachable server is
-            // said plainly until it answers again (the watch reconnects every two seconds).
-            // A shared shop: others' changes show within a second, and an unreachable server is
             // said plainly until it answers again (the watch reconnects every two seconds). The
             // shop may become shared (or stop being) while the app is open.
             sharing::watch(app.handle().clone());

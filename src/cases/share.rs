@@ -137,13 +137,12 @@ impl Server {
     pub fn secret(&self) -> Secret {
         Secret::new("Regulars shared shop", format!("{}@{}:{}/{}", self.user, self.host, self.port, self.database))
     }
-
 }
 
 /// Moves the shop in `store` (a file, left as it was) into `server`'s empty database and makes that
-/// this computer's shop (remembered in `folder`, Regulars' data folder). The password is kept first (a keychain that refuses it stops everything
-/// before a row moves), then the move (see `to_postgres`), then the shared shop is opened (its
-/// search words made) and remembered. Returns what moved, and the shop opened there.
+/// this computer's shop (remembered in `folder`, Regulars' data folder). The password is kept
+/// first (a keychain that refuses it stops everything before a row moves), then the move (see
+/// `to_postgres`), then the shared shop is opened (its search words made) and remembered. Returns what moved, and the shop opened there.
 pub fn share_on(folder: &Path, store: &Store, server: Server, password: Option<&str>, now: DateTime<Utc>) -> Result<(Shared, Store)> {
     let server = server.checked()?;
     let kept = keep_password(&server, password)?;
@@ -206,8 +205,10 @@ pub struct Looked {
     pub holds: Holds,
 }
 
-/// Connects to `server` and looks at what its database holds, changing nothing.
+/// Connects to `server` (named in full, see `Server::checked`) and looks at what its database
+/// holds, changing nothing.
 pub fn look(server: &Server, password: Option<&str>) -> Result<Looked> {
+    let server = server.clone().checked()?;
     let mut pg = PgStore::connection(&server.url(password))?;
     let holds = pg.holds()?;
     Ok(Looked { shown: pg.shown().to_string(), encrypted: pg.encrypted(), holds })
