@@ -7,12 +7,12 @@
 //! what keeps as-you-type search fast at any database size. When more customers match a tier than
 //! its cap, the ones it returns are the oldest: a query one letter longer narrows them down.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::error::Result;
 use crate::model::{Customer, CustomerId, CustomerSummary};
 use crate::normalize::{self, fold, words, Region};
-use crate::store::{Field, Lookup, Reads, SearchDoc};
+use crate::store::{Field, Lookup, Reads, SearchDoc, Shown};
 
 /// How many candidates one look-up may return.
 const TIER_CAP: usize = 200;
@@ -33,6 +33,15 @@ pub fn document(c: &Customer) -> SearchDoc {
         city: with_variants(&c.address.city),
         company: with_variants(&c.company),
         notes: fold(&c.notes),
+        shown: Shown {
+            first_name: c.first_name.clone(),
+            last_name: c.last_name.clone(),
+            display_name: c.display_name.clone(),
+            city: c.address.city.clone(),
+            email: c.emails.first().cloned(),
+            phone: c.phones.first().cloned(),
+            tags: c.tags.clone(),
+        },
     }
 }
 
@@ -42,10 +51,15 @@ pub fn search(store: &(impl Reads + ?Sized), query: &str, limit: usize, region: 
     let db = store.reader();
     let mut seen = HashSet::new();
     let mut candidates: Vec<(usize, CustomerId)> = Vec::new();
+    // What the store read of each candidate with the look-up (on a server): no further reads.
+    let mut shown: HashMap<CustomerId, Shown> = HashMap::new();
     for (tier, lookup) in plan.lookups.iter().enumerate() {
-        for id in db.search_ids(lookup, TIER_CAP)? {
-            if seen.insert(id) {
-                candidates.push((tier, id));
+        for hit in db.search_hits(lookup, TIER_CAP)? {
+            if seen.insert(hit.id) {
+                candidates.push((tier, hit.id));
+                if let Some(s) = hit.shown {
+                    shown.insert(hit.id, s);
+                }
             }
         }
         // A whole phone number that belongs to someone is what was meant: its digits as prefixes
@@ -55,10 +69,11 @@ pub fn search(store: &(impl Reads + ?Sized), query: &str, limit: usize, region: 
             break;
         }
     }
-    let ids: Vec<CustomerId> = candidates.iter().map(|&(_, id)| id).collect();
-    let tier_of: std::collections::HashMap<CustomerId, usize> = candidates.iter().map(|&(t, id)| (id, t)).collect();
-    let mut ranked: Vec<(usize, u32, String, CustomerId)> = db
-        .names(&ids)?
+    let unread: Vec<CustomerId> = candidates.iter().map(|&(_, id)| id).filter(|id| !shown.contains_key(id)).collect();
+    let mut names: Vec<(CustomerId, String, String, String)> = db.names(&unread)?;
+    names.extend(shown.iter().map(|(id, s)| (*id, s.first_name.clone(), s.last_name.clone(), s.display_name.clone())));
+    let tier_of: HashMap<CustomerId, usize> = candidates.iter().map(|&(t, id)| (id, t)).collect();
+    let mut ranked: Vec<(usize, u32, String, CustomerId)> = names
         .into_iter()
         .map(|(id, first, last, display)| {
             let written = format!("{first} {last} {display}");
@@ -69,7 +84,23 @@ pub fn search(store: &(impl Reads + ?Sized), query: &str, limit: usize, region: 
     ranked.sort();
     ranked.truncate(limit);
     let best: Vec<CustomerId> = ranked.into_iter().map(|(_, _, _, id)| id).collect();
-    db.summaries(&best)
+    let unread: Vec<CustomerId> = best.iter().copied().filter(|id| !shown.contains_key(id)).collect();
+    let mut read: HashMap<CustomerId, CustomerSummary> = db.summaries(&unread)?.into_iter().map(|s| (s.id, s)).collect();
+    Ok(best
+        .into_iter()
+        .filter_map(|id| match shown.remove(&id) {
+            Some(s) => Some(CustomerSummary {
+                id,
+                display_name: s.display_name,
+                email: s.email,
+                phone_display: s.phone.as_deref().map(normalize::phone_display),
+                phone: s.phone,
+                city: s.city,
+                tags: s.tags,
+            }),
+            None => read.remove(&id),
+        })
+        .collect())
 }
 
 /// What a query looks up, in order.

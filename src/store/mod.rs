@@ -21,7 +21,7 @@ pub(crate) mod sql;
 mod search;
 
 pub use identity::Identity;
-pub use search::{Field, Lookup};
+pub use search::{Field, Hit, Lookup};
 pub use merges::{MergeRow, Moved};
 pub use imports::{Holders, ImportChange};
 pub use insight::{BaseRow, Contact, Said, SuggestionRow, SuggestionStatus, TouchpointRollup};
@@ -81,6 +81,21 @@ pub struct SearchDoc {
     pub city: String,
     pub company: String,
     pub notes: String,
+    /// What a search result shows of the customer (kept beside the words on a server).
+    pub shown: Shown,
+}
+
+/// What a search result shows of a customer, as written: the names it is ranked by, and the
+/// summary's town, first email and phone (E.164) and tags.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shown {
+    pub first_name: String,
+    pub last_name: String,
+    pub display_name: String,
+    pub city: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub tags: Vec<String>,
 }
 
 /// Who holds an email, phone or handle, for identity checks and friendly conflict messages.
@@ -1163,6 +1178,9 @@ impl Db<'_> {
 
     /// The list lines of these customers, in the order given.
     pub fn summaries(&self, ids: &[CustomerId]) -> Result<Vec<CustomerSummary>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, c.display_name, c.city,
                 (SELECT email FROM customer_emails e WHERE e.customer_id = c.id ORDER BY position LIMIT 1),
@@ -1199,6 +1217,9 @@ impl Db<'_> {
 
     /// (id, first name, last name, display name) of these customers, for ranking search results.
     pub fn names(&self, ids: &[CustomerId]) -> Result<Vec<(CustomerId, String, String, String)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, first_name, last_name, display_name FROM customers WHERE id IN rarray(?1) AND deleted_at IS NULL",
         )?;

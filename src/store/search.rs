@@ -1,13 +1,15 @@
 //! The search words, on either home of a shop. A look-up (`Lookup`) says which words, in which
-//! fields, as whole words or prefixes, all of them or any; the store answers with customer ids in
-//! id order, at most a limit. In the SQLite file it is an FTS5 query on `customer_search` (one row
-//! of folded words per customer); on a PostgreSQL server it is a table of our own,
-//! `customer_words` (one row per customer, field and word, indexed by field and then word in byte
-//! order, so that a prefix is one range of the index in each field searched). Its look-ups are
-//! planned for their own words each time: how common a word is decides how it is best read.
+//! fields, as whole words or prefixes, all of them or any; the store answers with the customers
+//! found (`Hit`), in id order, at most a limit. In the SQLite file it is an FTS5 query on
+//! `customer_search` (one row of folded words per customer). On a PostgreSQL server it is a table
+//! of our own, `customer_finds` (Postgres migration 0006): one row per customer with its look-up
+//! keys (each field's word starts up to four letters or seven digits, and whole words) in a GIN index, each
+//! field's words to check a longer start against, and what a result shows, so that one statement
+//! per look-up both finds and describes the customers. Its look-ups are planned for their own
+//! words each time: how common a word is decides how it is best read.
 
 use super::sql::{params, List};
-use super::{Db, SearchDoc, WriteDb};
+use super::{Db, SearchDoc, Shown, WriteDb};
 use crate::error::Result;
 use crate::model::CustomerId;
 
@@ -84,87 +86,135 @@ impl Lookup {
     }
 }
 
-/// The range of stored words (in byte order) a word matches: itself, or every word it starts.
-fn range(word: &str, prefix: bool) -> (String, String) {
-    // No stored word goes on with these after a match (words are letters and digits).
-    let after = if prefix { '\u{10FFFF}' } else { '\u{1}' };
-    (word.to_string(), format!("{word}{after}"))
+/// How many letters of a word's start are a key of their own on a server: a query word up to this
+/// long is found by its key alone; a longer one by the key of its first letters, then checked.
+/// Digits go further: every piece of a phone number is a word of its own (see
+/// `normalize::phone_search_terms`), and the first four digits of a piece say little.
+fn key_letters(word: &str) -> usize {
+    if word.bytes().all(|b| b.is_ascii_digit()) { 7 } else { 4 }
 }
 
-/// Each field's words of a document, once each (as a server stores them).
-fn doc_words(doc: &SearchDoc) -> impl Iterator<Item = (Field, &str)> {
-    Field::ALL.into_iter().flat_map(move |field| {
-        let mut seen = std::collections::HashSet::new();
-        crate::normalize::words(field.of(doc)).filter(move |w| seen.insert(*w)).map(move |w| (field, w))
-    })
-}
-
-/// The look-up as a statement on `customer_words` (?1 the fields, then each word's range, then
-/// how many rows) and the ranges' bounds. The rows come in the words' order from their index and
-/// the statement stops at the limit, however common a word is: the most telling (longest) word
-/// leads, and each other word is checked for the customers it found. Where more customers match
-/// than the limit, the ones returned are those whose words come first (the file's are the
-/// oldest): a query one letter longer narrows them down either way.
-fn server_lookup(lookup: &Lookup) -> (String, Vec<String>) {
-    let mut words: Vec<&String> = lookup.words.iter().collect();
-    if !lookup.any {
-        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-    }
-    let mut bounds = Vec::new();
-    let mut ranges = Vec::new();
-    for word in words {
-        let (low, high) = range(word, lookup.prefix);
-        let n = bounds.len();
-        bounds.push(low);
-        bounds.push(high);
-        ranges.push((n + 2, n + 3));
-    }
-    let limit = bounds.len() + 2;
-    let within = |(low, high): (usize, usize), w: &str| format!("{w}.word >= ?{low} AND {w}.word < ?{high}");
-    let condition = if lookup.any {
-        format!("({})", ranges.iter().map(|r| within(*r, "w")).collect::<Vec<_>>().join(" OR "))
-    } else {
-        let mut parts = vec![within(ranges[0], "w")];
-        for r in &ranges[1..] {
-            parts.push(format!(
-                "EXISTS (SELECT 1 FROM customer_words x WHERE x.customer_id = w.customer_id AND x.field = ANY(?1) AND {})",
-                within(*r, "x")
-            ));
+/// The server's look-up keys of a document: each field's number before every start of each of
+/// its words up to `key_letters` long, and before "=" and each whole word.
+fn doc_keys(doc: &SearchDoc) -> Vec<String> {
+    let mut keys = std::collections::BTreeSet::new();
+    for field in Field::ALL {
+        for word in crate::normalize::words(field.of(doc)) {
+            let n = field as u8;
+            for (at, c) in word.char_indices().take(key_letters(word)) {
+                keys.insert(format!("{n}{}", &word[..at + c.len_utf8()]));
+            }
+            keys.insert(format!("{n}={word}"));
         }
-        parts.join(" AND ")
+    }
+    keys.into_iter().collect()
+}
+
+/// A field's words as a server keeps them, between spaces (" maria lopez "), so that a word's
+/// start is ` word` and a whole word ` word `; empty when the field has none.
+fn spaced(text: &str) -> String {
+    let words: Vec<&str> = crate::normalize::words(text).collect();
+    if words.is_empty() { String::new() } else { format!(" {} ", words.join(" ")) }
+}
+
+/// A query word's keys in these fields, and, when the keys alone are not enough (a start longer
+/// than `key_letters`), the pattern each field's words are checked with.
+fn word_keys(word: &str, prefix: bool, fields: &[Field]) -> (Vec<String>, Option<String>) {
+    let start: String = word.chars().take(key_letters(word)).collect();
+    let keys = fields
+        .iter()
+        .map(|f| if prefix { format!("{}{start}", *f as u8) } else { format!("{}={word}", *f as u8) })
+        .collect();
+    let check = (prefix && start.len() < word.len()).then(|| format!("% {word}%"));
+    (keys, check)
+}
+
+/// What a server's look-up reads of each customer found: what the result shows.
+const SHOWN: &str = "customer_id, first_name, last_name, display_name, town, email, phone, tag_list";
+
+/// The look-up as a statement on `customer_finds` and its arguments in order: for each word a
+/// list of keys (any one of them will do) and, for a long start, the pattern it is checked with
+/// in the fields searched. The index's posting lists of the words are intersected (or joined, for
+/// `any`); the statement stops at `?limit`.
+fn server_lookup(lookup: &Lookup, fields: &[Field]) -> (String, Vec<Vec<String>>, Vec<Option<String>>) {
+    let mut conditions = Vec::new();
+    let (mut keys, mut checks) = (Vec::new(), Vec::new());
+    let mut n = 0;
+    for word in &lookup.words {
+        let (word_keys, check) = word_keys(word, lookup.prefix, fields);
+        n += 1;
+        let mut condition = format!("regulars_keys(keys) && ?{n}");
+        keys.push(word_keys);
+        if check.is_some() {
+            n += 1;
+            let each = fields.iter().map(|f| format!("{} LIKE ?{n}", f.column())).collect::<Vec<_>>().join(" OR ");
+            condition = format!("{condition} AND ({each})");
+        }
+        checks.push(check);
+        conditions.push(condition);
+    }
+    let joined = if lookup.any {
+        format!("({})", conditions.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" OR "))
+    } else {
+        conditions.join(" AND ")
     };
-    let sql = format!("SELECT w.customer_id FROM customer_words w WHERE w.field = ANY(?1) AND {condition} LIMIT ?{limit}");
-    (sql, bounds)
+    (format!("SELECT {SHOWN} FROM customer_finds WHERE {joined} LIMIT ?{}", n + 1), keys, checks)
+}
+
+/// A customer a look-up found, with what a result shows of them when the store read it in the
+/// same statement (on a server; the file's index holds words only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub id: CustomerId,
+    pub shown: Option<Shown>,
 }
 
 impl Db<'_> {
-    /// Customer ids with the look-up's words, in id order, at most `limit`.
-    pub fn search_ids(&self, lookup: &Lookup, limit: usize) -> Result<Vec<CustomerId>> {
+    /// Customers with the look-up's words, in id order, at most `limit`. Where more match, the
+    /// file returns the oldest; a server those it reaches first (mostly the oldest too). A query
+    /// one letter longer narrows them down either way.
+    pub fn search_hits(&self, lookup: &Lookup, limit: usize) -> Result<Vec<Hit>> {
         if lookup.words.is_empty() {
             return Ok(Vec::new());
         }
         if !self.conn.is_pg() {
             let mut stmt = self.conn.prepare_cached("SELECT rowid FROM customer_search WHERE customer_search MATCH ?1 LIMIT ?2")?;
             let ids = stmt.query_map(params![lookup.fts5(), limit as i64], |r| r.get(0))?;
-            return Ok(ids.collect::<rusqlite::Result<_>>()?);
+            return Ok(ids.map(|id| id.map(|id| Hit { id, shown: None })).collect::<rusqlite::Result<_>>()?);
         }
         let fields = if lookup.fields.is_empty() { Field::ALL.to_vec() } else { lookup.fields.clone() };
-        let fields = List::ints(fields.iter().map(|f| *f as i64));
-        let (sql, bounds) = server_lookup(lookup);
-        let mut args: Vec<&dyn super::sql::Arg> = vec![&fields];
-        for bound in &bounds {
-            args.push(bound);
+        let (sql, keys, checks) = server_lookup(lookup, &fields);
+        let keys: Vec<List> = keys.into_iter().map(List::texts).collect();
+        let mut args: Vec<&dyn super::sql::Arg> = Vec::new();
+        for (keys, check) in keys.iter().zip(&checks) {
+            args.push(keys);
+            if let Some(check) = check {
+                args.push(check);
+            }
         }
-        // Rows, not customers: a customer may match in several fields or words.
-        let rows = (limit * 3) as i64;
-        args.push(&rows);
-        // How common each word is decides how its range is best read.
+        let limit = limit as i64;
+        args.push(&limit);
+        // How common each word is decides how the index is best read.
         let mut stmt = self.conn.prepare_per_values(&sql)?;
-        let mut ids: Vec<CustomerId> = stmt.query_map(args.as_slice(), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        ids.sort_unstable();
-        ids.dedup();
-        ids.truncate(limit);
-        Ok(ids)
+        let mut hits: Vec<Hit> = stmt
+            .query_map(args.as_slice(), |r| {
+                let tags: String = r.get(7)?;
+                Ok(Hit {
+                    id: r.get(0)?,
+                    shown: Some(Shown {
+                        first_name: r.get(1)?,
+                        last_name: r.get(2)?,
+                        display_name: r.get(3)?,
+                        city: r.get(4)?,
+                        email: r.get(5)?,
+                        phone: r.get(6)?,
+                        tags: if tags.is_empty() { Vec::new() } else { tags.split(super::TAG_SEPARATOR).map(str::to_string).collect() },
+                    }),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        hits.sort_unstable_by_key(|h| h.id);
+        Ok(hits)
     }
 
     /// Reads the whole search index once, so that the first searches on a big file that the
@@ -172,7 +222,8 @@ impl Db<'_> {
     /// launch). Returns the index's size in bytes.
     pub fn warm_search(&self) -> Result<u64> {
         let sql = if self.conn.is_pg() {
-            "SELECT coalesce(sum(length(word)), 0)::bigint FROM customer_words"
+            "SELECT coalesce(sum(length(keys) + length(name) + length(handles) + length(emails) + length(phones)), 0)::bigint
+             FROM customer_finds"
         } else {
             "SELECT coalesce(sum(length(block)), 0) FROM customer_search_data"
         };
@@ -189,7 +240,7 @@ impl super::Store {
     pub fn settle_search_words(&self) -> Result<()> {
         let db = self.db();
         if db.conn.is_pg() {
-            db.conn.execute_batch("VACUUM (ANALYZE) customer_words")?;
+            db.conn.execute_batch("VACUUM (ANALYZE) customer_finds")?;
         }
         Ok(())
     }
@@ -222,7 +273,7 @@ impl WriteDb<'_> {
     /// planner knows of the words up to date instead (how common each range is decides how it is
     /// read).
     pub fn optimize_search(&self) -> Result<()> {
-        let sql = if self.conn.is_pg() { "ANALYZE customer_words" } else { "INSERT INTO customer_search (customer_search) VALUES ('optimize')" };
+        let sql = if self.conn.is_pg() { "ANALYZE customer_finds" } else { "INSERT INTO customer_search (customer_search) VALUES ('optimize')" };
         self.conn.execute_batch(sql)?;
         Ok(())
     }
@@ -243,8 +294,7 @@ impl WriteDb<'_> {
                 .execute(params![id, doc.name, doc.handles, doc.emails, doc.phones, doc.tags, doc.city, doc.company, doc.notes])?;
             return Ok(());
         }
-        let (fields, words): (Vec<i64>, Vec<String>) = doc_words(doc).map(|(f, w)| (f as i64, w.to_string())).unzip();
-        self.insert_words(vec![id; words.len()], fields, words)
+        self.insert_search_docs(std::slice::from_ref(&(id, doc.clone())))
     }
 
     /// Adds the search words of customers who have none yet, in one statement on a server.
@@ -255,33 +305,57 @@ impl WriteDb<'_> {
             }
             return Ok(());
         }
-        let (mut ids, mut fields, mut words) = (Vec::new(), Vec::new(), Vec::new());
-        for (id, doc) in docs {
-            for (field, word) in doc_words(doc) {
-                ids.push(*id);
-                fields.push(field as i64);
-                words.push(word.to_string());
+        if docs.is_empty() {
+            return Ok(());
+        }
+        // A column of texts per column of the table, one text per customer.
+        let mut columns: Vec<Vec<String>> = vec![Vec::with_capacity(docs.len()); 16];
+        for (_, doc) in docs {
+            let shown = &doc.shown;
+            let texts = [
+                doc_keys(doc).join(" "),
+                spaced(&doc.name),
+                spaced(&doc.handles),
+                spaced(&doc.emails),
+                spaced(&doc.phones),
+                spaced(&doc.tags),
+                spaced(&doc.city),
+                spaced(&doc.company),
+                spaced(&doc.notes),
+                shown.first_name.clone(),
+                shown.last_name.clone(),
+                shown.display_name.clone(),
+                shown.city.clone(),
+                shown.email.clone().unwrap_or_default(),
+                shown.phone.clone().unwrap_or_default(),
+                shown.tags.join(&super::TAG_SEPARATOR.to_string()),
+            ];
+            for (column, text) in columns.iter_mut().zip(texts) {
+                column.push(text);
             }
         }
-        self.insert_words(ids, fields, words)
-    }
-
-    fn insert_words(&self, ids: Vec<CustomerId>, fields: Vec<i64>, words: Vec<String>) -> Result<()> {
-        if !words.is_empty() {
-            self.conn
-                .prepare_cached(
-                    "INSERT INTO customer_words (customer_id, field, word)
-                     SELECT c, f, w FROM unnest(?1::bigint[], ?2::bigint[], ?3::text[]) AS t(c, f, w)",
-                )?
-                .execute(params![List::ints(ids), List::ints(fields), List::texts(words)])?;
-        }
+        let ids = List::ints(docs.iter().map(|(id, _)| *id));
+        let columns: Vec<List> = columns.into_iter().map(List::texts).collect();
+        let mut args: Vec<&dyn super::sql::Arg> = vec![&ids];
+        args.extend(columns.iter().map(|c| c as &dyn super::sql::Arg));
+        self.conn
+            .prepare_cached(
+                "INSERT INTO customer_finds (customer_id, keys, name, handles, emails, phones, tags, city, company, notes,
+                                             first_name, last_name, display_name, town, email, phone, tag_list)
+                 SELECT c, k, f0, f1, f2, f3, f4, f5, f6, f7, fi, la, di, ci, NULLIF(em, ''), NULLIF(ph, ''), ta
+                 FROM unnest(?1::bigint[], ?2::text[], ?3::text[], ?4::text[], ?5::text[], ?6::text[], ?7::text[], ?8::text[],
+                             ?9::text[], ?10::text[], ?11::text[], ?12::text[], ?13::text[], ?14::text[], ?15::text[], ?16::text[],
+                             ?17::text[])
+                     AS t(c, k, f0, f1, f2, f3, f4, f5, f6, f7, fi, la, di, ci, em, ph, ta)",
+            )?
+            .execute(args.as_slice())?;
         Ok(())
     }
 
     /// Removes the search words of these customers (one statement on a server).
     pub fn remove_search_docs(&self, ids: &[CustomerId]) -> Result<()> {
         if self.conn.is_pg() {
-            self.conn.prepare_cached("DELETE FROM customer_words WHERE customer_id IN rarray(?1)")?.execute([List::ints(ids.iter().copied())])?;
+            self.conn.prepare_cached("DELETE FROM customer_finds WHERE customer_id IN rarray(?1)")?.execute([List::ints(ids.iter().copied())])?;
             return Ok(());
         }
         for &id in ids {
@@ -291,7 +365,7 @@ impl WriteDb<'_> {
     }
 
     pub fn remove_search_doc(&self, id: CustomerId) -> Result<()> {
-        let sql = if self.conn.is_pg() { "DELETE FROM customer_words WHERE customer_id = ?1" } else { "DELETE FROM customer_search WHERE rowid = ?1" };
+        let sql = if self.conn.is_pg() { "DELETE FROM customer_finds WHERE customer_id = ?1" } else { "DELETE FROM customer_search WHERE rowid = ?1" };
         self.conn.prepare_cached(sql)?.execute([id])?;
         Ok(())
     }
@@ -309,13 +383,33 @@ mod tests {
         assert_eq!(phones.fts5(), "{phones} : (\"0791112\" OR \"791112\")");
         let all = Lookup { fields: vec![], words: vec!["a\"b".into()], prefix: true, any: false };
         assert_eq!(all.fts5(), "(\"a\"\"b\"*)");
-        let (sql, bounds) = server_lookup(&names);
-        assert_eq!(bounds, ["ann", "ann\u{10FFFF}", "smi", "smi\u{10FFFF}"]);
-        let longest = Lookup { words: vec!["jo".into(), "smith".into()], ..names.clone() };
-        assert_eq!(server_lookup(&longest).1[0], "smith", "the most telling word leads");
-        assert!(sql.contains("w.word >= ?2 AND w.word < ?3 AND EXISTS") && sql.ends_with("LIMIT ?6"), "{sql}");
-        let (sql, bounds) = server_lookup(&phones);
-        assert_eq!(bounds, ["0791112", "0791112\u{1}", "791112", "791112\u{1}"]);
-        assert!(sql.contains(" OR "), "{sql}");
+        let two = [Field::Name, Field::Handles];
+        let (sql, keys, checks) = server_lookup(&names, &two);
+        assert_eq!(keys, [vec!["0ann", "1ann"], vec!["0smi", "1smi"]]);
+        assert_eq!(checks, [None, None], "a start of up to four letters is a key of its own");
+        assert_eq!(sql, format!("SELECT {SHOWN} FROM customer_finds WHERE regulars_keys(keys) && ?1 AND regulars_keys(keys) && ?2 LIMIT ?3"));
+        let long = Lookup { words: vec!["jo".into(), "smithson".into()], ..names.clone() };
+        let (sql, keys, checks) = server_lookup(&long, &two);
+        assert_eq!(keys[1], ["0smit", "1smit"]);
+        assert_eq!(checks, [None, Some("% smithson%".to_string())]);
+        assert!(sql.ends_with("keys) && ?2 AND (name LIKE ?3 OR handles LIKE ?3) LIMIT ?4"), "{sql}");
+        let (sql, keys, checks) = server_lookup(&phones, &[Field::Phones]);
+        assert_eq!(keys, [vec!["3=0791112"], vec!["3=791112"]], "a whole word is a key of its own");
+        assert_eq!(checks, [None, None]);
+        assert!(sql.contains("WHERE ((regulars_keys(keys) && ?1) OR (regulars_keys(keys) && ?2)) LIMIT ?3"), "{sql}");
+    }
+
+    #[test]
+    fn a_server_keeps_each_words_first_letters_and_the_whole_word_as_keys() {
+        let doc = SearchDoc { name: "zoë ann".into(), phones: "07911".into(), ..Default::default() };
+        let keys = doc_keys(&doc);
+        for want in ["0z", "0zo", "0zoë", "0=zoë", "0a", "0an", "0ann", "0=ann", "30", "307", "3079", "30791", "307911", "3=07911"] {
+            assert!(keys.contains(&want.to_string()), "{want} in {keys:?}");
+        }
+        let long = doc_keys(&SearchDoc { name: "margarita".into(), phones: "0791112345".into(), ..Default::default() });
+        assert!(long.contains(&"0marg".to_string()) && !long.contains(&"0marga".to_string()), "a word's starts stop at four letters");
+        assert!(long.contains(&"30791112".to_string()) && !long.contains(&"307911123".to_string()), "a number's at seven digits");
+        assert_eq!(spaced("Zoë  ann"), " Zoë ann ");
+        assert_eq!(spaced(""), "");
     }
 }
