@@ -33,6 +33,7 @@ fn main() {
         "share_move",
         "share_join",
         "share_leave",
+        "shop_retry",
         "preview_import",
         "run_import",
         "cancel_import",

@@ -43,7 +43,11 @@ type CmdResult<T> = Result<T, IpcError>;
 
 /// The open database, or why it could not be opened (the page then says so instead of crashing).
 pub struct AppState {
-    store: Result<Mutex<Store>, String>,
+    store: Mutex<Store>,
+    /// Why the shop could not be opened at launch (`store` is then an empty stand-in that nothing
+    /// reads): every command says so until the app switches to a shop that opens (tried again,
+    /// or this computer's own file).
+    closed: Mutex<Option<String>>,
     /// A second connection to the same file for the heavy, read-mostly work: Today's suggestions,
     /// the dashboard and the listening overview. Recomputing those takes seconds on a chain's
     /// database; the customer list, search and the inbox must not wait behind that lock. Opened on
@@ -85,19 +89,31 @@ impl AppState {
     /// and what was read of the shop before is forgotten. Off the runtime: a shared shop's
     /// connection, dropped here, stops a runtime of its own.
     fn switch_to(&self, place: PathBuf, store: Store) -> CmdResult<()> {
-        let main = self.store.as_ref().map_err(|m| IpcError { code: "unavailable", message: m.clone(), fields: vec![] })?;
         tokio::task::block_in_place(|| {
-            let mut guard = main.lock().unwrap_or_else(|p| p.into_inner());
+            let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
             *guard = store;
             *self.place.lock().unwrap_or_else(|p| p.into_inner()) = place;
             *self.damage.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            *self.closed.lock().unwrap_or_else(|p| p.into_inner()) = None;
             self.reopen_analysis();
         });
         Ok(())
     }
 
+    /// The shop's connection, unless the shop could not be opened at launch.
+    fn main_store(&self) -> CmdResult<&Mutex<Store>> {
+        match self.closed.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            Some(message) => Err(IpcError { code: "unavailable", message: message.clone(), fields: vec![] }),
+            None => Ok(&self.store),
+        }
+    }
+
+    fn is_closed(&self) -> bool {
+        self.closed.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+    }
+
     fn with<T>(&self, f: impl FnOnce(&mut Store) -> regulars::Result<T>) -> CmdResult<T> {
-        let store = self.store.as_ref().map_err(|m| IpcError { code: "unavailable", message: m.clone(), fields: vec![] })?;
+        let store = self.main_store()?;
         // Waiting for the lock (behind an import) must not hold up the runtime's few threads, or
         // nothing else (cancel, search) would run until the import ends.
         // The work runs off the runtime too: a shared shop's connection blocks as a file's does.
@@ -115,7 +131,7 @@ impl AppState {
     }
 
     fn read_now<T>(&self, f: impl FnOnce(&mut Store) -> regulars::Result<T>) -> CmdResult<T> {
-        let store = self.store.as_ref().map_err(|m| IpcError { code: "unavailable", message: m.clone(), fields: vec![] })?;
+        let store = self.main_store()?;
         if let Ok(mut guard) = store.try_lock() {
             return f(&mut guard).map_err(IpcError::from);
         }
@@ -152,7 +168,7 @@ impl AppState {
     }
 
     fn analysed_now<T>(&self, f: impl FnOnce(&mut Store) -> regulars::Result<T>) -> CmdResult<T> {
-        if self.store.is_err() || self.damage.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+        if self.is_closed() || self.damage.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
             return self.with(f);
         }
         let mut guard = self.analysis.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -715,7 +731,7 @@ async fn export_customer_record(app: AppHandle, id: CustomerId, format: String) 
 /// Replaces a damaged database with a backup (the damaged file is set aside, never deleted).
 #[tauri::command]
 async fn recover_from_backup(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
-    let store = state.store.as_ref().map_err(|m| IpcError { code: "unavailable", message: m.clone(), fields: vec![] })?;
+    let store = state.main_store()?;
     let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
     *guard = regulars::backup::recover(&state.db_path(), id, Utc::now())?;
     *state.damage.lock().unwrap_or_else(|p| p.into_inner()) = None;
@@ -763,13 +779,17 @@ pub(crate) fn open_store(path: &std::path::Path) -> Result<(Store, Option<regula
 pub fn run() {
     let _ = regulars::memory::few_arenas();
     let db_path = db_path();
-    let (store, damage) = match open_store(&db_path) {
-        Ok((store, damage)) => (Ok(Mutex::new(store)), damage),
-        Err(message) => (Err(message), None),
+    let (store, damage, closed) = match open_store(&db_path) {
+        Ok((store, damage)) => (store, damage, None),
+        Err(message) => {
+            eprintln!("{message}");
+            (Store::open_in_memory().expect("an empty shop in memory"), None, Some(message))
+        }
     };
     let home = if regulars::store::shared_address(&db_path).is_some() { regulars::default_db_path() } else { db_path.clone() };
     let state = AppState {
-        store,
+        store: Mutex::new(store),
+        closed: Mutex::new(closed),
         analysis: Mutex::new(None),
         damage: Mutex::new(damage),
         place: Mutex::new(db_path),
@@ -779,9 +799,6 @@ pub fn run() {
         reader: Mutex::new(None),
         mail: mail::Mail::default(),
     };
-    if let Err(message) = &state.store {
-        eprintln!("{message}");
-    }
     tauri::Builder::default()
         .manage(state)
         // Files dropped on the window become tokens here; the page hears their names and tokens.
@@ -801,7 +818,7 @@ pub fn run() {
             let handle = app.handle().clone();
             std::thread::spawn(move || {
                 let state = handle.state::<AppState>();
-                if state.store.is_err() || state.damage.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+                if state.is_closed() || state.damage.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
                     return;
                 }
                 // The search index first (as-you-type must be quick from the first letter on a
@@ -811,8 +828,8 @@ pub fn run() {
                 let check = regulars::backup::check(&place);
                 regulars::memory::give_back_freed();
                 let Ok(Some(damage)) = check else { return };
-                if let (Ok(store), Ok(read_only)) = (&state.store, Store::open_read_only(&place)) {
-                    *store.lock().unwrap_or_else(|p| p.into_inner()) = read_only;
+                if let Ok(read_only) = Store::open_read_only(&place) {
+                    *state.store.lock().unwrap_or_else(|p| p.into_inner()) = read_only;
                 }
                 state.reopen_analysis();
                 *state.damage.lock().unwrap_or_else(|p| p.into_inner()) = Some(damage.clone());
@@ -872,6 +889,7 @@ pub fn run() {
             sharing::share_move,
             sharing::share_join,
             sharing::share_leave,
+            sharing::shop_retry,
             list_imports,
             undo_import,
             import_fields,

@@ -18,13 +18,28 @@ pub struct ShareView {
     place: String,
     /// This computer's own file.
     home: String,
+    /// Why the shop could not be opened at launch (`None`: it is open).
+    closed: Option<String>,
 }
 
 #[tauri::command]
 pub async fn share_get(state: State<'_, AppState>) -> CmdResult<ShareView> {
     let place = state.db_path();
     let server = regulars::store::shared_address(&place).and_then(Server::from_url);
-    Ok(ShareView { server, place: crate::shown_place(&place), home: state.home.display().to_string() })
+    let closed = state.closed.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    Ok(ShareView { server, place: crate::shown_place(&place), home: state.home.display().to_string(), closed })
+}
+
+/// Opens the shop where it is once more: a server that could not be reached at launch may answer
+/// now. The view as `share_get`.
+#[tauri::command]
+pub async fn shop_retry(state: State<'_, AppState>) -> CmdResult<ShareView> {
+    let place = state.db_path();
+    let (store, damage) = tokio::task::block_in_place(|| crate::open_store(&place))
+        .map_err(|message| crate::IpcError { code: "unavailable", message, fields: vec![] })?;
+    state.switch_to(place, store)?;
+    *state.damage.lock().unwrap_or_else(|p| p.into_inner()) = damage;
+    share_get(state).await
 }
 
 /// "Test connection": what the database holds, changing nothing.

@@ -82,6 +82,8 @@ export const api = {
   shareJoin: (server, password) => call('share_join', { server, password }),
   /** This computer's own file again; the view as shareGet. */
   shareLeave: () => call('share_leave'),
+  /** Opens the shop where it is once more (a server unreachable at launch); the view as shareGet. */
+  shopRetry: () => call('shop_retry'),
   listImports: () => call('list_imports'),
   undoImport: (id) => call('undo_import', { id }),
   exportCustomers: (format) => call('export_customers', { format }),

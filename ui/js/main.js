@@ -17,6 +17,7 @@ import { renderSettings } from './views/settings.js';
 import { renderDuplicates } from './views/duplicates.js';
 import { renderUnknown } from './views/unknown.js';
 import { CHANNEL_NAMES } from './words.js';
+import { showClosed } from './views/sharing.js';
 
 const state = {
   info: null,
@@ -503,6 +504,9 @@ async function start() {
     showDamage(damage);
   });
   try {
+    // A shop that could not be opened (a shared shop's server not answering): the ways on first.
+    const place = await api.shareGet().catch(() => null);
+    if (place?.closed) await showClosed(place);
     await refreshInfo();
     showDamage(state.info.damage);
     const returning = state.info.settings.onboarded;

@@ -98,16 +98,19 @@ fn the_app_on_a_shared_shop_logs_answers_and_edits_beside_another_computer_and_l
     app.screenshot("shared-shop-live-inbox");
 }
 
+/// A shop of one customer, Zoë, set up as a shop in Britain.
+fn shop_of_zoe(db: &std::path::Path) {
+    cli(db, &["settings", "set", "country", "GB"]);
+    cli(db, &["settings", "set", "onboarded", "true"]);
+    cli(db, &["customers", "add", "--first-name", "Zoë", "--email", "zoe@example.com"]);
+}
+
 #[test]
 fn when_the_server_goes_away_the_app_says_so_keeps_what_was_typed_and_carries_on_when_it_is_back() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let server = pg_server::Postgres::start_own(false);
     let url = server.database();
-    let app = App::start_shared(&url, |db| {
-        cli(db, &["settings", "set", "country", "GB"]);
-        cli(db, &["settings", "set", "onboarded", "true"]);
-        cli(db, &["customers", "add", "--first-name", "Zoë", "--email", "zoe@example.com"]);
-    });
+    let app = App::start_shared(&url, shop_of_zoe);
     app.wait_text("#list-count", "the shop", |t| t == "1 customer");
     app.find("#new-customer").click();
     app.find("#f-first_name").type_text("Maya");
@@ -215,4 +218,44 @@ fn settings_shares_the_shop_with_a_server_and_this_computer_can_go_back_to_its_f
     app.find("#nav-customers").click();
     app.wait_text("#list-count", "the file's customers", |t| t == "2 customers");
     assert_eq!(other_computer(&url, &["customers", "list"]).as_array().map(Vec::len), Some(3), "the shared shop stays for the others");
+}
+
+#[test]
+fn a_shared_shop_whose_server_is_away_at_launch_can_be_tried_again_or_left_for_this_computers_file() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let server = pg_server::Postgres::start_own(false);
+    let url = server.database();
+    let app = App::start_shared(&url, |db| {
+        shop_of_zoe(db);
+        server.pause();
+    });
+    // Not an error page with no way on: what is wrong, and what can be done.
+    app.wait_text("#closed-title", "the screen of a shop away", |t| t == "The shared shop cannot be reached");
+    assert!(app.find("#closed-why").text().contains("could not connect"), "why, in the server's words");
+    app.screenshot("shared-shop-away-at-launch");
+    app.find("#closed-retry").click();
+    app.wait_text("#closed-retry", "the try, done", |t| t == "Try again");
+    assert!(app.find("#closed-why").text().contains("could not connect"), "still away: said again");
+
+    // The server is back: trying again opens the shop, and the app works as ever.
+    server.resume();
+    app.find("#closed-retry").click();
+    app.wait_text("#list-count", "the shared shop", |t| t == "1 customer");
+    app.find("#new-customer").click();
+    app.find("#f-first_name").type_text("Maya");
+    app.find("#f-emails").type_text("maya@example.com");
+    app.find("#save-customer").click();
+    app.wait_text("#profile-name", "Maya, saved", |t| t == "Maya");
+    assert_eq!(other_computer(&url, &["customers", "show", "maya@example.com"])["first_name"], "Maya");
+    drop(app);
+
+    // Away again at the next launch: this computer's own file instead, as new (nothing on the
+    // server changes).
+    server.pause();
+    let app = App::start_shared(&url, |_| {});
+    app.wait_text("#closed-title", "the screen of a shop away", |t| t == "The shared shop cannot be reached");
+    app.find("#closed-home").click();
+    app.wait_text("#welcome-title", "this computer's own, new file", |t| t == "Welcome to Regulars");
+    server.resume();
+    assert_eq!(other_computer(&url, &["customers", "list"]).as_array().map(Vec::len), Some(2), "the shared shop is as it was");
 }

@@ -126,3 +126,45 @@ export async function renderSharing(card, onMoved) {
     result,
     next);
 }
+
+/**
+ * The screen shown when the shop could not be opened at launch (`view.closed` says why: the
+ * shared shop's server did not answer, say). It offers to try again and, for a shared shop, to use
+ * this computer's own file instead. Resolves once the shop is open.
+ */
+export function showClosed(view) {
+  const el = document.getElementById('onboarding');
+  el.hidden = false;
+  return new Promise((resolve) => {
+    const why = h('p', { id: 'closed-why', role: 'alert' }, view.closed);
+    const done = () => { el.hidden = true; render(el); resolve(); };
+    const attempt = (button, action, busy) => async () => {
+      const label = button.textContent;
+      for (const b of el.querySelectorAll('button')) b.disabled = true;
+      button.textContent = busy;
+      try {
+        await action();
+        done();
+      } catch (e) {
+        why.textContent = said(e);
+        button.textContent = label;
+        for (const b of el.querySelectorAll('button')) b.disabled = false;
+      }
+    };
+    const retry = h('button', { class: 'btn primary', type: 'button', id: 'closed-retry' }, 'Try again');
+    retry.onclick = attempt(retry, () => api.shopRetry(), 'Trying…');
+    const home = view.server
+      ? h('button', { class: 'btn', type: 'button', id: 'closed-home' }, 'Use this computer’s own file')
+      : null;
+    if (home) home.onclick = attempt(home, () => api.shareLeave(), 'Opening…');
+    render(el, h('div', { class: 'welcome', role: 'dialog', 'aria-labelledby': 'closed-title' },
+      h('div', { class: 'brand-mark' }, 'R'),
+      h('h1', { id: 'closed-title' }, view.server ? 'The shared shop cannot be reached' : 'Your shop could not be opened'),
+      why,
+      view.server
+        ? h('p', {}, `This computer uses the shared shop at ${view.place}. Check that the server is on and this computer is on the shop’s network, then try again. Or work on this computer’s own file (${view.home}) as it was when the shop was shared: nothing on the server changes.`)
+        : null,
+      h('div', { class: 'choose-row' }, retry, home)));
+    retry.focus();
+  });
+}
