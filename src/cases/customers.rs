@@ -465,6 +465,7 @@ pub fn refresh_search_words(store: &mut Store) -> Result<bool> {
     }
     store.announce("making the search words again", |store| {
         store.bulk(|store| store.write(|w| w.with_search_merging_deferred(|| {
+            w.clear_search_docs()?;
             reindex(w, &ids)?;
             w.remove_setting(SEARCH_WORDS_STALE)
         })))

@@ -94,20 +94,38 @@ fn key_letters(word: &str) -> usize {
     if word.bytes().all(|b| b.is_ascii_digit()) { 7 } else { 4 }
 }
 
+/// The starts of a word a server keeps: its first letter, its first two, and so on up to
+/// `key_letters`.
+fn starts(word: &str) -> impl Iterator<Item = &str> {
+    word.char_indices().take(key_letters(word)).map(move |(at, c)| &word[..at + c.len_utf8()])
+}
+
+/// A key in the GIN index: the field's number before a word's start ("0mar"), or before "=" and
+/// a whole word ("0=maria").
+fn key(field: Field, start: &str, whole: bool) -> String {
+    format!("{}{}{start}", field as u8, if whole { "=" } else { "" })
+}
+
+/// The fields whose word starts have rows of their own (`customer_starts`): the first look-up as
+/// a person types is in these, and these alone.
+const STARTS_FIELDS: [Field; 2] = [Field::Name, Field::Handles];
+
 /// The server's look-up keys of a document: each field's number before every start of each of
-/// its words up to `key_letters` long, and before "=" and each whole word.
+/// its words, and before "=" and each whole word.
 fn doc_keys(doc: &SearchDoc) -> Vec<String> {
     let mut keys = std::collections::BTreeSet::new();
     for field in Field::ALL {
         for word in crate::normalize::words(field.of(doc)) {
-            let n = field as u8;
-            for (at, c) in word.char_indices().take(key_letters(word)) {
-                keys.insert(format!("{n}{}", &word[..at + c.len_utf8()]));
-            }
-            keys.insert(format!("{n}={word}"));
+            keys.extend(starts(word).map(|start| key(field, start, false)));
+            keys.insert(key(field, word, true));
         }
     }
     keys.into_iter().collect()
+}
+
+/// The starts of a document's words in `STARTS_FIELDS`, each once: its `customer_starts` rows.
+fn doc_starts(doc: &SearchDoc) -> std::collections::BTreeSet<&str> {
+    STARTS_FIELDS.iter().flat_map(|f| crate::normalize::words(f.of(doc))).flat_map(starts).collect()
 }
 
 /// A field's words as a server keeps them, between spaces (" maria lopez "), so that a word's
@@ -117,40 +135,44 @@ fn spaced(text: &str) -> String {
     if words.is_empty() { String::new() } else { format!(" {} ", words.join(" ")) }
 }
 
-/// A query word's keys in these fields, and, when the keys alone are not enough (a start longer
-/// than `key_letters`), the pattern each field's words are checked with.
-fn word_keys(word: &str, prefix: bool, fields: &[Field]) -> (Vec<String>, Option<String>) {
-    let start: String = word.chars().take(key_letters(word)).collect();
-    let keys = fields
-        .iter()
-        .map(|f| if prefix { format!("{}{start}", *f as u8) } else { format!("{}={word}", *f as u8) })
-        .collect();
-    let check = (prefix && start.len() < word.len()).then(|| format!("% {word}%"));
-    (keys, check)
+/// A value of a server's look-up: the keys of a word (any one will do), a start, or a pattern a
+/// longer start is checked with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Param {
+    Keys(Vec<String>),
+    Text(String),
+}
+
+/// A query word's start as kept (`starts`), and, when the start alone is not enough (the word is
+/// longer), the pattern each field's words are checked with.
+fn word_start(word: &str) -> (&str, Option<String>) {
+    let start = starts(word).last().unwrap_or(word);
+    (start, (start.len() < word.len()).then(|| format!("% {word}%")))
+}
+
+/// The check of a long start: `?n` in any of the fields.
+fn check_in(fields: &[Field], n: usize) -> String {
+    format!("({})", fields.iter().map(|f| format!("{} LIKE ?{n}", f.column())).collect::<Vec<_>>().join(" OR "))
 }
 
 /// What a server's look-up reads of each customer found: what the result shows.
 const SHOWN: &str = "customer_id, first_name, last_name, display_name, town, email, phone, tag_list";
 
-/// The look-up as a statement on `customer_finds` and its arguments in order: for each word a
-/// list of keys (any one of them will do) and, for a long start, the pattern it is checked with
-/// in the fields searched. The index's posting lists of the words are intersected (or joined, for
-/// `any`); the statement stops at `?limit`.
-fn server_lookup(lookup: &Lookup, fields: &[Field]) -> (String, Vec<Vec<String>>, Vec<Option<String>>) {
+/// The look-up as a statement on `customer_finds`, and its values in order, the limit last. For
+/// each word, its keys in the fields searched and, for a long start, the check. The index's
+/// posting lists of the words are intersected (or joined, for `any`); the statement stops at the
+/// limit.
+fn server_lookup(lookup: &Lookup, fields: &[Field]) -> (String, Vec<Param>) {
     let mut conditions = Vec::new();
-    let (mut keys, mut checks) = (Vec::new(), Vec::new());
-    let mut n = 0;
+    let mut params = Vec::new();
     for word in &lookup.words {
-        let (word_keys, check) = word_keys(word, lookup.prefix, fields);
-        n += 1;
-        let mut condition = format!("regulars_keys(keys) && ?{n}");
-        keys.push(word_keys);
-        if check.is_some() {
-            n += 1;
-            let each = fields.iter().map(|f| format!("{} LIKE ?{n}", f.column())).collect::<Vec<_>>().join(" OR ");
-            condition = format!("{condition} AND ({each})");
+        let (start, check) = if lookup.prefix { word_start(word) } else { (word.as_str(), None) };
+        params.push(Param::Keys(fields.iter().map(|&f| key(f, start, !lookup.prefix)).collect()));
+        let mut condition = format!("regulars_keys(keys) && ?{}", params.len());
+        if let Some(check) = check {
+            params.push(Param::Text(check));
+            condition = format!("{condition} AND {}", check_in(fields, params.len()));
         }
-        checks.push(check);
         conditions.push(condition);
     }
     let joined = if lookup.any {
@@ -158,7 +180,29 @@ fn server_lookup(lookup: &Lookup, fields: &[Field]) -> (String, Vec<Vec<String>>
     } else {
         conditions.join(" AND ")
     };
-    (format!("SELECT {SHOWN} FROM customer_finds WHERE {joined} LIMIT ?{}", n + 1), keys, checks)
+    (format!("SELECT {SHOWN} FROM customer_finds WHERE {joined} LIMIT ?{}", params.len() + 1), params)
+}
+
+/// A look-up of one word's start in names and handles as a statement on `customer_starts`, and
+/// its values in order, the limit last: the start's rows in the order of the customers' numbers,
+/// each customer's `customer_finds` row read for what a result shows (and checked, for a long
+/// start) until the limit. However common the start, the statement reads about as many rows as it
+/// returns. (Several words are better intersected in the GIN index: the rows of the rarest decide
+/// there, where here each word's rows would be read in full until the limit.)
+fn starts_lookup(word: &str) -> (&'static str, Vec<Param>) {
+    let (start, check) = word_start(word);
+    const SQL: &str = "SELECT f.* FROM customer_starts s,
+             LATERAL (SELECT customer_id, first_name, last_name, display_name, town, email, phone, tag_list FROM customer_finds
+                      WHERE customer_id = s.customer_id OFFSET 0) f
+         WHERE s.start = ?1 ORDER BY s.customer_id LIMIT ?2";
+    const CHECKED: &str = "SELECT f.* FROM customer_starts s,
+             LATERAL (SELECT customer_id, first_name, last_name, display_name, town, email, phone, tag_list FROM customer_finds
+                      WHERE customer_id = s.customer_id AND (name LIKE ?2 OR handles LIKE ?2) OFFSET 0) f
+         WHERE s.start = ?1 ORDER BY s.customer_id LIMIT ?3";
+    match check {
+        None => (SQL, vec![Param::Text(start.to_string())]),
+        Some(check) => (CHECKED, vec![Param::Text(start.to_string()), Param::Text(check)]),
+    }
 }
 
 /// A customer a look-up found, with what a result shows of them when the store read it in the
@@ -183,19 +227,27 @@ impl Db<'_> {
             return Ok(ids.map(|id| id.map(|id| Hit { id, shown: None })).collect::<rusqlite::Result<_>>()?);
         }
         let fields = if lookup.fields.is_empty() { Field::ALL.to_vec() } else { lookup.fields.clone() };
-        let (sql, keys, checks) = server_lookup(lookup, &fields);
-        let keys: Vec<List> = keys.into_iter().map(List::texts).collect();
-        let mut args: Vec<&dyn super::sql::Arg> = Vec::new();
-        for (keys, check) in keys.iter().zip(&checks) {
-            args.push(keys);
-            if let Some(check) = check {
-                args.push(check);
-            }
-        }
+        let one_start = lookup.words.len() == 1 && lookup.prefix && fields.len() == STARTS_FIELDS.len() && STARTS_FIELDS.iter().all(|f| fields.contains(f));
+        let (sql, params) = if one_start {
+            let (sql, params) = starts_lookup(&lookup.words[0]);
+            (std::borrow::Cow::Borrowed(sql), params)
+        } else {
+            let (sql, params) = server_lookup(lookup, &fields);
+            (std::borrow::Cow::Owned(sql), params)
+        };
+        let params: Vec<Box<dyn super::sql::Arg>> = params
+            .into_iter()
+            .map(|p| match p {
+                Param::Keys(keys) => Box::new(List::texts(keys)) as Box<dyn super::sql::Arg>,
+                Param::Text(text) => Box::new(text),
+            })
+            .collect();
         let limit = limit as i64;
+        let mut args: Vec<&dyn super::sql::Arg> = params.iter().map(|p| p.as_ref()).collect();
         args.push(&limit);
-        // How common each word is decides how the index is best read.
-        let mut stmt = self.conn.prepare_per_values(&sql)?;
+        // How common each word is decides how the GIN index is best read; one start's rows are
+        // read the same way whatever the start.
+        let mut stmt = if one_start { self.conn.prepare_cached(&sql)? } else { self.conn.prepare_per_values(&sql)? };
         let mut hits: Vec<Hit> = stmt
             .query_map(args.as_slice(), |r| {
                 let tags: String = r.get(7)?;
@@ -219,15 +271,24 @@ impl Db<'_> {
 
     /// Reads the whole search index once, so that the first searches on a big file that the
     /// operating system has not cached yet are as quick as the rest (used in the background at
-    /// launch). Returns the index's size in bytes.
+    /// launch). On a server, reads what its look-ups read into the server's own cache: the rows,
+    /// the starts in order, and the index's longest posting lists (each field's one-letter keys).
+    /// Returns the words' size in bytes.
     pub fn warm_search(&self) -> Result<u64> {
-        let sql = if self.conn.is_pg() {
+        if !self.conn.is_pg() {
+            let bytes: i64 = self.conn.query_row("SELECT coalesce(sum(length(block)), 0) FROM customer_search_data", (), |r| r.get(0))?;
+            return Ok(bytes.max(0) as u64);
+        }
+        let bytes: i64 = self.conn.query_row(
             "SELECT coalesce(sum(length(keys) + length(name) + length(handles) + length(emails) + length(phones)), 0)::bigint
-             FROM customer_finds"
-        } else {
-            "SELECT coalesce(sum(length(block)), 0) FROM customer_search_data"
-        };
-        let bytes: i64 = self.conn.query_row(sql, (), |r| r.get(0))?;
+             FROM customer_finds",
+            (),
+            |r| r.get(0),
+        )?;
+        self.conn.query_row("SELECT count(*) FROM (SELECT customer_id FROM customer_starts ORDER BY start, customer_id) s", (), |r| r.get::<_, i64>(0))?;
+        let letters = ('a'..='z').chain('0'..='9');
+        let keys = List::texts(Field::ALL.iter().flat_map(|&f| letters.clone().map(move |c| key(f, &c.to_string(), false))));
+        self.conn.query_row("SELECT count(*) FROM customer_finds WHERE regulars_keys(keys) && ?1", [keys], |r| r.get::<_, i64>(0))?;
         Ok(bytes.max(0) as u64)
     }
 }
@@ -240,7 +301,7 @@ impl super::Store {
     pub fn settle_search_words(&self) -> Result<()> {
         let db = self.db();
         if db.conn.is_pg() {
-            db.conn.execute_batch("VACUUM (ANALYZE) customer_finds")?;
+            db.conn.execute_batch("VACUUM (ANALYZE) customer_finds, customer_starts")?;
         }
         Ok(())
     }
@@ -273,7 +334,7 @@ impl WriteDb<'_> {
     /// planner knows of the words up to date instead (how common each range is decides how it is
     /// read).
     pub fn optimize_search(&self) -> Result<()> {
-        let sql = if self.conn.is_pg() { "ANALYZE customer_finds" } else { "INSERT INTO customer_search (customer_search) VALUES ('optimize')" };
+        let sql = if self.conn.is_pg() { "ANALYZE customer_finds, customer_starts" } else { "INSERT INTO customer_search (customer_search) VALUES ('optimize')" };
         self.conn.execute_batch(sql)?;
         Ok(())
     }
@@ -349,13 +410,38 @@ impl WriteDb<'_> {
                      AS t(c, k, f0, f1, f2, f3, f4, f5, f6, f7, fi, la, di, ci, em, ph, ta)",
             )?
             .execute(args.as_slice())?;
+        let (mut starts, mut owners) = (Vec::new(), Vec::new());
+        for (id, doc) in docs {
+            for start in doc_starts(doc) {
+                starts.push(start.to_string());
+                owners.push(*id);
+            }
+        }
+        self.conn
+            .prepare_cached("INSERT INTO customer_starts (start, customer_id) SELECT * FROM unnest(?1::text[], ?2::bigint[])")?
+            .execute(params![List::texts(starts), List::ints(owners)])?;
         Ok(())
     }
 
-    /// Removes the search words of these customers (one statement on a server).
+    /// Before every customer's search words are made again: on a server, empties its tables at
+    /// once (their rows deleted one by one would leave the tables twice their size, and the reads
+    /// of every search slower, until the server's vacuum had rewritten them; other computers wait
+    /// for the words until the making commits). Nothing in a file, whose words are removed as they
+    /// are made again.
+    pub fn clear_search_docs(&self) -> Result<()> {
+        if self.conn.is_pg() {
+            self.conn.execute_batch("TRUNCATE customer_starts, customer_finds")?;
+        }
+        Ok(())
+    }
+
+    /// Removes the search words of these customers (two statements on a server: the starts go
+    /// with their row, but a statement of their own spares one more statement per customer).
     pub fn remove_search_docs(&self, ids: &[CustomerId]) -> Result<()> {
         if self.conn.is_pg() {
-            self.conn.prepare_cached("DELETE FROM customer_finds WHERE customer_id IN rarray(?1)")?.execute([List::ints(ids.iter().copied())])?;
+            let ids = List::ints(ids.iter().copied());
+            self.conn.prepare_cached("DELETE FROM customer_starts WHERE customer_id IN rarray(?1)")?.execute([ids.clone()])?;
+            self.conn.prepare_cached("DELETE FROM customer_finds WHERE customer_id IN rarray(?1)")?.execute([ids])?;
             return Ok(());
         }
         for &id in ids {
@@ -375,6 +461,14 @@ impl WriteDb<'_> {
 mod tests {
     use super::*;
 
+    fn keys(keys: &[&str]) -> Param {
+        Param::Keys(keys.iter().map(|k| k.to_string()).collect())
+    }
+
+    fn text(text: &str) -> Param {
+        Param::Text(text.to_string())
+    }
+
     #[test]
     fn lookups_read_as_fts5_queries_with_every_word_quoted() {
         let names = Lookup { fields: vec![Field::Name, Field::Handles], words: vec!["ann".into(), "smi".into()], prefix: true, any: false };
@@ -383,20 +477,35 @@ mod tests {
         assert_eq!(phones.fts5(), "{phones} : (\"0791112\" OR \"791112\")");
         let all = Lookup { fields: vec![], words: vec!["a\"b".into()], prefix: true, any: false };
         assert_eq!(all.fts5(), "(\"a\"\"b\"*)");
-        let two = [Field::Name, Field::Handles];
-        let (sql, keys, checks) = server_lookup(&names, &two);
-        assert_eq!(keys, [vec!["0ann", "1ann"], vec!["0smi", "1smi"]]);
-        assert_eq!(checks, [None, None], "a start of up to four letters is a key of its own");
+    }
+
+    #[test]
+    fn a_server_looks_words_up_by_their_keys_and_checks_a_longer_start() {
+        let names = Lookup { fields: vec![Field::Name, Field::Emails], words: vec!["ann".into(), "smi".into()], prefix: true, any: false };
+        let two = [Field::Name, Field::Emails];
+        let (sql, params) = server_lookup(&names, &two);
+        assert_eq!(params, [keys(&["0ann", "2ann"]), keys(&["0smi", "2smi"])], "a start of up to four letters is a key of its own");
         assert_eq!(sql, format!("SELECT {SHOWN} FROM customer_finds WHERE regulars_keys(keys) && ?1 AND regulars_keys(keys) && ?2 LIMIT ?3"));
         let long = Lookup { words: vec!["jo".into(), "smithson".into()], ..names.clone() };
-        let (sql, keys, checks) = server_lookup(&long, &two);
-        assert_eq!(keys[1], ["0smit", "1smit"]);
-        assert_eq!(checks, [None, Some("% smithson%".to_string())]);
-        assert!(sql.ends_with("keys) && ?2 AND (name LIKE ?3 OR handles LIKE ?3) LIMIT ?4"), "{sql}");
-        let (sql, keys, checks) = server_lookup(&phones, &[Field::Phones]);
-        assert_eq!(keys, [vec!["3=0791112"], vec!["3=791112"]], "a whole word is a key of its own");
-        assert_eq!(checks, [None, None]);
+        let (sql, params) = server_lookup(&long, &two);
+        assert_eq!(params[1..], [keys(&["0smit", "2smit"]), text("% smithson%")]);
+        assert!(sql.ends_with("keys) && ?2 AND (name LIKE ?3 OR emails LIKE ?3) LIMIT ?4"), "{sql}");
+        let phones = Lookup { fields: vec![Field::Phones], words: vec!["0791112".into(), "791112".into()], prefix: false, any: true };
+        let (sql, params) = server_lookup(&phones, &[Field::Phones]);
+        assert_eq!(params, [keys(&["3=0791112"]), keys(&["3=791112"])], "a whole word is a key of its own");
         assert!(sql.contains("WHERE ((regulars_keys(keys) && ?1) OR (regulars_keys(keys) && ?2)) LIMIT ?3"), "{sql}");
+    }
+
+    #[test]
+    fn one_word_in_names_and_handles_is_looked_up_by_its_starts_rows_in_number_order() {
+        let (sql, params) = starts_lookup("m");
+        assert_eq!(params, [text("m")]);
+        assert!(!sql.contains("LIKE"), "{sql}");
+        assert!(sql.ends_with("WHERE s.start = ?1 ORDER BY s.customer_id LIMIT ?2"), "{sql}");
+        let (sql, params) = starts_lookup("olivia");
+        assert_eq!(params, [text("oliv"), text("% olivia%")]);
+        assert!(sql.contains("WHERE customer_id = s.customer_id AND (name LIKE ?2 OR handles LIKE ?2) OFFSET 0"), "{sql}");
+        assert!(sql.ends_with("LIMIT ?3"), "{sql}");
     }
 
     #[test]
@@ -409,6 +518,9 @@ mod tests {
         let long = doc_keys(&SearchDoc { name: "margarita".into(), phones: "0791112345".into(), ..Default::default() });
         assert!(long.contains(&"0marg".to_string()) && !long.contains(&"0marga".to_string()), "a word's starts stop at four letters");
         assert!(long.contains(&"30791112".to_string()) && !long.contains(&"307911123".to_string()), "a number's at seven digits");
+        let doc = SearchDoc { name: "zoë ann".into(), handles: "zoe_22".into(), notes: "quiet".into(), ..Default::default() };
+        let starts: Vec<&str> = doc_starts(&doc).into_iter().collect();
+        assert_eq!(starts, ["2", "22", "a", "an", "ann", "z", "zo", "zoe", "zoë"], "names' and handles' starts, each once");
         assert_eq!(spaced("Zoë  ann"), " Zoë ann ");
         assert_eq!(spaced(""), "");
     }

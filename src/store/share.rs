@@ -32,7 +32,7 @@ pub struct TableCount {
 
 /// Tables made from others where the shop is used, never moved.
 pub(super) fn derived(table: &str) -> bool {
-    table.starts_with("customer_search") || table == "customer_changes" || table == "customer_finds" || table.starts_with("sqlite_")
+    table.starts_with("customer_search") || table == "customer_changes" || table == "customer_finds" || table == "customer_starts" || table.starts_with("sqlite_")
 }
 
 fn quoted(name: &str) -> String {
@@ -88,7 +88,7 @@ impl Store {
         let tables = same_tables(self, pg)?;
         let mut tx = pg.client.transaction().map_err(failed("Regulars could not start writing to the shared shop"))?;
         let mut all: Vec<String> = tables.keys().map(|t| quoted(t)).collect();
-        all.push("customer_finds".into());
+        all.extend(["customer_finds".into(), "customer_starts".into()]);
         tx.batch_execute(&format!("SET CONSTRAINTS ALL DEFERRED; LOCK TABLE {} IN EXCLUSIVE MODE", all.join(", ")))
             .map_err(failed("Regulars could not hold the shared shop still for the restore"))?;
         let value = before_replacing()?;
