@@ -1337,12 +1337,15 @@ impl WriteDb<'_> {
     /// Empties the shop of everything it holds (customers, what they said and bought, imports,
     /// suggestions, segments) and keeps its settings: starting over.
     pub fn clear_shop(&self) -> Result<()> {
-        self.conn.execute_batch(
+        // The search words: the file's index, or a server's tables (their rows would otherwise
+        // go one by one with their customers).
+        let search = if self.conn.is_pg() { "DELETE FROM customer_starts; DELETE FROM customer_finds;" } else { "DELETE FROM customer_search;" };
+        self.conn.execute_batch(&format!(
             "DELETE FROM import_changes; DELETE FROM imports; DELETE FROM suggestions; DELETE FROM referrals;
              DELETE FROM segments; DELETE FROM purchases; DELETE FROM touchpoints; DELETE FROM consent_events;
              DELETE FROM customer_emails; DELETE FROM customer_phones; DELETE FROM customer_handles;
-             DELETE FROM customer_tags; DELETE FROM customer_search; DELETE FROM customers;",
-        )?;
+             DELETE FROM customer_tags; {search} DELETE FROM customers;"
+        ))?;
         Ok(())
     }
 

@@ -4,6 +4,11 @@
 //!
 //! Prerequisites are installed by `scripts/setup.sh --test`; the app is built by `cargo build
 //! --workspace`. A missing prerequisite fails the test with a message saying so.
+//!
+//! With `REGULARS_TEST_SHARED=1` beside `REGULARS_TEST_POSTGRES` (a server's address, as
+//! `scripts/test.sh` runs the suite a second time), every shop the tests start the app on is a
+//! shared shop instead: made in a file as before, then moved into a database of its own on that
+//! server with `regulars share --to`, and the app opened there (`App::db` says where).
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -63,10 +68,42 @@ impl Drop for Polite {
     }
 }
 
+/// The server the suite runs against when it runs against shared shops: its address, without a
+/// database.
+pub fn shared_server() -> Option<String> {
+    let wanted = std::env::var("REGULARS_TEST_SHARED").is_ok_and(|v| v == "1");
+    let server = std::env::var("REGULARS_TEST_POSTGRES").ok().filter(|s| !s.is_empty());
+    server.filter(|_| wanted).map(|s| s.trim_end_matches('/').to_string())
+}
+
+/// Moves the shop in the file `db` into a new database on `server`, as `regulars share --to` does
+/// (with Regulars' own data folder `data`, the app's): the database's address.
+fn moved_to_server(db: &Path, server: &str, data: &Path) -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!("e2e_{}_{}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+    let mut admin = postgres::Client::connect(&format!("{server}/postgres"), postgres::NoTls).expect("the test server");
+    admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("a database for the shop");
+    let url = format!("{server}/{name}");
+    let out = Command::new(target_dir().join("debug/regulars"))
+        .arg("--db")
+        .arg(db)
+        .args(["share", "--to", &url])
+        .env_remove("REGULARS_DB")
+        // A shop the app would have made (an empty one takes its country from the language).
+        .env("LANG", "en_GB.UTF-8")
+        .env("XDG_DATA_HOME", data)
+        .output()
+        .expect("run regulars");
+    assert!(out.status.success(), "regulars share --to: {}", String::from_utf8_lossy(&out.stderr));
+    url
+}
+
 /// A running app with a WebDriver session on it. Dropping it ends the session and the processes.
 pub struct App {
     base: String,
     session: String,
+    /// The shop the app opened: a file, or a shared shop's address.
+    db: PathBuf,
     pub db_dir: tempfile::TempDir,
     /// When the app was asked to start (the WebDriver session request that launches it).
     pub launched: Instant,
@@ -81,11 +118,23 @@ impl App {
         App::start_with(|_| {})
     }
 
-    /// Starts the desktop app on the database file `prepare` makes at the path it is given.
+    /// Starts the desktop app on the database file `prepare` makes at the path it is given (moved
+    /// to a server first when the suite runs against shared shops).
     pub fn start_with(prepare: impl FnOnce(&Path)) -> App {
         let db_dir = tempfile::tempdir().expect("temporary folder");
-        let db = db_dir.path().join("e2e.db");
-        App::launch(&target_dir().join("debug/regulars-app"), &db, prepare, db_dir)
+        let file = db_dir.path().join("e2e.db");
+        let app = target_dir().join("debug/regulars-app");
+        let Some(server) = shared_server() else {
+            return App::launch(&app, &file, prepare, db_dir);
+        };
+        prepare(&file);
+        let url = moved_to_server(&file, &server, &db_dir.path().join("data"));
+        App::launch(&app, Path::new(&url), |_| {}, db_dir)
+    }
+
+    /// The shop the app opened: its file, or its address on the server.
+    pub fn db(&self) -> PathBuf {
+        self.db.clone()
     }
 
     /// Starts the desktop app on a shared shop (`postgres://…`) that `prepare` readies.
@@ -146,7 +195,7 @@ impl App {
         let launched = Instant::now();
         let created = post(&format!("{base}/session"), &caps);
         let session = created["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no WebDriver session: {created}")).to_string();
-        App { base, session, db_dir, launched, _driver: driver, _xvfb: xvfb }
+        App { base, session, db: db.to_path_buf(), db_dir, launched, _driver: driver, _xvfb: xvfb }
     }
 
     fn url(&self, path: &str) -> String {
@@ -196,7 +245,10 @@ impl App {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("waited 10 s for {css} to show {what}; it shows {last:?}");
+        // What the window showed then, to look at beside the failure.
+        let thread = std::thread::current();
+        let shot = self.screenshot(&format!("failed-{}", thread.name().unwrap_or("test").rsplit("::").next().unwrap_or("test")));
+        panic!("waited 10 s for {css} to show {what}; it shows {last:?} (the window: {})", shot.display());
     }
 
     /// Answers the first-run screen: the shop's name, then one of its choices (`#start-demo`,

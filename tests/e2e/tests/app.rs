@@ -569,7 +569,11 @@ fn hostile_strings_in_every_field_stay_text_on_every_screen() {
     safe("import");
 
     // The backup made before that import restores from the app, after a confirmation that says
-    // what it replaces: the 15 customers added by hand stay, the 15 imported go.
+    // what it replaces: the 15 customers added by hand stay, the 15 imported go. (On a shared
+    // shop the import was made in the file before the shop moved, and its backup stayed there.)
+    if regulars_e2e::shared_server().is_some() {
+        return;
+    }
     app.wait_text("#backup-list", "the backups", |t| t.contains("before an import"));
     app.find("#backup-list .history-row button").click();
     app.wait_text("#confirm-text", "what a restore replaces", |t| t.contains("(30 customers)") && t.contains("(15 customers)"));

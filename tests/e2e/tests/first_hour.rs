@@ -37,7 +37,7 @@ fn touchpoints_of(db: &std::path::Path, who: &str) -> Vec<serde_json::Value> {
 fn the_log_dialog_keeps_the_chosen_customer_and_never_logs_an_empty_message() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let app = App::start_with(shop_with_amelia);
-    let db = app.db_dir.path().join("e2e.db");
+    let db = app.db();
     app.wait_text("#today-title", "the day's list", |t| !t.is_empty());
 
     // By mouse: type part of her name, click her, log a 5-star review.
@@ -103,7 +103,7 @@ fn the_log_dialog_keeps_the_chosen_customer_and_never_logs_an_empty_message() {
 fn the_samples_import_through_the_app_with_only_the_country_set() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let app = App::start();
-    let db = app.db_dir.path().join("e2e.db");
+    let db = app.db();
     app.first_run("#start-empty");
     app.wait_text("#list-count", "no customers", |t| t == "0 customers");
     let data = regulars_e2e::workspace().join("tests/data");
@@ -183,7 +183,7 @@ fn the_inbox_links_a_stranger_and_the_profile_holds_at_1024_by_700() {
         cli(db, &["touchpoints", "add", "--author", "Amelia H", "--channel", "google_reviews", "--kind", "review", "--rating", "5", "--text", "Beautiful flowers, kind staff"]);
         cli(db, &["touchpoints", "add", "--author", "@new.fan", "--channel", "instagram", "--kind", "question", "--text", "Do you deliver?"]);
     });
-    let db = app.db_dir.path().join("e2e.db");
+    let db = app.db();
     app.wait_text("#today-title", "the app, ready", |t| !t.is_empty());
     app.resize(1024, 700);
     app.find("#nav-inbox").click();
@@ -297,7 +297,7 @@ fn today_groups_open_and_a_dismissal_is_undone_from_the_toast() {
 fn a_review_export_goes_through_the_import_screen_as_reviews() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let app = App::start_with(shop_with_amelia);
-    let db = app.db_dir.path().join("e2e.db");
+    let db = app.db();
     let reviews = app.db_dir.path().join("google-reviews.csv");
     std::fs::write(&reviews, "Reviewer,Platform,Rating,Review,Date\namelia@example.com,google_reviews,5,The best vases in town,2026-11-20\nsomeone@example.com,google_reviews,2,Closed when it said open,2026-11-21\n").unwrap();
     app.wait_text("#today-title", "the app, ready", |t| !t.is_empty());
@@ -325,7 +325,7 @@ fn a_whatsapp_chat_goes_through_the_import_screen_onto_the_profile_and_into_the_
         shop_with_amelia(db);
         cli(db, &["settings", "set", "time_zone", "Europe/London"]);
     });
-    let db = app.db_dir.path().join("e2e.db");
+    let db = app.db();
     let chat = app.db_dir.path().join("WhatsApp Chat with Amelia Hart.txt");
     std::fs::write(
         &chat,
@@ -376,7 +376,7 @@ fn a_whatsapp_chat_goes_through_the_import_screen_onto_the_profile_and_into_the_
 fn settings_has_the_shops_time_zone_and_a_mailbox_that_says_what_is_missing() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let app = App::start_with(shop_with_amelia);
-    let db = app.db_dir.path().join("e2e.db");
+    let db = app.db();
     app.resize(1024, 700);
     app.wait_text("#today-title", "the app, ready", |t| !t.is_empty());
     app.find("#nav-settings").click();
@@ -407,7 +407,7 @@ fn two_customers_who_are_one_person_are_merged_from_the_duplicates_view_and_the_
         cli(db, &["customers", "add", "--first-name", "Annie", "--last-name", "Lee", "--email", "annlee+shop@googlemail.com", "--city", "York"]);
         cli(db, &["touchpoints", "add", "--customer", "2", "--channel", "instagram", "--kind", "question", "--text", "Do you have the blue scarf?"]);
     });
-    let db = app.db_dir.path().join("e2e.db");
+    let db = app.db();
     app.wait_text("#today-title", "the app, ready", |t| !t.is_empty());
     app.find("#nav-customers").click();
     // From Annie's profile: the one who may be her.
@@ -445,7 +445,7 @@ fn who_is_this_lists_the_unknown_writer_with_the_likely_customer_first_and_linki
         shop_with_amelia(db);
         cli(db, &["touchpoints", "add", "--author", "@amelia.hart.home", "--channel", "instagram", "--kind", "comment", "--text", "Love the new linen!"]);
     });
-    let db = app.db_dir.path().join("e2e.db");
+    let db = app.db();
     app.wait_text("#today-title", "the app, ready", |t| !t.is_empty());
     app.find("#nav-customers").click();
     app.find("#show-unknown").click();
