@@ -13,8 +13,9 @@ CREATE TABLE customer_starts (
     PRIMARY KEY (start, customer_id)
 );
 CREATE INDEX customer_starts_customer ON customer_starts (customer_id);
--- Whoever may use the shop's customers may use their starts (each person's own login was granted
--- the tables there were when it was made; a table made since is the migrating login's alone).
+-- Whoever may use the shop's customers may use their starts, and the search rows of 0006 (each
+-- person's own login was granted the tables there were when it was made; a table made since is
+-- the migrating login's alone, and 0006 did not say so).
 DO $$
 DECLARE person TEXT;
 BEGIN
@@ -23,7 +24,7 @@ BEGIN
         WHERE c.oid = 'customers'::regclass AND r.oid = a.grantee AND r.rolname <> current_user
         UNION SELECT pg_get_userbyid(c.relowner) FROM pg_class c WHERE c.oid = 'customers'::regclass AND pg_get_userbyid(c.relowner) <> current_user
     LOOP
-        EXECUTE format('GRANT ALL ON customer_starts TO %I', person);
+        EXECUTE format('GRANT ALL ON customer_starts, customer_finds TO %I', person);
     END LOOP;
 END $$;
 
