@@ -133,6 +133,9 @@ fn mailchimp_confirmations_shopify_ids_and_repeated_rows_are_read_as_meant() {
     assert_eq!(customer(&shop, "dev@example.com")["phones"], serde_json::json!(["+353871234567"]), "read as Irish by its row's country");
     let text = shop.ok(&["import", shopify.to_str().unwrap(), "--dry-run"]);
     assert!(!text.contains("1 customers"), "{text}");
+    let again = shop.json(&["import", shopify.to_str().unwrap()]);
+    let counts = ["created", "merged", "unchanged", "repeats"].map(|k| again[k].as_u64().unwrap());
+    assert_eq!(counts, [0, 0, 2, 1], "imported again: two customers unchanged, Cleo's second row a repeat (not three customers): {again}");
 }
 
 #[test]

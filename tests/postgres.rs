@@ -467,3 +467,84 @@ fn search_finds_the_same_customers_best_first_in_the_file_and_on_the_server() {
     assert!(checked > queries.len() * 9 / 10, "most queries find someone: {checked} of {}", queries.len());
     assert_eq!(found(&shared, "m").len(), 10, "a letter fills the page");
 }
+
+/// A customer list of `rows` rows that repeats people within a batch of the import (2,000 rows)
+/// and across batches, and shares landlines between people of other names.
+fn repeating_list(rows: usize) -> String {
+    let mut csv = String::from("First Name,Last Name,Email,Phone,Instagram,Tags,Note\n");
+    let first = ["Ann", "Bob", "Chloé", "Dev", "Eun-ji"];
+    for i in 0..rows {
+        let (person, tag, note) = match i {
+            i if i % 9 == 8 => (i - 3, "again", "seen twice"),
+            i if i % 97 == 0 && i > 2_100 => (i - 2_100, "returning", "back after a while"),
+            _ => (i, "", ""),
+        };
+        let phone = if i % 50 == 10 { format!("020 8123 {:04}", i - 5) } else if person % 50 == 5 { format!("020 8123 {person:04}") } else { format!("07911 1{person:05}") };
+        let name = first[if i % 50 == 10 { 1 } else { person % 5 }];
+        csv.push_str(&format!("{name},Lee{},p{person}@example.com,{phone},p_{person},{tag},{note}\n", person % 40));
+    }
+    csv
+}
+
+/// What a shop holds of each customer, whatever their number and the times they were written.
+fn exported(shop: &Shop) -> Vec<serde_json::Value> {
+    let mut all: Vec<serde_json::Value> = serde_json::from_str(&shop.ok(&["export"])).unwrap();
+    for c in &mut all {
+        let c = c.as_object_mut().unwrap();
+        c.retain(|k, _| !["created_at", "updated_at"].contains(&k.as_str()));
+    }
+    all.sort_by_key(|c| c["id"].as_i64());
+    all
+}
+
+#[test]
+fn an_import_into_the_server_writes_what_it_writes_into_the_file() {
+    let pg = Postgres::start();
+    let (file, server) = (Shop::new(), Shop::at(pg.database()));
+    server.ok(&["settings", "set", "country", "GB"]);
+    let list = file.dir().join("regulars.csv");
+    std::fs::write(&list, repeating_list(4_700)).unwrap();
+    let list = list.to_str().unwrap();
+    let report = |shop: &Shop, args: &[&str]| {
+        let mut r = shop.json(args);
+        // Its number aside (the server's preview took one): counts, problems, rows shown.
+        r.as_object_mut().unwrap().remove("import_id");
+        for row in r["preview"].as_array_mut().unwrap() {
+            if let Some(c) = row["customer"].as_object_mut() {
+                c.retain(|k, _| !["created_at", "updated_at"].contains(&k.as_str()));
+            }
+        }
+        r
+    };
+    // The preview first (rolled back on both), then the import.
+    let same = |a: serde_json::Value, b: serde_json::Value| {
+        if a != b {
+            let dir = std::env::temp_dir();
+            std::fs::write(dir.join("regulars-file.json"), serde_json::to_string_pretty(&a).unwrap()).unwrap();
+            std::fs::write(dir.join("regulars-server.json"), serde_json::to_string_pretty(&b).unwrap()).unwrap();
+            panic!("the file and the server differ: see regulars-file.json and regulars-server.json in {}", dir.display());
+        }
+        a
+    };
+    let preview = same(report(&file, &["import", list, "--dry-run"]), report(&server, &["import", list, "--dry-run"]));
+    let imported = same(report(&file, &["import", list]), report(&server, &["import", list]));
+    let counts = |r: &serde_json::Value| ["rows", "created", "merged", "unchanged", "rejected", "repeats"].map(|k| r[k].as_u64().unwrap());
+    assert_eq!(counts(&preview), counts(&imported));
+    assert_eq!(counts(&imported), [4_700, 4_160, 0, 0, 0, 540]);
+    assert!(imported["problems"].to_string().contains("Shared phone"), "{}", imported["problems"]);
+    // The same customers, numbered the same: in the order of their rows.
+    let here = exported(&file);
+    assert_eq!(here.len(), 4_160);
+    assert_eq!(exported(&server), here);
+    // Imported again: nothing new; undone: nothing left.
+    let again = report(&server, &["import", list]);
+    assert_eq!(counts(&again), [4_700, 0, 0, 4_160, 0, 540]);
+    assert_eq!(exported(&server), here);
+    for shop in [&file, &server] {
+        let history = shop.json(&["imports", "list"]);
+        let first = history.as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).min().unwrap();
+        shop.ok(&["imports", "undo", &first.to_string()]);
+    }
+    assert_eq!(exported(&server), exported(&file));
+    assert!(exported(&server).is_empty());
+}

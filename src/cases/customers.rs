@@ -437,6 +437,17 @@ pub(crate) fn insert_checked(
     Ok(id)
 }
 
+/// Inserts new customers whose emails, phones and handles are known to be free, each with the id
+/// reserved for it (`WriteDb::reserve_customer_ids`), their consent records and search words:
+/// `insert_checked` for a whole batch, a statement a table on a server.
+pub(crate) fn insert_reserved(w: &WriteDb<'_>, news: &[crate::store::NewCustomer<'_>], change: &Change) -> Result<()> {
+    w.insert_new_customers(news)?;
+    let unknown = crate::model::Consent::default();
+    let events: Vec<(CustomerId, ConsentEvent)> =
+        news.iter().flat_map(|n| consent_changes(&unknown, n.customer, change).map(|e| (n.customer.id, e))).collect();
+    w.append_consents(&events)
+}
+
 /// Stores a new version of a customer whose identity was checked (an import's merge, an undo):
 /// their row and consent changes against `before`. The caller renews their search words with
 /// `reindex` (an import does it once at its end: every search-index delete flushes FTS5's pending
@@ -606,14 +617,18 @@ fn fold_in_theirs(opened: &Customer, theirs: &Customer, mine: &mut Customer, kee
 }
 
 fn record_consent(w: &WriteDb<'_>, id: CustomerId, before: &crate::model::Consent, after: &Customer, change: &Change) -> Result<()> {
-    for &channel in ConsentChannel::ALL {
-        let status = after.consent.get(channel);
-        if status != before.get(channel) {
-            let event = ConsentEvent { channel, status, at: change.now, source: change.source.clone() };
-            w.append_consent(id, &event)?;
-        }
+    for event in consent_changes(before, after, change) {
+        w.append_consent(id, &event)?;
     }
     Ok(())
+}
+
+/// The consent events that take a customer's record from `before` to `after`'s consent.
+fn consent_changes<'a>(before: &'a crate::model::Consent, after: &'a Customer, change: &'a Change) -> impl Iterator<Item = ConsentEvent> + 'a {
+    ConsentChannel::ALL.iter().filter_map(move |&channel| {
+        let status = after.consent.get(channel);
+        (status != before.get(channel)).then(|| ConsentEvent { channel, status, at: change.now, source: change.source.clone() })
+    })
 }
 
 fn check_identity(w: &WriteDb<'_>, c: &Customer, this: Option<CustomerId>) -> Result<()> {

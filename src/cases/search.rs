@@ -7,7 +7,7 @@
 //! what keeps as-you-type search fast at any database size. When more customers match a tier than
 //! its cap, the ones it returns are the oldest: a query one letter longer narrows them down.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::error::Result;
 use crate::model::{Customer, CustomerId, CustomerSummary};
@@ -49,14 +49,14 @@ pub fn document(c: &Customer) -> SearchDoc {
 pub fn search(store: &(impl Reads + ?Sized), query: &str, limit: usize, region: Region) -> Result<Vec<CustomerSummary>> {
     let plan = plan(query, region);
     let db = store.reader();
-    let mut seen = HashSet::new();
-    let mut candidates: Vec<(usize, CustomerId)> = Vec::new();
-    // What the store read of each candidate with the look-up (on a server): no further reads.
+    // Each candidate's tier (the first look-up that found them), in the order found, and what the
+    // store read of them with the look-up (on a server): no further reads for those.
+    let mut tier_of: HashMap<CustomerId, usize> = HashMap::new();
     let mut shown: HashMap<CustomerId, Shown> = HashMap::new();
     for (tier, lookup) in plan.lookups.iter().enumerate() {
         for hit in db.search_hits(lookup, TIER_CAP)? {
-            if seen.insert(hit.id) {
-                candidates.push((tier, hit.id));
+            if let std::collections::hash_map::Entry::Vacant(e) = tier_of.entry(hit.id) {
+                e.insert(tier);
                 if let Some(s) = hit.shown {
                     shown.insert(hit.id, s);
                 }
@@ -64,15 +64,14 @@ pub fn search(store: &(impl Reads + ?Sized), query: &str, limit: usize, region: 
         }
         // A whole phone number that belongs to someone is what was meant: its digits as prefixes
         // of every other field would only add noise (and time).
-        let whole_number_found = tier == 0 && plan.whole_number && !candidates.is_empty();
-        if whole_number_found || candidates.len() >= limit && tier + 1 >= plan.decisive_tiers {
+        let whole_number_found = tier == 0 && plan.whole_number && !tier_of.is_empty();
+        if whole_number_found || tier_of.len() >= limit && tier + 1 >= plan.decisive_tiers {
             break;
         }
     }
-    let unread: Vec<CustomerId> = candidates.iter().map(|&(_, id)| id).filter(|id| !shown.contains_key(id)).collect();
+    let unread: Vec<CustomerId> = tier_of.keys().copied().filter(|id| !shown.contains_key(id)).collect();
     let mut names: Vec<(CustomerId, String, String, String)> = db.names(&unread)?;
     names.extend(shown.iter().map(|(id, s)| (*id, s.first_name.clone(), s.last_name.clone(), s.display_name.clone())));
-    let tier_of: HashMap<CustomerId, usize> = candidates.iter().map(|&(t, id)| (id, t)).collect();
     let mut ranked: Vec<(usize, u32, String, CustomerId)> = names
         .into_iter()
         .map(|(id, first, last, display)| {
@@ -86,21 +85,7 @@ pub fn search(store: &(impl Reads + ?Sized), query: &str, limit: usize, region: 
     let best: Vec<CustomerId> = ranked.into_iter().map(|(_, _, _, id)| id).collect();
     let unread: Vec<CustomerId> = best.iter().copied().filter(|id| !shown.contains_key(id)).collect();
     let mut read: HashMap<CustomerId, CustomerSummary> = db.summaries(&unread)?.into_iter().map(|s| (s.id, s)).collect();
-    Ok(best
-        .into_iter()
-        .filter_map(|id| match shown.remove(&id) {
-            Some(s) => Some(CustomerSummary {
-                id,
-                display_name: s.display_name,
-                email: s.email,
-                phone_display: s.phone.as_deref().map(normalize::phone_display),
-                phone: s.phone,
-                city: s.city,
-                tags: s.tags,
-            }),
-            None => read.remove(&id),
-        })
-        .collect())
+    Ok(best.into_iter().filter_map(|id| shown.remove(&id).map(|s| s.summary(id)).or_else(|| read.remove(&id))).collect())
 }
 
 /// What a query looks up, in order.

@@ -76,6 +76,18 @@ impl Db<'_> {
 
     /// Live customers whose folded display name is one of these: (folded name, id, display name).
     pub fn customers_sort_named(&self, folded: &[&str]) -> Result<Vec<(String, CustomerId, String)>> {
+        if self.conn.is_pg() {
+            // One statement: a server reads the names index once for each name of the list.
+            let found = self
+                .conn
+                .prepare_cached(
+                    "SELECT DISTINCT ON (sort_name) sort_name, id, display_name FROM customers
+                     WHERE sort_name = ANY(?1::text[]) AND deleted_at IS NULL ORDER BY sort_name, id",
+                )?
+                .query_map([text_list(folded.iter().copied())], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            return Ok(found);
+        }
         // One indexed look-up per name: `IN rarray(…)` would scan the whole table.
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, display_name FROM customers WHERE sort_name = ?1 AND deleted_at IS NULL ORDER BY id LIMIT 1",

@@ -7,6 +7,7 @@
 //! connection settings (pragmas) are applied on every open, outside the migrations.
 
 pub mod backup;
+mod bulk;
 mod changes;
 mod identity;
 mod merges;
@@ -23,6 +24,7 @@ mod search;
 pub use identity::Identity;
 pub use search::{Field, Hit, Lookup};
 pub use merges::{MergeRow, Moved};
+pub use bulk::NewCustomer;
 pub use imports::{Holders, ImportChange};
 pub use insight::{BaseRow, Contact, Said, SuggestionRow, SuggestionStatus, TouchpointRollup};
 pub use touchpoints::{AuthorKey, Waiting};
@@ -96,6 +98,21 @@ pub struct Shown {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub tags: Vec<String>,
+}
+
+impl Shown {
+    /// Customer `id`'s list line, from what their search result showed.
+    pub fn summary(self, id: CustomerId) -> CustomerSummary {
+        CustomerSummary {
+            id,
+            display_name: self.display_name,
+            email: self.email,
+            phone_display: self.phone.as_deref().map(crate::normalize::phone_display),
+            phone: self.phone,
+            city: self.city,
+            tags: self.tags,
+        }
+    }
 }
 
 /// Who holds an email, phone or handle, for identity checks and friendly conflict messages.

@@ -189,20 +189,23 @@ fn server_lookup(lookup: &Lookup, fields: &[Field]) -> (String, Vec<Param>) {
 /// start) until the limit. However common the start, the statement reads about as many rows as it
 /// returns. (Several words are better intersected in the GIN index: the rows of the rarest decide
 /// there, where here each word's rows would be read in full until the limit.)
-fn starts_lookup(word: &str) -> (&'static str, Vec<Param>) {
+fn starts_lookup(word: &str) -> (String, Vec<Param>) {
     let (start, check) = word_start(word);
-    const SQL: &str = "SELECT f.* FROM customer_starts s,
-             LATERAL (SELECT customer_id, first_name, last_name, display_name, town, email, phone, tag_list FROM customer_finds
-                      WHERE customer_id = s.customer_id OFFSET 0) f
-         WHERE s.start = ?1 ORDER BY s.customer_id LIMIT ?2";
-    const CHECKED: &str = "SELECT f.* FROM customer_starts s,
-             LATERAL (SELECT customer_id, first_name, last_name, display_name, town, email, phone, tag_list FROM customer_finds
-                      WHERE customer_id = s.customer_id AND (name LIKE ?2 OR handles LIKE ?2) OFFSET 0) f
-         WHERE s.start = ?1 ORDER BY s.customer_id LIMIT ?3";
-    match check {
-        None => (SQL, vec![Param::Text(start.to_string())]),
-        Some(check) => (CHECKED, vec![Param::Text(start.to_string()), Param::Text(check)]),
-    }
+    let mut params = vec![Param::Text(start.to_string())];
+    let checked = match check {
+        Some(check) => {
+            params.push(Param::Text(check));
+            format!(" AND {}", check_in(&STARTS_FIELDS, params.len()))
+        }
+        None => String::new(),
+    };
+    let sql = format!(
+        "SELECT f.* FROM customer_starts s,
+             LATERAL (SELECT {SHOWN} FROM customer_finds WHERE customer_id = s.customer_id{checked} OFFSET 0) f
+         WHERE s.start = ?1 ORDER BY s.customer_id LIMIT ?{}",
+        params.len() + 1
+    );
+    (sql, params)
 }
 
 /// A customer a look-up found, with what a result shows of them when the store read it in the
@@ -228,13 +231,7 @@ impl Db<'_> {
         }
         let fields = if lookup.fields.is_empty() { Field::ALL.to_vec() } else { lookup.fields.clone() };
         let one_start = lookup.words.len() == 1 && lookup.prefix && fields.len() == STARTS_FIELDS.len() && STARTS_FIELDS.iter().all(|f| fields.contains(f));
-        let (sql, params) = if one_start {
-            let (sql, params) = starts_lookup(&lookup.words[0]);
-            (std::borrow::Cow::Borrowed(sql), params)
-        } else {
-            let (sql, params) = server_lookup(lookup, &fields);
-            (std::borrow::Cow::Owned(sql), params)
-        };
+        let (sql, params) = if one_start { starts_lookup(&lookup.words[0]) } else { server_lookup(lookup, &fields) };
         let params: Vec<Box<dyn super::sql::Arg>> = params
             .into_iter()
             .map(|p| match p {
@@ -355,14 +352,14 @@ impl WriteDb<'_> {
                 .execute(params![id, doc.name, doc.handles, doc.emails, doc.phones, doc.tags, doc.city, doc.company, doc.notes])?;
             return Ok(());
         }
-        self.insert_search_docs(std::slice::from_ref(&(id, doc.clone())))
+        self.insert_search_docs(&[(id, doc)])
     }
 
     /// Adds the search words of customers who have none yet, in one statement on a server.
-    pub fn insert_search_docs(&self, docs: &[(CustomerId, SearchDoc)]) -> Result<()> {
+    pub fn insert_search_docs<D: std::borrow::Borrow<SearchDoc>>(&self, docs: &[(CustomerId, D)]) -> Result<()> {
         if !self.conn.is_pg() {
             for (id, doc) in docs {
-                self.insert_search_doc(*id, doc)?;
+                self.insert_search_doc(*id, doc.borrow())?;
             }
             return Ok(());
         }
@@ -372,6 +369,7 @@ impl WriteDb<'_> {
         // A column of texts per column of the table, one text per customer.
         let mut columns: Vec<Vec<String>> = vec![Vec::with_capacity(docs.len()); 16];
         for (_, doc) in docs {
+            let doc = doc.borrow();
             let shown = &doc.shown;
             let texts = [
                 doc_keys(doc).join(" "),
@@ -412,7 +410,7 @@ impl WriteDb<'_> {
             .execute(args.as_slice())?;
         let (mut starts, mut owners) = (Vec::new(), Vec::new());
         for (id, doc) in docs {
-            for start in doc_starts(doc) {
+            for start in doc_starts(doc.borrow()) {
                 starts.push(start.to_string());
                 owners.push(*id);
             }

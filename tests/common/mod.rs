@@ -77,14 +77,7 @@ impl Shop {
 
 /// The server the suite runs against when it runs against a shared shop.
 pub fn shared_server() -> Option<&'static pg_server::Postgres> {
-    static SERVER: std::sync::OnceLock<Option<pg_server::Postgres>> = std::sync::OnceLock::new();
-    SERVER
-        .get_or_init(|| {
-            let wanted = std::env::var("REGULARS_TEST_SHARED").is_ok_and(|v| v == "1");
-            let given = std::env::var("REGULARS_TEST_POSTGRES").is_ok_and(|v| !v.is_empty());
-            (wanted && given).then(pg_server::Postgres::start)
-        })
-        .as_ref()
+    pg_server::Postgres::shared()
 }
 
 /// The sample exports (`tests/data/imports/`, copied from the shared folder with their README).

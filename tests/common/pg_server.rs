@@ -23,6 +23,20 @@ struct Cluster {
 }
 
 impl Postgres {
+    /// The server a suite runs against when it runs against shared shops
+    /// (`REGULARS_TEST_SHARED=1` beside `REGULARS_TEST_POSTGRES`, as `scripts/test.sh` runs its
+    /// second pass), once for the whole suite.
+    pub fn shared() -> Option<&'static Postgres> {
+        static SERVER: std::sync::OnceLock<Option<Postgres>> = std::sync::OnceLock::new();
+        SERVER
+            .get_or_init(|| {
+                let wanted = std::env::var("REGULARS_TEST_SHARED").is_ok_and(|v| v == "1");
+                let given = std::env::var("REGULARS_TEST_POSTGRES").is_ok_and(|v| !v.is_empty());
+                (wanted && given).then(Postgres::start)
+            })
+            .as_ref()
+    }
+
     /// A server for tests: its cluster (if its own) skips fsync, as a test's data need not
     /// survive a power cut.
     pub fn start() -> Postgres {

@@ -57,6 +57,22 @@ pub(super) struct Applier<'w, 'c> {
     reindex_seen: std::collections::HashSet<CustomerId>,
     /// Customers an earlier row of this file created or changed: a later row for them is a repeat.
     touched: std::collections::HashSet<CustomerId>,
+    /// Ids a server gave for the customers this import creates, smallest last (in a file, none:
+    /// each new customer is written as its row comes).
+    reserved: Vec<CustomerId>,
+    /// The first and last id reserved, to give back what is not used.
+    reserved_range: Option<(CustomerId, CustomerId)>,
+    /// New customers with a reserved id, written together at the end of their batch, or before
+    /// anything reads one of them.
+    pending: Vec<Pending>,
+    pending_ids: std::collections::HashSet<CustomerId>,
+}
+
+/// A new customer not yet written, and the row that brought them.
+struct Pending {
+    row: u64,
+    customer: Customer,
+    index: (String, crate::store::SearchDoc),
 }
 
 impl<'w, 'c> Applier<'w, 'c> {
@@ -73,11 +89,23 @@ impl<'w, 'c> Applier<'w, 'c> {
             reindex: Vec::new(),
             reindex_seen: std::collections::HashSet::new(),
             touched: std::collections::HashSet::new(),
+            reserved: Vec::new(),
+            reserved_range: None,
+            pending: Vec::new(),
+            pending_ids: std::collections::HashSet::new(),
         }
     }
 
-    /// Completes the import's writes: the search words of every customer it merged into.
-    pub fn finish(&mut self) -> Result<()> {
+    /// Completes the import's writes: the search words of every customer it merged into. A
+    /// preview (`rolled_back`) gives back every id it reserved, an import those it did not use.
+    pub fn finish(&mut self, rolled_back: bool) -> Result<()> {
+        self.write_pending()?;
+        if let Some((first, last)) = self.reserved_range {
+            let unused = if rolled_back { Some(first) } else { self.reserved.last().copied() };
+            if let Some(from) = unused {
+                self.w.give_back_customer_ids(from, last)?;
+            }
+        }
         self.w.link_touchpoints()?;
         customers::reindex(self.w, &self.reindex)
     }
@@ -134,6 +162,14 @@ impl<'w, 'c> Applier<'w, 'c> {
         let held = self.holders(&batch)?;
         let namesakes = self.namesakes(&batch)?;
         self.written.clear();
+        if self.reserved.len() < batch.len() {
+            if let Some(more) = self.w.reserve_customer_ids(batch.len() - self.reserved.len())? {
+                if let (Some(&first), Some(&last)) = (more.first(), more.last()) {
+                    self.reserved_range = Some((self.reserved_range.map_or(first, |(f, _)| f), last));
+                }
+                self.reserved.splice(0..0, more.into_iter().rev());
+            }
+        }
         for incoming in batch {
             self.counts.rows += 1;
             for p in incoming.problems {
@@ -189,7 +225,7 @@ impl<'w, 'c> Applier<'w, 'c> {
                 ));
             }
             if let Some((key, (id, _))) = owners.iter().find(|(_, (_, trashed))| *trashed) {
-                let name = self.w.customer(*id)?.map(|c| c.display_name).unwrap_or_default();
+                let name = self.stored(*id)?.map(|c| c.display_name).unwrap_or_default();
                 let message = format!("{} belongs to {name} (#{id}), who is in the trash: restore them, then import again", key.describe());
                 self.counts.rejected += 1;
                 self.note(Problem::error(row, "", message.clone()));
@@ -199,7 +235,7 @@ impl<'w, 'c> Applier<'w, 'c> {
             let target = owners.first().map(|(_, (id, _))| *id);
             // Keys held by someone else than the target stay with them.
             for (key, (id, _)) in owners.iter().filter(|(_, (id, _))| Some(*id) != target) {
-                let holder = self.w.customer(*id)?.map(|c| c.display_name).unwrap_or_default();
+                let holder = self.stored(*id)?.map(|c| c.display_name).unwrap_or_default();
                 self.note(Problem::review(row, "", format!("{} already belongs to {holder} (#{id}); it was not added to this row's customer", key.describe())));
                 match key {
                     Key::Email(e) => customer.emails.retain(|x| x != e),
@@ -217,25 +253,61 @@ impl<'w, 'c> Applier<'w, 'c> {
                 Some(id) => self.merge(row, id, customer)?,
             }
         }
+        self.write_pending()
+    }
+
+    /// Writes the new customers not yet written, all at once.
+    fn write_pending(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let news: Vec<crate::store::NewCustomer<'_>> = self
+            .pending
+            .iter()
+            .map(|p| crate::store::NewCustomer { customer: &p.customer, sort_name: &p.index.0, doc: &p.index.1 })
+            .collect();
+        customers::insert_reserved(self.w, &news, &self.change)?;
+        let rows: Vec<(CustomerId, u64)> = self.pending.iter().map(|p| (p.customer.id, p.row)).collect();
+        self.w.record_import_creations(self.import_id, &rows)?;
+        self.pending.clear();
+        self.pending_ids.clear();
         Ok(())
+    }
+
+    /// Customer `id` as stored, written first if this import has yet to write them.
+    fn stored(&mut self, id: CustomerId) -> Result<Option<Customer>> {
+        if self.pending_ids.contains(&id) {
+            self.write_pending()?;
+        }
+        self.w.customer(id)
     }
 
     /// Customer `id`'s name when their first name and the row's cannot be one person's ("Ann"
     /// and "Bob"; "Rob" and "Robert" may be).
-    fn other_person(&self, row: &Customer, id: CustomerId) -> Result<Option<String>> {
-        let Some(other) = self.w.customer(id)? else { return Ok(None) };
+    fn other_person(&mut self, row: &Customer, id: CustomerId) -> Result<Option<String>> {
+        let Some(other) = self.stored(id)? else { return Ok(None) };
         let (a, b) = (fold(row.first_name.trim()), fold(other.first_name.trim()));
         let differ = !a.is_empty() && !b.is_empty() && !a.starts_with(&b) && !b.starts_with(&a);
         Ok(differ.then_some(other.display_name))
     }
 
     fn create(&mut self, row: u64, customer: Customer, index: (String, crate::store::SearchDoc), namesakes: &HashMap<String, (CustomerId, String)>) -> Result<()> {
-        let id = customers::insert_checked(self.w, &customer, &index, &self.change)?;
-        self.w.record_import_change(self.import_id, id, None, row)?;
+        let name = index.0.clone();
+        let id = match self.reserved.pop() {
+            Some(id) => {
+                self.pending.push(Pending { row, customer: Customer { id, ..customer.clone() }, index });
+                self.pending_ids.insert(id);
+                id
+            }
+            None => {
+                let id = customers::insert_checked(self.w, &customer, &index, &self.change)?;
+                self.w.record_import_change(self.import_id, id, None, row)?;
+                id
+            }
+        };
         for key in keys(&customer) {
             self.written.insert(key, id);
         }
-        let name = index.0;
         let earlier = self.created_names.get(&name).map(|&(other, other_row)| (other, format!("row {other_row}")));
         let known = namesakes.get(&name).filter(|(other, _)| *other != id).map(|(other, display)| (*other, format!("{display} (#{other})")));
         if let Some((_, who)) = earlier.or(known) {
@@ -253,7 +325,7 @@ impl<'w, 'c> Applier<'w, 'c> {
     }
 
     fn merge(&mut self, row: u64, id: CustomerId, incoming: Customer) -> Result<()> {
-        let Some(existing) = self.w.customer(id)? else {
+        let Some(existing) = self.stored(id)? else {
             return Err(crate::Error::not_found(format!("there is no customer #{id}")));
         };
         let (mut merged, notes) = customers::merge(&existing, &incoming);
@@ -268,6 +340,8 @@ impl<'w, 'c> Applier<'w, 'c> {
                 self.counts.repeats += 1;
                 self.preview_row(row, Outcome::Repeat, Some(existing), None);
             } else {
+                // Counted once: a later row for them is a repeat.
+                self.touched.insert(id);
                 self.counts.unchanged += 1;
                 self.preview_row(row, Outcome::Unchanged, Some(existing), None);
             }

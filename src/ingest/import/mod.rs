@@ -311,7 +311,7 @@ pub fn run(
                     return Err(Error::cancelled("the import was cancelled; nothing was changed"));
                 }
             }
-            applier.finish()?;
+            applier.finish(options.dry_run)?;
             // A big import leaves the search index in many small pieces; merged, as-you-type
             // search stays quick ("olivia s" at 100,000 customers: 80 ms before, under 5 after).
             if !options.dry_run && applier.counts.created + applier.counts.merged >= OPTIMIZE_SEARCH_AFTER {

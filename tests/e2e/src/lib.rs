@@ -68,22 +68,21 @@ impl Drop for Polite {
     }
 }
 
-/// The server the suite runs against when it runs against shared shops: its address, without a
-/// database.
-pub fn shared_server() -> Option<String> {
-    let wanted = std::env::var("REGULARS_TEST_SHARED").is_ok_and(|v| v == "1");
-    let server = std::env::var("REGULARS_TEST_POSTGRES").ok().filter(|s| !s.is_empty());
-    server.filter(|_| wanted).map(|s| s.trim_end_matches('/').to_string())
+/// A real PostgreSQL server for the tests (shared with the core's tests).
+#[path = "../../common/pg_server.rs"]
+#[allow(dead_code)]
+pub mod pg_server;
+
+/// The server the suite runs against when it runs against shared shops (`REGULARS_TEST_SHARED=1`
+/// beside `REGULARS_TEST_POSTGRES`, as `scripts/test.sh` runs its second pass).
+pub fn shared_server() -> Option<&'static pg_server::Postgres> {
+    pg_server::Postgres::shared()
 }
 
 /// Moves the shop in the file `db` into a new database on `server`, as `regulars share --to` does
 /// (with Regulars' own data folder `data`, the app's): the database's address.
-fn moved_to_server(db: &Path, server: &str, data: &Path) -> String {
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let name = format!("e2e_{}_{}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
-    let mut admin = postgres::Client::connect(&format!("{server}/postgres"), postgres::NoTls).expect("the test server");
-    admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("a database for the shop");
-    let url = format!("{server}/{name}");
+fn moved_to_server(db: &Path, server: &pg_server::Postgres, data: &Path) -> String {
+    let url = server.database();
     let out = Command::new(target_dir().join("debug/regulars"))
         .arg("--db")
         .arg(db)
@@ -128,7 +127,7 @@ impl App {
             return App::launch(&app, &file, prepare, db_dir);
         };
         prepare(&file);
-        let url = moved_to_server(&file, &server, &db_dir.path().join("data"));
+        let url = moved_to_server(&file, server, &db_dir.path().join("data"));
         App::launch(&app, Path::new(&url), |_| {}, db_dir)
     }
 

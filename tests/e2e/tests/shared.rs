@@ -3,14 +3,10 @@
 //! at once lose nothing. The server is a real PostgreSQL 15
 //! cluster of this test's own (tests/common/pg_server.rs).
 
-#[path = "../../common/pg_server.rs"]
-#[allow(dead_code)]
-mod pg_server;
-
 use std::process::Command;
 use std::sync::Mutex;
 
-use regulars_e2e::{cli, keys, target_dir, App};
+use regulars_e2e::{cli, keys, pg_server, target_dir, App};
 
 /// One app at a time: each starts its own driver and display, but WebKit is heavy on 2 cores.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
