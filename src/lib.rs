@@ -13,6 +13,12 @@ pub mod cases;
 pub mod ingest;
 pub mod memory;
 
+/// A real PostgreSQL server for the unit tests that need one (the integration tests' own).
+#[cfg(test)]
+#[path = "../tests/common/pg_server.rs"]
+#[allow(dead_code)]
+pub(crate) mod test_server;
+
 pub use cases::{customers, demo, duplicates, export, followups, insight, listening, merge, purchases, search, segments, settings, share, touchpoints};
 pub use domain::{countries, error, format, model, money, normalize, sentiment};
 pub use ingest::{conversations, import, mailbox, records};

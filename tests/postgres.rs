@@ -548,3 +548,46 @@ fn an_import_into_the_server_writes_what_it_writes_into_the_file() {
     assert_eq!(exported(&server), exported(&file));
     assert!(exported(&server).is_empty());
 }
+
+#[test]
+fn on_the_server_each_write_notes_its_customers_and_what_is_kept_follows_them() {
+    let pg = Postgres::start();
+    let url = pg.database();
+    let shop = Shop::new();
+    shop.ok(&["demo", "--count", "40", "--seed", "5"]);
+    shop.ok(&["share", "--to", &url]);
+    let other = Shop::at(&url);
+    let mut store = Store::open_shared(&url).unwrap();
+    let now = chrono::Utc::now();
+    // The first opening makes the search words (bulk work, like the move itself).
+    assert!(regulars::customers::refresh_search_words(&mut store).unwrap());
+    let moved = store.db().changes_mark().unwrap();
+    assert!(store.db().changed_since(moved - 1, 100).unwrap().is_none(), "the move noted that anyone may have changed");
+    assert_eq!(store.db().changed_since(moved, 100).unwrap(), Some((vec![], moved)), "nothing since");
+    let kept = regulars::insight::compute_cached(&store, now).unwrap();
+    let orders = |shop: &regulars::insight::Shop, id| shop.get(id).unwrap().1.value.orders;
+
+    // Another computer tags #3 and records a purchase of #5: those two are noted, and only they.
+    other.ok(&["customers", "edit", "3", "--tag", "noted"]);
+    other.ok(&["purchases", "add", "--customer", "5", "--amount", "12.50", "--at", "2026-11-30"]);
+    let (who, mark) = store.db().changed_since(moved, 100).unwrap().expect("noted one by one");
+    assert_eq!(who, [3, 5]);
+    let followed = regulars::insight::compute_cached(&store, now).unwrap();
+    assert_eq!(orders(&followed, 5), orders(&kept, 5) + 1, "brought up to date from the notes");
+    let fresh = regulars::insight::compute(&store, now).unwrap();
+    assert_eq!(followed.customers.len(), fresh.customers.len());
+    for (row, insight) in &fresh.customers {
+        assert_eq!(orders(&followed, row.id), insight.value.orders, "#{}", row.id);
+    }
+
+    // A preview notes nothing (it is rolled back); an import, that anyone may have changed.
+    let list = shop.dir().join("list.csv");
+    std::fs::write(&list, "First Name,Email\nNoa,noa@example.com\nEli,eli@example.com\n").unwrap();
+    other.ok(&["import", list.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(store.db().changes_mark().unwrap(), mark, "a preview leaves no note");
+    other.ok(&["import", list.to_str().unwrap()]);
+    assert!(store.db().changed_since(mark, 100).unwrap().is_none(), "bulk work: anyone may have changed");
+    let after_import = store.db().changes_mark().unwrap();
+    assert_eq!(after_import, mark + 1, "one note for the whole import, not one a row");
+    assert_eq!(regulars::insight::compute_cached(&store, now).unwrap().customers.len(), fresh.customers.len() + 2);
+}

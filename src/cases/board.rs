@@ -1249,15 +1249,28 @@ mod tests {
     /// customer's suggestions up to date.
     #[test]
     fn brought_up_to_date_ranks_as_built_afresh_after_random_changes() {
-        for (seed, buying) in [(5, true), (19, true), (2026, true), (7, false), (23, false)] {
+        ranks_as_built_afresh(&[(5, true, 250), (19, true, 250), (2026, true, 250), (7, false, 250), (23, false, 250)], || Store::open_in_memory().unwrap());
+    }
+
+    /// The same on a shop shared on a real PostgreSQL server (tests/common/pg_server.rs), whose
+    /// notes are its own triggers' (Postgres migration 0008).
+    #[test]
+    fn brought_up_to_date_ranks_as_built_afresh_on_a_server_too() {
+        let server = crate::test_server::Postgres::start();
+        ranks_as_built_afresh(&[(5, true, 250), (7, false, 250)], || Store::open_shared(&server.database()).unwrap());
+    }
+
+    /// Each (seed, with purchases, steps) of random changes on a new store from `open`.
+    fn ranks_as_built_afresh(runs: &[(u64, bool, u64)], open: impl Fn() -> Store) {
+        for &(seed, buying, steps) in runs {
             let mut dice = Dice(seed);
             let mut now: DateTime<Utc> = "2026-06-01T12:00:00Z".parse().unwrap();
-            let mut store = Store::open_in_memory().unwrap();
+            let mut store = open();
             let mut ids: Vec<CustomerId> = (0..40).map(|i| crate::customers::create(&mut store, &draft(i, &mut dice, now), &change(now)).unwrap().id).collect();
             let shop = insight::compute(&store, now).unwrap();
             let mut board = Board::build(&store, &shop, now, store.db().changes_mark().unwrap(), None).unwrap();
             let mut seen = HashSet::new();
-            for step in 0..250 {
+            for step in 0..steps {
                 let what = random_change(&mut store, &mut ids, &mut dice, now, step, buying);
                 now += match dice.roll(4) {
                     0 => Duration::zero(),

@@ -940,7 +940,11 @@ mod tests {
 
     /// A shop of 40 customers, some with imported totals.
     fn shop_of_forty(now: DateTime<Utc>) -> (Store, Vec<CustomerId>) {
-        let mut store = Store::open_in_memory().unwrap();
+        shop_of_forty_in(Store::open_in_memory().unwrap(), now)
+    }
+
+    /// `shop_of_forty` in `store`.
+    fn shop_of_forty_in(mut store: Store, now: DateTime<Utc>) -> (Store, Vec<CustomerId>) {
         let mut ids = Vec::new();
         for i in 0..40 {
             let mut draft = crate::model::CustomerDraft { first_name: format!("C{i}"), ..Default::default() };
@@ -1020,6 +1024,25 @@ mod tests {
                 assert_same(&shop, &compute(&store, now).unwrap(), &format!("seed {seed}, step {step} ({what})"));
             }
         }
+    }
+
+    /// The same on a shop shared on a real PostgreSQL server (tests/common/pg_server.rs), where
+    /// the notes are its own triggers' (Postgres migration 0008).
+    #[test]
+    fn brought_up_to_date_equals_computed_afresh_on_a_server_too() {
+        let server = crate::test_server::Postgres::start();
+        let mut dice = Dice(2026);
+        let mut now: DateTime<Utc> = "2026-06-01T12:00:00Z".parse().unwrap();
+        let (mut store, mut ids) = shop_of_forty_in(Store::open_shared(&server.database()).unwrap(), now);
+        let mut shop = compute(&store, now).unwrap();
+        let start = store.db().changes_mark().unwrap();
+        for step in 0..150 {
+            let what = random_change(&mut store, &mut ids, &mut dice, now, step);
+            now += Duration::hours(dice.roll(30) as i64);
+            assert!(update(&mut shop, &store, now).unwrap(), "step {step}: brought up to date");
+            assert_same(&shop, &compute(&store, now).unwrap(), &format!("on the server, step {step} ({what})"));
+        }
+        assert!(store.db().changes_mark().unwrap() > start + 100, "the writes were noted");
     }
 
     /// Through the memo as the app uses it: a change on this connection, and one by another

@@ -18,6 +18,12 @@ use crate::model::CustomerId;
 /// Noted when anyone may have changed (bulk work, a restore): no customer has this number.
 const EVERYONE: CustomerId = 0;
 
+/// On a server, bulk work's transaction notes nothing row by row (the triggers of Postgres
+/// migration 0008 read this setting; a person's login cannot drop them)...
+pub(super) const PG_BULK: &str = "SET LOCAL regulars.bulk = 'on';";
+/// ...and notes, last, that anyone may have changed.
+pub(super) const PG_EVERYONE: &str = "RESET regulars.bulk; INSERT INTO customer_changes (seq, customer_id) SELECT coalesce(max(seq), 0) + 1, 0 FROM customer_changes;";
+
 /// Drops the triggers that note changes, inside the caller's transaction, for bulk work (a trigger
 /// costs bulk work as much again, even when it notes nothing); returns them, to be made again by
 /// `resume_noting` in the same transaction.
@@ -60,6 +66,10 @@ impl Store {
     /// Lets go of all but the last `KEPT_NOTES` notes: after bulk work, and with the daily backup.
     /// Best effort, and without waiting: while another process writes, they are trimmed another time.
     pub(super) fn trim_changes(&self) {
+        if self.is_shared() {
+            let _ = self.db().conn.execute("DELETE FROM customer_changes WHERE seq <= (SELECT max(seq) FROM customer_changes) - ?1", [KEPT_NOTES]);
+            return;
+        }
         let _ = self.at_once(|conn| conn.execute("DELETE FROM customer_changes WHERE seq <= (SELECT max(seq) FROM customer_changes) - ?1", [KEPT_NOTES]));
     }
 }
@@ -67,9 +77,6 @@ impl Store {
 impl Db<'_> {
     /// Where the notes stand: the last one's number (0 with none).
     pub fn changes_mark(&self) -> Result<i64> {
-        if self.conn.is_pg() {
-            return Ok(0);
-        }
         mark(self.conn)
     }
 
@@ -78,10 +85,6 @@ impl Db<'_> {
     /// none when notes after `since` were let go of, anyone may have changed (bulk work, a
     /// restore), or more than `most` customers changed.
     pub fn changed_since(&self, since: i64, most: usize) -> Result<Option<(Vec<CustomerId>, i64)>> {
-        if self.conn.is_pg() {
-            // Not noted on a server yet: anyone may have changed.
-            return Ok(None);
-        }
         let (first, last): (Option<i64>, Option<i64>) =
             self.conn.prepare_cached("SELECT min(seq), max(seq) FROM customer_changes")?.query_row((), |r| Ok((r.get(0)?, r.get(1)?)))?;
         let last = last.unwrap_or(0);

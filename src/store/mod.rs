@@ -622,7 +622,7 @@ impl Store {
     /// Runs `f` in one transaction: committed if it returns `Ok`, rolled back otherwise.
     pub fn write<T>(&mut self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
         if let Backend::Pg(pg) = &self.conn {
-            return pg_transaction(pg, true, f);
+            return pg_transaction(pg, true, self.bulk, f);
         }
         let bulk = self.bulk;
         let tx = self.begin_write()?;
@@ -639,7 +639,11 @@ impl Store {
     /// because it touches every index, and gives the memory back afterwards.
     pub fn bulk<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
         if self.is_shared() {
-            return f(self);
+            let was = std::mem::replace(&mut self.bulk, true);
+            let value = f(self);
+            self.bulk = was;
+            self.trim_changes();
+            return value;
         }
         self.lite()?.pragma_update(None, "cache_size", -BULK_CACHE_KB)?;
         // Bulk work runs many small statements that each keep a statement journal (a delete that
@@ -676,7 +680,7 @@ impl Store {
     /// what the change would do (an import's preview), with nothing stored.
     pub fn rehearse<T>(&mut self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
         if let Backend::Pg(pg) = &self.conn {
-            return pg_transaction(pg, false, f);
+            return pg_transaction(pg, false, self.bulk, f);
         }
         let bulk = self.bulk;
         let tx = self.begin_write()?;
@@ -691,18 +695,21 @@ impl Store {
 }
 
 /// Runs `f` in one transaction on the server: committed when `commit` and `f` succeeds, else
-/// rolled back.
-fn pg_transaction<T>(pg: &PgConn, commit: bool, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
+/// rolled back. In `bulk` work nothing is noted row by row; the commit notes that anyone may
+/// have changed (see `changes.rs`).
+fn pg_transaction<T>(pg: &PgConn, commit: bool, bulk: bool, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
     let conn = Conn::Pg(pg);
     // The shop's writes take turns, as in the file (one writer at a time): each reads what the
     // one before it committed, so a read-modify-write (an edit checked against what is stored,
     // an import's one-email-one-customer) holds with any number of people at once. Readers
     // never wait.
-    conn.execute_batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({})", postgres::WRITE_LOCK))?;
+    let unnoted = if bulk { changes::PG_BULK } else { "" };
+    conn.execute_batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({}); {unnoted}", postgres::WRITE_LOCK))?;
     pg.in_transaction.set(true);
     let value = f(&WriteDb { db: Db { conn } });
     // Every computer watching the shop hears of the change when (and only if) it commits.
-    let notify = format!("NOTIFY regulars_changed, '{}'; COMMIT", postgres::this_process());
+    let everyone = if bulk { changes::PG_EVERYONE } else { "" };
+    let notify = format!("{everyone} NOTIFY regulars_changed, '{}'; COMMIT", postgres::this_process());
     let end = if commit && value.is_ok() { notify.as_str() } else { "ROLLBACK" };
     let ended = conn.execute_batch(end);
     pg.in_transaction.set(false);

@@ -68,13 +68,14 @@ impl Store {
     pub fn copy_to_postgres(&self, pg: &mut PgStore) -> Result<Vec<TableCount>> {
         let tables = same_tables(self, pg)?;
         let mut tx = pg.client.transaction().map_err(failed("Regulars could not start writing to the shared shop"))?;
-        tx.batch_execute("SET CONSTRAINTS ALL DEFERRED").map_err(failed("Regulars could not defer the shared shop's checks"))?;
+        tx.batch_execute(&format!("SET CONSTRAINTS ALL DEFERRED; {}", super::changes::PG_BULK)).map_err(failed("Regulars could not defer the shared shop's checks"))?;
         refuse_unless_empty(&mut tx, &tables)?;
         let rebuild = set_aside_checks_and_indexes(&mut tx)?;
         let counts = self.copy_rows(&mut tx, &tables)?;
         for statement in rebuild {
             tx.batch_execute(&statement).map_err(failed(format!("The shared shop refused the moved rows ({statement})")))?;
         }
+        tx.batch_execute(super::changes::PG_EVERYONE).map_err(failed("Regulars could not note the moved shop"))?;
         tx.commit().map_err(failed("The shared shop did not take the move"))?;
         Ok(counts)
     }
@@ -89,11 +90,13 @@ impl Store {
         let mut tx = pg.client.transaction().map_err(failed("Regulars could not start writing to the shared shop"))?;
         let mut all: Vec<String> = tables.keys().map(|t| quoted(t)).collect();
         all.extend(["customer_finds".into(), "customer_starts".into()]);
-        tx.batch_execute(&format!("SET CONSTRAINTS ALL DEFERRED; LOCK TABLE {} IN EXCLUSIVE MODE", all.join(", ")))
+        tx.batch_execute(&format!("SET CONSTRAINTS ALL DEFERRED; LOCK TABLE {} IN EXCLUSIVE MODE; {}", all.join(", "), super::changes::PG_BULK))
             .map_err(failed("Regulars could not hold the shared shop still for the restore"))?;
         let value = before_replacing()?;
         tx.batch_execute(&format!("TRUNCATE {}", all.join(", "))).map_err(failed("Regulars could not empty the shared shop for the restore"))?;
         self.copy_rows(&mut tx, &tables)?;
+        // Whoever kept what they derived from the shop computes it afresh.
+        tx.batch_execute(super::changes::PG_EVERYONE).map_err(failed("Regulars could not note the restore"))?;
         tx.commit().map_err(failed("The shared shop did not take the restore"))?;
         Ok(value)
     }
