@@ -691,6 +691,29 @@ fn follow_ups(bench: &mut Bench, n: usize, db: &Path) {
         goal: if n == 1_000_000 { "under 200 ms".into() } else { String::new() },
         met,
     });
+    // A sale moves the shop-wide figures (the quintiles, the usual interval), so that every
+    // customer's suggestions are made again from what is kept.
+    let after_sale = time(&mut || {
+        k += 1;
+        let draft = regulars::model::PurchaseDraft {
+            customer_id: Some(ids[(k * 41) % ids.len()].1),
+            at: now.to_rfc3339(),
+            amount: format!("{}.{:02}", 20 + k % 50, chrono::Utc::now().timestamp_subsec_nanos() % 100),
+            external_id: format!("bench-{k}-{}", chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()),
+            ..Default::default()
+        };
+        regulars::purchases::add(&mut store, &draft, &change).expect("sale");
+        today(&mut store);
+    });
+    bench.push(Line {
+        section,
+        what: "Today after a sale (the shop-wide figures move: everyone's suggestions made again)".into(),
+        size: Some(n),
+        ours: after_sale,
+        peer: Peer::None,
+        goal: String::new(),
+        met: None,
+    });
 }
 
 fn sentiment_sets(bench: &mut Bench) {
