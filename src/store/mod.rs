@@ -1184,7 +1184,7 @@ impl Db<'_> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id FROM customers WHERE deleted_at IS NULL ORDER BY sort_name, id LIMIT ?1 OFFSET ?2",
         )?;
-        let ids: Vec<CustomerId> = stmt.query_map([limit as i64, offset as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids: Vec<CustomerId> = stmt.query_map([sql::row_limit(limit), sql::row_limit(offset)], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(Page { total: self.customer_count()?, items: self.summaries(&ids)? })
     }
 
@@ -1196,7 +1196,7 @@ impl Db<'_> {
             "SELECT sort_name, id FROM customers WHERE deleted_at IS NULL AND (sort_name, id) > (?1, ?2)
              ORDER BY sort_name, id LIMIT ?3",
         )?;
-        let rows = stmt.query_map(params![name, id, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map(params![name, id, sql::row_limit(limit)], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

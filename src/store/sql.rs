@@ -63,6 +63,12 @@ impl From<SqlError> for Error {
     }
 }
 
+/// A number of rows as a statement's `LIMIT`: all of them for a number past the largest (SQLite
+/// reads `u64::MAX as i64`, -1, as no limit; Postgres refuses a negative one).
+pub(crate) fn row_limit(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 /// `.optional()` for a row that may not be there, on either backend.
 pub(crate) trait Optional<T> {
     fn optional(self) -> SqlResult<Option<T>>;

@@ -108,7 +108,7 @@ impl Db<'_> {
             None => format!("SELECT {TOUCHPOINT_COLUMNS} FROM touchpoints t WHERE ?1 IS NULL ORDER BY t.at DESC, t.id DESC LIMIT ?2"),
         };
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![customer, limit as i64], touchpoint)?;
+        let rows = stmt.query_map(params![customer, super::sql::row_limit(limit)], touchpoint)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -332,7 +332,7 @@ impl Db<'_> {
              ) g JOIN touchpoints l ON l.id = g.last
              ORDER BY g.at DESC LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? as u64, r.get(4)?)))?;
+        let rows = stmt.query_map([super::sql::row_limit(limit)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? as u64, r.get(4)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
