@@ -220,6 +220,10 @@ fn a_shared_shops_backups_are_files_of_it_made_before_imports_and_by_hand_and_re
     // Restored onto the server: the import's customers gone, the state before kept as a backup,
     // and every customer found again by search.
     let before_restore = shop.json(&["customers", "list"]);
+    // Asked first, it says what would be replaced: the shop on the server, not a file.
+    let said = shop.fails(&["backup", "restore", &made["id"].to_string()]);
+    let now = before_restore.as_array().unwrap().len();
+    assert!(said.contains("the shared shop postgres://") && said.contains(&format!("({now} customers)")) && said.contains("(40 customers)") && !said.contains("damaged"), "{said}");
     let restored = shop.json(&["backup", "restore", &made["id"].to_string(), "--yes"]);
     assert!(restored["backup_of_previous_state"]["path"].is_string(), "{restored}");
     assert_eq!(shop.json(&["customers", "list"]), copy.json(&["customers", "list"]));

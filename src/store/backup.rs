@@ -184,7 +184,12 @@ fn rotate(dir: &Path, now: DateTime<Utc>) -> Result<()> {
 pub fn describe_restore(store: &Store, id: i64, now: DateTime<Utc>) -> Result<String> {
     let b = find(store, id)?;
     let db = database_path(store)?;
-    if let Some(damage) = check(&db)? {
+    // A shared shop's file path only names where its backups go: the shop is on the server.
+    let here = match store.place() {
+        Some(address) if store.is_shared() => format!("the shared shop {}", crate::store::postgres::shown_url(&address.to_string_lossy())),
+        _ => db.display().to_string(),
+    };
+    if let Some(damage) = if store.is_shared() { None } else { check(&db)? } {
         return Ok(format!(
             "The database {} is damaged ({}). Restoring backup #{id} ({}, {}) sets the damaged file aside as {} (it is kept, not deleted) and puts the backup in its place.",
             db.display(),
@@ -197,10 +202,9 @@ pub fn describe_restore(store: &Store, id: i64, now: DateTime<Utc>) -> Result<St
     let current = store.db().customer_count()?;
     let other = Store::open_backup(&b.path)?.db().customer_count()?;
     Ok(format!(
-        "Restoring backup #{id} ({}, {}) replaces everything now in {} ({current} customers) with what it held then ({other} customers). A backup of the current state is made first.",
+        "Restoring backup #{id} ({}, {}) replaces everything now in {here} ({current} customers) with what it held then ({other} customers). A backup of the current state is made first.",
         b.at.format("%Y-%m-%d %H:%M UTC"),
         b.reason.replace('-', " "),
-        database_path(store)?.display(),
     ))
 }
 
