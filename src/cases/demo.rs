@@ -80,13 +80,15 @@ pub fn load(store: &mut crate::Store, count: usize, seed: u64, change: &crate::c
         return Err(crate::Error::invalid_field("count", format!("a demo shop has at most {MAX_COUNT} customers")));
     }
     let drafts = drafts(count, seed, change.now.date_naive());
-    // Bulk work: everyone is new, so each row is not noted as changed (see `Store::bulk`).
-    store.bulk(|store| {
+    let add = |store: &mut crate::Store| {
         let ids = crate::customers::create_many(store, &drafts, change)?;
         let customers = store.db().customers(&ids)?;
         store.write(|w| activity(w, &customers, seed, change.now))?;
         Ok(ids.len())
-    })
+    };
+    // On a server, as bulk work: everyone is new, and noting each row as changed costs a trigger
+    // a statement there (300 customers: 6.9 s, 2.0 s so). A file notes them as they come.
+    if store.is_shared() { store.bulk(add) } else { add(store) }
 }
 
 const PRAISE: &[&str] = &[
