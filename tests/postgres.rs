@@ -351,6 +351,30 @@ fn each_person_has_their_own_login_and_their_name_on_what_they_import_merge_and_
     assert_eq!(shop.json(&["imports", "list"])[0]["done_by"], "");
 }
 
+#[test]
+fn every_login_reads_how_common_the_search_words_are() {
+    let pg = Postgres::start();
+    let url = pg.database();
+    let shop = Shop::new();
+    for (name, email) in [("Maya", "maya@example.com"), ("Omar", "omar@example.com"), ("Ines", "ines@shop.test")] {
+        shop.ok(&["customers", "add", "--first-name", name, "--email", email]);
+    }
+    shop.ok(&["share", "--to", &url]);
+    Shop::at(&url).ok(&["customers", "search", "maya"]); // the first opening there makes the search words
+    let mut admin = pg.connect(&url);
+    let person = format!("cleo_{}", url.rsplit('/').next().unwrap());
+    admin.batch_execute(&format!("ANALYZE customer_finds; CREATE ROLE {person} LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO {person}")).unwrap();
+    let mut cleo = pg.connect(&url.replacen(&format!("://{}@", url_user(&url)), &format!("://{person}@"), 1));
+    let hidden: i64 = cleo.query_one("SELECT count(*) FROM pg_stats WHERE tablename = 'customer_finds_keys'", &[]).unwrap().get(0);
+    assert_eq!(hidden, 0, "the server shows its counts of an index to the index's owner alone");
+    let mut share = |key: &str| -> Option<f32> {
+        cleo.query_opt("SELECT f FROM regulars_common_keys(0.5) WHERE k = $1", &[&key]).unwrap().map(|r| r.get(0))
+    };
+    let example = share("2=example").expect("example.com is common");
+    assert!((example - 2.0 / 3.0).abs() < 1e-6, "two customers in three have an email at example.com: {example}");
+    assert_eq!(share("0m"), None, "one in three is less than the half asked for");
+}
+
 /// The login in a test server's address.
 fn url_user(url: &str) -> &str {
     url.trim_start_matches("postgres://").split('@').next().unwrap()

@@ -20,12 +20,8 @@ const TIER_CAP: usize = 200;
 /// The words a customer is found by.
 pub fn document(c: &Customer) -> SearchDoc {
     let join = |parts: &mut dyn Iterator<Item = String>| parts.collect::<Vec<_>>().join(" ");
-    let with_variants = |text: &str| {
-        let variants = normalize::spelling_variants(text);
-        if variants.is_empty() { fold(text) } else { format!("{} {variants}", fold(text)) }
-    };
     SearchDoc {
-        name: with_variants(&format!("{} {} {}", c.first_name, c.last_name, c.display_name)),
+        name: name_words(&c.first_name, &c.last_name, &c.display_name),
         handles: join(&mut c.handles.values().map(|h| fold(h))),
         emails: join(&mut c.emails.iter().cloned()),
         phones: join(&mut c.phones.iter().flat_map(|p| normalize::phone_search_terms(p))),
@@ -45,14 +41,26 @@ pub fn document(c: &Customer) -> SearchDoc {
     }
 }
 
+/// Text folded, followed by its other spellings.
+fn with_variants(text: &str) -> String {
+    let variants = normalize::spelling_variants(text);
+    if variants.is_empty() { fold(text) } else { format!("{} {variants}", fold(text)) }
+}
+
+/// The words a customer's name is found and ranked by.
+fn name_words(first: &str, last: &str, display: &str) -> String {
+    with_variants(&format!("{first} {last} {display}"))
+}
+
 /// Customers matching `query`, best first. An empty query finds nobody.
 pub fn search(store: &(impl Reads + ?Sized), query: &str, limit: usize, region: Region) -> Result<Vec<CustomerSummary>> {
     let plan = plan(query, region);
     let db = store.reader();
     // Each candidate's tier (the first look-up that found them), in the order found, and what the
-    // store read of them with the look-up (on a server): no further reads for those.
+    // store read of them with the look-up (on a server): no further reads for those, and their
+    // name's search words ranked as read.
     let mut tier_of: HashMap<CustomerId, usize> = HashMap::new();
-    let mut shown: HashMap<CustomerId, Shown> = HashMap::new();
+    let mut shown: HashMap<CustomerId, (Shown, String)> = HashMap::new();
     for (tier, lookup) in plan.lookups.iter().enumerate() {
         for hit in db.search_hits(lookup, TIER_CAP)? {
             if let std::collections::hash_map::Entry::Vacant(e) = tier_of.entry(hit.id) {
@@ -70,22 +78,19 @@ pub fn search(store: &(impl Reads + ?Sized), query: &str, limit: usize, region: 
         }
     }
     let unread: Vec<CustomerId> = tier_of.keys().copied().filter(|id| !shown.contains_key(id)).collect();
-    let mut names: Vec<(CustomerId, String, String, String)> = db.names(&unread)?;
-    names.extend(shown.iter().map(|(id, s)| (*id, s.first_name.clone(), s.last_name.clone(), s.display_name.clone())));
-    let mut ranked: Vec<(usize, u32, String, CustomerId)> = names
+    let rank = |id: CustomerId, name: &str, display: &str| (tier_of[&id], name_score(&plan.words, name), fold(display), id);
+    let mut ranked: Vec<(usize, u32, String, CustomerId)> = db
+        .names(&unread)?
         .into_iter()
-        .map(|(id, first, last, display)| {
-            let written = format!("{first} {last} {display}");
-            let name = format!("{} {}", fold(&written), normalize::spelling_variants(&written));
-            (tier_of[&id], name_score(&plan.words, &name), fold(&display), id)
-        })
+        .map(|(id, first, last, display)| rank(id, &name_words(&first, &last, &display), &display))
+        .chain(shown.iter().map(|(&id, (s, name))| rank(id, name, &s.display_name)))
         .collect();
     ranked.sort();
     ranked.truncate(limit);
     let best: Vec<CustomerId> = ranked.into_iter().map(|(_, _, _, id)| id).collect();
     let unread: Vec<CustomerId> = best.iter().copied().filter(|id| !shown.contains_key(id)).collect();
     let mut read: HashMap<CustomerId, CustomerSummary> = db.summaries(&unread)?.into_iter().map(|s| (s.id, s)).collect();
-    Ok(best.into_iter().filter_map(|id| shown.remove(&id).map(|s| s.summary(id)).or_else(|| read.remove(&id))).collect())
+    Ok(best.into_iter().filter_map(|id| shown.remove(&id).map(|(s, _)| s.summary(id)).or_else(|| read.remove(&id))).collect())
 }
 
 /// What a query looks up, in order.

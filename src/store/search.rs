@@ -5,8 +5,9 @@
 //! of our own, `customer_finds` (Postgres migration 0006): one row per customer with its look-up
 //! keys (each field's word starts up to four letters or seven digits, and whole words) in a GIN index, each
 //! field's words to check a longer start against, and what a result shows, so that one statement
-//! per look-up both finds and describes the customers. Its look-ups are planned for their own
-//! words each time: how common a word is decides how it is best read.
+//! per look-up both finds and describes the customers. A look-up with a word most customers have
+//! is planned for its own words (reading the rows in order finds it soonest); the others keep one
+//! plan (`has_common_word`).
 
 use super::sql::{params, List};
 use super::{Db, SearchDoc, Shown, WriteDb};
@@ -155,8 +156,15 @@ fn check_in(fields: &[Field], n: usize) -> String {
     format!("({})", fields.iter().map(|f| format!("{} LIKE ?{n}", f.column())).collect::<Vec<_>>().join(" OR "))
 }
 
+/// The share of customers with a word (in the fields looked in) above which a look-up of it is
+/// planned for its words: three in four.
+const COMMON: f32 = 0.75;
+
+/// How many look-ups use the server's counts of common keys before they are read again.
+const KEYS_READ_AGAIN: u32 = 1000;
+
 /// What a server's look-up reads of each customer found: what the result shows.
-const SHOWN: &str = "customer_id, first_name, last_name, display_name, town, email, phone, tag_list";
+const SHOWN: &str = "customer_id, first_name, last_name, display_name, town, email, phone, tag_list, name";
 
 /// The look-up as a statement on `customer_finds`, and its values in order, the limit last. For
 /// each word, its keys in the fields searched and, for a long start, the check. The index's
@@ -208,12 +216,24 @@ fn starts_lookup(word: &str) -> (String, Vec<Param>) {
     (sql, params)
 }
 
-/// A customer a look-up found, with what a result shows of them when the store read it in the
-/// same statement (on a server; the file's index holds words only).
+/// Whether a look-up has a word that most customers have (`COMMON`), by the server's counts of
+/// its keys: such a word is found soonest by reading the rows in order, any other by its keys, so
+/// the server plans that look-up for its own words. Every other look-up keeps one plan for all
+/// words (planning each one costs more than it saves).
+fn has_common_word(lookup: &Lookup, fields: &[Field], common: &std::collections::HashMap<String, f32>) -> bool {
+    lookup.words.iter().any(|w| {
+        let (start, whole) = if lookup.prefix { (word_start(w).0, false) } else { (w.as_str(), true) };
+        fields.iter().map(|&f| common.get(&key(f, start, whole)).copied().unwrap_or(0.0)).sum::<f32>() >= COMMON
+    })
+}
+
+/// A customer a look-up found, with what a result shows of them and their name's search words
+/// when the store read them in the same statement (on a server; the file's index holds words
+/// only).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
     pub id: CustomerId,
-    pub shown: Option<Shown>,
+    pub shown: Option<(Shown, String)>,
 }
 
 impl Db<'_> {
@@ -230,6 +250,7 @@ impl Db<'_> {
             return Ok(ids.map(|id| id.map(|id| Hit { id, shown: None })).collect::<rusqlite::Result<_>>()?);
         }
         let fields = if lookup.fields.is_empty() { Field::ALL.to_vec() } else { lookup.fields.clone() };
+        let common = self.common_search_keys()?;
         let one_start = lookup.words.len() == 1 && lookup.prefix && fields.len() == STARTS_FIELDS.len() && STARTS_FIELDS.iter().all(|f| fields.contains(f));
         let (sql, params) = if one_start { starts_lookup(&lookup.words[0]) } else { server_lookup(lookup, &fields) };
         let params: Vec<Box<dyn super::sql::Arg>> = params
@@ -242,28 +263,48 @@ impl Db<'_> {
         let limit = limit as i64;
         let mut args: Vec<&dyn super::sql::Arg> = params.iter().map(|p| p.as_ref()).collect();
         args.push(&limit);
-        // How common each word is decides how the GIN index is best read; one start's rows are
-        // read the same way whatever the start.
-        let mut stmt = if one_start { self.conn.prepare_cached(&sql)? } else { self.conn.prepare_per_values(&sql)? };
+        // One start's rows are read the same way whatever the start.
+        let planned_for_its_words = !one_start && has_common_word(lookup, &fields, &common);
+        let mut stmt = if planned_for_its_words { self.conn.prepare_per_values(&sql)? } else { self.conn.prepare_cached(&sql)? };
         let mut hits: Vec<Hit> = stmt
             .query_map(args.as_slice(), |r| {
                 let tags: String = r.get(7)?;
-                Ok(Hit {
-                    id: r.get(0)?,
-                    shown: Some(Shown {
-                        first_name: r.get(1)?,
-                        last_name: r.get(2)?,
-                        display_name: r.get(3)?,
-                        city: r.get(4)?,
-                        email: r.get(5)?,
-                        phone: r.get(6)?,
-                        tags: if tags.is_empty() { Vec::new() } else { tags.split(super::TAG_SEPARATOR).map(str::to_string).collect() },
-                    }),
-                })
+                let shown = Shown {
+                    first_name: r.get(1)?,
+                    last_name: r.get(2)?,
+                    display_name: r.get(3)?,
+                    city: r.get(4)?,
+                    email: r.get(5)?,
+                    phone: r.get(6)?,
+                    tags: if tags.is_empty() { Vec::new() } else { tags.split(super::TAG_SEPARATOR).map(str::to_string).collect() },
+                };
+                Ok(Hit { id: r.get(0)?, shown: Some((shown, r.get(8)?)) })
             })?
             .collect::<rusqlite::Result<_>>()?;
         hits.sort_unstable_by_key(|h| h.id);
         Ok(hits)
+    }
+
+    /// On a server, the look-up keys in at least one customer in a hundred, with the share of
+    /// customers who have each, as the server's planner last counted them (empty in a file, and
+    /// before the server counted). Read again after `KEYS_READ_AGAIN` look-ups, so that another
+    /// computer's import is soon taken into account.
+    fn common_search_keys(&self) -> Result<std::rc::Rc<std::collections::HashMap<String, f32>>> {
+        let Some(pg) = self.conn.pg() else { return Ok(Default::default()) };
+        if let Some((asked, keys)) = pg.kept.borrow_mut().as_mut() {
+            *asked += 1;
+            if *asked < KEYS_READ_AGAIN {
+                return Ok(keys.clone());
+            }
+        }
+        let keys: std::collections::HashMap<String, f32> = self
+            .conn
+            .prepare_cached("SELECT k, f FROM regulars_common_keys(0.01)")?
+            .query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let keys = std::rc::Rc::new(keys);
+        *pg.kept.borrow_mut() = Some((0, keys.clone()));
+        Ok(keys)
     }
 
     /// Reads the whole search index once, so that the first searches on a big file that the
@@ -492,6 +533,23 @@ mod tests {
         let (sql, params) = server_lookup(&phones, &[Field::Phones]);
         assert_eq!(params, [keys(&["3=0791112"]), keys(&["3=791112"])], "a whole word is a key of its own");
         assert!(sql.contains("WHERE ((regulars_keys(keys) && ?1) OR (regulars_keys(keys) && ?2)) LIMIT ?3"), "{sql}");
+    }
+
+    #[test]
+    fn a_look_up_is_planned_for_its_words_when_most_customers_have_one_of_them() {
+        let common: std::collections::HashMap<String, f32> =
+            [("2exam", 1.0), ("2=example", 1.0), ("0m", 0.4), ("1m", 0.4), ("3447", 0.99)].into_iter().map(|(k, f)| (k.to_string(), f)).collect();
+        let all = Field::ALL.to_vec();
+        let prefixes = |words: &[&str]| Lookup { fields: vec![], words: words.iter().map(|w| w.to_string()).collect(), prefix: true, any: false };
+        assert!(has_common_word(&prefixes(&["olivia", "example"]), &all, &common), "a long word is counted by its first letters");
+        assert!(has_common_word(&prefixes(&["m"]), &all, &common), "a word is counted in every field looked in");
+        assert!(!has_common_word(&prefixes(&["m"]), &[Field::Name], &common), "and in those alone");
+        assert!(!has_common_word(&prefixes(&["olivia", "zed"]), &all, &common));
+        let whole = Lookup { prefix: false, ..prefixes(&["example"]) };
+        assert!(has_common_word(&whole, &[Field::Emails], &common), "a whole word by its own key");
+        let digits = Lookup { fields: vec![Field::Phones], words: vec!["447".into(), "0447".into()], prefix: true, any: true };
+        assert!(has_common_word(&digits, &[Field::Phones], &common));
+        assert!(!has_common_word(&prefixes(&["example"]), &all, &Default::default()), "nothing is common before the server counted");
     }
 
     #[test]

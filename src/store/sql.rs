@@ -314,6 +314,14 @@ impl<'a> Conn<'a> {
         matches!(self, Conn::Pg(_))
     }
 
+    /// The server's connection, for what only a server has.
+    pub(crate) fn pg(&self) -> Option<&'a PgConn> {
+        match self {
+            Conn::Pg(p) => Some(p),
+            Conn::Lite(_) => None,
+        }
+    }
+
     /// The SQLite connection, for what only SQLite has (pragmas, FTS5, the backup API).
     pub(crate) fn lite(&self) -> Option<&'a rusqlite::Connection> {
         match self {
@@ -607,11 +615,14 @@ pub struct PgConn {
     pub(crate) shop: RefCell<super::postgres::PgStore>,
     prepared: RefCell<HashMap<String, (postgres::Statement, Vec<Slot>, String)>>,
     pub(crate) in_transaction: std::cell::Cell<bool>,
+    /// What a caller keeps of this connection's reads between statements, and how many times it
+    /// was asked for since it was read (see `Db::common_search_keys`).
+    pub(crate) kept: RefCell<Option<(u32, std::rc::Rc<HashMap<String, f32>>)>>,
 }
 
 impl PgConn {
     pub(crate) fn new(shop: super::postgres::PgStore) -> PgConn {
-        PgConn { shop: RefCell::new(shop), prepared: RefCell::new(HashMap::new()), in_transaction: std::cell::Cell::new(false) }
+        PgConn { shop: RefCell::new(shop), prepared: RefCell::new(HashMap::new()), in_transaction: std::cell::Cell::new(false), kept: RefCell::new(None) }
     }
 
     pub(crate) fn client(&self) -> std::cell::RefMut<'_, postgres::Client> {
