@@ -621,15 +621,20 @@ impl Board {
         // customer's candidates moved to its end as their turn comes, where taking and putting
         // them moves nothing else.
         let many = who.len() > MADE_ONE_BY_ONE;
-        let mut in_order = who.to_vec();
-        if many {
-            in_order.sort_unstable();
-            in_order.dedup();
-        }
+        let in_order: std::borrow::Cow<'_, [CustomerId]> = if many {
+            let mut sorted = who.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            sorted.into()
+        } else {
+            who.into()
+        };
         let old = if many { std::mem::take(&mut self.cands) } else { Vec::new() };
-        self.cands.reserve_exact(old.len() + old.len() / 16);
+        if many {
+            self.cands.reserve_exact(old.len() + old.len() / 16);
+        }
         let mut next = 0;
-        for &id in &in_order {
+        for &id in in_order.iter() {
             if many {
                 let theirs = next + old[next..].partition_point(|(c, _)| *c < id);
                 let end = theirs + old[theirs..].partition_point(|(c, _)| *c == id);

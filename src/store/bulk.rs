@@ -2,7 +2,8 @@
 //! the server's sequence first (one round trip for a whole batch), so that the rows that refer to
 //! them can be made before anything is written; then each table gets the whole batch's rows in
 //! one statement (arrays unnested), where writing a customer at a time costs a round trip a table
-//! a row. In a file the same calls write row by row, which costs no more there than a batch.
+//! a row. In a file an import writes each customer as it comes, which costs no more there than a
+//! batch: no ids are reserved there, and the consent and import records are written row by row.
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
@@ -46,11 +47,14 @@ impl WriteDb<'_> {
 
     /// Gives back ids reserved and not used, `from` to `last` (the last one reserved), so that the
     /// next customer gets `from`: unless someone drew an id since (a sequence is outside any
-    /// transaction, so a rolled-back preview gives back all it reserved this way).
+    /// transaction, so a rolled-back preview gives back all it reserved this way). Takes the
+    /// shop's turn to write first (a preview runs without it), so that no writer draws an id
+    /// between the check and the giving back.
     pub fn give_back_customer_ids(&self, from: CustomerId, last: CustomerId) -> Result<()> {
         if !self.conn.is_pg() || from > last {
             return Ok(());
         }
+        self.conn.execute_batch(&format!("SELECT pg_advisory_xact_lock({})", super::postgres::WRITE_LOCK))?;
         self.conn
             .prepare_cached(
                 "SELECT setval(pg_get_serial_sequence('customers', 'id'), greatest(?1::bigint - 1, 1), ?1::bigint > 1) FROM pg_sequences
@@ -63,27 +67,18 @@ impl WriteDb<'_> {
     }
 
     /// Writes new customers, each with the id reserved for it, and their emails, phones, tags,
-    /// handles and search words.
+    /// handles and search words: on a server only.
     pub fn insert_new_customers(&self, news: &[NewCustomer<'_>]) -> Result<()> {
         if news.is_empty() {
             return Ok(());
         }
         if !self.conn.is_pg() {
-            for new in news {
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO customers (id, first_name, last_name, display_name, sort_name, company, street, city, region,
-                            postal_code, country, birthday, customer_since, notes, consent_email, consent_sms,
-                            preferred_channel, custom, updated_at, lifetime_spend_cents, orders_count, last_visit, created_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-                    )
-                    .and_then(|mut stmt| with_customer_params(new.customer, new.sort_name, true, |p| stmt.execute(p)))?;
-                self.insert_children(new.customer.id, new.customer)?;
-            }
-        } else {
-            self.insert_customer_rows(news)?;
-            self.insert_children_rows(news)?;
+            // `reserve_customer_ids` answers None in a file, where an import writes each customer
+            // as it comes (`WriteDb::insert_customer`), so no batch reaches here.
+            return Err(crate::error::Error::conflict("new customers are written together only on a server"));
         }
+        self.insert_customer_rows(news)?;
+        self.insert_children_rows(news)?;
         let docs: Vec<(CustomerId, &SearchDoc)> = news.iter().map(|n| (n.customer.id, n.doc)).collect();
         self.insert_search_docs(&docs)
     }

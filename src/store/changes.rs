@@ -22,7 +22,7 @@ const EVERYONE: CustomerId = 0;
 /// migration 0008 read this setting; a person's login cannot drop them)...
 pub(super) const PG_BULK: &str = "SET LOCAL regulars.bulk = 'on';";
 /// ...and notes, last, that anyone may have changed.
-pub(super) const PG_EVERYONE: &str = "RESET regulars.bulk; INSERT INTO customer_changes (seq, customer_id) SELECT coalesce(max(seq), 0) + 1, 0 FROM customer_changes;";
+pub(super) const PG_EVERYONE: &str = "INSERT INTO customer_changes (seq, customer_id) SELECT coalesce(max(seq), 0) + 1, 0 FROM customer_changes;";
 
 /// Drops the triggers that note changes, inside the caller's transaction, for bulk work (a trigger
 /// costs bulk work as much again, even when it notes nothing); returns them, to be made again by

@@ -564,7 +564,21 @@ impl Store {
 
     /// Runs long work (`what`: "the import of customers.csv") so that other processes that want
     /// to write wait for it, saying what they wait for, instead of failing after a few seconds.
+    /// On a server, the work is named in the session's `application_name` ("Regulars: the import
+    /// of customers.csv"), which every login may read beside the lock it holds; a server forgets
+    /// it with the session, as a killed process's marker is ignored.
     pub fn announce<T>(&mut self, what: &str, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        if let Backend::Pg(pg) = &self.conn {
+            let conn = Conn::Pg(pg);
+            let before: String = conn.query_row("SELECT current_setting('application_name')", (), |r| r.get(0))?;
+            let named = format!("{ANNOUNCED}{what}");
+            conn.query_row("SELECT set_config('application_name', ?1, false)", [named.as_str()], |r| r.get::<_, String>(0))?;
+            let value = f(self);
+            if let Backend::Pg(pg) = &self.conn {
+                let _ = Conn::Pg(pg).query_row("SELECT set_config('application_name', ?1, false)", [before.as_str()], |r| r.get::<_, String>(0));
+            }
+            return value;
+        }
         let marker = self.busy_marker();
         if let Some(m) = &marker {
             let _ = std::fs::write(m, what);
@@ -622,7 +636,7 @@ impl Store {
     /// Runs `f` in one transaction: committed if it returns `Ok`, rolled back otherwise.
     pub fn write<T>(&mut self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
         if let Backend::Pg(pg) = &self.conn {
-            return pg_transaction(pg, true, self.bulk, f);
+            return pg_transaction(pg, true, self.bulk, self.waiting.as_deref(), f);
         }
         let bulk = self.bulk;
         let tx = self.begin_write()?;
@@ -680,7 +694,7 @@ impl Store {
     /// what the change would do (an import's preview), with nothing stored.
     pub fn rehearse<T>(&mut self, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
         if let Backend::Pg(pg) = &self.conn {
-            return pg_transaction(pg, false, self.bulk, f);
+            return pg_transaction(pg, false, self.bulk, self.waiting.as_deref(), f);
         }
         let bulk = self.bulk;
         let tx = self.begin_write()?;
@@ -694,18 +708,55 @@ impl Store {
     }
 }
 
+/// How a session doing announced long work names itself on a server (`Store::announce`).
+const ANNOUNCED: &str = "Regulars: ";
+
 /// Runs `f` in one transaction on the server: committed when `commit` and `f` succeeds, else
 /// rolled back. In `bulk` work nothing is noted row by row; the commit notes that anyone may
-/// have changed (see `changes.rs`).
-fn pg_transaction<T>(pg: &PgConn, commit: bool, bulk: bool, f: impl FnOnce(&WriteDb<'_>) -> Result<T>) -> Result<T> {
+/// have changed (see `changes.rs`). A transaction that commits takes the shop's turn to write
+/// first; when another session's announced long work holds it, `waiting` hears once what it waits
+/// for. A rehearsal (`commit` false: an import's preview) stores nothing, so it takes no turn and
+/// others write while it runs, as a preview of a small shop in a file.
+fn pg_transaction<T>(
+    pg: &PgConn,
+    commit: bool,
+    bulk: bool,
+    waiting: Option<&(dyn Fn(&str) + Send)>,
+    f: impl FnOnce(&WriteDb<'_>) -> Result<T>,
+) -> Result<T> {
     let conn = Conn::Pg(pg);
     // The shop's writes take turns, as in the file (one writer at a time): each reads what the
     // one before it committed, so a read-modify-write (an edit checked against what is stored,
     // an import's one-email-one-customer) holds with any number of people at once. Readers
     // never wait.
     let unnoted = if bulk { changes::PG_BULK } else { "" };
-    conn.execute_batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({}); {unnoted}", postgres::WRITE_LOCK))?;
-    pg.in_transaction.set(true);
+    let lock = postgres::WRITE_LOCK;
+    if !commit {
+        conn.execute_batch(&format!("BEGIN; {unnoted}"))?;
+        pg.in_transaction.set(true);
+    } else if let Some(notice) = waiting {
+        conn.execute_batch(&format!("BEGIN; {unnoted}"))?;
+        pg.in_transaction.set(true);
+        let turn = conn.query_row("SELECT pg_try_advisory_xact_lock(?1)", [lock], |r| r.get::<_, bool>(0));
+        let told = turn.and_then(|turn| if turn { Ok(None) } else { announced_holder(&conn) });
+        let locked = match told {
+            Ok(told) => {
+                if let Some(what) = told {
+                    notice(&what);
+                }
+                conn.execute_batch(&format!("SELECT pg_advisory_xact_lock({lock})"))
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = locked {
+            let _ = conn.execute_batch("ROLLBACK");
+            pg.in_transaction.set(false);
+            return Err(e.into());
+        }
+    } else {
+        conn.execute_batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({lock}); {unnoted}"))?;
+        pg.in_transaction.set(true);
+    }
     let value = f(&WriteDb { db: Db { conn } });
     // Every computer watching the shop hears of the change when (and only if) it commits.
     let everyone = if bulk { changes::PG_EVERYONE } else { "" };
@@ -716,6 +767,20 @@ fn pg_transaction<T>(pg: &PgConn, commit: bool, bulk: bool, f: impl FnOnce(&Writ
     let value = value?;
     ended?;
     Ok(value)
+}
+
+/// What the session holding the shop's turn to write announced it is doing, if it did.
+fn announced_holder(conn: &Conn<'_>) -> sql::SqlResult<Option<String>> {
+    let lock = postgres::WRITE_LOCK;
+    let sql = format!(
+        "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {} AND l.objid = {} AND l.objsubid = 1
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        lock >> 32,
+        lock & 0xffff_ffff
+    );
+    let holders: Vec<String> = conn.prepare(&sql)?.query_map((), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(holders.into_iter().find_map(|name| name.strip_prefix(ANNOUNCED).map(str::to_string)))
 }
 
 /// What a shop on a server cannot do yet, said plainly.
