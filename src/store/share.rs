@@ -35,6 +35,15 @@ pub(super) fn derived(table: &str) -> bool {
     table.starts_with("customer_search") || table == "customer_changes" || table == "customer_finds" || table == "customer_starts" || table.starts_with("sqlite_")
 }
 
+/// After rows came in by the million (a move, a restore): the server counts them for its planner
+/// and marks them seen by everyone (`VACUUM (ANALYZE)`), now, outside the transaction, instead of
+/// its own vacuum doing it in the middle of the first people's work, with plans made meanwhile
+/// for empty tables. A login that does not own a table is only warned by the server.
+fn settle(pg: &mut PgStore, tables: &BTreeMap<String, Vec<(String, String)>>) -> Result<()> {
+    let all: Vec<String> = tables.keys().map(|t| quoted(t)).collect();
+    pg.client.batch_execute(&format!("VACUUM (ANALYZE) {}", all.join(", "))).map_err(failed("The shared shop could not count the rows it took"))
+}
+
 fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
@@ -77,6 +86,7 @@ impl Store {
         }
         tx.batch_execute(super::changes::PG_EVERYONE).map_err(failed("Regulars could not note the moved shop"))?;
         tx.commit().map_err(failed("The shared shop did not take the move"))?;
+        settle(pg, &tables)?;
         Ok(counts)
     }
 
@@ -98,6 +108,7 @@ impl Store {
         // Whoever kept what they derived from the shop computes it afresh.
         tx.batch_execute(super::changes::PG_EVERYONE).map_err(failed("Regulars could not note the restore"))?;
         tx.commit().map_err(failed("The shared shop did not take the restore"))?;
+        settle(pg, &tables)?;
         Ok(value)
     }
 
