@@ -63,9 +63,8 @@ pub(super) struct Applier<'w, 'c> {
     /// The first and last id reserved, to give back what is not used.
     reserved_range: Option<(CustomerId, CustomerId)>,
     /// New customers with a reserved id, written together at the end of their batch, or before
-    /// anything reads one of them.
+    /// anything reads one of them. Their ids go up, and every customer stored has a smaller one.
     pending: Vec<Pending>,
-    pending_ids: std::collections::HashSet<CustomerId>,
 }
 
 /// A new customer not yet written, and the row that brought them.
@@ -92,7 +91,6 @@ impl<'w, 'c> Applier<'w, 'c> {
             reserved: Vec::new(),
             reserved_range: None,
             pending: Vec::new(),
-            pending_ids: std::collections::HashSet::new(),
         }
     }
 
@@ -270,13 +268,12 @@ impl<'w, 'c> Applier<'w, 'c> {
         let rows: Vec<(CustomerId, u64)> = self.pending.iter().map(|p| (p.customer.id, p.row)).collect();
         self.w.record_import_creations(self.import_id, &rows)?;
         self.pending.clear();
-        self.pending_ids.clear();
         Ok(())
     }
 
     /// Customer `id` as stored, written first if this import has yet to write them.
     fn stored(&mut self, id: CustomerId) -> Result<Option<Customer>> {
-        if self.pending_ids.contains(&id) {
+        if self.pending.first().is_some_and(|p| id >= p.customer.id) {
             self.write_pending()?;
         }
         self.w.customer(id)
@@ -296,7 +293,6 @@ impl<'w, 'c> Applier<'w, 'c> {
         let id = match self.reserved.pop() {
             Some(id) => {
                 self.pending.push(Pending { row, customer: Customer { id, ..customer.clone() }, index });
-                self.pending_ids.insert(id);
                 id
             }
             None => {
