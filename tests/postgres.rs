@@ -383,6 +383,32 @@ fn every_login_reads_how_common_the_search_words_are() {
     assert_eq!(share("0m"), None, "one in three is less than the half asked for");
 }
 
+#[test]
+fn previews_on_the_server_use_up_no_numbers() {
+    let pg = Postgres::start();
+    let url = pg.database();
+    let shop = Shop::new();
+    shop.ok(&["settings", "set", "country", "GB"]);
+    shop.ok(&["share", "--to", &url]);
+    let there = Shop::at(&url);
+    let list = shop.dir().join("customers.csv");
+    std::fs::write(&list, "Name,Email\nAnn Abbott,ann@example.com\nBen Booth,ben@example.com\n").unwrap();
+    let sales = shop.dir().join("orders.csv");
+    std::fs::write(&sales, "Order,Email,Total,Date\n1001,ann@example.com,12.50,2026-11-30\n").unwrap();
+    for _ in 0..2 {
+        there.ok(&["import", list.to_str().unwrap(), "--dry-run"]);
+    }
+    there.ok(&["import", list.to_str().unwrap()]);
+    there.ok(&["purchases", "import", sales.to_str().unwrap(), "--dry-run"]);
+    there.ok(&["purchases", "import", sales.to_str().unwrap()]);
+    let imports = there.json(&["imports", "list"]);
+    let mut numbers: Vec<i64> = imports.as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+    numbers.sort();
+    assert_eq!(numbers, [1, 2], "each import numbered as if no preview had run: {imports}");
+    let customers: Vec<i64> = there.json(&["customers", "list"]).as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    assert_eq!(customers, [1, 2]);
+}
+
 /// The login in a test server's address.
 fn url_user(url: &str) -> &str {
     url.trim_start_matches("postgres://").split('@').next().unwrap()

@@ -47,20 +47,32 @@ impl WriteDb<'_> {
 
     /// Gives back ids reserved and not used, `from` to `last` (the last one reserved), so that the
     /// next customer gets `from`: unless someone drew an id since (a sequence is outside any
-    /// transaction, so a rolled-back preview gives back all it reserved this way). Takes the
-    /// shop's turn to write first (a preview runs without it), so that no writer draws an id
-    /// between the check and the giving back.
+    /// transaction, so a rolled-back preview gives back all it reserved this way).
     pub fn give_back_customer_ids(&self, from: CustomerId, last: CustomerId) -> Result<()> {
+        self.give_back_ids("customers", from, last)
+    }
+
+    /// Gives back import number `id`, drawn by a preview that is rolled back, so that the history's
+    /// next import is numbered as if the preview never ran: unless someone drew one since.
+    pub fn give_back_import_id(&self, id: ImportId) -> Result<()> {
+        self.give_back_ids("imports", id, id)
+    }
+
+    /// Sets `table`'s id sequence back so that `from` is drawn next, if `last` is still the last
+    /// drawn, on a server (in a file a rollback takes back its ids). Takes the shop's turn to write
+    /// first (a preview runs without it), so that no writer draws an id between the check and the
+    /// giving back.
+    fn give_back_ids(&self, table: &str, from: i64, last: i64) -> Result<()> {
         if !self.conn.is_pg() || from > last {
             return Ok(());
         }
         self.conn.execute_batch(&format!("SELECT pg_advisory_xact_lock({})", super::postgres::WRITE_LOCK))?;
         self.conn
-            .prepare_cached(
-                "SELECT setval(pg_get_serial_sequence('customers', 'id'), greatest(?1::bigint - 1, 1), ?1::bigint > 1) FROM pg_sequences
-                 WHERE format('%I.%I', schemaname, sequencename)::regclass = pg_get_serial_sequence('customers', 'id')::regclass
-                   AND last_value = ?2::bigint",
-            )?
+            .prepare(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), greatest(?1::bigint - 1, 1), ?1::bigint > 1) FROM pg_sequences
+                 WHERE format('%I.%I', schemaname, sequencename)::regclass = pg_get_serial_sequence('{table}', 'id')::regclass
+                   AND last_value = ?2::bigint"
+            ))?
             .query_map(params![from, last], |_| Ok(()))?
             .collect::<rusqlite::Result<Vec<()>>>()?;
         Ok(())

@@ -95,7 +95,8 @@ impl<'w, 'c> Applier<'w, 'c> {
     }
 
     /// Completes the import's writes: the search words of every customer it merged into. A
-    /// preview (`rolled_back`) gives back every id it reserved, an import those it did not use.
+    /// preview (`rolled_back`) gives back every id it reserved and its own number, an import the
+    /// ids it did not use.
     pub fn finish(&mut self, rolled_back: bool) -> Result<()> {
         self.write_pending()?;
         if let Some((first, last)) = self.reserved_range {
@@ -103,6 +104,9 @@ impl<'w, 'c> Applier<'w, 'c> {
             if let Some(from) = unused {
                 self.w.give_back_customer_ids(from, last)?;
             }
+        }
+        if rolled_back {
+            self.w.give_back_import_id(self.import_id)?;
         }
         self.w.link_touchpoints()?;
         customers::reindex(self.w, &self.reindex)

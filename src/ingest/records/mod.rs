@@ -261,6 +261,9 @@ pub(crate) fn apply(store: &mut Store, unit: &Unit, report: &mut Report, f: impl
         };
         let stored = serde_json::json!({ "columns": counted.columns, "problems": counted.problems });
         w.finish_import(import_id, &unit.facts.hash, &counts, &stored.to_string())?;
+        if unit.dry_run {
+            w.give_back_import_id(import_id)?;
+        }
         Ok((outcome, import_id))
     };
     let (outcome, import_id) = if unit.dry_run {
