@@ -289,7 +289,7 @@ impl Db<'_> {
     /// customers who have each, as the server's planner last counted them (empty in a file, and
     /// before the server counted). Read again after `KEYS_READ_AGAIN` look-ups, so that another
     /// computer's import is soon taken into account.
-    fn common_search_keys(&self) -> Result<std::rc::Rc<std::collections::HashMap<String, f32>>> {
+    fn common_search_keys(&self) -> Result<std::sync::Arc<std::collections::HashMap<String, f32>>> {
         let Some(pg) = self.conn.pg() else { return Ok(Default::default()) };
         if let Some((asked, keys)) = pg.kept.borrow_mut().as_mut() {
             *asked += 1;
@@ -302,7 +302,7 @@ impl Db<'_> {
             .prepare_cached("SELECT k, f FROM regulars_common_keys(0.01)")?
             .query_map((), |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let keys = std::rc::Rc::new(keys);
+        let keys = std::sync::Arc::new(keys);
         *pg.kept.borrow_mut() = Some((0, keys.clone()));
         Ok(keys)
     }

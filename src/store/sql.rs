@@ -617,7 +617,7 @@ pub struct PgConn {
     pub(crate) in_transaction: std::cell::Cell<bool>,
     /// What a caller keeps of this connection's reads between statements, and how many times it
     /// was asked for since it was read (see `Db::common_search_keys`).
-    pub(crate) kept: RefCell<Option<(u32, std::rc::Rc<HashMap<String, f32>>)>>,
+    pub(crate) kept: RefCell<Option<(u32, std::sync::Arc<HashMap<String, f32>>)>>,
 }
 
 impl PgConn {
